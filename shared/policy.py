@@ -23,6 +23,7 @@ outcome can be explained later from exactly the parameters that produced it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 from dataclasses import dataclass
@@ -125,7 +126,7 @@ def _validated(key: str, raw: list[dict[str, Any]]) -> tuple[Period, ...]:
         periods = tuple(sorted((Period.model_validate(p) for p in raw), key=lambda p: p.geldig_van))
     except ValueError as exc:
         raise PolicyError(f"parameter {key!r}: {exc}") from exc
-    for earlier, later in zip(periods, periods[1:]):
+    for earlier, later in itertools.pairwise(periods):
         if earlier.geldig_tot is None or earlier.geldig_tot >= later.geldig_van:
             raise PolicyError(f"parameter {key!r}: periods from {earlier.geldig_van} and {later.geldig_van} overlap")
     return periods
