@@ -1,0 +1,47 @@
+"""PostgreSQL: one schema per service, migrated with yoyo at start, used through an asyncpg pool.
+
+yoyo-migrations keeps plain SQL files, records what ran in the service's own schema and takes a
+lock while migrating, so two starting instances never apply a migration twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+from yoyo import get_backend, read_migrations
+
+KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
+
+# A connection as handlers see it: a plain one, or one borrowed from the pool.
+Conn = asyncpg.Connection | PoolConnectionProxy
+
+
+def _yoyo_url(database_url: str, schema: str) -> str:
+    parts = urlsplit(database_url)
+    return urlunsplit(("postgresql+psycopg", parts.netloc, parts.path, urlencode({"schema": schema}), ""))
+
+
+async def ensure_schema(database_url: str, schema: str) -> None:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    finally:
+        await conn.close()
+
+
+def migrate(database_url: str, schema: str, service_migrations: Path) -> None:
+    """Apply the kernel's and the service's migrations to the service's schema (blocking)."""
+    backend = get_backend(_yoyo_url(database_url, schema), migration_table="_yoyo_migration")
+    migrations = read_migrations(str(KERNEL_MIGRATIONS), str(service_migrations))
+    with backend.lock():
+        backend.apply_migrations(backend.to_apply(migrations))
+
+
+async def create_pool(database_url: str, schema: str, *, max_size: int = 10) -> asyncpg.Pool:
+    pool: asyncpg.Pool = await asyncpg.create_pool(
+        database_url, min_size=1, max_size=max_size, server_settings={"search_path": schema}
+    )
+    return pool

@@ -1,0 +1,378 @@
+"""The runtime every domain service shares: consume with inbox, apply in one transaction,
+emit through the outbox, dead-letter bad input, retry transient failures, fire durable timers,
+follow the test clock.
+
+A service declares its handlers; this module turns them into FastStream subscribers::
+
+    service = Service("melding", migrations=Path(__file__).parent / "migrations")
+
+    @service.handles(IN_MELDINGEN, "nl.waardigwerk.melding.ingediend", model=MeldingIngediend, reject=afwijzen)
+    async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None: ...
+
+    @service.on_timer("termijn")
+    async def termijn_verstreken(ctx: Context, payload: dict) -> None: ...
+
+    app = service.app()
+
+Delivery semantics: records arrive in batches (manual acknowledgement); a batch is applied in
+one database transaction with a savepoint per record, and offsets are committed only after the
+commit. A duplicate `ce_id` is a no-op (inbox). Bad input (envelope, unknown type, schema,
+a rejection by the domain, an unexpected error) is rolled back to its savepoint and goes to
+`<topic>.dlq` through the outbox in the same transaction, with reason headers; the records
+behind it continue. Transient errors (database or broker unreachable) roll the whole batch back
+and retry it with backoff, never dead-lettering it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import KafkaError
+from faststream import AckPolicy
+from faststream.asgi import AsgiFastStream, make_ping_asgi
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pydantic import BaseModel, ValidationError
+
+from shared import db, inbox, outbox, timers
+from shared.clock import Clock
+from shared.contract.base import fouten_van
+from shared.db import Conn
+from shared.envelope import OWN_SOURCE_PREFIX, CloudEvent, EnvelopeError, decode, new_event
+from shared.logging import configure
+from shared.policy import Policy, PolicyError, load_policy
+from shared.settings import Settings
+from shared.topics import TEST_KLOK, dlq, intern
+
+log = structlog.get_logger()
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+KLOK_GEZET = "nl.waardigwerk.test.klok_gezet"
+KLOK_BEVESTIGD = "nl.waardigwerk.test.klok_bevestigd"
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    KafkaError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+)
+
+
+class Rejected(Exception):
+    """The domain refuses the input; `fouten` are [{veld, melding}] for the sender."""
+
+    def __init__(self, fouten: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(f["melding"] for f in fouten))
+        self.fouten = fouten
+
+
+@dataclass
+class Context:
+    """What a handler gets: the open transaction, the event that caused the work, "now", the policy."""
+
+    conn: Conn
+    cause: CloudEvent
+    now: datetime
+    policy: Policy
+    service: Service
+
+    @property
+    def today(self) -> Any:
+        """The Dutch calendar date of "now" (terms are counted in Dutch days)."""
+        return self.now.astimezone(AMSTERDAM).date()
+
+    async def emit(
+        self, type: str, data: dict[str, Any], key: str, *, topic: str | None = None, subject: str | None = None
+    ) -> CloudEvent:
+        event = new_event(
+            type=type, source=self.service.source, data=data, time=self.now, cause=self.cause, subject=subject
+        )
+        await outbox.put_event(self.conn, topic or intern(self.service.name), key, event)
+        return event
+
+    async def schedule(self, soort: str, sleutel: str, due_at: datetime, payload: dict[str, Any]) -> None:
+        await timers.schedule(
+            self.conn, soort, sleutel, due_at, payload, correlationid=self.cause.chain_id, causationid=self.cause.id
+        )
+
+    async def cancel(self, soort: str, sleutel: str) -> None:
+        await timers.cancel(self.conn, soort, sleutel)
+
+
+Handler = Callable[[Context, Any], Awaitable[None]]
+RejectHook = Callable[[Context, list[dict[str, str]]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    topic: str
+    ce_type: str
+    handler: Handler
+    model: type[BaseModel] | None
+    reject: RejectHook | None
+
+
+class _DeadLetter(Exception):
+    def __init__(self, reason: str, details: list[str], fouten: list[dict[str, str]] | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.details, self.fouten = reason, details, fouten
+
+
+@dataclass
+class Service:
+    name: str
+    migrations: Path
+    settings: Settings = field(default_factory=Settings)
+    routes: dict[tuple[str, str], Route] = field(default_factory=dict)
+    timer_handlers: dict[str, Handler] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.source = f"{OWN_SOURCE_PREFIX}{self.name}"
+        self.consumer = f"waardigwerk.{self.name}"
+        self.clock = Clock(self.settings.waardigwerk_test_clock)
+        self.policy = load_policy(self.settings.waardigwerk_beleid)
+        self.broker = KafkaBroker(self.settings.kafka_bootstrap_servers, client_id=self.consumer)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._pool: asyncpg.Pool | None = None
+        self._producer: AIOKafkaProducer | None = None
+        self.relay: outbox.Relay | None = None
+
+    # -- declaration ---------------------------------------------------------------------
+    def handles(
+        self, topic: str, ce_type: str, *, model: type[BaseModel] | None = None, reject: RejectHook | None = None
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.routes[(topic, ce_type)] = Route(topic, ce_type, handler, model, reject)
+            return handler
+
+        return register
+
+    def on_timer(self, soort: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.timer_handlers[soort] = handler
+            return handler
+
+        return register
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        assert self._pool is not None, "the service has not started"
+        return self._pool
+
+    # -- consuming -----------------------------------------------------------------------
+    async def consume(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
+        """Apply a batch exactly once; retries transient failures until they pass."""
+        backoff = 0.2
+        while True:
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    for record in records:
+                        await self._apply(conn, record)
+                return
+            except TRANSIENT as exc:
+                log.warning("batch_retry", error=repr(exc), retry_in_s=backoff, records=len(records))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            event = decode(record.headers, record.value)
+        except EnvelopeError as exc:
+            position = f"{record.topic}/{record.partition}/{record.offset}"
+            if await inbox.first_delivery(conn, self.consumer, position):
+                await self._dead_letter(conn, record, "ongeldige_envelop", exc.reasons)
+            return
+        structlog.contextvars.bind_contextvars(event_id=event.id, correlation_id=event.chain_id, ce_type=event.type)
+        try:
+            route = self.routes.get((record.topic, event.type))
+            ctx = Context(conn, event, self.clock.now(), self.policy, self)
+            try:
+                async with conn.transaction():
+                    if not await inbox.first_delivery(conn, self.consumer, event.id):
+                        log.info("duplicate_ignored")
+                        return
+                    await self._handle(ctx, route, event)
+            except _DeadLetter as dead:
+                log.warning("dead_lettered", reason=dead.reason, details=dead.details)
+                await inbox.first_delivery(conn, self.consumer, event.id)
+                await self._dead_letter(conn, record, dead.reason, dead.details)
+                if dead.fouten is not None and route is not None and route.reject is not None:
+                    await route.reject(ctx, dead.fouten)
+        finally:
+            structlog.contextvars.unbind_contextvars("event_id", "correlation_id", "ce_type")
+
+    async def _handle(self, ctx: Context, route: Route | None, event: CloudEvent) -> None:
+        if route is None:
+            raise _DeadLetter("onbekend_type", [f"type {event.type} hoort niet op dit topic"])
+        try:
+            payload = route.model.model_validate_json(event.data_json) if route.model else event.data
+            await route.handler(ctx, payload)
+            log.info("handled")
+        except ValidationError as exc:
+            fouten = fouten_van(exc)
+            raise _DeadLetter("schema", [f["melding"] for f in fouten], fouten) from None
+        except Rejected as exc:
+            raise _DeadLetter("afgewezen", [f["melding"] for f in exc.fouten], exc.fouten) from None
+        except PolicyError as exc:
+            raise _DeadLetter("beleid", [str(exc)]) from None
+        except TRANSIENT:
+            raise
+        except Exception as exc:
+            log.exception("handler_failed")
+            raise _DeadLetter("verwerkingsfout", [type(exc).__name__]) from None
+
+    async def _dead_letter(
+        self, conn: Conn, record: ConsumerRecord[bytes, bytes], reason: str, details: list[str]
+    ) -> None:
+        """The raw record, unchanged, to `<topic>.dlq` with reason headers (never personal data)."""
+        headers = [
+            *record.headers,
+            ("dlq_reden", reason.encode()),
+            ("dlq_details", "; ".join(details)[:2000].encode()),
+            ("dlq_topic", record.topic.encode()),
+            ("dlq_partitie", str(record.partition).encode()),
+            ("dlq_offset", str(record.offset).encode()),
+            ("dlq_tijd", datetime.now(UTC).isoformat().encode()),
+            ("dlq_dienst", self.name.encode()),
+        ]
+        key = record.key.decode("utf-8", "replace") if record.key is not None else None
+        await outbox.put(conn, dlq(record.topic), key, headers, record.value, event_type="dlq")
+
+    # -- timers and the test clock ------------------------------------------------------
+    async def fire_due(self) -> int:
+        """Fire every timer due at "now", in due order, each once and in its own transaction."""
+        fired = 0
+        while True:
+            async with self.pool.acquire() as conn, conn.transaction():
+                timer = await timers.claim_next_due(conn, self.clock.now())
+                if timer is None:
+                    return fired
+                cause = CloudEvent(
+                    id=timer.causationid or f"timer-{timer.id}",
+                    source=self.source,
+                    type=f"timer.{timer.soort}",
+                    time=timer.due_at,
+                    correlationid=timer.correlationid,
+                    data=timer.payload,
+                )
+                handler = self.timer_handlers.get(timer.soort)
+                if handler is None:
+                    log.error("timer_without_handler", soort=timer.soort)
+                    continue
+                try:
+                    async with conn.transaction():
+                        await handler(Context(conn, cause, self.clock.now(), self.policy, self), timer.payload)
+                except TRANSIENT:
+                    raise
+                except Exception:
+                    log.exception("timer_failed", soort=timer.soort, sleutel=timer.sleutel)
+                fired += 1
+
+    async def _scheduler(self) -> None:
+        while True:
+            try:
+                await self.fire_due()
+            except TRANSIENT as exc:
+                log.warning("scheduler_retry", error=repr(exc))
+            await asyncio.sleep(1.0)
+
+    async def set_clock(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
+        """CONTRACT §4: apply the new "now", fire what fell due, then acknowledge."""
+        for record in records:
+            try:
+                event = decode(record.headers, record.value)
+                if event.type != KLOK_GEZET:
+                    continue
+                nu = datetime.fromisoformat(str(event.data["nu"]).replace("Z", "+00:00"))
+            except (EnvelopeError, KeyError, ValueError) as exc:
+                log.warning("clock_event_ignored", error=str(exc))
+                continue
+            async with self.pool.acquire() as conn, conn.transaction():
+                await self.clock.set(conn, nu)
+            self.clock.apply(nu)
+            fired = await self.fire_due()
+            async with self.pool.acquire() as conn, conn.transaction():
+                ctx = Context(conn, event, nu, self.policy, self)
+                await ctx.emit(KLOK_BEVESTIGD, {"dienst": self.name, "nu": nu.isoformat()}, "klok", topic=TEST_KLOK)
+            log.info("clock_set", nu=nu.isoformat(), timers_fired=fired)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        settings = self.settings
+        configure(self.name, settings.waardigwerk_log_level)
+        await db.ensure_schema(settings.database_url, self.name)
+        await asyncio.to_thread(db.migrate, settings.database_url, self.name, self.migrations)
+        self._pool = await db.create_pool(settings.database_url, self.name)
+        async with self.pool.acquire() as conn:
+            await self.clock.load(conn)
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=2,
+            client_id=f"{self.consumer}.outbox",
+        )
+        await self._producer.start()
+        self.relay = outbox.Relay(self.pool, self._producer, self.name)
+        self._tasks = [asyncio.create_task(self.relay.run()), asyncio.create_task(self._scheduler())]
+        log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._producer is not None:
+            await self._producer.stop()
+        if self._pool is not None:
+            await self._pool.close()
+
+    def _subscribe(self, topic: str, group: str, apply: Callable[[Any], Awaitable[None]]) -> None:
+        subscriber = self.broker.subscriber(
+            topic,
+            group_id=group,
+            batch=True,
+            max_records=self.settings.waardigwerk_batch_max,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.MANUAL,
+            title=f"{self.name}:{topic}",
+            description=", ".join(r.ce_type for r in self.routes.values() if r.topic == topic) or None,
+        )
+
+        async def on_batch(msg: KafkaMessage) -> None:
+            await apply(msg.raw_message)
+            await msg.ack()
+
+        subscriber(on_batch)
+
+    def app(self) -> AsgiFastStream:
+        for topic in sorted({r.topic for r in self.routes.values()}):
+            self._subscribe(topic, self.consumer, self.consume)
+        if self.clock.test_mode:
+            self._subscribe(TEST_KLOK, f"{self.consumer}.klok", self.set_clock)
+        return AsgiFastStream(
+            self.broker,
+            asgi_routes=[("/health", make_ping_asgi(self.broker, timeout=5.0))],
+            on_startup=[self.start],
+            after_shutdown=[self.stop],
+        )
+
+    def run(self) -> None:
+        """Entry point of `python -m services.<name>`: the app with its health endpoint."""
+        app = self.app()
+        port = self.settings.waardigwerk_health_port
+        asyncio.run(app.run(run_extra_options={"host": "127.0.0.1", "port": port, "log_config": None}))

@@ -1,0 +1,52 @@
+"""Topic names: the external contract's (CONTRACT.md §2-4) and the internal domain-event topics."""
+
+from __future__ import annotations
+
+# Inbound, partners -> waardigwerk (contract).
+IN_MELDINGEN = "waardigwerk.in.meldingen"
+IN_GEMEENTE = "waardigwerk.in.gemeente"
+IN_BELASTINGDIENST = "waardigwerk.in.belastingdienst"
+IN_INSPECTIE = "waardigwerk.in.inspectie"
+IN_LOONVORDERINGEN = "waardigwerk.in.loonvorderingen"
+IN_HUURCONTRACTEN = "waardigwerk.in.huurcontracten"
+INBOUND = (IN_MELDINGEN, IN_GEMEENTE, IN_BELASTINGDIENST, IN_INSPECTIE, IN_LOONVORDERINGEN, IN_HUURCONTRACTEN)
+
+# Test clock (contract §4).
+TEST_KLOK = "waardigwerk.test.klok"
+
+# Internal: each domain service publishes its domain events on its own topic, keyed by aggregate.
+DOMAIN_SERVICES = ("melding", "inspectie", "loonvordering", "huisvesting")
+
+
+def intern(service: str) -> str:
+    return f"waardigwerk.intern.{service}"
+
+
+INTERNAL = tuple(intern(s) for s in DOMAIN_SERVICES)
+
+
+def dlq(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+# Outbound, waardigwerk -> partners (contract §3); the parametrised ones are created on first use.
+UIT_ARBEIDSINSPECTIE = "waardigwerk.uit.arbeidsinspectie"
+UIT_BELASTINGDIENST = "waardigwerk.uit.belastingdienst"
+
+
+def uit_melder(organisatie: str) -> str:
+    return f"waardigwerk.uit.melder.{organisatie}"
+
+
+def uit_gemeente(gemeentecode: str) -> str:
+    return f"waardigwerk.uit.gemeente.{gemeentecode}"
+
+
+def uit_indiener(organisatie: str) -> str:
+    return f"waardigwerk.uit.indiener.{organisatie}"
+
+
+def precreated() -> list[str]:
+    """Topics the stack creates up front (the rest are auto-created by the broker on first use)."""
+    fixed = [*INBOUND, TEST_KLOK, *INTERNAL, UIT_ARBEIDSINSPECTIE, UIT_BELASTINGDIENST]
+    return [*fixed, *(dlq(t) for t in (*INBOUND, *INTERNAL))]
