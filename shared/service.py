@@ -149,6 +149,7 @@ class Service:
         self._pool: asyncpg.Pool | None = None
         self._producer: AIOKafkaProducer | None = None
         self.relay: outbox.Relay | None = None
+        self._app: AsgiFastStream | None = None
 
     # -- declaration ---------------------------------------------------------------------
     def handles(
@@ -216,6 +217,8 @@ class Service:
 
     async def _handle(self, ctx: Context, route: Route | None, event: CloudEvent) -> None:
         if route is None:
+            if ctx.cause.source.startswith(OWN_SOURCE_PREFIX):
+                return  # another service's domain event that this one does not need
             raise _DeadLetter("onbekend_type", [f"type {event.type} hoort niet op dit topic"])
         try:
             payload = route.model.model_validate_json(event.data_json) if route.model else event.data
@@ -360,16 +363,19 @@ class Service:
         subscriber(on_batch)
 
     def app(self) -> AsgiFastStream:
+        if self._app is not None:
+            return self._app
         for topic in sorted({r.topic for r in self.routes.values()}):
             self._subscribe(topic, self.consumer, self.consume)
         if self.clock.test_mode:
             self._subscribe(TEST_KLOK, f"{self.consumer}.klok", self.set_clock)
-        return AsgiFastStream(
+        self._app = AsgiFastStream(
             self.broker,
             asgi_routes=[("/health", make_ping_asgi(self.broker, timeout=5.0))],
             on_startup=[self.start],
             after_shutdown=[self.stop],
         )
+        return self._app
 
     def run(self) -> None:
         """Entry point of `python -m services.<name>`: the app with its health endpoint."""

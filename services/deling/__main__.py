@@ -1,0 +1,3 @@
+from services.deling.app import service
+
+service.run()

@@ -1,0 +1,115 @@
+"""What one partner receives of one domain event: routed, reduced to the allow-list, pseudonymised.
+
+Pure functions: no I/O. The pseudonym is an HMAC of the value keyed by the service's secret and
+the recipient's topic, so it is stable for one recipient and unlinkable across recipients.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from services.deling.domain.beleid import DeelBeleid
+
+PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
+TOPIC_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+@dataclass(frozen=True)
+class Verstrekking:
+    ontvanger: str
+    topic: str
+    data: dict[str, Any]
+    velden: tuple[str, ...]
+    doel: str
+    grondslag: str
+
+
+def waarde_op(data: Any, pad: str) -> Any:
+    for deel in pad.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(deel)
+    return data
+
+
+def _boom(paden: tuple[str, ...]) -> dict[str, Any]:
+    boom: dict[str, Any] = {}
+    for pad in paden:
+        node = boom
+        delen = pad.split(".")
+        for deel in delen[:-1]:
+            sub = node.setdefault(deel, {})
+            if sub is True:
+                break
+            node = sub
+        else:
+            node[delen[-1]] = True
+    return boom
+
+
+def _projecteer(waarde: Any, node: Any) -> Any:
+    if node is True:
+        return waarde
+    if isinstance(waarde, list):
+        return [_projecteer(item, node) for item in waarde]
+    if isinstance(waarde, dict):
+        return {k: _projecteer(waarde[k], sub) for k, sub in node.items() if k in waarde}
+    return None
+
+
+def projecteer(data: dict[str, Any], velden: tuple[str, ...]) -> dict[str, Any]:
+    """Keep only the allowed (dotted) fields; lists are followed item by item."""
+    result: dict[str, Any] = _projecteer(data, _boom(velden))
+    return result
+
+
+def pseudoniem(sleutel: bytes, ontvanger: str, waarde: str) -> str:
+    digest = hmac.new(sleutel, f"{ontvanger}\x1f{waarde}".encode(), hashlib.sha256).hexdigest()
+    return f"ps-{digest[:24]}"
+
+
+def _pseudonimiseer(waarde: Any, delen: list[str], maak: Any) -> Any:
+    if isinstance(waarde, list):
+        return [_pseudonimiseer(item, delen, maak) for item in waarde]
+    if not isinstance(waarde, dict) or delen[0] not in waarde:
+        return waarde
+    kopie = dict(waarde)
+    if len(delen) == 1:
+        if kopie[delen[0]] is not None:
+            kopie[delen[0]] = maak(str(kopie[delen[0]]))
+    else:
+        kopie[delen[0]] = _pseudonimiseer(kopie[delen[0]], delen[1:], maak)
+    return kopie
+
+
+def _topic(sjabloon: str, data: dict[str, Any]) -> str | None:
+    """Fill the topic template; None when a routing value is missing or not topic-safe."""
+    waarden: dict[str, str] = {}
+    for pad in PLACEHOLDER.findall(sjabloon):
+        waarde = waarde_op(data, pad)
+        if not isinstance(waarde, str) or not TOPIC_SAFE.match(waarde):
+            return None
+        waarden[pad] = waarde
+    return PLACEHOLDER.sub(lambda m: waarden[m.group(1)], sjabloon)
+
+
+def verstrekkingen(beleid: DeelBeleid, ce_type: str, data: dict[str, Any], sleutel: bytes) -> list[Verstrekking]:
+    """Every partner event one domain event gives rise to under the sharing policy."""
+    result: list[Verstrekking] = []
+    for naam, ontvanger in sorted(beleid.ontvangers.items()):
+        regel = ontvanger.typen.get(ce_type)
+        if regel is None:
+            continue
+        topic = _topic(regel.topic, data)
+        if topic is None:
+            continue
+        gedeeld = projecteer(data, regel.velden)
+        for pad in regel.pseudoniem:
+            gedeeld = _pseudonimiseer(gedeeld, pad.split("."), lambda w, t=topic: pseudoniem(sleutel, t, w))
+        velden = tuple(v for v in regel.velden if waarde_op(gedeeld, v.split(".")[0]) is not None)
+        result.append(Verstrekking(naam, topic, gedeeld, velden, ontvanger.doel, ontvanger.grondslag))
+    return result

@@ -1,0 +1,3 @@
+from services.melding.app import service
+
+service.run()

@@ -1,0 +1,204 @@
+"""melding's handlers: one per consumed event type, thin; the rules live in `domain`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from services.melding.adapters.repository import MeldingRepository
+from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
+from services.melding.domain.deadline import uiterlijk_inspectie_op
+from services.melding.domain.herhaling import inhoud_hash
+from services.melding.domain.koppeling import KoppelKandidaat, kies_zaak
+from services.melding.domain.zaak import overgang
+from shared.contract.melding import MeldingIngediend, melder_referentie_uit
+from shared.service import AMSTERDAM, Context, Rejected
+
+ONTVANGEN = "nl.waardigwerk.melding.ontvangen"
+AFGEWEZEN = "nl.waardigwerk.melding.afgewezen"
+STATUS_GEWIJZIGD = "nl.waardigwerk.melding.status_gewijzigd"
+TERMIJN_OVERSCHREDEN = "nl.waardigwerk.melding.termijn_overschreden"
+HUISVESTING_SIGNAAL = "nl.waardigwerk.melding.huisvestingssignaal"
+TERMIJN_TIMER = "inspectietermijn"
+
+
+def einde_van_dag(dag: date) -> datetime:
+    """A deadline day passes at midnight after it, Dutch time."""
+    return datetime.combine(dag + timedelta(days=1), time(0, 0), tzinfo=AMSTERDAM)
+
+
+async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
+    repo = MeldingRepository(ctx.conn)
+    melder = melding.melder
+    hash_ = inhoud_hash(ctx.cause.data)
+    bestaand = await repo.melding_met_referentie(melder.organisatie, melder.referentie)
+    if bestaand is not None:
+        if bestaand.inhoud_hash != hash_:
+            raise Rejected(
+                [
+                    {
+                        "veld": "melder.referentie",
+                        "melding": "melder.referentie is al gebruikt voor een andere melding; "
+                        "gebruik een nieuwe referentie",
+                    }
+                ]
+            )
+        await _bevestig(ctx, melding, bestaand.zaak_id, bestaand.ontvangen_op, bestaand.uiterlijk_inspectie_op, False)
+        return
+
+    ontvangen_op = ctx.today
+    uiterlijk = uiterlijk_inspectie_op(ontvangen_op, ctx.policy)
+    categorieen = sorted(melding.categorieen)
+    scope = scope_voor(categorieen, ctx.policy, ontvangen_op)
+    kvk = melding.werkgever.kvk_nummer
+    kandidaten = [
+        KoppelKandidaat(z.zaak_id, z.categorieen, z.laatste_melding_op, z.organisaties)
+        for z in await repo.open_zaken(kvk)
+    ]
+    zaak_id = kies_zaak(kandidaten, categorieen, melder.organisatie, ontvangen_op, ctx.policy)
+    gekoppeld = zaak_id is not None
+    gemeentecode = melding.werklocatie.gemeentecode if melding.werklocatie else None
+    if zaak_id is None:
+        zaak_id = f"Z-{uuid.uuid4().hex[:12].upper()}"
+        await repo.open_zaak(zaak_id, kvk, "ontvangen", categorieen, scope, gemeentecode, ontvangen_op, uiterlijk)
+        await repo.audit(zaak_id, None, "ontvangen", "zaak geopend op een melding", ctx.now, ctx.cause.id)
+    else:
+        await repo.voeg_toe_aan_zaak(zaak_id, categorieen, scope, ontvangen_op)
+        await repo.audit(zaak_id, None, "ontvangen", "melding gekoppeld aan de zaak", ctx.now, ctx.cause.id)
+    melding_id = str(uuid.uuid4())
+    await repo.bewaar_melding(
+        melding_id,
+        melder.organisatie,
+        melder.referentie,
+        melder.soort,
+        zaak_id,
+        hash_,
+        categorieen,
+        ontvangen_op,
+        uiterlijk,
+        ctx.cause.data,
+    )
+    await ctx.schedule(TERMIJN_TIMER, melding_id, einde_van_dag(uiterlijk), {"melding_id": melding_id})
+    await _bevestig(ctx, melding, zaak_id, ontvangen_op, uiterlijk, gekoppeld, melding_id=melding_id, scope=scope)
+    if meldt_huisvesting(categorieen) and melding.werklocatie is not None:
+        await ctx.emit(
+            HUISVESTING_SIGNAAL,
+            {"zaak_id": zaak_id, "werkgever": {"kvk_nummer": kvk}, "adres": melding.werklocatie.model_dump()},
+            zaak_id,
+        )
+
+
+async def _bevestig(
+    ctx: Context,
+    melding: MeldingIngediend,
+    zaak_id: str,
+    ontvangen_op: date,
+    uiterlijk: date,
+    gekoppeld: bool,
+    *,
+    melding_id: str | None = None,
+    scope: list[str] | None = None,
+) -> None:
+    """The acknowledgement: to the reporter (via deling) and, for a new report, to inspectie for planning."""
+    data: dict[str, Any] = {
+        "melder_organisatie": melding.melder.organisatie,
+        "melder_referentie": melding.melder.referentie,
+        "melder_soort": melding.melder.soort,
+        "zaak_id": zaak_id,
+        "ontvangen_op": ontvangen_op,
+        "uiterlijk_inspectie_op": uiterlijk,
+        "gekoppeld": gekoppeld,
+        "werkgever": {"kvk_nummer": melding.werkgever.kvk_nummer},
+        "werklocatie": melding.werklocatie.model_dump() if melding.werklocatie else None,
+        "categorieen": sorted(melding.categorieen),
+        "aantal_betrokkenen": melding.aantal_betrokkenen,
+        "melding_id": melding_id,
+        "scope": scope,
+        "herhaald": melding_id is None,
+        "beleid": ctx.policy.version,
+    }
+    await ctx.emit(ONTVANGEN, data, zaak_id)
+
+
+async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
+    """A rejected report goes back to its reporter, when the payload says who that is."""
+    organisatie, referentie = melder_referentie_uit(ctx.cause.data_json)
+    if organisatie is None:
+        return  # the sender cannot be identified: the DLQ copy is what remains
+    data = {"melder_organisatie": organisatie, "melder_referentie": referentie, "fouten": fouten}
+    await ctx.emit(AFGEWEZEN, data, referentie or organisatie)
+
+
+async def _naar_status(
+    ctx: Context, repo: MeldingRepository, zaak_id: str, naar: str, omschrijving: str, **extra: Any
+) -> bool:
+    huidig = await repo.zaak_status(zaak_id)
+    if huidig is None:
+        return False
+    van, resultaat = huidig
+    stap = overgang(van, naar, extra.get("resultaat", resultaat))
+    if stap is None:
+        return False
+    await repo.zet_status(zaak_id, van, naar, omschrijving, ctx.now, ctx.cause.id, extra.get("resultaat"))
+    for organisatie, referentie in await repo.melders_van_zaak(zaak_id):
+        data = {"melder_organisatie": organisatie, "melder_referentie": referentie, "zaak_id": zaak_id, "status": naar}
+        data.update(extra)
+        await ctx.emit(STATUS_GEWIJZIGD, data, zaak_id)
+    return True
+
+
+async def inspectie_gepland(ctx: Context, data: dict[str, Any]) -> None:
+    repo = MeldingRepository(ctx.conn)
+    for aanleiding in data.get("aanleidingen", []):
+        if aanleiding.get("soort") == "melding":
+            await _naar_status(
+                ctx, repo, aanleiding["id"], "inspectie_gepland", "inspectie gepland", gepland_op=data["gepland_op"]
+            )
+
+
+async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
+    """An inspection of the employer stops the clock of every open case received before the visit."""
+    repo = MeldingRepository(ctx.conn)
+    uitgevoerd_op = date.fromisoformat(data["uitgevoerd_op"])
+    resultaat = "overtreding" if data.get("overtreding_vastgesteld") else "geen_overtreding"
+    for zaak_id in await repo.open_zaken_ontvangen_voor(data["werkgever"]["kvk_nummer"], uitgevoerd_op):
+        for melding_id in await repo.markeer_geinspecteerd(zaak_id, uitgevoerd_op):
+            await ctx.cancel(TERMIJN_TIMER, melding_id)
+        await _naar_status(ctx, repo, zaak_id, "geinspecteerd", "inspectie uitgevoerd", uitgevoerd_op=uitgevoerd_op)
+        await _naar_status(
+            ctx,
+            repo,
+            zaak_id,
+            "uitkomst",
+            "uitkomst van de inspectie vastgesteld",
+            resultaat=resultaat,
+            overtreding_vastgesteld=resultaat == "overtreding",
+        )
+        await _naar_status(ctx, repo, zaak_id, "gesloten", "zaak gesloten na de uitkomst", resultaat=resultaat)
+
+
+async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
+    """The durable deadline timer: no inspection carried out in time -> the breach is reported once."""
+    repo = MeldingRepository(ctx.conn)
+    info = await repo.termijn_info(payload["melding_id"])
+    if info is None or info["termijn_overschreden"]:
+        return
+    geinspecteerd = info["geinspecteerd_op"]
+    if geinspecteerd is not None and geinspecteerd >= info["ontvangen_op"]:
+        return
+    await repo.markeer_termijn_overschreden(info["melding_id"])
+    await ctx.emit(
+        TERMIJN_OVERSCHREDEN,
+        {
+            "zaak_id": info["zaak_id"],
+            "melding_id": info["melding_id"],
+            "werkgever": {"kvk_nummer": info["werkgever_kvk"]},
+            "ontvangen_op": info["ontvangen_op"],
+            "uiterlijk_inspectie_op": info["uiterlijk_inspectie_op"],
+            "scope": list(info["scope"]),
+            "gemeentecode": info["gemeentecode"],
+            "vastgesteld_op": ctx.today,
+        },
+        info["zaak_id"],
+    )
