@@ -344,16 +344,17 @@ class Service:
         if self._pool is not None:
             await self._pool.close()
 
-    def _subscribe(self, topic: str, group: str, apply: Callable[[Any], Awaitable[None]]) -> None:
+    def _subscribe(self, topics: list[str], group: str, apply: Callable[[Any], Awaitable[None]]) -> None:
+        """One consumer per group (several topics), so the group does not rebalance per topic."""
         subscriber = self.broker.subscriber(
-            topic,
+            *topics,
             group_id=group,
             batch=True,
             max_records=self.settings.waardigwerk_batch_max,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
-            title=f"{self.name}:{topic}",
-            description=", ".join(r.ce_type for r in self.routes.values() if r.topic == topic) or None,
+            title=f"{self.name}:{group}",
+            description="; ".join(f"{r.topic}: {r.ce_type}" for r in self.routes.values() if r.topic in topics),
         )
 
         async def on_batch(msg: KafkaMessage) -> None:
@@ -365,10 +366,9 @@ class Service:
     def app(self) -> AsgiFastStream:
         if self._app is not None:
             return self._app
-        for topic in sorted({r.topic for r in self.routes.values()}):
-            self._subscribe(topic, self.consumer, self.consume)
+        self._subscribe(sorted({r.topic for r in self.routes.values()}), self.consumer, self.consume)
         if self.clock.test_mode:
-            self._subscribe(TEST_KLOK, f"{self.consumer}.klok", self.set_clock)
+            self._subscribe([TEST_KLOK], f"{self.consumer}.klok", self.set_clock)
         self._app = AsgiFastStream(
             self.broker,
             asgi_routes=[("/health", make_ping_asgi(self.broker, timeout=5.0))],
