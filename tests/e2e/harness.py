@@ -1,0 +1,164 @@
+"""A partner's view of the stack: publish CloudEvents to inbound topics, read partner topics.
+
+Used by the project's own end-to-end tests; it talks to the stack only through the external
+contract (CONTRACT.md), like a union portal or municipal system would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+KLOK = "waardigwerk.test.klok"
+
+
+@dataclass(frozen=True)
+class Ontvangen:
+    topic: str
+    key: str | None
+    headers: dict[str, str]
+    value: bytes | None
+
+    @property
+    def ce(self) -> dict[str, str]:
+        return {k[3:]: v for k, v in self.headers.items() if k.startswith("ce_")}
+
+    @property
+    def type(self) -> str | None:
+        return self.headers.get("ce_type")
+
+    @property
+    def data(self) -> Any:
+        try:
+            return json.loads(self.value) if self.value else None
+        except ValueError:
+            return None  # a dead-lettered record may be anything
+
+
+class Partner:
+    """Reads the given topics from their current end; publishes like a partner system."""
+
+    def __init__(self, bootstrap: str, topics: list[str]) -> None:
+        self.bootstrap = bootstrap
+        self.topics = topics
+        self.received: list[Ontvangen] = []
+        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Partner:
+        await self._producer.start()
+        await self._consumer.start()
+        partitions: list[TopicPartition] = []
+        for topic in self.topics:
+            # A metadata request for one topic makes the broker auto-create it (partner topics
+            # appear on first use), so the reader can start at its current end.
+            parts = await self._producer.partitions_for(topic)
+            partitions += [TopicPartition(topic, p) for p in sorted(parts)]
+        ends = await self._consumer.end_offsets(partitions)
+        self._consumer.assign(partitions)
+        for tp, offset in ends.items():
+            self._consumer.seek(tp, offset)
+        self._task = asyncio.create_task(self._read())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task:
+            self._task.cancel()
+        await self._consumer.stop()
+        await self._producer.stop()
+
+    async def _read(self) -> None:
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=100)
+            for records in batches.values():
+                for r in records:
+                    headers = {k: (v or b"").decode() for k, v in r.headers}
+                    key = r.key.decode() if r.key is not None else None
+                    self.received.append(Ontvangen(r.topic, key, headers, r.value))
+
+    async def publish(
+        self,
+        topic: str,
+        ce_type: str,
+        data: Any,
+        *,
+        key: str,
+        source: str = "urn:nld:vakbond:fnv:meldpunt",
+        event_id: str | None = None,
+        structured: bool = False,
+        raw_value: bytes | None = None,
+    ) -> str:
+        event_id = event_id or str(uuid.uuid4())
+        attrs = {
+            "specversion": "1.0",
+            "id": event_id,
+            "source": source,
+            "type": ce_type,
+            "time": datetime.now(UTC).isoformat(),
+        }
+        if structured:
+            headers = [("content-type", b"application/cloudevents+json")]
+            value = json.dumps({**attrs, "datacontenttype": "application/json", "data": data}).encode()
+        else:
+            headers = [(f"ce_{k}", v.encode()) for k, v in attrs.items()] + [("content-type", b"application/json")]
+            value = json.dumps(data).encode()
+        await self._producer.send_and_wait(
+            topic, value=raw_value if raw_value is not None else value, key=key.encode(), headers=headers
+        )
+        return event_id
+
+    async def set_clock(self, nu: str, diensten: list[str], timeout_s: float = 30) -> None:
+        """CONTRACT §4: set the test clock and wait until every service acknowledged it."""
+        start = len(self.received)
+        await self.publish(
+            KLOK, "nl.waardigwerk.test.klok_gezet", {"nu": nu}, key="klok", source="urn:nld:waardigwerk:test"
+        )
+        want = datetime.fromisoformat(nu)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            acked = {
+                e.data["dienst"]
+                for e in self.received[start:]
+                if e.topic == KLOK
+                and e.type == "nl.waardigwerk.test.klok_bevestigd"
+                and datetime.fromisoformat(e.data["nu"]) == want
+            }
+            if set(diensten) <= acked:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"clock {nu} not acknowledged by all of {diensten} within {timeout_s} s")
+
+    def matching(
+        self, topic: str, ce_type: str | None = None, where: Callable[[Any], bool] = lambda _d: True
+    ) -> list[Ontvangen]:
+        return [
+            e for e in self.received if e.topic == topic and (ce_type is None or e.type == ce_type) and where(e.data)
+        ]
+
+    async def expect(
+        self,
+        topic: str,
+        ce_type: str | None = None,
+        where: Callable[[Any], bool] = lambda _d: True,
+        within_s: float = 30,
+    ) -> Ontvangen:
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            found = self.matching(topic, ce_type, where)
+            if found:
+                return found[0]
+            await asyncio.sleep(0.05)
+        seen = [(e.topic, e.type) for e in self.received[-10:]]
+        raise AssertionError(f"no {ce_type} on {topic} within {within_s} s; last seen: {seen}")
+
+    async def settle(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
