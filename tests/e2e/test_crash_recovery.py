@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from tests.e2e.conftest import stack_command
-from tests.e2e.harness import Partner
+from tools.partner import Partner
 
 pytestmark = pytest.mark.stack
 N = 1000

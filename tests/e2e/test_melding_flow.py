@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import Partner
+from tools.partner import Partner
 
 pytestmark = pytest.mark.stack
 DIENSTEN = ["melding", "inspectie", "loonvordering", "huisvesting"]

@@ -1,6 +1,6 @@
 """A partner's view of the stack: publish CloudEvents to inbound topics, read partner topics.
 
-Used by the project's own end-to-end tests; it talks to the stack only through the external
+Used by the end-to-end tests, the demo and the benchmarks; it talks to the stack only through the external
 contract (CONTRACT.md), like a union portal or municipal system would.
 """
 
