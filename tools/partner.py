@@ -26,6 +26,7 @@ class Ontvangen:
     key: str | None
     headers: dict[str, str]
     value: bytes | None
+    arrived: float  # wall-clock seconds when this reader consumed it
 
     @property
     def ce(self) -> dict[str, str]:
@@ -83,7 +84,7 @@ class Partner:
                 for r in records:
                     headers = {k: (v or b"").decode() for k, v in r.headers}
                     key = r.key.decode() if r.key is not None else None
-                    self.received.append(Ontvangen(r.topic, key, headers, r.value))
+                    self.received.append(Ontvangen(r.topic, key, headers, r.value, time.time()))
 
     async def publish(
         self,

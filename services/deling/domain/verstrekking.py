@@ -51,14 +51,17 @@ def _boom(paden: tuple[str, ...]) -> dict[str, Any]:
     return boom
 
 
+_NIETS = object()  # a path that leads into a scalar selects nothing
+
+
 def _projecteer(waarde: Any, node: Any) -> Any:
     if node is True:
         return waarde
     if isinstance(waarde, list):
-        return [_projecteer(item, node) for item in waarde]
+        return [p for item in waarde if (p := _projecteer(item, node)) is not _NIETS]
     if isinstance(waarde, dict):
-        return {k: _projecteer(waarde[k], sub) for k, sub in node.items() if k in waarde}
-    return None
+        return {k: p for k, sub in node.items() if k in waarde and (p := _projecteer(waarde[k], sub)) is not _NIETS}
+    return _NIETS
 
 
 def projecteer(data: dict[str, Any], velden: tuple[str, ...]) -> dict[str, Any]:
