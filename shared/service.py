@@ -125,6 +125,11 @@ class Route:
     reject: RejectHook | None
 
 
+async def _raw_bodies(msg: KafkaMessage) -> Any:
+    """Records are parsed by `shared.envelope`, never by FastStream's JSON decoder (bad input must reach us)."""
+    return msg.body
+
+
 class _DeadLetter(Exception):
     def __init__(self, reason: str, details: list[str], fouten: list[dict[str, str]] | None = None) -> None:
         super().__init__(reason)
@@ -141,6 +146,7 @@ class Service:
 
     def __post_init__(self) -> None:
         self.source = f"{OWN_SOURCE_PREFIX}{self.name}"
+        self.schema = self.name  # tests may point a service at a schema of their own
         self.consumer = f"waardigwerk.{self.name}"
         self.clock = Clock(self.settings.waardigwerk_test_clock)
         self.policy = load_policy(self.settings.waardigwerk_beleid)
@@ -313,14 +319,19 @@ class Service:
             log.info("clock_set", nu=nu.isoformat(), timers_fired=fired)
 
     # -- lifecycle -------------------------------------------------------------------------
+    async def open_storage(self) -> None:
+        """Migrate the service's schema and open its pool (the part a handler test needs)."""
+        url = self.settings.database_url
+        await db.ensure_schema(url, self.schema)
+        await asyncio.to_thread(db.migrate, url, self.schema, self.migrations)
+        self._pool = await db.create_pool(url, self.schema)
+        async with self.pool.acquire() as conn:
+            await self.clock.load(conn)
+
     async def start(self) -> None:
         settings = self.settings
         configure(self.name, settings.waardigwerk_log_level)
-        await db.ensure_schema(settings.database_url, self.name)
-        await asyncio.to_thread(db.migrate, settings.database_url, self.name, self.migrations)
-        self._pool = await db.create_pool(settings.database_url, self.name)
-        async with self.pool.acquire() as conn:
-            await self.clock.load(conn)
+        await self.open_storage()
         self._producer = AIOKafkaProducer(
             bootstrap_servers=settings.kafka_bootstrap_servers,
             enable_idempotence=True,
@@ -329,7 +340,7 @@ class Service:
             client_id=f"{self.consumer}.outbox",
         )
         await self._producer.start()
-        self.relay = outbox.Relay(self.pool, self._producer, self.name)
+        self.relay = outbox.Relay(self.pool, self._producer, self.schema)
         self._tasks = [asyncio.create_task(self.relay.run()), asyncio.create_task(self._scheduler())]
         log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
 
@@ -353,6 +364,7 @@ class Service:
             max_records=self.settings.waardigwerk_batch_max,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
+            decoder=_raw_bodies,
             title=f"{self.name}:{group}",
             description="; ".join(f"{r.topic}: {r.ce_type}" for r in self.routes.values() if r.topic in topics),
         )
