@@ -18,18 +18,28 @@ OUT = ROOT / "docs" / "asyncapi"
 
 
 def document(name: str) -> str:
-    service = importlib.import_module(f"services.{name}.app").service
-    spec = AsyncAPI(
-        service.broker, title=f"waardigwerk {name}", version="1", description=(service.__doc__ or "").strip() or None
-    )
+    module = importlib.import_module(f"services.{name}.app")
+    description = (module.__doc__ or "").strip() or None
+    spec = AsyncAPI(module.service.broker, title=f"waardigwerk {name}", version="1", description=description)
     return str(spec.to_specification().to_yaml())
 
 
-def main() -> None:
+def main(argv: list[str]) -> int:
+    """Write the documents, or with --check report (exit 1) those that differ from what is committed."""
+    os.environ.pop("KAFKA_BOOTSTRAP_SERVERS", None)  # documents name the default local broker
+    stale = []
     OUT.mkdir(parents=True, exist_ok=True)
     for name in SERVICES:
-        (OUT / f"{name}.yaml").write_text(document(name))
-        print(f"wrote {OUT.relative_to(ROOT)}/{name}.yaml")
+        path, text = OUT / f"{name}.yaml", document(name)
+        if "--check" in argv:
+            if not path.is_file() or path.read_text() != text:
+                stale.append(str(path.relative_to(ROOT)))
+        else:
+            path.write_text(text)
+            print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print(f"out of date (run make asyncapi): {', '.join(stale)}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":
