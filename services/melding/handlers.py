@@ -6,12 +6,14 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import structlog
+
 from services.melding.adapters.repository import MeldingRepository
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from services.melding.domain.deadline import uiterlijk_inspectie_op
 from services.melding.domain.herhaling import inhoud_hash
 from services.melding.domain.koppeling import KoppelKandidaat, kies_zaak
-from services.melding.domain.zaak import overgang
+from services.melding.domain.zaak import OngeldigeOvergang, overgang
 from shared.contract.melding import MeldingIngediend, melder_referentie_uit
 from shared.service import AMSTERDAM, Context, Rejected
 
@@ -19,6 +21,7 @@ ONTVANGEN = "nl.waardigwerk.melding.ontvangen"
 AFGEWEZEN = "nl.waardigwerk.melding.afgewezen"
 STATUS_GEWIJZIGD = "nl.waardigwerk.melding.status_gewijzigd"
 TERMIJN_OVERSCHREDEN = "nl.waardigwerk.melding.termijn_overschreden"
+log = structlog.get_logger()
 HUISVESTING_SIGNAAL = "nl.waardigwerk.melding.huisvestingssignaal"
 TERMIJN_TIMER = "inspectietermijn"
 
@@ -49,7 +52,7 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
 
     ontvangen_op = ctx.today
     uiterlijk = uiterlijk_inspectie_op(ontvangen_op, ctx.policy)
-    categorieen = sorted(melding.categorieen)
+    categorieen: list[str] = sorted(melding.categorieen)
     scope = scope_voor(categorieen, ctx.policy, ontvangen_op)
     kvk = melding.werkgever.kvk_nummer
     kandidaten = [
@@ -137,8 +140,11 @@ async def _naar_status(
     if huidig is None:
         return False
     van, resultaat = huidig
-    stap = overgang(van, naar, extra.get("resultaat", resultaat))
-    if stap is None:
+    try:
+        if overgang(van, naar, extra.get("resultaat", resultaat)) is None:
+            return False
+    except OngeldigeOvergang as exc:
+        log.info("status_unchanged", zaak_id=zaak_id, reason=str(exc))
         return False
     await repo.zet_status(zaak_id, van, naar, omschrijving, ctx.now, ctx.cause.id, extra.get("resultaat"))
     for organisatie, referentie in await repo.melders_van_zaak(zaak_id):

@@ -29,9 +29,16 @@ def test_binary_mode_keeps_the_data_bytes_for_strict_parsing() -> None:
 
 
 def test_structured_mode_is_accepted() -> None:
-    value = json.dumps({"specversion": "1.0", "id": "e-2", "source": "urn:nld:gemeente:GM0363:brp",
-                        "type": "nl.waardigwerk.gemeente.signaal", "time": "2026-12-03T10:00:00Z",
-                        "data": {"signaal": "overbewoning"}}).encode()
+    value = json.dumps(
+        {
+            "specversion": "1.0",
+            "id": "e-2",
+            "source": "urn:nld:gemeente:GM0363:brp",
+            "type": "nl.waardigwerk.gemeente.signaal",
+            "time": "2026-12-03T10:00:00Z",
+            "data": {"signaal": "overbewoning"},
+        }
+    ).encode()
     event = decode([("content-type", b"application/cloudevents+json")], value)
     assert (event.id, event.source, event.data) == ("e-2", "urn:nld:gemeente:GM0363:brp", {"signaal": "overbewoning"})
     assert json.loads(event.data_json) == {"signaal": "overbewoning"}
@@ -57,8 +64,13 @@ def test_unreadable_records_are_refused(value: bytes | None, reason: str) -> Non
 
 def test_outbound_binary_mode_carries_correlation_and_causation() -> None:
     cause = decode(binary(ce_correlationid="start-1"), b"{}")
-    event = new_event(type="nl.waardigwerk.melding.ontvangen", source="urn:nld:waardigwerk:melding",
-                      data={"bedrag_eur": 741.89}, time=datetime(2026, 12, 3, tzinfo=UTC), cause=cause)
+    event = new_event(
+        type="nl.waardigwerk.melding.ontvangen",
+        source="urn:nld:waardigwerk:melding",
+        data={"bedrag_eur": 741.89},
+        time=datetime(2026, 12, 3, tzinfo=UTC),
+        cause=cause,
+    )
     headers, value = encode(event)
     h = {k: v.decode() for k, v in headers}
     assert h["ce_correlationid"] == "start-1" and h["ce_causationid"] == "e-1"

@@ -16,14 +16,19 @@ def write(tmp: Path, variant: str, name: str, text: str) -> None:
 @pytest.fixture
 def policies(tmp_path: Path) -> Path:
     (tmp_path / "beleid.yaml").write_text('versie: "1"\n')
-    write(tmp_path, "huidig", "a.yaml", """
+    write(
+        tmp_path,
+        "huidig",
+        "a.yaml",
+        """
 termijn:
   - {geldig_van: 2024-01-01, geldig_tot: 2025-12-31, waarde: 12}
   - {geldig_van: 2026-01-01, waarde: 6}
 tarief:
   - {geldig_van: 2026-01-01, geldig_tot: 2026-06-30, waarde: 14.71}
   - {geldig_van: 2026-07-01, waarde: null, status: onbekend}
-""")
+""",
+    )
     write(tmp_path, "ser2025", "a.yaml", "termijn:\n  - {geldig_van: 2024-01-01, waarde: 3}\n")
     return tmp_path
 
@@ -49,11 +54,16 @@ def test_variant_overrides_and_version_names_it(policies: Path) -> None:
 
 
 def test_overlapping_periods_are_rejected(policies: Path) -> None:
-    write(policies, "huidig", "b.yaml", """
+    write(
+        policies,
+        "huidig",
+        "b.yaml",
+        """
 dubbel:
   - {geldig_van: 2024-01-01, waarde: 1}
   - {geldig_van: 2025-01-01, waarde: 2}
-""")
+""",
+    )
     with pytest.raises(PolicyError, match="overlap"):
         load_policy("huidig", policies)
 

@@ -133,7 +133,13 @@ class MeldingRepository:
         return (row["status"], row["resultaat"]) if row else None
 
     async def zet_status(
-        self, zaak_id: str, van: str | None, naar: str, omschrijving: str, tijd: datetime, event_id: str,
+        self,
+        zaak_id: str,
+        van: str | None,
+        naar: str,
+        omschrijving: str,
+        tijd: datetime,
+        event_id: str,
         resultaat: str | None = None,
     ) -> None:
         await self.conn.execute(
