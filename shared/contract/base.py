@@ -47,6 +47,10 @@ class Adres(ContractModel):
     gemeentecode: Gemeentecode | None = None
 
 
+class WerkgeverKvk(ContractModel):
+    kvk_nummer: KvkNummer
+
+
 class WerkgeverRef(ContractModel):
     kvk_nummer: KvkNummer
     naam: Annotated[str, Field(max_length=200)] | None = None
