@@ -34,7 +34,7 @@ class Bevinding(ContractModel):
     omschrijving: Annotated[str, Field(max_length=10_000)] | None = None
     aantal_betrokkenen: Annotated[int, Field(ge=0)] = 1
     ernstig_gevaar: bool = False
-    onderbetaling: list[OnderbetalingRegel] = []
+    onderbetaling: tuple[OnderbetalingRegel, ...] = ()
 
 
 class InspectieUitgevoerd(ContractModel):
@@ -42,7 +42,7 @@ class InspectieUitgevoerd(ContractModel):
     werkgever: WerkgeverKvk
     werklocatie: Adres | None = None
     uitgevoerd_op: date
-    bevindingen: list[Bevinding] = []
+    bevindingen: tuple[Bevinding, ...] = ()
 
 
 class Betaalbewijs(ContractModel):

@@ -1,0 +1,3 @@
+from services.inspectie.app import service
+
+service.run()

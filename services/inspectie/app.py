@@ -1,0 +1,28 @@
+"""The inspectie service: explainable integrated risk, capacity-aware planning, and what follows a visit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.inspectie import handlers as h
+from shared.contract.belastingdienst import Loonaangifte, Omzet
+from shared.contract.gemeente import GemeenteSignaal
+from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
+from shared.service import Service
+from shared.topics import IN_BELASTINGDIENST, IN_GEMEENTE, IN_INSPECTIE, intern
+
+service = Service("inspectie", migrations=Path(__file__).parent / "migrations")
+service.handles(intern("melding"), "nl.waardigwerk.melding.ontvangen")(h.melding_ontvangen)
+service.handles(intern("huisvesting"), "nl.waardigwerk.huisvesting.gecontroleerd")(h.huisvesting_gecontroleerd)
+service.handles(intern("loonvordering"), "nl.waardigwerk.loonvordering.vastgesteld")(h.loonvordering_vastgesteld)
+service.handles(intern("loonvordering"), "nl.waardigwerk.loonvordering.keteninformatie_te_laat")(
+    h.keteninformatie_te_laat
+)
+service.handles(IN_GEMEENTE, "nl.waardigwerk.gemeente.signaal", model=GemeenteSignaal)(h.gemeente_signaal)
+service.handles(IN_BELASTINGDIENST, "nl.waardigwerk.belastingdienst.loonaangifte", model=Loonaangifte)(h.loonaangifte)
+service.handles(IN_BELASTINGDIENST, "nl.waardigwerk.belastingdienst.omzet", model=Omzet)(h.omzet)
+service.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.uitgevoerd", model=InspectieUitgevoerd)(h.inspectie_uitgevoerd)
+service.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.betaalbewijs", model=Betaalbewijs)(h.betaalbewijs)
+service.on_timer(h.HERSTEL_TIMER)(h.herstel_verstreken)
+
+app = service.app()
