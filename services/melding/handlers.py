@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 import structlog
 
 from services.melding.adapters.repository import MeldingRepository
+from services.melding.domain import terugkoppeling
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from services.melding.domain.deadline import uiterlijk_inspectie_op
-from services.melding.domain.herhaling import inhoud_hash
+from services.melding.domain.herhaling import Herhaling, beoordeel_herhaling, fouten_referentie_hergebruikt, inhoud_hash
 from services.melding.domain.koppeling import KoppelKandidaat, kies_zaak
 from services.melding.domain.zaak import OngeldigeOvergang, overgang
 from shared.contract.melding import MeldingIngediend, melder_referentie_uit
@@ -19,7 +22,6 @@ from shared.service import AMSTERDAM, Context, Rejected
 
 ONTVANGEN = "nl.waardigwerk.melding.ontvangen"
 AFGEWEZEN = "nl.waardigwerk.melding.afgewezen"
-STATUS_GEWIJZIGD = "nl.waardigwerk.melding.status_gewijzigd"
 TERMIJN_OVERSCHREDEN = "nl.waardigwerk.melding.termijn_overschreden"
 log = structlog.get_logger()
 HUISVESTING_SIGNAAL = "nl.waardigwerk.melding.huisvestingssignaal"
@@ -37,16 +39,8 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     hash_ = inhoud_hash(ctx.cause.data)
     bestaand = await repo.melding_met_referentie(melder.organisatie, melder.referentie)
     if bestaand is not None:
-        if bestaand.inhoud_hash != hash_:
-            raise Rejected(
-                [
-                    {
-                        "veld": "melder.referentie",
-                        "melding": "melder.referentie is al gebruikt voor een andere melding; "
-                        "gebruik een nieuwe referentie",
-                    }
-                ]
-            )
+        if beoordeel_herhaling(bestaand.inhoud_hash, hash_) is Herhaling.ANDERE_INHOUD:
+            raise Rejected(fouten_referentie_hergebruikt())
         await _bevestig(ctx, melding, bestaand.zaak_id, bestaand.ontvangen_op, bestaand.uiterlijk_inspectie_op, False)
         return
 
@@ -56,10 +50,24 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     scope = scope_voor(categorieen, ctx.policy, ontvangen_op)
     kvk = melding.werkgever.kvk_nummer
     kandidaten = [
-        KoppelKandidaat(z.zaak_id, z.categorieen, z.laatste_melding_op, z.organisaties)
+        KoppelKandidaat(
+            zaak_id=z.zaak_id,
+            werkgever_kvk=kvk,
+            status=z.status,
+            categorieen=z.categorieen,
+            laatste_melding_op=z.laatste_melding_op,
+            organisaties=z.organisaties,
+        )
         for z in await repo.open_zaken(kvk)
     ]
-    zaak_id = kies_zaak(kandidaten, categorieen, melder.organisatie, ontvangen_op, ctx.policy)
+    zaak_id = kies_zaak(
+        kandidaten,
+        werkgever_kvk=kvk,
+        categorieen=categorieen,
+        organisatie=melder.organisatie,
+        ontvangen_op=ontvangen_op,
+        policy=ctx.policy,
+    )
     gekoppeld = zaak_id is not None
     gemeentecode = melding.werklocatie.gemeentecode if melding.werklocatie else None
     if zaak_id is None:
@@ -104,14 +112,17 @@ async def _bevestig(
     scope: list[str] | None = None,
 ) -> None:
     """The acknowledgement: to the reporter (via deling) and, for a new report, to inspectie for planning."""
+    bericht = terugkoppeling.ontvangen(
+        terugkoppeling.MelderRef(melding.melder.organisatie, melding.melder.referentie),
+        zaak_id,
+        ontvangen_op,
+        uiterlijk,
+        gekoppeld=gekoppeld,
+    )
     data: dict[str, Any] = {
-        "melder_organisatie": melding.melder.organisatie,
-        "melder_referentie": melding.melder.referentie,
+        **bericht.data,
+        # for inspectie's planning (internal; deling's allow-list keeps these from the reporter)
         "melder_soort": melding.melder.soort,
-        "zaak_id": zaak_id,
-        "ontvangen_op": ontvangen_op,
-        "uiterlijk_inspectie_op": uiterlijk,
-        "gekoppeld": gekoppeld,
         "werkgever": {"kvk_nummer": melding.werkgever.kvk_nummer},
         "werklocatie": melding.werklocatie.model_dump() if melding.werklocatie else None,
         "categorieen": sorted(melding.categorieen),
@@ -134,54 +145,71 @@ async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
 
 
 async def _naar_status(
-    ctx: Context, repo: MeldingRepository, zaak_id: str, naar: str, omschrijving: str, **extra: Any
-) -> bool:
+    ctx: Context,
+    repo: MeldingRepository,
+    zaak_id: str,
+    naar: str,
+    feedback: Callable[[terugkoppeling.MelderRef], terugkoppeling.Terugkoppeling],
+    resultaat: str | None = None,
+) -> None:
+    """Move the case forward (audited with the causing event) and tell every reporter of the case."""
     huidig = await repo.zaak_status(zaak_id)
     if huidig is None:
-        return False
-    van, resultaat = huidig
+        return
+    van, bestaand_resultaat = huidig
     try:
-        if overgang(van, naar, extra.get("resultaat", resultaat)) is None:
-            return False
+        wijziging = overgang(van, naar, resultaat or bestaand_resultaat)
     except OngeldigeOvergang as exc:
         log.info("status_unchanged", zaak_id=zaak_id, reason=str(exc))
-        return False
-    await repo.zet_status(zaak_id, van, naar, omschrijving, ctx.now, ctx.cause.id, extra.get("resultaat"))
+        return
+    if wijziging is None:
+        return
+    await repo.zet_status(zaak_id, van, naar, wijziging.omschrijving, ctx.now, ctx.cause.id, resultaat)
     for organisatie, referentie in await repo.melders_van_zaak(zaak_id):
-        data = {"melder_organisatie": organisatie, "melder_referentie": referentie, "zaak_id": zaak_id, "status": naar}
-        data.update(extra)
-        await ctx.emit(STATUS_GEWIJZIGD, data, zaak_id)
-    return True
+        bericht = feedback(terugkoppeling.MelderRef(organisatie, referentie))
+        await ctx.emit(bericht.type, bericht.data, zaak_id)
 
 
 async def inspectie_gepland(ctx: Context, data: dict[str, Any]) -> None:
     repo = MeldingRepository(ctx.conn)
+    gepland_op = date.fromisoformat(data["gepland_op"])
     for aanleiding in data.get("aanleidingen", []):
         if aanleiding.get("soort") == "melding":
+            zaak_id = aanleiding["id"]
             await _naar_status(
-                ctx, repo, aanleiding["id"], "inspectie_gepland", "inspectie gepland", gepland_op=data["gepland_op"]
+                ctx,
+                repo,
+                zaak_id,
+                "inspectie_gepland",
+                partial(terugkoppeling.inspectie_gepland, zaak_id=zaak_id, gepland_op=gepland_op),
             )
 
 
 async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
     """An inspection of the employer stops the clock of every open case received before the visit."""
     repo = MeldingRepository(ctx.conn)
-    uitgevoerd_op = date.fromisoformat(data["uitgevoerd_op"])
-    resultaat = "overtreding" if data.get("overtreding_vastgesteld") else "geen_overtreding"
-    for zaak_id in await repo.open_zaken_ontvangen_voor(data["werkgever"]["kvk_nummer"], uitgevoerd_op):
-        for melding_id in await repo.markeer_geinspecteerd(zaak_id, uitgevoerd_op):
+    op = date.fromisoformat(data["uitgevoerd_op"])
+    overtreding = bool(data.get("overtreding_vastgesteld"))
+    resultaat = "overtreding_vastgesteld" if overtreding else "geen_overtreding"
+    for zaak_id in await repo.open_zaken_ontvangen_voor(data["werkgever"]["kvk_nummer"], op):
+        for melding_id in await repo.markeer_geinspecteerd(zaak_id, op):
             await ctx.cancel(TERMIJN_TIMER, melding_id)
-        await _naar_status(ctx, repo, zaak_id, "geinspecteerd", "inspectie uitgevoerd", uitgevoerd_op=uitgevoerd_op)
+        await _naar_status(
+            ctx,
+            repo,
+            zaak_id,
+            "geinspecteerd",
+            partial(terugkoppeling.geinspecteerd, zaak_id=zaak_id, uitgevoerd_op=op),
+        )
         await _naar_status(
             ctx,
             repo,
             zaak_id,
             "uitkomst",
-            "uitkomst van de inspectie vastgesteld",
+            partial(terugkoppeling.uitkomst, zaak_id=zaak_id, overtreding_vastgesteld=overtreding),
             resultaat=resultaat,
-            overtreding_vastgesteld=resultaat == "overtreding",
         )
-        await _naar_status(ctx, repo, zaak_id, "gesloten", "zaak gesloten na de uitkomst", resultaat=resultaat)
+        await _naar_status(ctx, repo, zaak_id, "gesloten", partial(terugkoppeling.gesloten, zaak_id=zaak_id))
 
 
 async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:

@@ -23,18 +23,24 @@ Categorie = Literal[
 ]
 
 
+REFERENTIE_MAX = 100
+
+
 class Melder(ContractModel):
     soort: Literal["vakbond", "ondernemingsraad", "personeelsvertegenwoordiging"]
     organisatie: Organisatie
-    referentie: Annotated[str, Field(min_length=1, max_length=100)]
+    # Unique per organisation; it is the Kafka key and the reporter's handle on every answer.
+    referentie: Annotated[str, Field(min_length=1, max_length=REFERENTIE_MAX)]
 
 
 class MeldingIngediend(ContractModel):
+    """The data of `nl.waardigwerk.melding.ingediend`; parse with `model_validate_json(raw_bytes)`."""
+
     melder: Melder
     werkgever: WerkgeverRef
     inlener: WerkgeverRef | None = None
     werklocatie: Adres | None = None
-    sector: Annotated[str, Field(max_length=100)] | None = None
+    sector: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     categorieen: Annotated[list[Categorie], Field(min_length=1)]
     aantal_betrokkenen: Annotated[int, Field(ge=1)] | None = None
     omschrijving: Annotated[str, Field(min_length=1, max_length=10_000)]
@@ -43,20 +49,28 @@ class MeldingIngediend(ContractModel):
     @field_validator("categorieen")
     @classmethod
     def _unique(cls, categorieen: list[str]) -> list[str]:
-        if len(set(categorieen)) != len(categorieen):
-            raise ValueError("noem elke categorie maar één keer")
+        dubbel = sorted({c for c in categorieen if categorieen.count(c) > 1})
+        if dubbel:
+            raise ValueError(f"noem elke categorie maar één keer (dubbel: {', '.join(dubbel)})")
         return categorieen
 
 
 def melder_referentie_uit(raw: bytes) -> tuple[str | None, str | None]:
-    """Best effort: who sent a report that failed validation, so the rejection can reach them."""
+    """Best effort: (melder.organisatie, melder.referentie) of a report that failed validation.
+
+    The rejection can only reach a reporter whose organisation is a valid slug (it names the
+    reply topic); the reference is returned whenever it is a usable string, so the reporter can
+    match the rejection to what they sent. Each is None when missing or unusable; this never raises.
+    """
     try:
         melder = json.loads(raw).get("melder")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # not JSON, not UTF-8, not an object, too deep
         return None, None
     if not isinstance(melder, dict):
         return None, None
     organisatie, referentie = melder.get("organisatie"), melder.get("referentie")
     if not (isinstance(organisatie, str) and re.fullmatch(ORGANISATIE_PATTERN, organisatie)):
-        return None, None
-    return organisatie, referentie if isinstance(referentie, str) and referentie else None
+        organisatie = None
+    if not (isinstance(referentie, str) and 1 <= len(referentie) <= REFERENTIE_MAX):
+        referentie = None
+    return organisatie, referentie
