@@ -1,7 +1,10 @@
-"""inspectie's handlers: signals in, plans out; after a visit, fines, back-pay windows and stoppages."""
+"""inspectie's handlers: signals in, plans out; after a visit, fines, back-pay windows and stoppages.
+
+The rules are in `domain`; a handler loads what they need, applies them and records the outcome."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -10,21 +13,15 @@ from typing import Any
 import structlog
 
 from services.inspectie.adapters.repository import InspectieRepository
-from services.inspectie.domain.boetes import (
-    Boete,
-    Onderbetaling,
-    arbo_boete,
-    met_recidive_en_omzet,
-    vaste_boete,
-    wml_boete,
-)
-from services.inspectie.domain.planning import capaciteit, regio_van, vroegste_vrije_dag
-from services.inspectie.domain.risico import score
-from services.inspectie.domain.scope import integrale_scope, wetten_van_signaal
+from services.inspectie.domain.boetes import OnvoldoendeGegevens, boete
+from services.inspectie.domain.planning import Verzoek, plan, regio_voor
+from services.inspectie.domain.risico import Signaal, boven_drempel, score
+from services.inspectie.domain.sancties import afloop, herstelbetaling, stillegging, waarschuwing_na
+from services.inspectie.domain.scope import scope
 from shared.contract.belastingdienst import Loonaangifte, Omzet
 from shared.contract.gemeente import GemeenteSignaal
-from shared.contract.inspectie import Betaalbewijs, Bevinding, InspectieUitgevoerd
-from shared.service import AMSTERDAM, Context
+from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
+from shared.service import AMSTERDAM, Context, Rejected
 from shared.werkdagen import werkdagen_na
 
 log = structlog.get_logger()
@@ -44,56 +41,61 @@ def einde_van_dag(dag: date) -> datetime:
     return datetime.combine(dag + timedelta(days=1), time(0, 0), tzinfo=AMSTERDAM)
 
 
-def jaren_terug(op: date, jaren: int) -> date:
-    try:
-        return op.replace(year=op.year - jaren)
-    except ValueError:
-        return op.replace(year=op.year - jaren, day=28)
-
-
-def steekproef(kvk: str, op: date, pct: int) -> bool:
-    """A deterministic draw per employer per ISO week: the same input always gives the same answer."""
-    jaar, week, _ = op.isocalendar()
-    return int(hashlib.sha256(f"{kvk}:{jaar}-{week}".encode()).hexdigest(), 16) % 100 < pct
+def stappen(berekening: Any) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(stap) for stap in berekening]
 
 
 # -- signals ------------------------------------------------------------------------------------
-async def melding_ontvangen(ctx: Context, data: dict[str, Any]) -> None:
-    if data.get("herhaald") or not data.get("melding_id"):
-        return
-    soort = "melding_vakbond" if data.get("melder_soort") == "vakbond" else "melding_or"
-    kvk = data["werkgever"]["kvk_nummer"]
-    repo = InspectieRepository(ctx.conn)
-    aanleiding = {"soort": "melding", "id": data["zaak_id"]}
-    await repo.bewaar_signaal(ctx.cause.id, kvk, soort, ctx.today, list(data.get("scope") or []), aanleiding)
-    uiterlijk = date.fromisoformat(data["uiterlijk_inspectie_op"])
-    await herbeoordeel(ctx, repo, kvk, data.get("werklocatie"), melding_uiterlijk=uiterlijk)
-
-
-async def signaal(
+async def _signaal(
     ctx: Context,
     kvk: str,
     soort: str,
     op: date,
+    *,
     werklocatie: dict[str, Any] | None = None,
     sterkte: Decimal = Decimal(1),
+    wetten: tuple[str, ...] = (),
+    aanleiding: dict[str, str] | None = None,
+    uiterlijk_op: date | None = None,
 ) -> None:
     repo = InspectieRepository(ctx.conn)
-    wetten = wetten_van_signaal(soort, op, ctx.policy)
-    aanleiding = {"soort": soort, "id": ctx.cause.id}
-    if await repo.bewaar_signaal(ctx.cause.id, kvk, soort, op, wetten, aanleiding, sterkte):
-        await herbeoordeel(ctx, repo, kvk, werklocatie)
+    signaal = Signaal(soort, ctx.cause.id, op, sterkte, wetten)  # type: ignore[arg-type]
+    if await repo.bewaar_signaal(signaal, kvk, aanleiding or {"soort": soort, "id": ctx.cause.id}):
+        await herbeoordeel(ctx, repo, kvk, werklocatie, uiterlijk_op)
+
+
+async def melding_ontvangen(ctx: Context, data: dict[str, Any]) -> None:
+    if data.get("herhaald") or not data.get("melding_id"):
+        return
+    await _signaal(
+        ctx,
+        data["werkgever"]["kvk_nummer"],
+        "melding_vakbond" if data.get("melder_soort") == "vakbond" else "melding_or",
+        ctx.today,
+        werklocatie=data.get("werklocatie"),
+        wetten=tuple(data.get("scope") or ()),
+        aanleiding={"soort": "melding", "id": data["zaak_id"]},
+        uiterlijk_op=date.fromisoformat(data["uiterlijk_inspectie_op"]),
+    )
 
 
 async def gemeente_signaal(ctx: Context, s: GemeenteSignaal) -> None:
     if s.werkgever is not None:
-        await signaal(ctx, s.werkgever.kvk_nummer, f"gemeente_{s.signaal}", s.vastgesteld_op, s.adres.model_dump())
+        await _signaal(
+            ctx, s.werkgever.kvk_nummer, f"gemeente_{s.signaal}", s.vastgesteld_op, werklocatie=s.adres.model_dump()
+        )
 
 
 async def loonaangifte(ctx: Context, aangifte: Loonaangifte) -> None:
     if aangifte.aantal_onder_minimumloon > 0:
-        sterkte = min(Decimal(1), Decimal(aangifte.aantal_onder_minimumloon) / max(1, aangifte.aantal_werknemers) * 4)
-        await signaal(ctx, aangifte.werkgever.kvk_nummer, "loonaangifte_onder_wml", ctx.today, sterkte=sterkte)
+        aandeel = Decimal(aangifte.aantal_onder_minimumloon) / max(1, aangifte.aantal_werknemers)
+        await _signaal(
+            ctx,
+            aangifte.werkgever.kvk_nummer,
+            "loonaangifte_onder_wml",
+            ctx.today,
+            sterkte=min(Decimal(1), aandeel * 4).quantize(Decimal("0.001")),
+        )
 
 
 async def omzet(ctx: Context, o: Omzet) -> None:
@@ -103,139 +105,136 @@ async def omzet(ctx: Context, o: Omzet) -> None:
 async def huisvesting_gecontroleerd(ctx: Context, data: dict[str, Any]) -> None:
     kvk = (data.get("werkgever") or {}).get("kvk_nummer")
     if kvk and data.get("oordeel") == "tekortkomingen":
-        await signaal(ctx, kvk, "huisvesting_tekortkoming", ctx.today, data.get("adres"))
+        await _signaal(ctx, kvk, "huisvesting_tekortkoming", ctx.today, werklocatie=data.get("adres"))
 
 
 async def loonvordering_vastgesteld(ctx: Context, data: dict[str, Any]) -> None:
     kvk = (data.get("werkgever") or {}).get("kvk_nummer")
     if kvk and Decimal(str(data.get("bedrag_eur", 0))) > 0:
-        await signaal(ctx, kvk, "loonvordering_vastgesteld", ctx.today)
+        await _signaal(ctx, kvk, "loonvordering_vastgesteld", ctx.today)
 
 
 async def keteninformatie_te_laat(ctx: Context, data: dict[str, Any]) -> None:
-    await signaal(ctx, data["partij"]["kvk_nummer"], "keteninformatie_te_laat", ctx.today)
+    await _signaal(ctx, data["partij"]["kvk_nummer"], "keteninformatie_te_laat", ctx.today)
 
 
 # -- planning -----------------------------------------------------------------------------------
 async def herbeoordeel(
-    ctx: Context,
-    repo: InspectieRepository,
-    kvk: str,
-    werklocatie: dict[str, Any] | None,
-    melding_uiterlijk: date | None = None,
+    ctx: Context, repo: InspectieRepository, kvk: str, werklocatie: dict[str, Any] | None, uiterlijk_op: date | None
 ) -> None:
-    """Recompute the employer's risk and scope; plan, widen or move its inspection."""
+    """Recompute the employer's risk and integrated scope, then plan its region again."""
     policy, vandaag = ctx.policy, ctx.today
     open_signalen = await repo.open_signalen(kvk)
-    risico = score([s for s, _, _ in open_signalen], vandaag, policy)
-    scope = integrale_scope(w for _, w, _ in open_signalen)
+    signalen = [s for s, _ in open_signalen]
+    risico = score(signalen, vandaag, policy)
     aanleidingen: list[dict[str, str]] = []
-    for _, _, a in open_signalen:
+    for _, a in open_signalen:
         if a and a not in aanleidingen:
             aanleidingen.append(a)
-    bestaand = await repo.open_inspectie(kvk)
-    if bestaand is not None:
-        uiterlijk = (
-            min(d for d in (bestaand["uiterlijk_op"], melding_uiterlijk) if d)
-            if (bestaand["uiterlijk_op"] or melding_uiterlijk)
-            else None
-        )
-        soort = "melding" if melding_uiterlijk or bestaand["soort"] == "melding" else bestaand["soort"]
-        bijgewerkt = {
-            **bestaand,
-            "scope": scope,
-            "aanleidingen": aanleidingen,
-            "risico": risico.als_data(),
-            "uiterlijk_op": uiterlijk,
-            "soort": soort,
-            "werklocatie": bestaand["werklocatie"] or werklocatie,
+    inspectie = await repo.open_inspectie(kvk)
+    if inspectie is None:
+        inspectie = {
+            "inspectie_id": f"INS-{hashlib.sha256(ctx.cause.id.encode()).hexdigest()[:12].upper()}",
+            "werkgever_kvk": kvk,
+            "werklocatie": werklocatie,
+            "status": "wachtend",
+            "gepland_op": None,
+            "regio": regio_voor((werklocatie or {}).get("gemeentecode"), vandaag, policy),
+            "uiterlijk_op": None,
         }
-        reden = "nieuwe signalen: scope en aanleidingen bijgewerkt"
-        if uiterlijk and bestaand["gepland_op"] and bestaand["gepland_op"] > uiterlijk:
-            await repo.bewaar_inspectie({**bijgewerkt, "gepland_op": None})  # free its own slot first
-            bijgewerkt["gepland_op"] = await _plaats(ctx, repo, bijgewerkt)
-            reden = "eerdere uiterste datum door een melding"
-        if bijgewerkt != bestaand:
-            await repo.bewaar_inspectie(bijgewerkt)
-            await _meld_plan(ctx, HERPLAND, bijgewerkt, vorige=bestaand["gepland_op"], reden=reden)
-        return
-    if melding_uiterlijk is None:
-        drempel = Decimal(str(policy.value("risico_drempel", vandaag)))
-        if risico.score >= drempel:
-            soort = "risico"
-        elif steekproef(kvk, vandaag, int(policy.value("steekproef_aandeel_pct", vandaag))):
-            soort = "steekproef"
-        else:
-            return
-    else:
-        soort = "melding"
-    inspectie = {
-        "inspectie_id": f"INS-{hashlib.sha256(ctx.cause.id.encode()).hexdigest()[:12].upper()}",
-        "werkgever_kvk": kvk,
-        "werklocatie": werklocatie,
-        "regio": regio_van((werklocatie or {}).get("gemeentecode"), vandaag, policy),
-        "soort": soort,
-        "uiterlijk_op": melding_uiterlijk,
-        "scope": scope,
-        "aanleidingen": aanleidingen,
-        "risico": risico.als_data(),
-        "status": "gepland",
-        "gepland_op": None,
-    }
-    inspectie["gepland_op"] = await _plaats(ctx, repo, inspectie)
-    if inspectie["gepland_op"] is None:
-        log.info("risk_inspection_not_planned_no_capacity", werkgever=kvk, soort=soort)
-        return
+    deadlines = [d for d in (inspectie.get("uiterlijk_op"), uiterlijk_op) if d is not None]
+    inspectie.update(
+        scope=scope(signalen, vandaag, policy),
+        aanleidingen=aanleidingen,
+        risico=risico.als_data(),
+        werklocatie=inspectie.get("werklocatie") or werklocatie,
+        uiterlijk_op=min(deadlines) if deadlines else None,
+        soort="melding" if deadlines else "risico" if boven_drempel(risico, vandaag, policy) else "steekproef",
+    )
     await repo.bewaar_inspectie(inspectie)
-    await _meld_plan(ctx, GEPLAND, inspectie)
+    await plan_regio(ctx, repo, inspectie["regio"], gewijzigd=inspectie["inspectie_id"])
 
 
-async def _plaats(ctx: Context, repo: InspectieRepository, inspectie: dict[str, Any]) -> date | None:
-    """The earliest free working day; a report may take the place of a risk-selected inspection."""
+async def plan_regio(ctx: Context, repo: InspectieRepository, regio: str, gewijzigd: str | None = None) -> None:
+    """One planning round for a region: reports earliest deadline first, then risk, then the random share.
+
+    Inspections already drawn at random keep their day (the draw is not repeated); everything else
+    is planned again, so a report can take the place of a risk-selected visit. Every new plan is
+    announced (`gepland`), every moved one too (`herpland`), and a deadline capacity cannot meet is
+    reported at once (`capaciteitstekort`), never silently missed.
+    """
     policy, vandaag = ctx.policy, ctx.today
     vanaf = werkdagen_na(vandaag, 1)
-    horizon = int(policy.value("planning_horizon_werkdagen", vandaag))
-    regio = inspectie["regio"]
-    bezetting = await repo.bezetting(regio, vanaf)
-
-    def cap(r: str, d: date) -> int:
-        return capaciteit(r, d, policy)
-
-    dag = vroegste_vrije_dag(regio, bezetting, vanaf, horizon, cap)
-    uiterlijk = inspectie["uiterlijk_op"]
-    if inspectie["soort"] != "melding" or uiterlijk is None:
-        return dag
-    if dag is not None and dag <= uiterlijk:
-        return dag
-    verdrongen = await repo.verdringbare(regio, vanaf, uiterlijk)
-    if verdrongen is not None:
-        genomen: date = verdrongen["gepland_op"]  # the slot changes hands; occupancy stays the same
-        verdrongen_dag = vroegste_vrije_dag(regio, bezetting, vanaf, horizon, cap)
-        verplaatst = {**verdrongen, "gepland_op": verdrongen_dag}
-        await repo.bewaar_inspectie(verplaatst)
-        await _meld_plan(
-            ctx,
-            HERPLAND,
-            verplaatst,
-            vorige=verdrongen["gepland_op"],
-            reden="plaats gegeven aan een melding met een uiterste datum",
+    inspecties = {i["inspectie_id"]: i for i in await repo.open_inspecties(regio)}
+    vast = [
+        i
+        for i in inspecties.values()
+        if (i["soort"] == "steekproef" and i["gepland_op"]) or (i["gepland_op"] is not None and i["gepland_op"] < vanaf)
+    ]
+    bezetting: dict[tuple[str, date], int] = {}
+    for i in vast:
+        bezetting[(regio, i["gepland_op"])] = bezetting.get((regio, i["gepland_op"]), 0) + 1
+    vaste_ids = {i["inspectie_id"] for i in vast}
+    verzoeken = [
+        Verzoek(
+            i["inspectie_id"],
+            i["werkgever_kvk"],
+            regio,
+            i["soort"],
+            i["uiterlijk_op"],
+            Decimal(str((i["risico"] or {}).get("score", 0))),
         )
-        return genomen
-    dag = dag or vroegste_vrije_dag(regio, bezetting, vanaf, 10 * horizon, cap)
-    log.warning("capacity_shortage", regio=regio, uiterlijk_op=uiterlijk.isoformat(), eerst_mogelijk=str(dag))
-    await ctx.emit(
-        TEKORT,
-        {
-            "inspectie_id": inspectie["inspectie_id"],
-            "werkgever": {"kvk_nummer": inspectie["werkgever_kvk"]},
-            "regio": regio,
-            "uiterlijk_op": uiterlijk,
-            "eerst_mogelijk_op": dag,
-            "beleid": policy.version,
-        },
-        inspectie["werkgever_kvk"],
-    )
-    return dag
+        for i in inspecties.values()
+        if i["inspectie_id"] not in vaste_ids
+    ]
+    planning = plan(verzoeken, bezetting, vanaf, policy, seed=vandaag.toordinal())
+    nieuw = {p.verzoek_id: p.gepland_op for p in planning.ingepland}
+    for inspectie_id, inspectie in inspecties.items():
+        if inspectie_id in vaste_ids:
+            continue
+        vorige, dag = inspectie["gepland_op"], nieuw.get(inspectie_id)
+        status = "gepland" if dag else "wachtend"
+        if (dag, status) == (vorige, inspectie["status"]) and inspectie_id != gewijzigd:
+            continue
+        await repo.bewaar_inspectie({**inspectie, "gepland_op": dag, "status": status})
+        if dag is None:
+            continue
+        if vorige is None:
+            await _meld_plan(ctx, GEPLAND, {**inspectie, "gepland_op": dag})
+        else:
+            reden = "nieuwe signalen" if dag == vorige else "herplanning: een melding met een eerdere uiterste datum"
+            await _meld_plan(ctx, HERPLAND, {**inspectie, "gepland_op": dag}, vorige=vorige, reden=reden)
+    for tekort in planning.tekort:
+        inspectie = inspecties[tekort.verzoek_id]
+        if inspectie.get("tekort_gemeld"):
+            continue
+        await repo.bewaar_inspectie(
+            {
+                **inspectie,
+                "gepland_op": tekort.gepland_op,
+                "status": "gepland" if tekort.gepland_op else "wachtend",
+                "tekort_gemeld": True,
+            }
+        )
+        log.warning(
+            "capacity_shortage",
+            regio=regio,
+            inspectie_id=tekort.verzoek_id,
+            uiterlijk_op=tekort.uiterlijk_op.isoformat(),
+            eerst_mogelijk=str(tekort.gepland_op),
+        )
+        await ctx.emit(
+            TEKORT,
+            {
+                "inspectie_id": tekort.verzoek_id,
+                "werkgever": {"kvk_nummer": inspectie["werkgever_kvk"]},
+                "regio": regio,
+                "uiterlijk_op": tekort.uiterlijk_op,
+                "eerst_mogelijk_op": tekort.gepland_op,
+                "beleid": planning.beleid,
+            },
+            inspectie["werkgever_kvk"],
+        )
 
 
 async def _meld_plan(
@@ -262,32 +261,55 @@ async def _meld_plan(
 # -- after the visit ----------------------------------------------------------------------------
 async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
     repo, policy, op, kvk = InspectieRepository(ctx.conn), ctx.policy, u.uitgevoerd_op, u.werkgever.kvk_nummer
+    werklocatie = u.werklocatie.model_dump() if u.werklocatie else None
     inspectie = await repo.inspectie(u.inspectie_id) or {
         "inspectie_id": u.inspectie_id,
         "werkgever_kvk": kvk,
         "soort": "onaangekondigd",
         "uiterlijk_op": None,
-        "regio": regio_van(u.werklocatie.gemeentecode if u.werklocatie else None, op, policy),
+        "regio": regio_voor(u.werklocatie.gemeentecode if u.werklocatie else None, op, policy),
         "scope": sorted({b.wet for b in u.bevindingen}),
         "aanleidingen": [],
         "risico": None,
         "gepland_op": None,
-        "werklocatie": u.werklocatie.model_dump() if u.werklocatie else None,
+        "werklocatie": werklocatie,
     }
     if inspectie.get("status") == "uitgevoerd":
         return
     await repo.bewaar_inspectie({**inspectie, "status": "uitgevoerd", "uitgevoerd_op": op})
     await repo.sluit_signalen(kvk, op)
-    werklocatie = u.werklocatie.model_dump() if u.werklocatie else inspectie["werklocatie"]
-    omzet_eur = await repo.omzet(kvk)
+    werklocatie = werklocatie or inspectie["werklocatie"]
+    eerdere, omzet_eur = await repo.eerdere_boetes(kvk), await repo.omzet(kvk)
+    waarschuwingen = await repo.waarschuwingen(kvk)
     for n, bevinding in enumerate(u.bevindingen, 1):
-        boetes = _boetes(bevinding, op, policy)
-        for m, boete in enumerate(boetes, 1):
-            eerdere = await repo.eerdere_definitieve_boetes(
-                kvk, boete.wet, jaren_terug(op, int(policy.value("recidive_termijn_jaren", op)))
+        try:
+            opgelegd = boete(bevinding, op, policy, eerdere_boetes=eerdere, omzet_eur=omzet_eur)
+        except OnvoldoendeGegevens as exc:
+            raise Rejected([{"veld": f"bevindingen.{n - 1}", "melding": str(exc)}]) from None
+        if opgelegd is not None:
+            await _leg_op(ctx, repo, u.inspectie_id, kvk, f"B-{u.inspectie_id}-{n}", opgelegd, bevinding.ernstig_gevaar)
+        stil = stillegging(bevinding, op, policy, waarschuwingen)
+        if stil is not None:
+            await ctx.emit(
+                STILLEGGING,
+                {
+                    "inspectie_id": u.inspectie_id,
+                    "werkgever": {"kvk_nummer": kvk},
+                    "werklocatie": werklocatie,
+                    "wet": stil.wet,
+                    "code": stil.code,
+                    "grond": stil.grond,
+                    "regel": stil.regel,
+                    "bevolen_op": stil.vanaf,
+                    "uiterlijk_tot_en_met": stil.uiterlijk_tot_en_met,
+                    "berekening": stappen(stil.berekening),
+                    "beleid": stil.beleid,
+                },
+                kvk,
             )
-            boete = met_recidive_en_omzet(boete, eerdere, omzet_eur, op, policy)
-            await _leg_op(ctx, repo, u.inspectie_id, kvk, f"B-{u.inspectie_id}-{n}-{m}", boete, eerdere)
+        waarschuwing = waarschuwing_na(bevinding, u.inspectie_id, op, policy) if opgelegd else None
+        if waarschuwing is not None:
+            await repo.waarschuw(kvk, waarschuwing)
         for o in bevinding.onderbetaling:
             await ctx.emit(
                 ONDERBETALING,
@@ -304,32 +326,10 @@ async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
                 },
                 f"{kvk}:{o.werknemer_ref}",
             )
-        grond = await _stilleggingsgrond(repo, kvk, bevinding, boetes, op, policy)
-        if grond is not None:
-            await ctx.emit(
-                STILLEGGING,
-                {
-                    "inspectie_id": u.inspectie_id,
-                    "werkgever": {"kvk_nummer": kvk},
-                    "werklocatie": werklocatie,
-                    "wet": bevinding.wet,
-                    "grond": grond[0],
-                    "duur_maanden": grond[1],
-                    "bevolen_op": op,
-                    "beleid": policy.version,
-                },
-                kvk,
-            )
-        if boetes:
-            geldig = jaren_terug(op, -int(policy.value("waarschuwing_geldig_jaren", op)))
-            await repo.waarschuw(kvk, bevinding.wet, op, geldig, u.inspectie_id)
     if u.bevindingen:
         await repo.bewaar_signaal(
-            f"{ctx.cause.id}:overtreding",
+            Signaal("eerdere_overtreding", f"{ctx.cause.id}:overtreding", op),
             kvk,
-            "eerdere_overtreding",
-            op,
-            [],
             {"soort": "eerdere_inspectie", "id": u.inspectie_id},
         )
     await ctx.emit(
@@ -344,125 +344,102 @@ async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
         },
         kvk,
     )
-
-
-def _boetes(b: Bevinding, op: date, policy: Any) -> list[Boete]:
-    if b.wet == "WML" and b.onderbetaling:
-        return [
-            wml_boete(
-                Onderbetaling(
-                    o.werknemer_ref, o.periode_van, o.periode_tot, o.gewerkte_uren, o.betaald_bruto_eur, o.leeftijd
-                ),
-                op,
-                policy,
-            )
-            for o in b.onderbetaling
-        ]
-    if b.wet == "Arbowet":
-        return [arbo_boete(b.code, b.ernstig_gevaar, b.aantal_betrokkenen, op, policy)]
-    return [vaste_boete(b.wet, b.code, b.aantal_betrokkenen, op, policy)]
+    if inspectie.get("gepland_op"):
+        await plan_regio(ctx, repo, inspectie["regio"])  # its slot is free again
 
 
 async def _leg_op(
-    ctx: Context, repo: InspectieRepository, inspectie_id: str, kvk: str, boete_id: str, boete: Boete, eerdere: int
+    ctx: Context, repo: InspectieRepository, inspectie_id: str, kvk: str, boete_id: str, b: Any, ernstig: bool
 ) -> None:
-    """Impose a fine; under ser2025 a first WML fine waits 14 days for proof of back pay (not for repeat offenders)."""
-    policy, vandaag = ctx.policy, ctx.today
-    herstel = boete.wet == "WML" and eerdere == 0 and bool(policy.value("herstelbetaling_actief", vandaag))
-    uiterlijk = (
-        vandaag + timedelta(days=int(policy.value("herstelbetaling_termijn_dagen", vandaag))) if herstel else None
-    )
-    status = "in_afwachting_herstel" if herstel else "definitief"
+    """Impose a fine; under ser2025 a first WML fine waits for proof of back pay (not for repeat offenders)."""
+    vandaag = ctx.today
+    aanhouding = herstelbetaling(b, vandaag, ctx.policy)
+    status = "in_afwachting_herstel" if aanhouding.aangehouden else "onherroepelijk"
     await repo.bewaar_boete(
         {
             "boete_id": boete_id,
             "inspectie_id": inspectie_id,
             "werkgever_kvk": kvk,
-            "wet": boete.wet,
-            "code": boete.code,
-            "werknemer_ref": boete.werknemer_ref,
-            "bedrag_eur": boete.bedrag_eur,
-            "verschuldigd_eur": boete.verschuldigd_eur,
-            "berekening": list(boete.berekening),
+            "wet": b.wet,
+            "code": b.code,
+            "ernstig": ernstig,
+            "bedrag_eur": b.bedrag_eur,
+            "nabetaling_eur": b.nabetaling_eur,
+            "berekening": stappen(b.berekening),
             "status": status,
-            "herstel_uiterlijk_op": uiterlijk,
+            "herstel_tot_en_met": aanhouding.tot_en_met,
             "opgelegd_op": vandaag,
-            "beleid": boete.beleid,
+            "onherroepelijk_op": None if aanhouding.aangehouden else vandaag,
+            "beleid": b.beleid,
         }
     )
-    berekening = [
-        {**regel, "werknemer_ref": boete.werknemer_ref} if boete.werknemer_ref else regel for regel in boete.berekening
-    ]
     await ctx.emit(
         BOETE_OPGELEGD,
         {
             "boete_id": boete_id,
             "inspectie_id": inspectie_id,
             "werkgever": {"kvk_nummer": kvk},
-            "wet": boete.wet,
-            "code": boete.code,
-            "bedrag_eur": boete.bedrag_eur,
-            "berekening": berekening,
+            "wet": b.wet,
+            "code": b.code,
+            "regel": b.regel,
+            "bedrag_eur": b.bedrag_eur,
+            "berekening": stappen(b.berekening),
             "status": status,
-            "herstel_uiterlijk_op": uiterlijk,
-            "beleid": boete.beleid,
+            "herstel_uiterlijk_op": aanhouding.tot_en_met,
+            "herstel_reden": aanhouding.reden,
+            "beleid": b.beleid,
         },
         kvk,
     )
-    if uiterlijk is not None:
-        await ctx.schedule(HERSTEL_TIMER, boete_id, einde_van_dag(uiterlijk), {"boete_id": boete_id})
-
-
-async def _stilleggingsgrond(
-    repo: InspectieRepository, kvk: str, b: Bevinding, boetes: list[Boete], op: date, policy: Any
-) -> tuple[str, int | None] | None:
-    if b.ernstig_gevaar:
-        return "art. 28 Arbowet: ernstig gevaar", None
-    if boetes and await repo.geldige_waarschuwing(kvk, b.wet, op):
-        artikel = "art. 18i WML" if b.wet == "WML" else "art. 28a Arbowet"
-        return f"{artikel}: herhaalde overtreding na schriftelijke waarschuwing", int(
-            policy.value("stillegging_herhaling_max_maanden", op)
-        )
-    if b.wet == "WML" and policy.value("stillegging_onderbetaling_actief", op):
-        drempel = Decimal(str(policy.value("stillegging_onderbetaling_pct", op)))
-        if any(boete.onderbetaald_pct >= drempel for boete in boetes):
-            return f"ernstige onderbetaling (>= {drempel}% onderbetaald; SER-advies 2025 aanbeveling 1)", None
-    return None
+    if aanhouding.tot_en_met is not None:
+        await ctx.schedule(HERSTEL_TIMER, boete_id, einde_van_dag(aanhouding.tot_en_met), {"boete_id": boete_id})
 
 
 async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
-    """Proof of back pay within the window lapses the fines it covers, worker by worker."""
+    """Proof of back pay: every held fine of the inspection that it (with earlier proofs) covers lapses."""
     repo = InspectieRepository(ctx.conn)
-    resterend = bewijs.bedrag_eur
-    for boete in await repo.wachtende_boetes(bewijs.inspectie_id):
-        if bewijs.betaald_op > boete["herstel_uiterlijk_op"] or resterend < boete["verschuldigd_eur"]:
-            continue
-        resterend -= boete["verschuldigd_eur"]
-        await repo.zet_boete(boete["boete_id"], "vervallen", boete["verschuldigd_eur"])
-        await ctx.cancel(HERSTEL_TIMER, boete["boete_id"])
-        await _meld_boete(ctx, BOETE_VERVALLEN, boete, "achterstallig loon binnen de hersteltermijn betaald")
+    await repo.bewaar_betaalbewijs(ctx.cause.id, bewijs)
+    for b in await repo.aangehouden_boetes(bewijs.inspectie_id):
+        bewijzen = await repo.betaalbewijzen(bewijs.inspectie_id, b["herstel_tot_en_met"])
+        uitkomst = afloop(b["nabetaling_eur"], bewijzen, b["herstel_tot_en_met"], ctx.today, ctx.policy)
+        if uitkomst is not None and uitkomst.uitkomst == "vervallen":
+            await repo.zet_boete(b["boete_id"], "vervallen", ctx.today)
+            await ctx.cancel(HERSTEL_TIMER, b["boete_id"])
+            await _meld_afloop(ctx, BOETE_VERVALLEN, b, uitkomst)
 
 
 async def herstel_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     repo = InspectieRepository(ctx.conn)
-    boete = await repo.boete(payload["boete_id"])
-    if boete is None or boete["status"] != "in_afwachting_herstel":
+    b = await repo.boete(payload["boete_id"])
+    if b is None or b["status"] != "in_afwachting_herstel":
         return
-    await repo.zet_boete(boete["boete_id"], "definitief")
-    await _meld_boete(ctx, BOETE_DEFINITIEF, boete, "geen bewijs van nabetaling binnen de hersteltermijn")
+    bewijzen = await repo.betaalbewijzen(b["inspectie_id"], b["herstel_tot_en_met"])
+    uitkomst = afloop(
+        b["nabetaling_eur"],
+        bewijzen,
+        b["herstel_tot_en_met"],
+        max(ctx.today, b["herstel_tot_en_met"] + timedelta(days=1)),
+        ctx.policy,
+    )
+    if uitkomst is None:
+        return
+    status = "vervallen" if uitkomst.uitkomst == "vervallen" else "onherroepelijk"
+    await repo.zet_boete(b["boete_id"], status, ctx.today)
+    await _meld_afloop(ctx, BOETE_VERVALLEN if status == "vervallen" else BOETE_DEFINITIEF, b, uitkomst)
 
 
-async def _meld_boete(ctx: Context, ce_type: str, boete: dict[str, Any], reden: str) -> None:
+async def _meld_afloop(ctx: Context, ce_type: str, b: dict[str, Any], uitkomst: Any) -> None:
     await ctx.emit(
         ce_type,
         {
-            "boete_id": boete["boete_id"],
-            "inspectie_id": boete["inspectie_id"],
-            "werkgever": {"kvk_nummer": boete["werkgever_kvk"]},
-            "wet": boete["wet"],
-            "bedrag_eur": boete["bedrag_eur"],
-            "reden": reden,
-            "beleid": boete["beleid"],
+            "boete_id": b["boete_id"],
+            "inspectie_id": b["inspectie_id"],
+            "werkgever": {"kvk_nummer": b["werkgever_kvk"]},
+            "wet": b["wet"],
+            "bedrag_eur": b["bedrag_eur"],
+            "reden": uitkomst.berekening[-1].omschrijving,
+            "berekening": stappen(uitkomst.berekening),
+            "beleid": uitkomst.beleid,
         },
-        boete["werkgever_kvk"],
+        b["werkgever_kvk"],
     )

@@ -1,4 +1,6 @@
-"""The inspectorate field system's events: an inspection carried out, proof of back pay (CONTRACT §2)."""
+"""Inspectorate field system -> waardigwerk (CONTRACT §2): `nl.waardigwerk.inspectie.uitgevoerd`
+(the result of a visit, finding by finding) and `nl.waardigwerk.inspectie.betaalbewijs` (proof
+that back wages were paid, which can lapse a fine held in the back-pay window)."""
 
 from __future__ import annotations
 
@@ -12,14 +14,19 @@ from shared.contract.base import Adres, Bedrag, ContractModel, WerkgeverKvk
 
 Wet = Literal["WML", "Arbowet", "Atw", "Wav", "Waadi", "Wtta", "Wgv"]
 
+InspectieId = Annotated[str, Field(min_length=1, max_length=100)]
+
 
 class OnderbetalingRegel(ContractModel):
-    werknemer_ref: Annotated[str, Field(min_length=1, max_length=100)]
+    """One worker's underpaid period. `leeftijd` selects the youth minimum wage; it feeds only the
+    wage calculation, never the risk model."""
+
+    werknemer_ref: Annotated[str, Field(min_length=1, max_length=64)]
     periode_van: date
     periode_tot: date
-    gewerkte_uren: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    gewerkte_uren: Annotated[Decimal, Field(ge=0, le=10_000, allow_inf_nan=False)]
     betaald_bruto_eur: Bedrag
-    leeftijd: Annotated[int, Field(ge=13, le=100)] | None = None
+    leeftijd: Annotated[int, Field(ge=0, le=120)] | None = None
 
     @model_validator(mode="after")
     def _periode(self) -> OnderbetalingRegel:
@@ -30,15 +37,15 @@ class OnderbetalingRegel(ContractModel):
 
 class Bevinding(ContractModel):
     wet: Wet
-    code: Annotated[str, Field(min_length=1, max_length=60)]
+    code: Annotated[str, Field(min_length=1, max_length=60, description="finding code, e.g. ARBO-VALGEVAAR")]
     omschrijving: Annotated[str, Field(max_length=10_000)] | None = None
-    aantal_betrokkenen: Annotated[int, Field(ge=0)] = 1
+    aantal_betrokkenen: Annotated[int, Field(ge=1)] | None = None
     ernstig_gevaar: bool = False
     onderbetaling: tuple[OnderbetalingRegel, ...] = ()
 
 
 class InspectieUitgevoerd(ContractModel):
-    inspectie_id: Annotated[str, Field(min_length=1, max_length=100)]
+    inspectie_id: InspectieId
     werkgever: WerkgeverKvk
     werklocatie: Adres | None = None
     uitgevoerd_op: date
@@ -46,7 +53,7 @@ class InspectieUitgevoerd(ContractModel):
 
 
 class Betaalbewijs(ContractModel):
-    inspectie_id: Annotated[str, Field(min_length=1, max_length=100)]
+    inspectie_id: InspectieId
     werkgever: WerkgeverKvk
     bedrag_eur: Bedrag
     betaald_op: date

@@ -1,178 +1,252 @@
-"""Fines per finding, by policy, each with its computation line by line (domain-rules §5).
+"""Fines per finding (domain-rules §5). Rule codes: BOETE-WML, BOETE-ARBO, BOETE-WAV,
+BOETE-STANDAARD, plus BOETE-RECIDIVE, BOETE-MAXIMUM and BOETE-OMZET applied on top.
 
-`huidig`: amounts by law and severity, with the headcount correction where the law has one.
-`ser2025`: the same amount times a factor for the employer's turnover (as reported by the tax
-office), capped; with no known turnover the factor is 1.0 and the computation says so.
+A finding is one or more violations: every underpaid worker (WML) or every worker employed without
+a permit (Wav) is a violation of its own; an Arbowet or other finding is one violation. Per
+violation: the base amount, raised for a repeat offence (art. 18f WML) and capped at the 5th fine
+category. Under ser2025 the finding's total is then multiplied by a turnover factor and capped.
+Every step is a line of `berekening`; every number comes from policy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from services.inspectie.domain.berekening import Stap, euro, getal
+from services.inspectie.domain.datums import plus_maanden
+from services.inspectie.domain.wml import HONDERD, analyseer
+from shared.contract.inspectie import Bevinding, Wet
 from shared.policy import Policy
+from shared.werkdagen import is_werkdag
 
-CENT = Decimal("0.01")
+EEN_DECIMAAL = Decimal("0.1")
+
+
+class OnvoldoendeGegevens(ValueError):
+    """The finding lacks the data its fine needs (a WML finding without underpayment lines)."""
 
 
 @dataclass(frozen=True)
-class Onderbetaling:
-    werknemer_ref: str
-    periode_van: date
-    periode_tot: date
-    gewerkte_uren: Decimal
-    betaald_bruto_eur: Decimal
-    leeftijd: int | None = None
+class EerdereBoete:
+    """A final (onherroepelijk) earlier fine of the same employer. Lapsed fines are not passed in:
+    a fine that lapsed in the back-pay window is no prior offence."""
+
+    wet: Wet
+    code: str
+    onherroepelijk_op: date
+    ernstig: bool = False
 
 
 @dataclass(frozen=True)
 class Boete:
-    wet: str
+    wet: Wet
     code: str
+    regel: str
     bedrag_eur: Decimal
-    berekening: tuple[dict[str, Any], ...]
+    berekening: tuple[Stap, ...]
     beleid: str
-    werknemer_ref: str | None = None
-    verschuldigd_eur: Decimal = Decimal(0)  # back wages owed (WML), for the back-pay window
-    onderbetaald_pct: Decimal = Decimal(0)
+    recidive_pct: Decimal
+    nabetaling_eur: Decimal | None
+    """Back pay owed including holiday allowance (WML only): what proof of back pay must cover."""
 
 
-@dataclass
-class _Regels:
-    regels: list[dict[str, Any]] = field(default_factory=list)
+@dataclass(frozen=True)
+class _Overtreding:
+    """`aantal` identical violations of `bedrag` each (Wav: one per worker)."""
 
-    def add(self, stap: str, waarde: Any) -> None:
-        self.regels.append({"stap": stap, "waarde": waarde})
-
-
-def cent(bedrag: Decimal) -> Decimal:
-    return bedrag.quantize(CENT, rounding=ROUND_HALF_UP)
+    wie: str
+    bedrag: Decimal
+    aantal: int = 1
 
 
-def uurloon(leeftijd: int | None, op: date, policy: Policy) -> Decimal:
-    volwassen = policy.decimal("wml_uurloon_21plus", op)
-    if leeftijd is None or leeftijd >= 21:
-        return volwassen
-    pct = Decimal(str(policy.value("wml_jeugd_pct", op)[str(max(15, leeftijd))]))
-    return cent(volwassen * pct / 100)
-
-
-def maanden(van: date, tot: date) -> Decimal:
-    """Length of a period in calendar months: whole months, then the rest of the days / 30."""
-    einde = tot + timedelta(days=1)
-    hele = (einde.year - van.year) * 12 + (einde.month - van.month)
-    if einde.day < van.day:
-        hele -= 1
-    jaar, maand = divmod(van.month - 1 + hele, 12)
-    try:
-        na_hele = date(van.year + jaar, maand + 1, van.day)
-    except ValueError:  # e.g. the 31st in a shorter month
-        na_hele = date(van.year + jaar, maand + 2, 1) if maand < 11 else date(van.year + jaar + 1, 1, 1)
-    return Decimal(hele) + Decimal((einde - na_hele).days) / 30
-
-
-def _index(waarde: Decimal, grenzen: list[Any], inclusief_boven: bool) -> int:
-    for i, grens in enumerate(grenzen):
-        if (waarde <= Decimal(str(grens))) if inclusief_boven else (waarde < Decimal(str(grens))):
-            return i
-    return len(grenzen)
-
-
-def wml_boete(o: Onderbetaling, op: date, policy: Policy) -> Boete:
-    """Beleidsregel WML 2018: by underpaid % (wage part only) and months underpaid, per worker."""
-    tabel = policy.value("wml_boete_tabel", op)
-    r = _Regels()
-    tarief = uurloon(o.leeftijd, o.periode_van, policy)
-    verschuldigd = cent(o.gewerkte_uren * tarief)
-    tekort = max(Decimal(0), verschuldigd - o.betaald_bruto_eur)
-    r.add(f"WML-loon: {o.gewerkte_uren} uur x EUR {tarief} (uurloon op {o.periode_van})", verschuldigd)
-    r.add("betaald bruto", o.betaald_bruto_eur)
-    r.add("onderbetaling", tekort)
-    pct = (tekort / verschuldigd * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if verschuldigd else Decimal(0)
-    duur = maanden(o.periode_van, o.periode_tot).quantize(Decimal("0.01"))
-    r.add("percentage onderbetaald (loon zonder vakantiebijslag)", pct)
-    r.add(f"duur onderbetaling in maanden ({o.periode_van} t/m {o.periode_tot})", duur)
-    if tekort < Decimal(str(tabel["ondergrens_onderbetaling_eur"])):
-        bedrag = Decimal(str(tabel["bedrag_onder_ondergrens_eur"]))
-        r.add(f"onderbetaling onder EUR {tabel['ondergrens_onderbetaling_eur']}: vast bedrag", bedrag)
+def boete(
+    bevinding: Bevinding,
+    op: date,
+    policy: Policy,
+    *,
+    eerdere_boetes: Sequence[EerdereBoete] = (),
+    aantal_werknemers: int | None = None,
+    omzet_eur: Decimal | None = None,
+    werkdag: Callable[[date], bool] = is_werkdag,
+) -> Boete | None:
+    """The fine for one finding established on `op`; None when the finding carries no fine (nobody
+    underpaid, or a law that is not fined on that date, such as the Wtta before 2028)."""
+    stappen: list[Stap] = []
+    nabetaling: Decimal | None = None
+    if bevinding.wet == "WML":
+        regel = "BOETE-WML"
+        overtredingen, nabetaling = _wml(bevinding, op, policy, werkdag, stappen)
+    elif bevinding.wet == "Arbowet":
+        regel, overtredingen = "BOETE-ARBO", _arbo(bevinding, op, policy, aantal_werknemers, stappen)
+    elif bevinding.wet == "Wav":
+        regel, overtredingen = "BOETE-WAV", _wav(bevinding, op, policy, stappen)
     else:
-        rij = _index(pct, tabel["pct_grenzen"], inclusief_boven=False)
-        kolom = 0 if duur <= 1 else 1 + _index(duur, tabel["maand_grenzen"][1:], inclusief_boven=False)
-        bedrag = Decimal(str(tabel["bedragen"][rij][kolom]))
-        r.add(f"boetetabel rij {rij + 1}, kolom {kolom + 1}", bedrag)
-    return Boete(
-        "WML",
-        "WML-ONDERBETALING",
-        bedrag,
-        tuple(r.regels),
-        policy.version,
-        o.werknemer_ref,
-        verschuldigd_eur=tekort,
-        onderbetaald_pct=pct,
-    )
+        regel, overtredingen = "BOETE-STANDAARD", _standaard(bevinding, op, policy, stappen)
+    if not overtredingen:
+        return None
 
-
-def arbo_boete(code: str, ernstig_gevaar: bool, betrokkenen: int, op: date, policy: Policy) -> Boete:
-    bedragen = policy.value("arbo_boete_bedragen", op)
-    categorie = int(policy.value("arbo_boete_categorie", op)["ernstig_gevaar" if ernstig_gevaar else "overig"])
-    basis = Decimal(str(bedragen[categorie - 1]))
-    schaal = min(
-        Decimal(100), max(Decimal(10), Decimal(str(policy.value("arbo_schaal_pct_per_betrokkene", op))) * betrokkenen)
-    )
-    r = _Regels()
-    r.add(f"categorie {categorie} ({'ernstig gevaar' if ernstig_gevaar else 'overige overtreding'})", basis)
-    r.add(f"correctie voor {betrokkenen} betrokkenen", f"{schaal}%")
-    bedrag = cent(basis * schaal / 100)
-    r.add("boete", bedrag)
-    return Boete("Arbowet", code, bedrag, tuple(r.regels), policy.version)
-
-
-def vaste_boete(wet: str, code: str, betrokkenen: int, op: date, policy: Policy) -> Boete:
-    r = _Regels()
-    if wet == "Wav":
-        per = Decimal(str(policy.value("wav_boete_per_werknemer_eur", op)))
-        bedrag = per * betrokkenen
-        r.add(f"Wav: EUR {per} x {betrokkenen} werknemers", bedrag)
-    else:
-        bedrag = Decimal(str(policy.value("boete_standaard_per_wet_eur", op)[wet]))
-        r.add(f"{wet}: standaardbedrag per bevinding", bedrag)
-    return Boete(wet, code, bedrag, tuple(r.regels), policy.version)
-
-
-def met_recidive_en_omzet(boete: Boete, eerdere: int, omzet_eur: Decimal | None, op: date, policy: Policy) -> Boete:
-    """Repeat offence surcharge (art. 18f WML), then under ser2025 the turnover factor; then the cap."""
-    r = _Regels(list(boete.berekening))
-    bedrag = boete.bedrag_eur
-    if eerdere:
-        opslag = Decimal(str(policy.value("recidive_opslag_pct", op)["een" if eerdere == 1 else "meer"]))
-        bedrag = bedrag * (1 + opslag / 100)
-        r.add(f"recidive: {eerdere} eerdere definitieve boete(s), +{opslag}%", cent(bedrag))
+    opslag = _recidive(bevinding, op, eerdere_boetes, policy, stappen)
+    maximum = policy.decimal("boete_maximum_per_overtreding_eur", op)
+    totaal = Decimal(0)
+    for overtreding in overtredingen:
+        bedrag = overtreding.bedrag * (1 + opslag / HONDERD)
+        if bedrag > maximum:
+            stappen.append(Stap("BOETE-MAXIMUM", f"{overtreding.wie}: begrensd op de 5e boetecategorie", euro(maximum)))
+            bedrag = maximum
+        totaal += bedrag * overtreding.aantal
     if policy.value("boete_omzet_koppeling", op):
-        if omzet_eur is None:
-            r.add("omzet onbekend bij de Belastingdienst: factor 1.0 (terugval)", cent(bedrag))
-        else:
-            factor = next(
-                Decimal(str(b["factor"]))
-                for b in policy.value("boete_omzet_banden", op)
-                if b["tot_eur"] is None or omzet_eur < Decimal(str(b["tot_eur"]))
-            )
-            bedrag = bedrag * factor
-            r.add(f"omzet EUR {omzet_eur}: factor {factor}", cent(bedrag))
-    maximum = Decimal(str(policy.value("boete_maximum_eur", op)))
-    if bedrag > maximum:
-        bedrag = maximum
-        r.add(f"gemaximeerd op EUR {maximum}", maximum)
-    bedrag = cent(bedrag)
-    r.add("boete", bedrag)
+        totaal = _omzet(totaal, omzet_eur, op, policy, stappen)
+    bedrag_eur = euro(totaal)
+    stappen.append(Stap(f"{regel}-TOTAAL", f"boete {bevinding.wet} {bevinding.code}", bedrag_eur))
     return Boete(
-        boete.wet,
-        boete.code,
-        bedrag,
-        tuple(r.regels),
-        policy.version,
-        boete.werknemer_ref,
-        boete.verschuldigd_eur,
-        boete.onderbetaald_pct,
+        wet=bevinding.wet,
+        code=bevinding.code,
+        regel=regel,
+        bedrag_eur=bedrag_eur,
+        berekening=tuple(stappen),
+        beleid=policy.version,
+        recidive_pct=opslag,
+        nabetaling_eur=None if nabetaling is None else euro(nabetaling),
     )
+
+
+def _wml(
+    bevinding: Bevinding, op: date, policy: Policy, werkdag: Callable[[date], bool], stappen: list[Stap]
+) -> tuple[list[_Overtreding], Decimal]:
+    """Per underpaid worker: the Beleidsregel table by underpaid % (wage part) and months."""
+    if not bevinding.onderbetaling:
+        raise OnvoldoendeGegevens(f"WML finding {bevinding.code} has no underpayment lines to compute a fine from")
+    tabel: dict[str, Any] = policy.value("wml_boete_tabel", op)
+    overtredingen: list[_Overtreding] = []
+    nabetaling = Decimal(0)
+    for regel in bevinding.onderbetaling:
+        ref = regel.werknemer_ref
+        analyse = analyseer(regel, policy, werkdag)
+        if analyse is None:
+            stappen.append(Stap("BOETE-WML-NVT", f"{ref}: leeftijd {regel.leeftijd}, WML niet van toepassing", "0"))
+            continue
+        leeftijd = "21+ (leeftijd onbekend)" if regel.leeftijd is None else f"leeftijd {regel.leeftijd}"
+        stappen += [
+            Stap(
+                "BOETE-WML-LOON",
+                f"{ref}: {regel.gewerkte_uren} uur x WML ({leeftijd}), {regel.periode_van} t/m {regel.periode_tot}",
+                euro(analyse.wml_loon),
+            ),
+            Stap("BOETE-WML-BETAALD", f"{ref}: betaald bruto loon", euro(analyse.betaald)),
+        ]
+        if analyse.tekort <= 0:
+            stappen.append(Stap("BOETE-WML-GEEN", f"{ref}: niet onderbetaald, geen boete", "0"))
+            continue
+        nabetaling += analyse.nabetaling
+        pct = analyse.pct_onderbetaald.quantize(EEN_DECIMAAL)
+        stappen += [
+            Stap("BOETE-WML-PCT", f"{ref}: onderbetaald deel van het WML-loon (%)", pct),
+            Stap("BOETE-WML-MAANDEN", f"{ref}: duur van de onderbetaling in kalendermaanden", getal(analyse.maanden)),
+        ]
+        ondergrens = Decimal(str(tabel["ondergrens_onderbetaling_eur"]))
+        if analyse.tekort < ondergrens:
+            bedrag = Decimal(str(tabel["bedrag_onder_ondergrens_eur"]))
+            stappen.append(Stap("BOETE-WML-ONDERGRENS", f"{ref}: onderbetaling onder EUR {ondergrens}", bedrag))
+        else:
+            bedrag = _tabelbedrag(tabel, analyse.pct_onderbetaald, analyse.maanden)
+            stappen.append(Stap("BOETE-WML-TABEL", f"{ref}: bedrag uit de tabel van de Beleidsregel WML", bedrag))
+        overtredingen.append(_Overtreding(ref, bedrag))
+    return overtredingen, nabetaling
+
+
+def _tabelbedrag(tabel: dict[str, Any], pct: Decimal, maanden: Decimal) -> Decimal:
+    pct_grenzen = [Decimal(str(grens)) for grens in tabel["pct_grenzen"]]
+    maand_grenzen = [Decimal(str(grens)) for grens in tabel["maand_grenzen"]]
+    rij = bisect.bisect_right(pct_grenzen, pct)
+    kolom = 0 if maanden <= maand_grenzen[0] else 1 + bisect.bisect_right(maand_grenzen[1:], maanden)
+    return Decimal(str(tabel["bedragen"][rij][kolom]))
+
+
+def _arbo(
+    bevinding: Bevinding, op: date, policy: Policy, aantal_werknemers: int | None, stappen: list[Stap]
+) -> list[_Overtreding]:
+    """Base amount by severity category, scaled by the employer's headcount [A]."""
+    categorieen: dict[str, int] = policy.value("arbo_boete_categorie", op)
+    categorie = categorieen["ernstig_gevaar" if bevinding.ernstig_gevaar else "overig"]
+    normbedrag = Decimal(str(policy.value("arbo_boete_bedragen", op)[categorie - 1]))
+    stappen.append(Stap("BOETE-ARBO-CATEGORIE", f"boetecategorie {categorie}: normbedrag", normbedrag))
+    if aantal_werknemers is not None:
+        omvang, bron = aantal_werknemers, "volgens loonaangifte"
+    else:
+        omvang = bevinding.aantal_betrokkenen or 1
+        bron = "onbekend; aantal betrokkenen als ondergrens [A]"
+    pct = next(
+        Decimal(str(band["pct"]))
+        for band in policy.value("arbo_schaal_naar_omvang", op)
+        if band["tot_werknemers"] is None or omvang < band["tot_werknemers"]
+    )
+    stappen.append(Stap("BOETE-ARBO-OMVANG", f"{omvang} werknemers ({bron}): percentage van het normbedrag", pct))
+    bedrag = normbedrag * pct / HONDERD
+    stappen.append(Stap("BOETE-ARBO", "normbedrag x percentage", euro(bedrag)))
+    return [_Overtreding(bevinding.code, bedrag)]
+
+
+def _wav(bevinding: Bevinding, op: date, policy: Policy, stappen: list[Stap]) -> list[_Overtreding]:
+    per_werknemer = policy.decimal("wav_boete_per_werknemer_eur", op)
+    aantal = bevinding.aantal_betrokkenen or 1
+    bron = "" if bevinding.aantal_betrokkenen else " (aantal betrokkenen onbekend: 1 [A])"
+    stappen.append(Stap("BOETE-WAV", f"{aantal} werknemer(s){bron} x bedrag per werknemer", per_werknemer))
+    return [_Overtreding("per werknemer", per_werknemer, aantal)]
+
+
+def _standaard(bevinding: Bevinding, op: date, policy: Policy, stappen: list[Stap]) -> list[_Overtreding]:
+    bedragen: dict[str, int] = policy.value("boete_standaard_per_wet_eur", op)
+    if bevinding.wet not in bedragen:
+        return []
+    bedrag = Decimal(str(bedragen[bevinding.wet]))
+    stappen.append(Stap("BOETE-STANDAARD", f"standaardbedrag per bevinding {bevinding.wet} [A]", bedrag))
+    return [_Overtreding(bevinding.code, bedrag)]
+
+
+def _recidive(
+    bevinding: Bevinding, op: date, eerdere: Sequence[EerdereBoete], policy: Policy, stappen: list[Stap]
+) -> Decimal:
+    """+100 % after one final fine for the same violation within the term, +200 % after two, or when
+    this and an earlier violation are both serious within the longer term (art. 18f WML)."""
+    zelfde = [b for b in eerdere if b.wet == bevinding.wet and b.code == bevinding.code]
+    termijn = plus_maanden(op, -12 * int(policy.value("recidive_termijn_jaren", op)))
+    termijn_ernstig = plus_maanden(op, -12 * int(policy.value("recidive_termijn_ernstig_jaren", op)))
+    binnen_termijn = [b for b in zelfde if termijn <= b.onherroepelijk_op <= op]
+    beide_ernstig = bevinding.ernstig_gevaar and any(
+        b.ernstig and termijn_ernstig <= b.onherroepelijk_op <= op for b in zelfde
+    )
+    opslagen: dict[str, int] = policy.value("recidive_opslag_pct", op)
+    if len(binnen_termijn) >= 2 or beide_ernstig:
+        reden = "beide overtredingen ernstig" if beide_ernstig else f"{len(binnen_termijn)} eerdere boetes"
+        opslag = Decimal(opslagen["zwaar"])
+    elif binnen_termijn:
+        reden, opslag = "1 eerdere boete", Decimal(opslagen["herhaling"])
+    else:
+        return Decimal(0)
+    stappen.append(Stap("BOETE-RECIDIVE", f"recidive ({reden}, onherroepelijk op of na {termijn}): opslag %", opslag))
+    return opslag
+
+
+def _omzet(totaal: Decimal, omzet_eur: Decimal | None, op: date, policy: Policy, stappen: list[Stap]) -> Decimal:
+    """ser2025: the fine times a factor by annual turnover (EU SME bands), capped."""
+    if omzet_eur is None:
+        factor = Decimal(1)
+        stappen.append(Stap("BOETE-OMZET", "omzet onbekend: factor 1,0 toegepast", factor))
+    else:
+        factor = next(
+            Decimal(str(band["factor"]))
+            for band in policy.value("boete_omzet_banden", op)
+            if band["tot_eur"] is None or omzet_eur < Decimal(str(band["tot_eur"]))
+        )
+        stappen.append(Stap("BOETE-OMZET", f"omzet EUR {euro(omzet_eur)}: factor", factor))
+    totaal *= factor
+    maximum = policy.decimal("boete_omzet_maximum_eur", op)
+    if totaal > maximum:
+        stappen.append(Stap("BOETE-OMZET-MAXIMUM", "begrensd op het maximum bij omzetkoppeling", euro(maximum)))
+        totaal = maximum
+    return totaal

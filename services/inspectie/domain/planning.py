@@ -1,97 +1,182 @@
-"""Capacity-aware planning: per region a number of inspections per working day.
+"""Inspection planning per region and working day (domain-rules §5 and §8).
 
-Reports from unions and works councils come first, earliest deadline first, each on the
-earliest free working day; risk-selected inspections fill what is left, highest score first.
-Planning never exceeds capacity. A request whose deadline cannot be met is reported at once as a
-shortage (it is still planned on its earliest free day, never dropped).
+Order of claims on capacity, per region:
+1. requests with a deadline (reports: art. 24-7 Arbowet, service norm), earliest deadline first.
+   Each takes the earliest free slot on or before its deadline; for unit-sized visits this meets
+   as many deadlines as any plan could. A request whose deadline cannot be met is reported as
+   `tekort` at once and still planned, on the earliest slot left: a report is never dropped.
+2. risk-selected requests, by score (highest first), in what the deadlines and the random share
+   leave over;
+3. a share (`steekproef_aandeel_pct`) of the free capacity in the horizon for random selection,
+   reserved ahead of the risk-selected requests and drawn deterministically from the seed, so the
+   draw can be repeated and audited. A reservation without candidates goes to risk selection.
+Capacity is never exceeded: `bezetting` holds the visits already planned per (region, day).
+The planner looks `planning_horizon_werkdagen` ahead: a report with no slot left in that horizon is
+a shortage without a date; risk and random requests that do not fit wait for the next round
+(`niet_ingepland`). A region with no capacity entry is a configuration error.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from shared.policy import Policy
 from shared.werkdagen import is_werkdag
 
-Bezetting = Counter[tuple[str, date]]
+VerzoekSoort = Literal["melding", "risico", "steekproef"]
 
 
 @dataclass(frozen=True)
 class Verzoek:
     id: str
+    werkgever: str
     regio: str
-    soort: str  # "melding" | "risico" | "steekproef"
-    uiterlijk_op: date | None
+    soort: VerzoekSoort
+    uiterlijk_op: date | None = None
     score: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
+class Inplanning:
+    verzoek_id: str
+    werkgever: str
+    regio: str
+    soort: VerzoekSoort
+    gepland_op: date
+    uiterlijk_op: date | None
+
+
+@dataclass(frozen=True)
+class Tekort:
+    """A deadline that capacity cannot meet; `gepland_op` is the late slot (None: none in the horizon)."""
+
+    verzoek_id: str
+    regio: str
+    uiterlijk_op: date
+    gepland_op: date | None
+
+
+@dataclass(frozen=True)
+class NietIngepland:
+    verzoek_id: str
+    reden: Literal["geen_capaciteit", "niet_geloot"]
+
+
+@dataclass(frozen=True)
 class Planning:
-    data: dict[str, date | None]  # None: no free day within the horizon
-    tekort: tuple[str, ...]  # ids whose deadline cannot be met
+    ingepland: tuple[Inplanning, ...]
+    tekort: tuple[Tekort, ...]
+    niet_ingepland: tuple[NietIngepland, ...]
+    beleid: str
 
 
-def regio_van(gemeentecode: str | None, op: date, policy: Policy) -> str:
-    per_gemeente: dict[str, str] = policy.value("regio_per_gemeente", op)
-    return per_gemeente.get(gemeentecode or "", str(policy.value("regio_standaard", op)))
+@dataclass(frozen=True)
+class Herplanning:
+    verzoek_id: str
+    van: date
+    naar: date
 
 
-def capaciteit(regio: str, op: date, policy: Policy) -> int:
-    return int(policy.value("inspectie_capaciteit_per_werkdag", op)[regio])
-
-
-def vroegste_vrije_dag(
-    regio: str,
-    bezetting: Mapping[tuple[str, date], int],
-    vanaf: date,
-    horizon: int,
-    cap: Callable[[str, date], int],
-    werkdag: Callable[[date], bool] = is_werkdag,
-) -> date | None:
-    """The first working day from `vanaf` on with room in the region, within `horizon` working days."""
-    dag, gezien = vanaf, 0
-    while gezien < horizon:
-        if werkdag(dag):
-            gezien += 1
-            if bezetting.get((regio, dag), 0) < cap(regio, dag):
-                return dag
-        dag += timedelta(days=1)
-    return None
-
-
-def volgorde(verzoeken: Iterable[Verzoek]) -> list[Verzoek]:
-    """Reports earliest deadline first, then the rest by score (highest first); ties by id."""
-
-    def sleutel(v: Verzoek) -> tuple[int, date, Decimal, str]:
-        if v.soort == "melding":
-            return (0, v.uiterlijk_op or date.max, Decimal(0), v.id)
-        return (1, date.max, -v.score, v.id)
-
-    return sorted(verzoeken, key=sleutel)
+def regio_voor(gemeentecode: str | None, op: date, policy: Policy) -> str:
+    """The region that serves a municipality; unknown municipalities go to the default region."""
+    regio_per_gemeente: dict[str, str] = policy.value("regio_per_gemeente", op)
+    if gemeentecode is not None and gemeentecode in regio_per_gemeente:
+        return regio_per_gemeente[gemeentecode]
+    return str(policy.value("regio_standaard", op))
 
 
 def plan(
     verzoeken: Iterable[Verzoek],
     bezetting: Mapping[tuple[str, date], int],
     vanaf: date,
-    horizon: int,
-    cap: Callable[[str, date], int],
+    policy: Policy,
     werkdag: Callable[[date], bool] = is_werkdag,
+    seed: int = 0,
 ) -> Planning:
-    bezet: Bezetting = Counter(bezetting)
-    data: dict[str, date | None] = {}
-    tekort: list[str] = []
-    for v in volgorde(verzoeken):
-        dag = vroegste_vrije_dag(v.regio, bezet, vanaf, horizon, cap, werkdag)
-        if dag is None and v.soort == "melding":
-            dag = vroegste_vrije_dag(v.regio, bezet, vanaf, 10 * horizon, cap, werkdag)  # never drop a report
-        data[v.id] = dag
-        if dag is not None:
-            bezet[(v.regio, dag)] += 1
-        if v.uiterlijk_op is not None and (dag is None or dag > v.uiterlijk_op):
-            tekort.append(v.id)
-    return Planning(data=data, tekort=tuple(tekort))
+    """Plan the requests from `vanaf` on; see the module docstring for the order of claims."""
+    per_regio: dict[str, list[Verzoek]] = {}
+    for verzoek in verzoeken:
+        per_regio.setdefault(verzoek.regio, []).append(verzoek)
+    ingepland: list[Inplanning] = []
+    tekort: list[Tekort] = []
+    niet: list[NietIngepland] = []
+    for regio in sorted(per_regio):
+        slots = _vrije_slots(regio, bezetting, vanaf, policy, werkdag)
+        resultaat = _plan_regio(per_regio[regio], slots, vanaf, policy, random.Random(f"{seed}:{regio}"))
+        ingepland += resultaat.ingepland
+        tekort += resultaat.tekort
+        niet += resultaat.niet_ingepland
+    return Planning(tuple(ingepland), tuple(tekort), tuple(niet), policy.version)
+
+
+def herplanningen(vorige: Mapping[str, date], planning: Planning) -> list[Herplanning]:
+    """Existing plans (verzoek id -> planned date) whose date the new planning changes."""
+    return [
+        Herplanning(item.verzoek_id, vorige[item.verzoek_id], item.gepland_op)
+        for item in planning.ingepland
+        if item.verzoek_id in vorige and vorige[item.verzoek_id] != item.gepland_op
+    ]
+
+
+def _vrije_slots(
+    regio: str, bezetting: Mapping[tuple[str, date], int], vanaf: date, policy: Policy, werkdag: Callable[[date], bool]
+) -> list[date]:
+    """Every free slot in the horizon, in date order (a day appears once per free visit)."""
+    horizon = int(policy.value("planning_horizon_werkdagen", vanaf))
+    slots: list[date] = []
+    dag, dagen = vanaf, 0
+    while dagen < horizon:
+        if werkdag(dag):
+            capaciteit: dict[str, int] = policy.value("inspectie_capaciteit_per_werkdag", dag)
+            if regio not in capaciteit:
+                raise ValueError(f"region {regio!r} has no capacity in policy {policy.version}")
+            slots += [dag] * max(0, int(capaciteit[regio]) - bezetting.get((regio, dag), 0))
+            dagen += 1
+        dag += timedelta(days=1)
+    return slots
+
+
+def _plan_regio(
+    verzoeken: Sequence[Verzoek], slots: list[date], vanaf: date, policy: Policy, loting: random.Random
+) -> Planning:
+    """`slots` are the region's free slots in date order; they are used up from the front."""
+    reserveerbaar = len(slots)
+    met_termijn = sorted(
+        ((v.uiterlijk_op, v) for v in verzoeken if v.uiterlijk_op is not None), key=lambda paar: (paar[0], paar[1].id)
+    )
+    ingepland: list[Inplanning] = []
+    te_laat: list[tuple[date, Verzoek]] = []
+    for uiterlijk_op, verzoek in met_termijn:
+        if slots and slots[0] <= uiterlijk_op:
+            ingepland.append(_inplanning(verzoek, slots.pop(0)))
+        else:
+            te_laat.append((uiterlijk_op, verzoek))
+    tekort: list[Tekort] = []
+    for uiterlijk_op, verzoek in te_laat:
+        slot = slots.pop(0) if slots else None
+        if slot is not None:
+            ingepland.append(_inplanning(verzoek, slot))
+        tekort.append(Tekort(verzoek.id, verzoek.regio, uiterlijk_op, slot))
+
+    zonder_termijn = [v for v in verzoeken if v.uiterlijk_op is None]
+    risico = sorted((v for v in zonder_termijn if v.soort != "steekproef"), key=lambda v: (-v.score, v.id))
+    kandidaten = sorted((v for v in zonder_termijn if v.soort == "steekproef"), key=lambda v: v.id)
+    aandeel = policy.decimal("steekproef_aandeel_pct", vanaf) / Decimal(100)
+    gereserveerd = int((aandeel * reserveerbaar).to_integral_value(rounding=ROUND_HALF_UP))
+    geloot = sorted(loting.sample(kandidaten, min(gereserveerd, len(kandidaten), len(slots))), key=lambda v: v.id)
+    geloot_ids = {v.id for v in geloot}
+    voor_risico = len(slots) - len(geloot)
+    niet = [NietIngepland(v.id, "geen_capaciteit") for v in risico[voor_risico:]]
+    niet += [NietIngepland(v.id, "niet_geloot") for v in kandidaten if v.id not in geloot_ids]
+    for verzoek in risico[:voor_risico] + geloot:
+        ingepland.append(_inplanning(verzoek, slots.pop(0)))
+    return Planning(tuple(ingepland), tuple(tekort), tuple(niet), policy.version)
+
+
+def _inplanning(verzoek: Verzoek, dag: date) -> Inplanning:
+    return Inplanning(verzoek.id, verzoek.werkgever, verzoek.regio, verzoek.soort, dag, verzoek.uiterlijk_op)

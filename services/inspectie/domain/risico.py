@@ -1,63 +1,117 @@
-"""Explainable risk per employer: an additive score whose every contribution is shown.
+"""Additive, transparent risk score per employer (domain-rules §8, after the SyRI judgment).
 
-The input type carries only what a signal is, where it came from and when: there is no field
-for nationality, ethnicity, gender, age, name, language or home postcode, and nothing here can
-reach one (domain-rules §8, after SyRI).
+Every signal contributes `gewicht x sterkte x 0.5^(dagen_oud / halfwaardetijd)`, weights and
+half-lives per signal kind being policy data. The score is the plain sum of the contributions,
+each quantised to 0.001 first, so the published breakdown adds up to the score exactly. The input
+type deliberately has no field for nationality, ethnicity, sex, age, name, language or home
+postcode: the model cannot use what it is never given. The score only orders the queue.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal, get_args
 
+from shared.contract.inspectie import Wet
 from shared.policy import Policy
 
-MILLI = Decimal("0.001")
+Soort = Literal[
+    "melding_vakbond",
+    "melding_or",
+    "loonaangifte_onder_wml",
+    "gemeente_overbewoning",
+    "gemeente_niet_ingeschreven_brp",
+    "gemeente_huisvestingsklacht",
+    "huisvesting_tekortkoming",
+    "loonvordering_vastgesteld",
+    "loonvordering_onbetaald",
+    "keteninformatie_te_laat",
+    "eerdere_overtreding",
+]
+SOORTEN: frozenset[str] = frozenset(get_args(Soort))
+PROMILLE = Decimal("0.001")
+HALF = Decimal("0.5")
 
 
 @dataclass(frozen=True)
 class Signaal:
-    soort: str
+    """Something observed about an employer. `wetten` are laws the source itself named (a report's
+    categories); the laws a kind always points at come from policy (see scope.py)."""
+
+    soort: Soort
     bron_event_id: str
     waargenomen_op: date
     sterkte: Decimal = Decimal(1)
+    wetten: tuple[Wet, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.soort not in SOORTEN:
+            raise ValueError(f"unknown signal kind {self.soort!r}")
+        if not self.sterkte.is_finite() or self.sterkte < 0:
+            raise ValueError("sterkte must be a finite number >= 0")
+
+
+@dataclass(frozen=True)
+class Onderdeel:
+    """One line of the published breakdown."""
+
+    signaal: str
+    gewicht: Decimal
+    bijdrage: Decimal
+    bron_event_id: str
+    sterkte: Decimal
+    dagen_oud: int
 
 
 @dataclass(frozen=True)
 class Risico:
     score: Decimal
-    onderdelen: tuple[dict[str, Any], ...]
+    onderdelen: tuple[Onderdeel, ...]
     model: str
 
     def als_data(self) -> dict[str, Any]:
-        return {"score": self.score, "onderdelen": list(self.onderdelen), "model": self.model}
+        """The `risico` object of `inspectie.gepland` (CONTRACT §3), plus the model version."""
+        return {
+            "score": self.score,
+            "onderdelen": [dataclasses.asdict(onderdeel) for onderdeel in self.onderdelen],
+            "model": self.model,
+        }
 
 
-def bijdrage(signaal: Signaal, op: date, policy: Policy) -> tuple[Decimal, Decimal]:
-    """(weight, contribution): weight x strength x 0.5^(age / half-life), to 0.001."""
+def bijdrage(signaal: Signaal, op: date, policy: Policy) -> Decimal:
+    """The unrounded contribution of one signal on `op` (0 for a signal observed after `op`)."""
+    dagen_oud = (op - signaal.waargenomen_op).days
+    if dagen_oud < 0:
+        return Decimal(0)
     gewicht = Decimal(str(policy.value("risico_gewichten", op)[signaal.soort]))
-    halfwaarde = Decimal(str(policy.value("risico_halfwaardetijd_dagen", op)[signaal.soort]))
-    leeftijd = Decimal(max(0, (op - signaal.waargenomen_op).days))
-    verval = Decimal(2) ** (-(leeftijd / halfwaarde))
-    return gewicht, (gewicht * signaal.sterkte * verval).quantize(MILLI)
+    halfwaardetijd = Decimal(str(policy.value("risico_halfwaardetijd_dagen", op)[signaal.soort]))
+    verval: Decimal = HALF ** (Decimal(dagen_oud) / halfwaardetijd)
+    return gewicht * signaal.sterkte * verval
 
 
 def score(signalen: Iterable[Signaal], op: date, policy: Policy) -> Risico:
-    onderdelen: list[dict[str, Any]] = []
-    totaal = Decimal(0)
-    for s in sorted(signalen, key=lambda s: (s.waargenomen_op, s.bron_event_id)):
-        gewicht, deel = bijdrage(s, op, policy)
-        totaal += deel
-        onderdelen.append(
-            {
-                "signaal": s.soort,
-                "gewicht": gewicht,
-                "bijdrage": deel,
-                "bron_event_id": s.bron_event_id,
-                "waargenomen_op": s.waargenomen_op,
-            }
+    """The score on `op` from the signals known by then, with the breakdown that explains it."""
+    gewichten = policy.value("risico_gewichten", op)
+    onderdelen = tuple(
+        Onderdeel(
+            signaal=signaal.soort,
+            gewicht=Decimal(str(gewichten[signaal.soort])),
+            bijdrage=bijdrage(signaal, op, policy).quantize(PROMILLE, rounding=ROUND_HALF_UP),
+            bron_event_id=signaal.bron_event_id,
+            sterkte=signaal.sterkte,
+            dagen_oud=(op - signaal.waargenomen_op).days,
         )
-    return Risico(score=totaal, onderdelen=tuple(onderdelen), model=policy.version)
+        for signaal in sorted(signalen, key=lambda s: (s.waargenomen_op, s.bron_event_id, s.soort))
+        if signaal.waargenomen_op <= op
+    )
+    totaal = sum((onderdeel.bijdrage for onderdeel in onderdelen), Decimal("0.000"))
+    return Risico(score=totaal, onderdelen=onderdelen, model=policy.version)
+
+
+def boven_drempel(risico: Risico, op: date, policy: Policy) -> bool:
+    """Whether the employer becomes a candidate for a risk-selected inspection."""
+    return risico.score >= policy.decimal("risico_drempel", op)

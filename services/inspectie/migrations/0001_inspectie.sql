@@ -30,11 +30,12 @@ CREATE TABLE inspectie (
     scope          text[] NOT NULL,
     aanleidingen   jsonb  NOT NULL,
     risico         jsonb,
-    status         text   NOT NULL,             -- gepland | uitgevoerd
+    status         text   NOT NULL,             -- gepland | wachtend (no capacity / not drawn) | uitgevoerd
+    tekort_gemeld  boolean NOT NULL DEFAULT false,
     uitgevoerd_op  date
 );
-CREATE INDEX inspectie_bezetting ON inspectie (regio, gepland_op) WHERE status = 'gepland';
-CREATE INDEX inspectie_open_per_werkgever ON inspectie (werkgever_kvk) WHERE status = 'gepland';
+CREATE INDEX inspectie_open_per_regio ON inspectie (regio) WHERE status IN ('gepland', 'wachtend');
+CREATE INDEX inspectie_open_per_werkgever ON inspectie (werkgever_kvk) WHERE status IN ('gepland', 'wachtend');
 
 CREATE TABLE boete (
     boete_id            text PRIMARY KEY,
@@ -42,16 +43,25 @@ CREATE TABLE boete (
     werkgever_kvk       text    NOT NULL,
     wet                 text    NOT NULL,
     code                text    NOT NULL,
-    werknemer_ref       text,
+    ernstig             boolean NOT NULL,
     bedrag_eur          numeric NOT NULL,
-    verschuldigd_eur    numeric NOT NULL DEFAULT 0,
-    betaald_eur         numeric NOT NULL DEFAULT 0,
+    nabetaling_eur      numeric,
     berekening          jsonb   NOT NULL,
-    status              text    NOT NULL,       -- in_afwachting_herstel | definitief | vervallen
-    herstel_uiterlijk_op date,
+    status              text    NOT NULL,       -- in_afwachting_herstel | onherroepelijk | vervallen
+    herstel_tot_en_met  date,
     opgelegd_op         date    NOT NULL,
+    onherroepelijk_op   date,
     beleid              text    NOT NULL
 );
+
+CREATE TABLE betaalbewijs (
+    event_id      text PRIMARY KEY,
+    inspectie_id  text    NOT NULL,
+    werkgever_kvk text    NOT NULL,
+    bedrag_eur    numeric NOT NULL,
+    betaald_op    date    NOT NULL
+);
+CREATE INDEX betaalbewijs_per_inspectie ON betaalbewijs (inspectie_id);
 CREATE INDEX boete_per_werkgever ON boete (werkgever_kvk, wet);
 
 -- Written warnings after a fineable violation (art. 28a Arbowet, 18i WML), valid 5 years.
@@ -59,8 +69,9 @@ CREATE TABLE waarschuwing (
     id            bigserial PRIMARY KEY,
     werkgever_kvk text NOT NULL,
     wet           text NOT NULL,
+    code          text NOT NULL,
     gegeven_op    date NOT NULL,
-    geldig_tot    date NOT NULL,
+    geldig_tot_en_met date NOT NULL,
     inspectie_id  text NOT NULL
 );
 CREATE INDEX waarschuwing_per_werkgever ON waarschuwing (werkgever_kvk, wet);

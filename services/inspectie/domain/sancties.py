@@ -1,0 +1,184 @@
+"""Sanctions beyond the fine itself (domain-rules §5). Rule codes: SANCTIE-HERSTEL (ser2025 back-pay
+window), SANCTIE-WAARSCHUWING (written warning), STIL-ERNSTIG-GEVAAR (art. 28 Arbowet),
+STIL-HERHALING (art. 28a Arbowet / 18i WML) and STIL-ONDERBETALING (ser2025).
+
+Back-pay window (ser2025, rec. 3): a WML fine is held for a term; if proof of back pay covering
+what is owed (holiday allowance included) arrives within it, the fine lapses, otherwise it becomes
+final. Repeat offenders get no window. Under current law the window is off: fines are final.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from services.inspectie.domain.berekening import Stap, euro, getal
+from services.inspectie.domain.boetes import Boete
+from services.inspectie.domain.datums import plus_maanden
+from services.inspectie.domain.wml import analyseer
+from shared.contract.inspectie import Betaalbewijs, Bevinding, Wet
+from shared.policy import Policy
+from shared.werkdagen import is_werkdag
+
+
+@dataclass(frozen=True)
+class Aanhouding:
+    """Whether a fine is held pending back pay, and until which day (inclusive)."""
+
+    aangehouden: bool
+    tot_en_met: date | None
+    reden: str
+    beleid: str
+    regel: str = "SANCTIE-HERSTEL"
+
+
+@dataclass(frozen=True)
+class Afloop:
+    """How a held fine ends: lapsed (back pay proven in time) or final."""
+
+    uitkomst: Literal["vervallen", "onherroepelijk"]
+    berekening: tuple[Stap, ...]
+    beleid: str
+    regel: str = "SANCTIE-HERSTEL"
+
+
+def herstelbetaling(boete: Boete, opgelegd_op: date, policy: Policy) -> Aanhouding:
+    """Decide whether the fine imposed on `opgelegd_op` waits for proof of back pay."""
+    if not policy.value("herstelbetaling_actief", opgelegd_op):
+        return Aanhouding(False, None, "geen herstelbetalingstermijn onder dit beleid", policy.version)
+    if boete.nabetaling_eur is None:
+        return Aanhouding(False, None, "alleen een boete wegens onderbetaling wacht op nabetaling", policy.version)
+    if boete.recidive_pct > 0:
+        return Aanhouding(False, None, "recidive: geen herstelbetalingstermijn", policy.version)
+    termijn = int(policy.value("herstelbetaling_termijn_dagen", opgelegd_op))
+    tot_en_met = opgelegd_op + timedelta(days=termijn)
+    return Aanhouding(True, tot_en_met, f"aangehouden {termijn} dagen voor bewijs van nabetaling", policy.version)
+
+
+def afloop(
+    verschuldigd_eur: Decimal, bewijzen: Sequence[Betaalbewijs], tot_en_met: date, op: date, policy: Policy
+) -> Afloop | None:
+    """Judge a held fine on `op` from the proofs received so far; None while it is still pending.
+
+    The fine lapses once the proven back pay covers what is owed, provided that happens within the
+    window; on the first day after the window it becomes final. Called on each proof and by the
+    timer that fires the day after `tot_en_met`.
+    """
+    betaald = sum((bewijs.bedrag_eur for bewijs in bewijzen), Decimal(0))
+    stappen = (
+        Stap(
+            "SANCTIE-HERSTEL-VERSCHULDIGD",
+            "nabetaling verschuldigd, vakantiebijslag inbegrepen",
+            euro(verschuldigd_eur),
+        ),
+        Stap("SANCTIE-HERSTEL-BEWEZEN", f"nabetaling bewezen ({len(bewijzen)} betaalbewijzen)", euro(betaald)),
+    )
+    if op <= tot_en_met and betaald >= verschuldigd_eur:
+        slot = Stap("SANCTIE-HERSTEL", "tijdig en volledig nabetaald: de boete vervalt", "vervallen")
+        return Afloop("vervallen", (*stappen, slot), policy.version)
+    if op <= tot_en_met:
+        return None
+    slot = Stap(
+        "SANCTIE-HERSTEL", f"termijn tot en met {tot_en_met} verstreken zonder volledige nabetaling", "onherroepelijk"
+    )
+    return Afloop("onherroepelijk", (*stappen, slot), policy.version)
+
+
+@dataclass(frozen=True)
+class Waarschuwing:
+    """A written warning after a fined violation; a repeat while it stands allows a stoppage."""
+
+    wet: Wet
+    code: str
+    inspectie_id: str
+    gegeven_op: date
+    geldig_tot_en_met: date
+    regel: str = "SANCTIE-WAARSCHUWING"
+
+
+def waarschuwing_na(bevinding: Bevinding, inspectie_id: str, op: date, policy: Policy) -> Waarschuwing | None:
+    """The written warning that goes with a fine for this finding (None for laws without the regime)."""
+    if bevinding.wet not in policy.value("stillegging_herhaling_wetten", op):
+        return None
+    jaren = int(policy.value("waarschuwing_geldig_jaren", op))
+    geldig_tot_en_met = plus_maanden(op, 12 * jaren) - timedelta(days=1)
+    return Waarschuwing(bevinding.wet, bevinding.code, inspectie_id, op, geldig_tot_en_met)
+
+
+def geldige_waarschuwingen(waarschuwingen: Sequence[Waarschuwing], op: date) -> list[Waarschuwing]:
+    """Warnings that stand on `op`: given before it and not expired."""
+    return [w for w in waarschuwingen if w.gegeven_op < op <= w.geldig_tot_en_met]
+
+
+@dataclass(frozen=True)
+class Stillegging:
+    grond: Literal["ernstig_gevaar", "herhaling", "ernstige_onderbetaling"]
+    regel: str
+    wet: Wet
+    code: str
+    vanaf: date
+    uiterlijk_tot_en_met: date | None
+    """None: until the danger ends; otherwise the longest stoppage the law allows."""
+    berekening: tuple[Stap, ...]
+    beleid: str
+
+
+def stillegging(
+    bevinding: Bevinding,
+    op: date,
+    policy: Policy,
+    waarschuwingen: Sequence[Waarschuwing] = (),
+    werkdag: Callable[[date], bool] = is_werkdag,
+) -> Stillegging | None:
+    """Whether the finding established on `op` warrants stopping the work (the inspector decides)."""
+    if bevinding.ernstig_gevaar:
+        stap = Stap("STIL-ERNSTIG-GEVAAR", "ernstig gevaar (art. 28 Arbowet): direct, tot het gevaar weg is", "ja")
+        return Stillegging(
+            "ernstig_gevaar", stap.stap, bevinding.wet, bevinding.code, op, None, (stap,), policy.version
+        )
+    staande = [w for w in geldige_waarschuwingen(waarschuwingen, op) if w.wet == bevinding.wet]
+    if staande and bevinding.wet in policy.value("stillegging_herhaling_wetten", op):
+        eerste = min(staande, key=lambda w: w.gegeven_op)
+        maanden = int(policy.value("stillegging_herhaling_max_maanden", op))
+        stap = Stap(
+            "STIL-HERHALING",
+            f"herhaalde overtreding {bevinding.wet} terwijl de waarschuwing van {eerste.gegeven_op} "
+            f"(inspectie {eerste.inspectie_id}) geldt: ten hoogste {maanden} maanden",
+            str(maanden),
+        )
+        tot = plus_maanden(op, maanden) - timedelta(days=1)
+        return Stillegging("herhaling", stap.stap, bevinding.wet, bevinding.code, op, tot, (stap,), policy.version)
+    if bevinding.wet == "WML" and policy.value("stillegging_onderbetaling_actief", op):
+        stappen = _ernstige_onderbetaling(bevinding, op, policy, werkdag)
+        if stappen:
+            return Stillegging(
+                "ernstige_onderbetaling", "STIL-ONDERBETALING", "WML", bevinding.code, op, None, stappen, policy.version
+            )
+    return None
+
+
+def _ernstige_onderbetaling(
+    bevinding: Bevinding, op: date, policy: Policy, werkdag: Callable[[date], bool]
+) -> tuple[Stap, ...]:
+    """ser2025: the workers whose underpayment counts as serious danger (empty: nobody)."""
+    grens_onderbetaald = policy.decimal("stillegging_onderbetaling_pct", op)
+    grens_betaald = policy.decimal("stillegging_wml_betaald_pct", op)
+    grens_maanden = policy.decimal("stillegging_wml_maanden", op)
+    stappen: list[Stap] = []
+    for regel in bevinding.onderbetaling:
+        analyse = analyseer(regel, policy, werkdag)
+        if analyse is None:
+            continue
+        pct = analyse.pct_onderbetaald.quantize(Decimal("0.1"))
+        if analyse.pct_onderbetaald >= grens_onderbetaald:
+            reden = f"{pct} % onderbetaald (grens {grens_onderbetaald} %)"
+        elif analyse.pct_wml_betaald < grens_betaald and analyse.maanden >= grens_maanden:
+            betaald = analyse.pct_wml_betaald.quantize(Decimal("0.1"))
+            reden = f"{betaald} % van het WML betaald gedurende {getal(analyse.maanden)} maanden"
+        else:
+            continue
+        stappen.append(Stap("STIL-ONDERBETALING", f"{analyse.werknemer_ref}: {reden}", pct))
+    return tuple(stappen)

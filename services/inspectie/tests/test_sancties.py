@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from services.inspectie.domain.boetes import Boete, EerdereBoete, boete
+from services.inspectie.domain.sancties import (
+    Waarschuwing,
+    afloop,
+    geldige_waarschuwingen,
+    herstelbetaling,
+    stillegging,
+    waarschuwing_na,
+)
+from shared.contract.base import WerkgeverKvk
+from shared.contract.inspectie import Betaalbewijs, Bevinding, OnderbetalingRegel
+from shared.policy import Policy
+
+OP = date(2026, 5, 12)
+WERKGEVER = WerkgeverKvk(kvk_nummer="12345678")
+
+
+def onderbetaald(betaald: str, van: date = date(2026, 3, 1), tot: date = date(2026, 4, 30)) -> Bevinding:
+    regel = OnderbetalingRegel(
+        werknemer_ref="W-001",
+        periode_van=van,
+        periode_tot=tot,
+        gewerkte_uren=Decimal(352),
+        betaald_bruto_eur=Decimal(betaald),
+        leeftijd=34,
+    )
+    return Bevinding(wet="WML", code="WML-ONDERBETALING", onderbetaling=(regel,))
+
+
+def wml_boete(policy: Policy, eerdere: list[EerdereBoete] | None = None) -> Boete:
+    resultaat = boete(onderbetaald("3800.00"), OP, policy, eerdere_boetes=eerdere or [])
+    assert resultaat is not None
+    return resultaat
+
+
+def bewijs(bedrag: str, op: date = date(2026, 5, 20)) -> Betaalbewijs:
+    return Betaalbewijs(inspectie_id="INS-1", werkgever=WERKGEVER, bedrag_eur=Decimal(bedrag), betaald_op=op)
+
+
+def test_no_back_pay_window_under_current_law(huidig: Policy) -> None:
+    besluit = herstelbetaling(wml_boete(huidig), OP, huidig)
+    assert (besluit.aangehouden, besluit.tot_en_met) == (False, None)
+
+
+def test_ser2025_holds_a_wml_fine_14_days(ser2025: Policy) -> None:
+    besluit = herstelbetaling(wml_boete(ser2025), OP, ser2025)
+    assert (besluit.aangehouden, besluit.tot_en_met, besluit.beleid) == (True, date(2026, 5, 26), ser2025.version)
+
+
+def test_ser2025_excludes_repeat_offenders_and_fines_without_back_pay(ser2025: Policy) -> None:
+    recidivist = wml_boete(ser2025, [EerdereBoete("WML", "WML-ONDERBETALING", date(2024, 1, 1))])
+    assert not herstelbetaling(recidivist, OP, ser2025).aangehouden
+    arbo = boete(Bevinding(wet="Arbowet", code="ARBO-VALGEVAAR"), OP, ser2025)
+    assert arbo is not None and not herstelbetaling(arbo, OP, ser2025).aangehouden
+
+
+def test_full_back_pay_in_time_lapses_the_fine(ser2025: Policy) -> None:
+    verschuldigd = wml_boete(ser2025).nabetaling_eur
+    assert verschuldigd == Decimal("1792.15")
+    einde = date(2026, 5, 26)
+    uitkomst = afloop(verschuldigd, [bewijs("1000.00"), bewijs("792.15")], einde, date(2026, 5, 21), ser2025)
+    assert uitkomst is not None and uitkomst.uitkomst == "vervallen"
+    assert [s.waarde for s in uitkomst.berekening] == [Decimal("1792.15"), Decimal("1792.15"), "vervallen"]
+
+
+def test_partial_back_pay_waits_then_the_fine_becomes_final(ser2025: Policy) -> None:
+    einde = date(2026, 5, 26)
+    assert afloop(Decimal("1792.15"), [bewijs("1792.14")], einde, einde, ser2025) is None
+    laat = afloop(Decimal("1792.15"), [bewijs("1792.14")], einde, date(2026, 5, 27), ser2025)
+    assert laat is not None and laat.uitkomst == "onherroepelijk"
+
+
+def test_proof_arriving_after_the_window_does_not_lapse_the_fine(ser2025: Policy) -> None:
+    uitkomst = afloop(Decimal("1792.15"), [bewijs("1792.15")], date(2026, 5, 26), date(2026, 5, 27), ser2025)
+    assert uitkomst is not None and uitkomst.uitkomst == "onherroepelijk"
+
+
+def test_warning_stands_five_years_then_expires(huidig: Policy) -> None:
+    waarschuwing = waarschuwing_na(Bevinding(wet="Arbowet", code="ARBO-VALGEVAAR"), "INS-0", date(2024, 3, 15), huidig)
+    assert waarschuwing is not None and waarschuwing.geldig_tot_en_met == date(2029, 3, 14)
+    assert geldige_waarschuwingen([waarschuwing], date(2024, 3, 15)) == []  # not against its own finding
+    assert geldige_waarschuwingen([waarschuwing], date(2029, 3, 14)) == [waarschuwing]
+    assert geldige_waarschuwingen([waarschuwing], date(2029, 3, 15)) == []
+    assert waarschuwing_na(Bevinding(wet="Wgv", code="WGV-1"), "INS-0", OP, huidig) is None
+
+
+def test_serious_danger_stops_work_immediately_until_it_ends(huidig: Policy) -> None:
+    besluit = stillegging(Bevinding(wet="Arbowet", code="ARBO-VALGEVAAR", ernstig_gevaar=True), OP, huidig)
+    assert besluit is not None
+    assert (besluit.grond, besluit.regel, besluit.vanaf, besluit.uiterlijk_tot_en_met) == (
+        "ernstig_gevaar",
+        "STIL-ERNSTIG-GEVAAR",
+        OP,
+        None,
+    )
+
+
+def test_a_repeat_while_a_warning_stands_allows_three_months(huidig: Policy) -> None:
+    bevinding = Bevinding(wet="Arbowet", code="ARBO-GELUID")
+    staand = Waarschuwing("Arbowet", "ARBO-VALGEVAAR", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
+    verlopen = Waarschuwing("Arbowet", "ARBO-VALGEVAAR", "INS-0", date(2020, 1, 10), date(2025, 1, 9))
+    andere_wet = Waarschuwing("Wav", "WAV-1", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
+    besluit = stillegging(bevinding, OP, huidig, [staand])
+    assert besluit is not None
+    assert (besluit.grond, besluit.uiterlijk_tot_en_met) == ("herhaling", date(2026, 8, 11))
+    assert stillegging(bevinding, OP, huidig, [verlopen, andere_wet]) is None
+
+
+def test_serious_underpayment_stops_work_only_under_ser2025(huidig: Policy, ser2025: Policy) -> None:
+    helft = onderbetaald("2588.96")  # exactly 50 % of 5177.92 paid
+    assert stillegging(helft, OP, huidig) is None
+    besluit = stillegging(helft, OP, ser2025)
+    assert besluit is not None and (besluit.grond, besluit.regel) == ("ernstige_onderbetaling", "STIL-ONDERBETALING")
+    assert [s.waarde for s in besluit.berekening] == [Decimal("50.0")]
+
+
+def test_ser2025_below_70_percent_of_wml_counts_only_over_three_months(ser2025: Policy) -> None:
+    # 352 h at 14.71 = 5177.92; 3500 paid = 67.6 % of the WML (32.4 % underpaid)
+    assert stillegging(onderbetaald("3500.00"), OP, ser2025) is None  # 2 months
+    drie_maanden = onderbetaald("3500.00", van=date(2026, 1, 1), tot=date(2026, 3, 31))
+    besluit = stillegging(drie_maanden, OP, ser2025)
+    assert besluit is not None and besluit.grond == "ernstige_onderbetaling"
+    assert stillegging(onderbetaald("3700.00", van=date(2026, 1, 1), tot=date(2026, 3, 31)), OP, ser2025) is None

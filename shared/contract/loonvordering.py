@@ -1,0 +1,194 @@
+"""Back-pay claims and the chain of parties (CONTRACT §2, topic `waardigwerk.in.loonvorderingen`).
+
+`LoonvorderingIngediend` is the claim itself; the other four models are the facts that arrive
+later about a claim (`vordering_id`): a written notice to a party (`.aanzegging`), a ground on
+which the claim against a party failed or a court's exculpation (`.partij_status`), a party
+naming its part of the chain (`.keteninformatie`) and a payment (`.betaling`).
+
+The worker's BSN is optional. When given it must be a real BSN: 9 digits passing the elfproef.
+It is never echoed in an error message, and the models hide input values in their errors, so a
+rejection or a log line cannot leak it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
+
+from shared.contract.base import Bedrag, ContractModel, KvkNummer, Organisatie
+
+Rol = Literal["opdrachtgever", "inlener", "aannemer", "hoofdaannemer", "hoofdopdrachtgever"]
+StatusSoort = Literal["onvindbaar", "niet_ingeschreven", "failliet", "onverhaalbaar", "gedisculpeerd"]
+
+Referentie = Annotated[str, Field(min_length=1, max_length=100)]
+VorderingId = Annotated[str, Field(min_length=1, max_length=100)]
+Naam = Annotated[str, Field(max_length=200)]
+Uren = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Maand = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="calendar month JJJJ-MM")]
+
+_UREN_PER_DAG = 24  # a physical limit, not a legal one: more hours than the period holds is a typo
+
+
+def _elfproef(bsn: str) -> str:
+    """A BSN is 9 digits d0..d8 with sum(d_i * (9 - i), i = 0..7) - d8 divisible by 11."""
+    if len(bsn) != 9 or not bsn.isascii() or not bsn.isdigit():
+        raise ValueError("een BSN bestaat uit precies 9 cijfers")
+    cijfers = [int(c) for c in bsn]
+    if (sum(c * (9 - i) for i, c in enumerate(cijfers[:8])) - cijfers[8]) % 11:
+        raise ValueError("is geen geldig BSN: de elfproef klopt niet; controleer de cijfers")
+    return bsn
+
+
+Bsn = Annotated[str, AfterValidator(_elfproef)]
+
+
+class _Vertrouwelijk(ContractModel):
+    """A model that may carry a BSN: pydantic leaves input values out of its error texts."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)
+
+
+class Indiener(ContractModel):
+    organisatie: Organisatie
+    referentie: Referentie
+
+
+class Werknemer(_Vertrouwelijk):
+    werknemer_ref: Annotated[str, Field(min_length=1, max_length=64)]
+    bsn: Annotated[Bsn | None, Field(repr=False)] = None
+    # Required: the youth minimum wage depends on it, and guessing an age could under- or overclaim.
+    leeftijd: Annotated[int, Field(ge=0, le=120)]
+    eerste_tewerkstelling_in_nl: bool = False
+
+
+class Werkgever(ContractModel):
+    kvk_nummer: KvkNummer
+    naam: Naam | None = None
+    is_uitzendonderneming: bool = False
+
+
+class Ketenpartij(ContractModel):
+    kvk_nummer: KvkNummer
+    naam: Naam | None = None
+    rol: Rol
+    keurmerk: bool = False
+
+
+class Partij(ContractModel):
+    kvk_nummer: KvkNummer
+
+
+class MaandLoon(ContractModel):
+    maand: Maand
+    gewerkte_uren: Uren
+    betaald_bruto_eur: Bedrag
+
+    @property
+    def eerste_dag(self) -> date:
+        jaar, maand = self.maand.split("-")
+        return date(int(jaar), int(maand), 1)
+
+    @property
+    def laatste_dag(self) -> date:
+        eerste = self.eerste_dag
+        return eerste.replace(day=calendar.monthrange(eerste.year, eerste.month)[1])
+
+
+def _dubbel(waarden: list[str]) -> list[str]:
+    return sorted({w for w in waarden if waarden.count(w) > 1})
+
+
+class LoonvorderingIngediend(_Vertrouwelijk):
+    """The data of `nl.waardigwerk.loonvordering.ingediend`; parse with `model_validate_json(raw_bytes)`.
+
+    `keten` runs from the direct client upward and may be empty or incomplete.
+    """
+
+    indiener: Indiener
+    werknemer: Werknemer
+    werkgever: Werkgever
+    keten: tuple[Ketenpartij, ...] = ()
+    periode_van: date
+    periode_tot: date
+    gewerkte_uren: Uren
+    betaald_bruto_eur: Bedrag
+    seizoenswerk: bool = False
+    contract_duur_dagen: Annotated[int, Field(ge=1)] | None = None
+    per_maand: tuple[MaandLoon, ...] | None = None
+
+    @model_validator(mode="after")
+    def _samenhang(self) -> LoonvorderingIngediend:
+        """Cross-field checks; every problem in one message so the sender can fix them at once."""
+        problemen: list[str] = []
+        if self.periode_tot < self.periode_van:
+            problemen.append("periode_tot ligt voor periode_van")
+        else:
+            dagen = (self.periode_tot - self.periode_van).days + 1
+            if self.gewerkte_uren > dagen * _UREN_PER_DAG:
+                problemen.append(f"gewerkte_uren ({self.gewerkte_uren}) is meer dan er in {dagen} dagen passen")
+        kvks = [self.werkgever.kvk_nummer, *(p.kvk_nummer for p in self.keten)]
+        if dubbel := _dubbel(kvks):
+            problemen.append(f"keten noemt kvk_nummer {', '.join(dubbel)} meer dan eens (of ook als werkgever)")
+        if self.per_maand is not None:
+            problemen.extend(self._per_maand_problemen(self.per_maand))
+        if problemen:
+            raise ValueError("; ".join(problemen))
+        return self
+
+    def _per_maand_problemen(self, per_maand: tuple[MaandLoon, ...]) -> list[str]:
+        problemen: list[str] = []
+        if dubbel := _dubbel([m.maand for m in per_maand]):
+            problemen.append(f"per_maand noemt maand {', '.join(dubbel)} meer dan eens")
+        buiten = [m.maand for m in per_maand if m.laatste_dag < self.periode_van or m.eerste_dag > self.periode_tot]
+        if buiten:
+            problemen.append(f"per_maand maand {', '.join(buiten)} valt buiten periode_van..periode_tot")
+        uren = sum((m.gewerkte_uren for m in per_maand), Decimal(0))
+        if uren != self.gewerkte_uren:
+            problemen.append(f"per_maand telt op tot {uren} uur, maar gewerkte_uren is {self.gewerkte_uren}")
+        betaald = sum((m.betaald_bruto_eur for m in per_maand), Decimal(0))
+        if betaald != self.betaald_bruto_eur:
+            problemen.append(
+                f"per_maand telt op tot € {betaald:.2f} betaald, maar betaald_bruto_eur is € {self.betaald_bruto_eur:.2f}"
+            )
+        return problemen
+
+    def maand_dagen(self, maand: MaandLoon) -> tuple[date, date]:
+        """The part of `maand` that lies inside the claim period."""
+        return max(maand.eerste_dag, self.periode_van), min(maand.laatste_dag, self.periode_tot)
+
+
+class Aanzegging(ContractModel):
+    """The worker (or the union) notified `aan` in writing on `op`; for the top client this starts
+    the waiting term of BW 7:616b lid 4/5."""
+
+    vordering_id: VorderingId
+    aan: Partij
+    op: date
+
+
+class PartijStatus(ContractModel):
+    """A ground on which the claim against `partij` failed (BW 7:616b lid 2) or a court's exculpation."""
+
+    vordering_id: VorderingId
+    partij: Partij
+    status: StatusSoort
+    vastgesteld_op: date
+
+
+class Keteninformatie(ContractModel):
+    """`verstrekt_door` answers its duty (BW 7:616e) to name its contract partner and the top client."""
+
+    vordering_id: VorderingId
+    verstrekt_door: Partij
+    keten: tuple[Ketenpartij, ...]
+
+
+class Betaling(ContractModel):
+    vordering_id: VorderingId
+    betaald_door: Partij
+    bedrag_eur: Annotated[Bedrag, Field(gt=0)]
+    betaald_op: date
