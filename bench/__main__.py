@@ -3,7 +3,8 @@
 (a) ceiling: raw aiokafka consume of N events + asyncpg COPY into a table + produce N events;
 (b) the melding -> inspectie path through the contract: N reports offered as fast as possible,
     and at a fixed rate; throughput, and p50/p99 latency from each input's ce_time to the moment
-    its `inspectie.gepland` is consumed from the partner topic; the ratio (b)/(a).
+    its `inspectie.gepland` is consumed from the partner topic; the ratio (b)/(a);
+(c) the inspectie domain alone: risk for 10k and 100k employers from 1M signals, and the plan.
 Prints a table and writes JSON to .bench/. Sizes: BENCH_N (default 5000), BENCH_RATE (200/s).
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from bench import domein
 from tools.partner import Partner
 from tools.stackenv import ROOT, stack_env
 
@@ -136,6 +138,8 @@ async def main() -> None:
     results["path_max"] = await path(bootstrap, N, None)
     print(f"(b) melding -> inspectie at {RATE:g}/s ...", flush=True)
     results["path_rate"] = await path(bootstrap, min(N, int(RATE * 20)), RATE)
+    print("(c) inspectie domain: recompute risk and plan, 10k and 100k employers ...", flush=True)
+    results["inspectie_domein"] = await asyncio.to_thread(domein.main, [10_000, 100_000])
     results["ratio_path_to_ceiling"] = round(
         results["path_max"]["events_per_s"] / results["ceiling"]["events_per_s"], 4
     )

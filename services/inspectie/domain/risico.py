@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any, Literal, get_args
 
 from shared.contract.inspectie import Wet
@@ -89,8 +90,14 @@ def bijdrage(signaal: Signaal, op: date, policy: Policy) -> Decimal:
         return Decimal(0)
     gewicht = Decimal(str(policy.value("risico_gewichten", op)[signaal.soort]))
     halfwaardetijd = Decimal(str(policy.value("risico_halfwaardetijd_dagen", op)[signaal.soort]))
+    return gewicht * signaal.sterkte * _verval(dagen_oud, halfwaardetijd)
+
+
+@cache
+def _verval(dagen_oud: int, halfwaardetijd: Decimal) -> Decimal:
+    """0.5^(age / half-life); cached: ages are whole days, so a few thousand values cover every signal."""
     verval: Decimal = HALF ** (Decimal(dagen_oud) / halfwaardetijd)
-    return gewicht * signaal.sterkte * verval
+    return verval
 
 
 def score(signalen: Iterable[Signaal], op: date, policy: Policy) -> Risico:
