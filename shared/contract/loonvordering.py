@@ -151,9 +151,8 @@ class LoonvorderingIngediend(_Vertrouwelijk):
             problemen.append(f"per_maand telt op tot {uren} uur, maar gewerkte_uren is {self.gewerkte_uren}")
         betaald = sum((m.betaald_bruto_eur for m in per_maand), Decimal(0))
         if betaald != self.betaald_bruto_eur:
-            problemen.append(
-                f"per_maand telt op tot € {betaald:.2f} betaald, maar betaald_bruto_eur is € {self.betaald_bruto_eur:.2f}"
-            )
+            totaal = self.betaald_bruto_eur
+            problemen.append(f"per_maand telt op tot € {betaald:.2f} betaald, maar betaald_bruto_eur is € {totaal:.2f}")
         return problemen
 
     def maand_dagen(self, maand: MaandLoon) -> tuple[date, date]:

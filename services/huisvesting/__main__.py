@@ -1,0 +1,3 @@
+from services.huisvesting.app import service
+
+service.run()

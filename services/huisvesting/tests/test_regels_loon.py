@@ -1,0 +1,87 @@
+"""HUIS-005: rent deducted from the minimum wage.
+
+Cap on 2026-03-01 at 40 h: 14.71 x 40 x 52 / 12 = 2,549.7333..; 25 % = 637.4333.. -> 637.43.
+At 36 h: 14.71 x 36 x 52 / 12 = 2,294.76; 25 % = 573.69.
+On 2025-07-01 at 40 h: 14.40 x 40 x 52 / 12 = 2,496.00 (domain-rules §3); 25 % = 624.00.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.huisvesting.domain.regels_loon import huis_005_inhouding_op_loon
+from services.huisvesting.domain.uitkomst import Bevinding
+from services.huisvesting.tests.voorbeelden import CONTRACT_VOORBEELD, HUIDIG, IN_ORDE, PEILDATUM, maak, samengevat
+
+
+@pytest.mark.parametrize(
+    ("wijzigingen", "verwacht"),
+    [
+        ({"inhouding_op_loon_per_maand_eur": 637.43}, "ok"),
+        ({"inhouding_op_loon_per_maand_eur": 637.44}, "H"),
+        ({"inhouding_op_loon_per_maand_eur": 637.42}, "ok"),
+        ({"inhouding_op_loon_per_maand_eur": 620.00}, "ok"),
+        ({"inhouding_op_loon_per_maand_eur": 637.43, "uren_per_week": None}, "ok"),  # policy's full-time week: 40
+        ({"inhouding_op_loon_per_maand_eur": 573.69, "uren_per_week": 36}, "ok"),
+        ({"inhouding_op_loon_per_maand_eur": 573.70, "uren_per_week": 36}, "H"),
+        (
+            {"inhouding_op_loon_per_maand_eur": 624.00, "ingangsdatum": "2025-07-01", "verblijf_sinds": "2025-07-01"},
+            "ok",
+        ),
+        (
+            {"inhouding_op_loon_per_maand_eur": 624.01, "ingangsdatum": "2025-07-01", "verblijf_sinds": "2025-07-01"},
+            "H",
+        ),
+        ({"inhouding_op_loon_per_maand_eur": 0}, "ok"),
+        (
+            {
+                "inhouding_op_loon_per_maand_eur": 0,
+                "gecertificeerd": False,
+                "schriftelijke_toestemming_inhouding": False,
+            },
+            "ok",
+        ),
+        ({"inhouding_op_loon_per_maand_eur": None}, ("inhouding_op_loon_per_maand_eur",)),
+        ({"schriftelijke_toestemming_inhouding": False}, "H"),
+        ({"schriftelijke_toestemming_inhouding": None}, ("schriftelijke_toestemming_inhouding",)),
+        ({"gecertificeerd": False, "verhuurder": {"is_werkgever": None, "is_woningcorporatie": True}}, "ok"),
+        ({"gecertificeerd": False, "verhuurder": {"is_werkgever": None}}, ("verhuurder.is_woningcorporatie",)),
+        ({"gecertificeerd": False}, "H"),  # the landlord is the employer, so not a housing corporation
+        ({"gecertificeerd": None}, ("gecertificeerd",)),
+        ({"huurder": {"gedetacheerd_vanuit_eu": True}}, "H"),
+        ({"huurder": None}, ("huurder.gedetacheerd_vanuit_eu",)),
+        # the WML from 2026-07-01 is not known yet: the cap cannot be computed
+        ({"ingangsdatum": "2026-07-01", "verblijf_sinds": "2026-07-01"}, ("beleid.wml_uurloon_21plus",)),
+        # ... but a broken condition is a finding whatever else is unknown
+        ({"ingangsdatum": "2026-07-01", "verblijf_sinds": "2026-07-01", "gecertificeerd": False}, "H"),
+    ],
+)
+def test_huis_005_deduction_conditions(wijzigingen: dict[str, Any], verwacht: object) -> None:
+    assert samengevat(huis_005_inhouding_op_loon(maak(IN_ORDE, **wijzigingen), PEILDATUM, HUIDIG)) == verwacht
+
+
+def test_huis_005_contract_example_is_within_the_cap_but_the_housing_is_not_certified() -> None:
+    uitkomst = huis_005_inhouding_op_loon(maak(CONTRACT_VOORBEELD), PEILDATUM, HUIDIG)
+    assert isinstance(uitkomst, Bevinding) and uitkomst.ernst == "H"
+    assert uitkomst.toelichting == "de woning is niet gecertificeerd en de verhuurder is geen woningcorporatie"
+    berekening = {s.omschrijving: s.waarde for s in uitkomst.berekening}
+    assert str(berekening["maximale inhouding = 25% van het minimumloon per maand"]) == "637.43"
+    assert str(berekening["minimumloon per maand = 14.71 x 40 x 52 / 12"]) == "2549.73"
+
+
+def test_huis_005_names_every_broken_condition() -> None:
+    contract = maak(
+        IN_ORDE,
+        inhouding_op_loon_per_maand_eur=700.00,
+        schriftelijke_toestemming_inhouding=False,
+        huurder={"gedetacheerd_vanuit_eu": True},
+    )
+    uitkomst = huis_005_inhouding_op_loon(contract, PEILDATUM, HUIDIG)
+    assert isinstance(uitkomst, Bevinding)
+    assert uitkomst.toelichting == (
+        "inhouding 700.00 euro per maand is meer dan 25% van het minimumloon (2549.73 euro) = 637.43 euro; "
+        "er is geen schriftelijke volmacht van de werknemer voor de inhouding; "
+        "bij een vanuit de EU gedetacheerde werknemer mag geen huur op het minimumloon worden ingehouden"
+    )
