@@ -1,0 +1,3 @@
+from services.loonvordering.app import service
+
+service.run()

@@ -1,0 +1,137 @@
+"""SQL for claims, chain facts, payments and the BSN vault (loonvordering's own schema)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from services.loonvordering.domain.betaling import Betaling
+from services.loonvordering.domain.keten import (
+    Aanzegging,
+    Informatieverzoek,
+    Ketenfeiten,
+    PartijStatus,
+    Schakel,
+)
+from shared.db import Conn
+from shared.envelope import dumps
+
+
+class VorderingRepository:
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+
+    async def vordering(self, sleutel: str) -> dict[str, Any] | None:
+        """By vordering_id, or by the filer's own reference (the contract accepts both)."""
+        row = await self.conn.fetchrow(
+            "SELECT * FROM vordering WHERE vordering_id = $1 OR indiener_referentie = $1 "
+            "ORDER BY vordering_id = $1 DESC LIMIT 1 FOR UPDATE",
+            sleutel,
+        )
+        if row is None:
+            return None
+        v = dict(row)
+        for veld in ("invoer", "berekening", "aansprakelijk"):
+            v[veld] = json.loads(v[veld])
+        return v
+
+    async def bewaar(self, v: dict[str, Any]) -> None:
+        await self.conn.execute(
+            """INSERT INTO vordering (vordering_id, indiener_organisatie, indiener_referentie, werkgever_kvk,
+                 werknemer_ref, invoer, ingediend_op, bedrag_eur, berekening, aansprakelijk, status, beleid)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""",
+            v["vordering_id"],
+            v["indiener_organisatie"],
+            v["indiener_referentie"],
+            v["werkgever_kvk"],
+            v["werknemer_ref"],
+            dumps(v["invoer"]).decode(),
+            v["ingediend_op"],
+            v["bedrag_eur"],
+            dumps(v["berekening"]).decode(),
+            dumps(v["aansprakelijk"]).decode(),
+            v["status"],
+            v["beleid"],
+        )
+
+    async def zet(self, vordering_id: str, **velden: Any) -> None:
+        for veld, waarde in velden.items():
+            if veld not in {"aansprakelijk", "status"}:
+                raise ValueError(veld)
+            await self.conn.execute(
+                f"UPDATE vordering SET {veld} = $2 WHERE vordering_id = $1",
+                vordering_id,
+                dumps(waarde).decode() if veld == "aansprakelijk" else waarde,
+            )
+
+    async def bewaar_bsn(self, vordering_id: str, bsn: str) -> None:
+        await self.conn.execute(
+            "INSERT INTO bsn_kluis (vordering_id, bsn) VALUES ($1, $2) ON CONFLICT DO NOTHING", vordering_id, bsn
+        )
+
+    async def feit(self, vordering_id: str, soort: str, kvk: str, datum: date, waarde: Any = None) -> None:
+        await self.conn.execute(
+            "INSERT INTO ketenfeit (vordering_id, soort, kvk_nummer, datum, waarde) VALUES ($1, $2, $3, $4, $5)",
+            vordering_id,
+            soort,
+            kvk,
+            datum,
+            None if waarde is None else json.dumps(waarde),
+        )
+
+    async def ketenfeiten(self, v: dict[str, Any], snelle_route: bool) -> Ketenfeiten:
+        """The chain as filed, extended by chain information received, with every fact recorded."""
+        rows = await self.conn.fetch("SELECT * FROM ketenfeit WHERE vordering_id = $1 ORDER BY id", v["vordering_id"])
+        keten = [Schakel(p["kvk_nummer"], p["rol"], bool(p.get("keurmerk"))) for p in v["invoer"].get("keten", [])]
+        statussen: list[PartijStatus] = []
+        aanzeggingen: list[Aanzegging] = []
+        verzoeken: dict[str, Informatieverzoek] = {}
+        for r in rows:
+            if r["soort"] == "status":
+                statussen.append(PartijStatus(r["kvk_nummer"], json.loads(r["waarde"]), r["datum"]))
+            elif r["soort"] == "aanzegging":
+                aanzeggingen.append(Aanzegging(r["kvk_nummer"], r["datum"]))
+            elif r["soort"] == "verzoek":
+                verzoeken.setdefault(r["kvk_nummer"], Informatieverzoek(r["kvk_nummer"], r["datum"]))
+            elif r["soort"] == "antwoord" and r["kvk_nummer"] in verzoeken:
+                verzoek = verzoeken[r["kvk_nummer"]]
+                if verzoek.beantwoord_op is None:
+                    verzoeken[r["kvk_nummer"]] = Informatieverzoek(verzoek.kvk_nummer, verzoek.gevraagd_op, r["datum"])
+            elif r["soort"] == "schakel" and r["kvk_nummer"] not in {s.kvk_nummer for s in keten}:
+                p = json.loads(r["waarde"])
+                keten.append(Schakel(r["kvk_nummer"], p["rol"], bool(p.get("keurmerk"))))
+        return Ketenfeiten(
+            werkgever_kvk=v["werkgever_kvk"],
+            keten=tuple(keten),
+            ingediend_op=v["ingediend_op"],
+            statussen=tuple(statussen),
+            aanzeggingen=tuple(aanzeggingen),
+            informatieverzoeken=tuple(verzoeken.values()),
+            snelle_route=snelle_route,
+        )
+
+    async def bewaar_betaling(self, event_id: str, vordering_id: str, kvk: str, bedrag: Decimal, op: date) -> None:
+        await self.conn.execute(
+            "INSERT INTO betaling (event_id, vordering_id, kvk_nummer, bedrag_eur, betaald_op) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            event_id,
+            vordering_id,
+            kvk,
+            bedrag,
+            op,
+        )
+
+    async def betalingen(self, vordering_id: str) -> list[Betaling]:
+        rows = await self.conn.fetch(
+            "SELECT kvk_nummer, bedrag_eur, betaald_op FROM betaling WHERE vordering_id = $1 ORDER BY betaald_op",
+            vordering_id,
+        )
+        return [Betaling(r["kvk_nummer"], r["bedrag_eur"], r["betaald_op"]) for r in rows]
+
+    async def in_periode(self, van: date, tot: date) -> list[str]:
+        rows = await self.conn.fetch(
+            "SELECT vordering_id FROM vordering WHERE ingediend_op BETWEEN $1 AND $2 ORDER BY vordering_id", van, tot
+        )
+        return [r["vordering_id"] for r in rows]

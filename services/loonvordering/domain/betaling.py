@@ -1,0 +1,48 @@
+"""Payments against an established claim: what is still open, and what was paid too much.
+
+An overpayment is reported as `overbetaald_eur`, never dropped: the paying party may have recourse
+(BW 7:616d) and the worker's union must see it. The claim is `voldaan` once nothing is open;
+`voldaan_op` is the date of the payment that closed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Betaling:
+    kvk_nummer: str
+    bedrag_eur: Decimal
+    betaald_op: date
+
+
+@dataclass(frozen=True)
+class Saldo:
+    vastgesteld_eur: Decimal
+    betaald_eur: Decimal
+    open_eur: Decimal
+    overbetaald_eur: Decimal
+    voldaan: bool
+    voldaan_op: date | None
+
+
+def saldo(vastgesteld_eur: Decimal, betalingen: Iterable[Betaling]) -> Saldo:
+    """Apply the payments in date order to the established amount (both in whole cents)."""
+    betaald, voldaan_op = Decimal(0), None
+    for betaling in sorted(betalingen, key=lambda b: b.betaald_op):
+        betaald += betaling.bedrag_eur
+        if voldaan_op is None and betaald >= vastgesteld_eur:
+            voldaan_op = betaling.betaald_op
+    open_eur = max(Decimal(0), vastgesteld_eur - betaald)
+    return Saldo(
+        vastgesteld_eur=vastgesteld_eur,
+        betaald_eur=betaald,
+        open_eur=open_eur,
+        overbetaald_eur=max(Decimal(0), betaald - vastgesteld_eur),
+        voldaan=open_eur == 0,
+        voldaan_op=voldaan_op,
+    )

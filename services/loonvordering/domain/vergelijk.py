@@ -1,0 +1,51 @@
+"""What-if: the same claim and chain facts under current law and under the SER 2025 proposals, side
+by side (domain-rules §1: ser2025 serves pilots, simulation and what-if comparison on the same events).
+
+The lid-5 fast track is recomputed under each policy, because ser2025 widens it; the flag in
+`feiten` is therefore not used here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from services.loonvordering.domain.bedrag import bereken_bedrag
+from services.loonvordering.domain.invoer import Vordering
+from services.loonvordering.domain.keten import Ketenfeiten, aansprakelijken, snelle_route, top_aansprakelijk_vanaf
+from shared.policy import Policy
+from shared.werkdagen import is_werkdag
+
+
+def vergelijk(
+    vordering: Vordering,
+    feiten: Ketenfeiten,
+    huidig_policy: Policy,
+    ser_policy: Policy,
+    *,
+    op: date,
+    werkdag: Callable[[date], bool] = is_werkdag,
+) -> dict[str, Any]:
+    """{"huidig": {...}, "ser2025": {...}, "verschil_bedrag_eur"}: per variant the amount, whether
+    the fast track applies, who is liable on `op` and when the top client becomes liable."""
+    uitkomsten = {
+        "huidig": _uitkomst(vordering, feiten, huidig_policy, op, werkdag),
+        "ser2025": _uitkomst(vordering, feiten, ser_policy, op, werkdag),
+    }
+    verschil = uitkomsten["ser2025"]["bedrag_eur"] - uitkomsten["huidig"]["bedrag_eur"]
+    return {**uitkomsten, "verschil_bedrag_eur": verschil}
+
+
+def _uitkomst(
+    vordering: Vordering, feiten: Ketenfeiten, policy: Policy, op: date, werkdag: Callable[[date], bool]
+) -> dict[str, Any]:
+    eigen = dataclasses.replace(feiten, snelle_route=snelle_route(vordering, policy, werkdag))
+    return {
+        "beleid": policy.version,
+        "bedrag_eur": bereken_bedrag(vordering, policy, werkdag).bedrag_eur,
+        "snelle_route": eigen.snelle_route,
+        "aansprakelijk": [dataclasses.asdict(a) for a in aansprakelijken(eigen, op, policy)],
+        "top_aansprakelijk_vanaf": top_aansprakelijk_vanaf(eigen, policy),
+    }

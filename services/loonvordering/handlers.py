@@ -1,0 +1,272 @@
+"""loonvordering's handlers: establish the amount, decide who is liable and why, follow the chain's
+facts and terms (durable timers), and drive the claim to payment."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from services.loonvordering.adapters.repository import VorderingRepository
+from services.loonvordering.domain.bedrag import GeenMinimumloon, bereken_bedrag
+from services.loonvordering.domain.betaling import saldo
+from services.loonvordering.domain.invoer import Vordering
+from services.loonvordering.domain.keten import (
+    GROND_616E,
+    Ketenfeiten,
+    aansprakelijken,
+    snelle_route,
+    volgende_termijnen,
+)
+from shared.contract.loonvordering import Aanzegging, Betaling, Keteninformatie, LoonvorderingIngediend, PartijStatus
+from shared.policy import UnknownPolicyValue
+from shared.service import AMSTERDAM, Context, Rejected
+
+VASTGESTELD = "nl.waardigwerk.loonvordering.vastgesteld"
+GEWIJZIGD = "nl.waardigwerk.loonvordering.aansprakelijke_gewijzigd"
+KETENINFO_GEVRAAGD = "nl.waardigwerk.loonvordering.keteninformatie_gevraagd"
+KETENINFO_TE_LAAT = "nl.waardigwerk.loonvordering.keteninformatie_te_laat"
+BETALING_VERWERKT = "nl.waardigwerk.loonvordering.betaling_verwerkt"
+VOLDAAN = "nl.waardigwerk.loonvordering.voldaan"
+AFGEWEZEN = "nl.waardigwerk.loonvordering.afgewezen"
+TERMIJN_TIMER = "ketentermijn"
+INSPECTIE = "arbeidsinspectie"
+
+
+def vordering_id(organisatie: str, referentie: str) -> str:
+    return "LV-" + hashlib.sha256(f"{organisatie}\x1f{referentie}".encode()).hexdigest()[:12].upper()
+
+
+def begin_van_dag(dag: date) -> datetime:
+    return datetime.combine(dag, time(0, 0), tzinfo=AMSTERDAM)
+
+
+def als_data(aansprakelijk: list[Any]) -> list[dict[str, Any]]:
+    return [{**dataclasses.asdict(a), "sinds": a.sinds.isoformat()} for a in aansprakelijk]
+
+
+def _kop(v: dict[str, Any]) -> dict[str, Any]:
+    """What every event about a claim starts with (routing to the filer is deling's job)."""
+    return {
+        "vordering_id": v["vordering_id"],
+        "indiener_organisatie": v["indiener_organisatie"],
+        "indiener_referentie": v["indiener_referentie"],
+        "werkgever": {"kvk_nummer": v["werkgever_kvk"]},
+        "werknemer": {"werknemer_ref": v["werknemer_ref"]},
+    }
+
+
+# -- a claim is filed -----------------------------------------------------------------------------
+async def ingediend(ctx: Context, claim: LoonvorderingIngediend) -> None:
+    await _vestig(ctx, claim, claim.indiener.organisatie)
+
+
+async def onderbetaling_vastgesteld(ctx: Context, data: dict[str, Any]) -> None:
+    """Underpayment the inspectorate established becomes a claim of its own, one per worker."""
+    claim = LoonvorderingIngediend.model_validate(
+        {
+            "indiener": {"organisatie": INSPECTIE, "referentie": f"{data['inspectie_id']}:{data['werknemer_ref']}"},
+            "werknemer": {"werknemer_ref": data["werknemer_ref"], "leeftijd": data.get("leeftijd") or 21},
+            "werkgever": {"kvk_nummer": data["werkgever"]["kvk_nummer"]},
+            "periode_van": data["periode_van"],
+            "periode_tot": data["periode_tot"],
+            "gewerkte_uren": Decimal(str(data["gewerkte_uren"])),
+            "betaald_bruto_eur": Decimal(str(data["betaald_bruto_eur"])),
+        },
+        strict=False,
+    )
+    await _vestig(ctx, claim, None)
+
+
+async def _vestig(ctx: Context, claim: LoonvorderingIngediend, indiener: str | None) -> None:
+    repo, policy, vandaag = VorderingRepository(ctx.conn), ctx.policy, ctx.today
+    vid = vordering_id(claim.indiener.organisatie, claim.indiener.referentie)
+    if await repo.vordering(vid) is not None:
+        return  # the same claim again: it was established once
+    vordering = Vordering.uit_ingediend(claim)
+    try:
+        berekening = bereken_bedrag(vordering, policy)
+    except (UnknownPolicyValue, GeenMinimumloon) as exc:
+        raise Rejected(
+            [{"veld": "periode_tot", "melding": f"het bedrag kan (nog) niet worden berekend: {exc}"}]
+        ) from None
+    snel = snelle_route(vordering, policy)
+    invoer = claim.model_dump(mode="json", exclude={"werknemer": {"bsn"}})
+    v = {
+        "vordering_id": vid,
+        "indiener_organisatie": indiener,
+        "indiener_referentie": claim.indiener.referentie,
+        "werkgever_kvk": claim.werkgever.kvk_nummer,
+        "werknemer_ref": claim.werknemer.werknemer_ref,
+        "invoer": invoer,
+        "ingediend_op": vandaag,
+        "bedrag_eur": berekening.bedrag_eur,
+        "berekening": berekening.als_data(),
+        "aansprakelijk": [],
+        "status": "vastgesteld",
+        "beleid": policy.version,
+    }
+    await repo.bewaar(v)
+    if claim.werknemer.bsn is not None:
+        await repo.bewaar_bsn(vid, claim.werknemer.bsn)
+    if claim.keten:  # 616e: the direct client is asked to name its contract partner and the top client [A]
+        await repo.feit(vid, "verzoek", claim.keten[0].kvk_nummer, vandaag)
+        await ctx.emit(
+            KETENINFO_GEVRAAGD,
+            {**_kop(v), "partij": {"kvk_nummer": claim.keten[0].kvk_nummer}, "gevraagd_op": vandaag},
+            vid,
+        )
+    feiten = await repo.ketenfeiten(v, snel)
+    aansprakelijk = aansprakelijken(feiten, vandaag, policy)
+    await repo.zet(vid, aansprakelijk=als_data(aansprakelijk))
+    await ctx.emit(
+        VASTGESTELD,
+        {
+            **_kop(v),
+            "periode_van": claim.periode_van,
+            "periode_tot": claim.periode_tot,
+            "bedrag_eur": berekening.bedrag_eur,
+            "berekening": berekening.als_data(),
+            "inkomensgarantie": berekening.inkomensgarantie,
+            "snelle_route": snel,
+            "aansprakelijk": als_data(aansprakelijk),
+            "volgende_termijn": await _plan_termijnen(ctx, vid, feiten),
+            "beleid": policy.version,
+        },
+        vid,
+    )
+
+
+async def _plan_termijnen(ctx: Context, vid: str, feiten: Ketenfeiten) -> dict[str, Any] | None:
+    termijnen = volgende_termijnen(feiten, ctx.policy, na=ctx.today)
+    for t in termijnen:
+        await ctx.schedule(
+            TERMIJN_TIMER,
+            f"{vid}:{t.datum.isoformat()}:{t.soort}",
+            begin_van_dag(t.datum),
+            {"vordering_id": vid, "datum": t.datum.isoformat(), "soort": t.soort},
+        )
+    return {"datum": termijnen[0].datum, "soort": termijnen[0].soort} if termijnen else None
+
+
+async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
+    """A refused claim goes back to the union that filed it, when the payload says which."""
+    indiener = ctx.cause.data.get("indiener") if isinstance(ctx.cause.data, dict) else None
+    organisatie = indiener.get("organisatie") if isinstance(indiener, dict) else None
+    referentie = indiener.get("referentie") if isinstance(indiener, dict) else None
+    if isinstance(organisatie, str):
+        await ctx.emit(
+            AFGEWEZEN,
+            {"indiener_organisatie": organisatie, "indiener_referentie": referentie, "fouten": fouten},
+            str(referentie or organisatie),
+        )
+
+
+# -- facts about the chain ------------------------------------------------------------------------
+async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, Any], reden: str, op: date) -> None:
+    """Who is liable now; announce it when that changed, and keep the term timers current."""
+    vordering = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate(v["invoer"], strict=False))
+    feiten = await repo.ketenfeiten(v, snelle_route(vordering, ctx.policy))
+    nu = als_data(aansprakelijken(feiten, op, ctx.policy))
+    volgende = await _plan_termijnen(ctx, v["vordering_id"], feiten)
+    if nu != v["aansprakelijk"]:
+        await repo.zet(v["vordering_id"], aansprakelijk=nu)
+        await ctx.emit(
+            GEWIJZIGD,
+            {
+                **_kop(v),
+                "aansprakelijk": nu,
+                "reden": reden,
+                "volgende_termijn": volgende,
+                "beleid": ctx.policy.version,
+            },
+            v["vordering_id"],
+        )
+
+
+async def _vordering(repo: VorderingRepository, sleutel: str) -> dict[str, Any]:
+    v = await repo.vordering(sleutel)
+    if v is None:
+        raise Rejected([{"veld": "vordering_id", "melding": f"vordering {sleutel} is onbekend"}])
+    return v
+
+
+async def aanzegging(ctx: Context, a: Aanzegging) -> None:
+    repo = VorderingRepository(ctx.conn)
+    v = await _vordering(repo, a.vordering_id)
+    await repo.feit(v["vordering_id"], "aanzegging", a.aan.kvk_nummer, a.op)
+    await _herbeoordeel(ctx, repo, v, f"schriftelijke aanzegging aan {a.aan.kvk_nummer} op {a.op}", ctx.today)
+
+
+async def partij_status(ctx: Context, s: PartijStatus) -> None:
+    repo = VorderingRepository(ctx.conn)
+    v = await _vordering(repo, s.vordering_id)
+    await repo.feit(v["vordering_id"], "status", s.partij.kvk_nummer, s.vastgesteld_op, s.status)
+    await _herbeoordeel(ctx, repo, v, f"{s.partij.kvk_nummer}: {s.status} (vastgesteld {s.vastgesteld_op})", ctx.today)
+
+
+async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
+    repo = VorderingRepository(ctx.conn)
+    v = await _vordering(repo, k.vordering_id)
+    await repo.feit(v["vordering_id"], "antwoord", k.verstrekt_door.kvk_nummer, ctx.today)
+    for partij in k.keten:
+        await repo.feit(
+            v["vordering_id"], "schakel", partij.kvk_nummer, ctx.today, {"rol": partij.rol, "keurmerk": partij.keurmerk}
+        )
+    await _herbeoordeel(ctx, repo, v, f"keteninformatie van {k.verstrekt_door.kvk_nummer}", ctx.today)
+
+
+async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
+    """A term ran out: the top client's wait, or a party's two weeks to name the chain (616e)."""
+    repo = VorderingRepository(ctx.conn)
+    v = await repo.vordering(payload["vordering_id"])
+    if v is None or v["status"] == "voldaan":
+        return
+    op = date.fromisoformat(payload["datum"])
+    voor = {a["kvk_nummer"] for a in v["aansprakelijk"]}
+    await _herbeoordeel(ctx, repo, v, f"termijn verstreken ({payload['soort']}) op {op}", op)
+    if payload["soort"] == GROND_616E:
+        na = await repo.vordering(v["vordering_id"])
+        for a in (na or v)["aansprakelijk"]:
+            if a["grond"] == GROND_616E and a["kvk_nummer"] not in voor:
+                await ctx.emit(
+                    KETENINFO_TE_LAAT,
+                    {**_kop(v), "partij": {"kvk_nummer": a["kvk_nummer"]}, "sinds": a["sinds"]},
+                    v["vordering_id"],
+                )
+
+
+# -- payments -------------------------------------------------------------------------------------
+async def betaling(ctx: Context, b: Betaling) -> None:
+    repo = VorderingRepository(ctx.conn)
+    v = await _vordering(repo, b.vordering_id)
+    await repo.bewaar_betaling(ctx.cause.id, v["vordering_id"], b.betaald_door.kvk_nummer, b.bedrag_eur, b.betaald_op)
+    stand = saldo(Decimal(str(v["bedrag_eur"])), await repo.betalingen(v["vordering_id"]))
+    await ctx.emit(
+        BETALING_VERWERKT,
+        {
+            **_kop(v),
+            "betaald_door": {"kvk_nummer": b.betaald_door.kvk_nummer},
+            "bedrag_eur": b.bedrag_eur,
+            "openstaand_eur": stand.open_eur,
+            "overbetaald_eur": stand.overbetaald_eur,
+            "beleid": v["beleid"],
+        },
+        v["vordering_id"],
+    )
+    if stand.voldaan and v["status"] != "voldaan":
+        await repo.zet(v["vordering_id"], status="voldaan")
+        await ctx.emit(
+            VOLDAAN,
+            {
+                **_kop(v),
+                "bedrag_eur": stand.vastgesteld_eur,
+                "betaald_eur": stand.betaald_eur,
+                "overbetaald_eur": stand.overbetaald_eur,
+                "voldaan_op": stand.voldaan_op,
+                "beleid": v["beleid"],
+            },
+            v["vordering_id"],
+        )

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from services.loonvordering.domain.invoer import Blok, Vordering
+from shared.contract.base import fouten_van
+from shared.contract.loonvordering import (
+    Aanzegging,
+    Betaling,
+    Keteninformatie,
+    LoonvorderingIngediend,
+    PartijStatus,
+)
+
+# CONTRACT §2's example, with a BSN that passes the elfproef.
+INGEDIEND = b"""{
+  "indiener": {"organisatie": "fnv", "referentie": "FNV-LV-2026-0042"},
+  "werknemer": {"werknemer_ref": "W-7781", "bsn": "111222333", "leeftijd": 27,
+                "eerste_tewerkstelling_in_nl": true},
+  "werkgever": {"kvk_nummer": "11223344", "naam": "Flex Staffing BV", "is_uitzendonderneming": true},
+  "keten": [
+    {"kvk_nummer": "12345678", "naam": "Kas Westland BV", "rol": "inlener", "keurmerk": false},
+    {"kvk_nummer": "99887766", "naam": "Retail Fresh NV", "rol": "hoofdopdrachtgever", "keurmerk": true}
+  ],
+  "periode_van": "2026-03-01", "periode_tot": "2026-04-30",
+  "gewerkte_uren": 300, "betaald_bruto_eur": 2500.00,
+  "seizoenswerk": false, "contract_duur_dagen": 61,
+  "per_maand": [{"maand": "2026-03", "gewerkte_uren": 150, "betaald_bruto_eur": 1250.00},
+                {"maand": "2026-04", "gewerkte_uren": 150, "betaald_bruto_eur": 1250.00}]
+}"""
+
+
+def fouten(raw: bytes) -> list[dict[str, str]]:
+    with pytest.raises(ValidationError) as fout:
+        LoonvorderingIngediend.model_validate_json(raw)
+    return fouten_van(fout.value)
+
+
+def test_contract_example_parses() -> None:
+    claim = LoonvorderingIngediend.model_validate_json(INGEDIEND)
+    assert claim.werknemer.bsn == "111222333"
+    assert [(p.kvk_nummer, p.rol, p.keurmerk) for p in claim.keten] == [
+        ("12345678", "inlener", False),
+        ("99887766", "hoofdopdrachtgever", True),
+    ]
+    assert claim.gewerkte_uren == Decimal(300)
+    assert claim.per_maand is not None and claim.per_maand[1].laatste_dag == date(2026, 4, 30)
+
+
+def test_bsn_is_optional_and_never_in_the_text_of_an_error() -> None:
+    zonder = INGEDIEND.replace(b'"bsn": "111222333", ', b"")
+    assert LoonvorderingIngediend.model_validate_json(zonder).werknemer.bsn is None
+    # 111222334 fails the elfproef: 9+8+7+12+10+8+9+6 - 4 = 65, not divisible by 11.
+    with pytest.raises(ValidationError) as fout:
+        LoonvorderingIngediend.model_validate_json(INGEDIEND.replace(b"111222333", b"111222334"))
+    assert "111222334" not in str(fout.value)
+    assert fouten_van(fout.value) == [
+        {
+            "veld": "werknemer.bsn",
+            "melding": "werknemer.bsn: is geen geldig BSN: de elfproef klopt niet; controleer de cijfers",
+        }
+    ]
+    assert "111222333" not in repr(LoonvorderingIngediend.model_validate_json(INGEDIEND))
+
+
+@pytest.mark.parametrize("bsn", [b"11122233", b"1112223330", b"11122233a", b"\xd9\xa1\xd9\xa1\xd9\xa1222333"])
+def test_bsn_is_exactly_nine_ascii_digits(bsn: bytes) -> None:
+    assert fouten(INGEDIEND.replace(b"111222333", bsn)) == [
+        {"veld": "werknemer.bsn", "melding": "werknemer.bsn: een BSN bestaat uit precies 9 cijfers"}
+    ]
+
+
+def test_per_maand_must_add_up_to_the_totals() -> None:
+    raw = INGEDIEND.replace(b'"gewerkte_uren": 300', b'"gewerkte_uren": 310').replace(
+        b'"betaald_bruto_eur": 2500.00', b'"betaald_bruto_eur": 2400.00'
+    )
+    (fout,) = fouten(raw)
+    assert fout["veld"] == "data"
+    assert "per_maand telt op tot 300 uur, maar gewerkte_uren is 310" in fout["melding"]
+    assert "per_maand telt op tot € 2500.00 betaald, maar betaald_bruto_eur is € 2400.00" in fout["melding"]
+
+
+def test_per_maand_months_lie_in_the_period_and_appear_once() -> None:
+    raw = INGEDIEND.replace(b'"maand": "2026-04"', b'"maand": "2026-05"')
+    assert "per_maand maand 2026-05 valt buiten periode_van..periode_tot" in fouten(raw)[0]["melding"]
+    raw = INGEDIEND.replace(b'"maand": "2026-04"', b'"maand": "2026-03"')
+    assert "per_maand noemt maand 2026-03 meer dan eens" in fouten(raw)[0]["melding"]
+    assert fouten(INGEDIEND.replace(b'"maand": "2026-04"', b'"maand": "2026-13"'))[0]["veld"] == "per_maand.1.maand"
+
+
+def test_period_hours_and_chain_are_checked_together() -> None:
+    raw = INGEDIEND.replace(b'"periode_tot": "2026-04-30"', b'"periode_tot": "2026-02-28"').replace(
+        b'"kvk_nummer": "99887766"', b'"kvk_nummer": "11223344"'
+    )
+    (fout,) = fouten(raw)
+    assert "periode_tot ligt voor periode_van" in fout["melding"]
+    assert "keten noemt kvk_nummer 11223344 meer dan eens (of ook als werkgever)" in fout["melding"]
+
+
+def test_more_hours_than_the_period_holds_is_a_typo() -> None:
+    data = json.loads(INGEDIEND)
+    del data["per_maand"]
+    data["gewerkte_uren"] = 61 * 24 + 1
+    (fout,) = fouten(json.dumps(data).encode())
+    assert fout["melding"] == "data: gewerkte_uren (1465) is meer dan er in 61 dagen passen"
+    data["gewerkte_uren"] = 61 * 24
+    assert LoonvorderingIngediend.model_validate_json(json.dumps(data).encode()).gewerkte_uren == Decimal(1464)
+
+
+def test_hours_are_a_non_negative_number_and_literals_are_named() -> None:
+    raw = (
+        INGEDIEND.replace(b'"gewerkte_uren": 300', b'"gewerkte_uren": -1')
+        .replace(b'"rol": "inlener"', b'"rol": "klant"')
+        .replace(b'"leeftijd": 27', b'"leeftijd": "27"')
+    )
+    meldingen = {f["veld"]: f["melding"] for f in fouten(raw)}
+    assert meldingen["gewerkte_uren"] == "gewerkte_uren moet minstens 0 zijn"
+    assert meldingen["keten.0.rol"].startswith("keten.0.rol heeft een waarde die niet is toegestaan; kies uit")
+    assert "'hoofdopdrachtgever'" in meldingen["keten.0.rol"]
+    assert meldingen["werknemer.leeftijd"] == "werknemer.leeftijd moet een geheel getal zijn"
+
+
+def test_follow_up_events_parse_and_reject_bad_values() -> None:
+    assert Aanzegging.model_validate_json(
+        b'{"vordering_id": "LV-1", "aan": {"kvk_nummer": "99887766"}, "op": "2026-05-02"}'
+    ).op == date(2026, 5, 2)
+    status = PartijStatus.model_validate_json(
+        b'{"vordering_id": "LV-1", "partij": {"kvk_nummer": "11223344"}, "status": "failliet",'
+        b' "vastgesteld_op": "2026-06-30"}'
+    )
+    assert (status.partij.kvk_nummer, status.status) == ("11223344", "failliet")
+    info = Keteninformatie.model_validate_json(
+        b'{"vordering_id": "LV-1", "verstrekt_door": {"kvk_nummer": "12345678"},'
+        b' "keten": [{"kvk_nummer": "99887766", "rol": "hoofdopdrachtgever"}]}'
+    )
+    assert info.keten[0].rol == "hoofdopdrachtgever"
+    betaling = Betaling.model_validate_json(
+        b'{"vordering_id": "LV-1", "betaald_door": {"kvk_nummer": "11223344"}, "bedrag_eur": 741.89,'
+        b' "betaald_op": "2026-03-01"}'
+    )
+    assert betaling.bedrag_eur == Decimal("741.89")
+    with pytest.raises(ValidationError) as fout:
+        PartijStatus.model_validate_json(
+            b'{"vordering_id": "LV-1", "partij": {"kvk_nummer": "1122"}, "status": "weg",'
+            b' "vastgesteld_op": "2026-06-30"}'
+        )
+    assert {f["veld"] for f in fouten_van(fout.value)} == {"partij.kvk_nummer", "status"}
+    with pytest.raises(ValidationError):
+        Betaling.model_validate_json(
+            b'{"vordering_id": "LV-1", "betaald_door": {"kvk_nummer": "11223344"}, "bedrag_eur": 0,'
+            b' "betaald_op": "2026-03-01"}'
+        )
+
+
+def test_claim_becomes_domain_input_with_month_blocks_clipped_to_the_period() -> None:
+    raw = INGEDIEND.replace(b'"periode_van": "2026-03-01"', b'"periode_van": "2026-03-10"')
+    vordering = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate_json(raw))
+    assert vordering.per_maand == (
+        Blok(date(2026, 3, 10), date(2026, 3, 31), Decimal(150), Decimal("1250.00")),
+        Blok(date(2026, 4, 1), date(2026, 4, 30), Decimal(150), Decimal("1250.00")),
+    )
+    assert (vordering.leeftijd, vordering.eerste_tewerkstelling_in_nl, vordering.is_uitzendonderneming) == (
+        27,
+        True,
+        True,
+    )
+    assert vordering.contract_duur_dagen == 61

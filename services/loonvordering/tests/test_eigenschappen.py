@@ -1,0 +1,145 @@
+"""Invariants that must hold for any claim and any chain, not just the worked examples."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.loonvordering.domain.bedrag import bereken_bedrag
+from services.loonvordering.domain.invoer import Vordering
+from services.loonvordering.domain.keten import (
+    GROND_616E,
+    Aanzegging,
+    Informatieverzoek,
+    Ketenfeiten,
+    PartijStatus,
+    Schakel,
+    aansprakelijken,
+    volgende_termijnen,
+)
+from shared.policy import Policy, load_policy
+from shared.werkdagen import is_werkdag
+
+HUIDIG, SER2025 = load_policy("huidig"), load_policy("ser2025")
+EERSTE, LAATSTE = date(2024, 1, 1), date(2026, 6, 30)  # the WML is known on these days
+STATUSSEN = ("onvindbaar", "niet_ingeschreven", "failliet", "onverhaalbaar", "gedisculpeerd")
+ROLLEN = ("opdrachtgever", "inlener", "aannemer", "hoofdaannemer", "hoofdopdrachtgever")
+
+centen = st.integers(min_value=0, max_value=2_000_000).map(lambda c: Decimal(c) / 100)
+perioden = st.tuples(st.dates(EERSTE, LAATSTE), st.integers(0, 120)).map(
+    lambda p: (p[0], min(p[0] + timedelta(days=p[1]), LAATSTE))
+)
+vorderingen = st.builds(
+    lambda periode, uren, betaald, leeftijd, eerste, uitzend, seizoen, duur: Vordering(
+        periode[0],
+        periode[1],
+        uren,
+        betaald,
+        leeftijd,
+        eerste_tewerkstelling_in_nl=eerste,
+        is_uitzendonderneming=uitzend,
+        seizoenswerk=seizoen,
+        contract_duur_dagen=duur,
+    ),
+    perioden,
+    st.integers(0, 100_000).map(lambda c: Decimal(c) / 100),
+    centen,
+    st.integers(15, 70),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+    st.none() | st.integers(1, 400),
+)
+
+
+@settings(deadline=None)
+@given(vorderingen, st.sampled_from([HUIDIG, SER2025]))
+def test_the_amount_is_never_negative_and_always_in_cents(vordering: Vordering, policy: Policy) -> None:
+    uitkomst = bereken_bedrag(vordering, policy)
+    assert uitkomst.bedrag_eur >= 0
+    assert uitkomst.bedrag_eur == uitkomst.bedrag_eur.quantize(Decimal("0.01"))
+
+
+def werkdagen(van: date, tot: date) -> int:
+    return sum(1 for i in range((tot - van).days + 1) if is_werkdag(van + timedelta(days=i)))
+
+
+@settings(deadline=None)
+@given(perioden, st.integers(1, 10_000), st.integers(0, 1200).map(lambda c: Decimal(c) / 100), st.integers(15, 70))
+def test_splitting_a_period_into_two_claims_keeps_the_wml_wage(
+    periode: tuple[date, date], knip: int, per_dag: Decimal, leeftijd: int
+) -> None:
+    """The same hours per working day, claimed at once or in two parts, give the same WML wage."""
+    van, tot = periode
+    if van == tot:
+        return
+    midden = van + timedelta(days=1 + knip % (tot - van).days)  # first day of the second part
+
+    def wml(a: date, b: date) -> Decimal:
+        return bereken_bedrag(Vordering(a, b, per_dag * werkdagen(a, b), Decimal(0), leeftijd), HUIDIG).wml_loon
+
+    assert wml(van, tot) == wml(van, midden - timedelta(days=1)) + wml(midden, tot)
+
+
+KVKS = [f"{n:08d}" for n in range(1, 8)]
+
+
+@st.composite
+def ketenfeiten(draw: st.DrawFn) -> tuple[Ketenfeiten, date]:
+    """A random chain with random facts (also about parties outside it) and a random day to look."""
+    werkgever, *keten_kvks = draw(st.permutations(KVKS))
+    keten = tuple(Schakel(kvk, draw(st.sampled_from(ROLLEN))) for kvk in keten_kvks[: draw(st.integers(0, 6))])
+    ingediend = draw(st.dates(date(2024, 1, 1), date(2026, 1, 1)))
+    partij = st.sampled_from([*KVKS, "99999999"])
+
+    def dag() -> date:
+        return ingediend + timedelta(days=draw(st.integers(-60, 500)))
+
+    def verzoek() -> Informatieverzoek:
+        gevraagd = dag()
+        antwoord = draw(st.none() | st.integers(0, 40).map(lambda n: gevraagd + timedelta(days=n)))
+        return Informatieverzoek(draw(partij), gevraagd, antwoord)
+
+    feiten = Ketenfeiten(
+        werkgever_kvk=werkgever,
+        keten=keten,
+        ingediend_op=ingediend,
+        statussen=tuple(
+            PartijStatus(draw(partij), draw(st.sampled_from(STATUSSEN)), dag()) for _ in range(draw(st.integers(0, 6)))
+        ),
+        aanzeggingen=tuple(Aanzegging(draw(partij), dag()) for _ in range(draw(st.integers(0, 3)))),
+        informatieverzoeken=tuple(verzoek() for _ in range(draw(st.integers(0, 3)))),
+        snelle_route=draw(st.booleans()),
+    )
+    return feiten, dag()
+
+
+@settings(deadline=None)
+@given(ketenfeiten(), st.sampled_from([HUIDIG, SER2025]))
+def test_every_liable_party_is_the_employer_or_in_the_chain(gegeven: tuple[Ketenfeiten, date], policy: Policy) -> None:
+    feiten, op = gegeven
+    lijst = aansprakelijken(feiten, op, policy)
+    bekend = {feiten.werkgever_kvk, *(s.kvk_nummer for s in feiten.keten)}
+    assert {a.kvk_nummer for a in lijst} <= bekend
+    assert len({a.kvk_nummer for a in lijst}) == len(lijst)
+    assert all(feiten.ingediend_op <= a.sinds <= op for a in lijst)
+    if op >= feiten.ingediend_op and not any(
+        s.kvk_nummer == feiten.werkgever_kvk and s.status == "gedisculpeerd" and s.vastgesteld_op <= op
+        for s in feiten.statussen
+    ):
+        assert lijst[0].kvk_nummer == feiten.werkgever_kvk
+
+
+@settings(deadline=None)
+@given(ketenfeiten(), st.sampled_from([HUIDIG, SER2025]))
+def test_a_term_date_is_never_before_its_start(gegeven: tuple[Ketenfeiten, date], policy: Policy) -> None:
+    feiten, _ = gegeven
+    for termijn in volgende_termijnen(feiten, policy):
+        if termijn.soort == GROND_616E:
+            starts = [v.gevraagd_op for v in feiten.informatieverzoeken]
+        else:
+            starts = [a.op for a in feiten.aanzeggingen if feiten.top and a.kvk_nummer == feiten.top.kvk_nummer]
+        assert starts and termijn.datum > min(starts)

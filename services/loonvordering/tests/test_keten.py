@@ -1,0 +1,192 @@
+"""Chain liability (BW 7:616a-f): domain-rules §4's example table under both variants, and each rule's edges."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from services.loonvordering.domain.invoer import Vordering
+from services.loonvordering.domain.keten import (
+    GROND_616A,
+    GROND_616B_LID_2,
+    GROND_616B_LID_4,
+    GROND_616B_LID_5,
+    GROND_616E,
+    Aansprakelijke,
+    Aanzegging,
+    Informatieverzoek,
+    Ketenfeiten,
+    PartijStatus,
+    Schakel,
+    Termijn,
+    aansprakelijken,
+    snelle_route,
+    top_aansprakelijk_vanaf,
+    volgende_termijnen,
+)
+from shared.policy import Policy
+
+# §4: T (top client) -> A -> B -> agency E, which employs W.
+E, B, A, T = "10000001", "20000002", "30000003", "40000004"
+KETEN = (Schakel(B, "inlener"), Schakel(A, "opdrachtgever"), Schakel(T, "hoofdopdrachtgever", keurmerk=True))
+VOORBEELD = Ketenfeiten(
+    werkgever_kvk=E,
+    keten=KETEN,
+    ingediend_op=date(2025, 4, 7),
+    statussen=(PartijStatus(E, "onvindbaar", date(2025, 6, 30)), PartijStatus(B, "gedisculpeerd", date(2025, 6, 30))),
+    aanzeggingen=(Aanzegging(T, date(2025, 5, 2)),),
+    informatieverzoeken=(Informatieverzoek(A, date(2025, 4, 11)),),
+)
+# W: 512 h at EUR 6.00 in Q1 2025 = 42.7 % of the WML.
+W = Vordering(date(2025, 1, 1), date(2025, 3, 31), Decimal(512), Decimal("3072.00"), leeftijd=30)
+
+
+def wie(feiten: Ketenfeiten, op: date, policy: Policy) -> list[tuple[str, date, str]]:
+    return [(a.kvk_nummer, a.sinds, a.grond) for a in aansprakelijken(feiten, op, policy)]
+
+
+def voorbeeld(policy: Policy) -> Ketenfeiten:
+    return dataclasses.replace(VOORBEELD, snelle_route=snelle_route(W, policy))
+
+
+@pytest.mark.parametrize("variant", ["huidig", "ser2025"])
+def test_example_table_until_the_top_client(variant: str, request: pytest.FixtureRequest) -> None:
+    policy: Policy = request.getfixturevalue(variant)
+    feiten = voorbeeld(policy)
+    assert feiten.snelle_route, "42.7 % of the WML for three full months: lid 5 applies"
+    assert wie(feiten, date(2025, 4, 6), policy) == []
+    assert wie(feiten, date(2025, 4, 7), policy) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (B, date(2025, 4, 7), GROND_616A),
+    ]
+    assert [a[0] for a in wie(feiten, date(2025, 4, 25), policy)] == [E, B]
+    assert wie(feiten, date(2025, 4, 26), policy)[-1] == (A, date(2025, 4, 26), GROND_616E)
+    # 06-30: E untraceable (still the debtor), B exculpated (freed); A was already liable out of turn.
+    assert wie(feiten, date(2025, 6, 30), policy) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (A, date(2025, 4, 26), GROND_616E),
+    ]
+
+
+def test_top_client_claimable_on_2025_08_03_under_ser2025(ser2025: Policy) -> None:
+    feiten = voorbeeld(ser2025)
+    assert T not in [a[0] for a in wie(feiten, date(2025, 8, 2), ser2025)]
+    assert wie(feiten, date(2025, 8, 3), ser2025)[-1] == (T, date(2025, 8, 3), GROND_616B_LID_5)
+    assert top_aansprakelijk_vanaf(feiten, ser2025) == date(2025, 8, 3)
+
+
+def test_top_client_claimable_on_2025_11_03_under_huidig_lid_5(huidig: Policy) -> None:
+    feiten = voorbeeld(huidig)
+    assert T not in [a[0] for a in wie(feiten, date(2025, 11, 2), huidig)]
+    assert wie(feiten, date(2025, 11, 3), huidig)[-1] == (T, date(2025, 11, 3), GROND_616B_LID_5)
+    assert aansprakelijken(feiten, date(2025, 11, 3), huidig)[-1] == Aansprakelijke(
+        T, "hoofdopdrachtgever", date(2025, 11, 3), GROND_616B_LID_5
+    )
+
+
+def test_without_lid_5_the_top_client_waits_twelve_months(huidig: Policy) -> None:
+    feiten = dataclasses.replace(VOORBEELD, snelle_route=False)
+    assert top_aansprakelijk_vanaf(feiten, huidig) == date(2026, 5, 3)
+    assert wie(feiten, date(2026, 5, 3), huidig)[-1] == (T, date(2026, 5, 3), GROND_616B_LID_4)
+
+
+def test_timers_for_the_example(huidig: Policy, ser2025: Policy) -> None:
+    assert volgende_termijnen(voorbeeld(huidig), huidig) == [
+        Termijn(date(2025, 4, 26), GROND_616E),
+        Termijn(date(2025, 11, 3), GROND_616B_LID_5),
+    ]
+    assert volgende_termijnen(voorbeeld(ser2025), ser2025, na=date(2025, 4, 26)) == [
+        Termijn(date(2025, 8, 3), GROND_616B_LID_5)
+    ]
+
+
+def feiten(*statussen: PartijStatus) -> Ketenfeiten:
+    """The example's chain with only these failures: no notices, no chain requests."""
+    return dataclasses.replace(VOORBEELD, statussen=statussen, aanzeggingen=(), informatieverzoeken=())
+
+
+def test_claim_moves_up_only_after_it_failed_against_every_level_below(huidig: Policy) -> None:
+    # B exculpated, but the employer can still be claimed: the risk stays with E, nothing moves to A.
+    alleen_b = feiten(PartijStatus(B, "gedisculpeerd", date(2025, 5, 1)))
+    assert wie(alleen_b, date(2025, 12, 31), huidig) == [(E, date(2025, 4, 7), GROND_616A)]
+    # E bankrupt, then the claim on B unenforceable: A is next in turn from the later date.
+    beide = feiten(PartijStatus(E, "failliet", date(2025, 7, 1)), PartijStatus(B, "onverhaalbaar", date(2025, 7, 10)))
+    assert wie(beide, date(2025, 7, 9), huidig) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (B, date(2025, 4, 7), GROND_616A),
+    ]
+    assert wie(beide, date(2025, 7, 10), huidig)[-1] == (A, date(2025, 7, 10), GROND_616B_LID_2)
+    # A not registered: the top client follows in turn, without any wait term.
+    drie = feiten(*beide.statussen, PartijStatus(A, "niet_ingeschreven", date(2025, 8, 1)))
+    assert wie(drie, date(2025, 8, 1), huidig)[-1] == (T, date(2025, 8, 1), GROND_616B_LID_2)
+    assert [a[0] for a in wie(drie, date(2025, 8, 1), huidig)] == [E, B, A, T]
+
+
+def test_top_client_needs_the_616a_claim_to_have_failed(huidig: Policy) -> None:
+    niet_mislukt = dataclasses.replace(VOORBEELD, statussen=(), snelle_route=True)
+    assert T not in [a[0] for a in wie(niet_mislukt, date(2027, 1, 1), huidig)]
+    assert top_aansprakelijk_vanaf(niet_mislukt, huidig) is None
+    # The failure comes after the wait term ended (2025-11-03): liable from the failure.
+    laat = dataclasses.replace(
+        niet_mislukt,
+        statussen=(PartijStatus(E, "failliet", date(2025, 12, 1)), PartijStatus(B, "onvindbaar", date(2025, 12, 15))),
+    )
+    assert top_aansprakelijk_vanaf(laat, huidig) == date(2025, 12, 15)
+    assert (T, date(2025, 12, 15), GROND_616B_LID_5) in wie(laat, date(2025, 12, 15), huidig)
+
+
+def test_the_first_notice_starts_the_wait_and_an_exculpated_top_is_never_liable(huidig: Policy) -> None:
+    twee = dataclasses.replace(
+        VOORBEELD, aanzeggingen=(Aanzegging(T, date(2025, 6, 1)), Aanzegging(T, date(2025, 5, 2))), snelle_route=True
+    )
+    assert top_aansprakelijk_vanaf(twee, huidig) == date(2025, 11, 3)
+    vrij = dataclasses.replace(twee, statussen=(*twee.statussen, PartijStatus(T, "gedisculpeerd", date(2025, 10, 1))))
+    assert top_aansprakelijk_vanaf(vrij, huidig) is None
+
+
+@pytest.mark.parametrize(
+    ("beantwoord_op", "sinds"),
+    [(date(2025, 4, 25), None), (date(2025, 4, 26), date(2025, 4, 26)), (None, date(2025, 4, 26))],
+)
+def test_616e_an_answer_on_day_14_is_in_time(huidig: Policy, beantwoord_op: date | None, sinds: date | None) -> None:
+    verzoek = dataclasses.replace(
+        VOORBEELD, informatieverzoeken=(Informatieverzoek(A, date(2025, 4, 11), beantwoord_op),)
+    )
+    gevonden = [a.sinds for a in aansprakelijken(verzoek, date(2025, 5, 1), huidig) if a.kvk_nummer == A]
+    assert gevonden == ([] if sinds is None else [sinds])
+    assert (Termijn(date(2025, 4, 26), GROND_616E) in volgende_termijnen(verzoek, huidig)) is (sinds is not None)
+
+
+def test_616e_never_before_the_claim_and_not_for_the_employer_or_strangers(huidig: Policy) -> None:
+    verzoeken = dataclasses.replace(
+        VOORBEELD,
+        statussen=(),
+        informatieverzoeken=(
+            Informatieverzoek(A, date(2025, 3, 1)),  # term over on 03-16, before the claim of 04-07
+            Informatieverzoek(E, date(2025, 3, 1)),
+            Informatieverzoek("99999999", date(2025, 3, 1)),
+        ),
+    )
+    assert wie(verzoeken, date(2025, 4, 7), huidig) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (B, date(2025, 4, 7), GROND_616A),
+        (A, date(2025, 4, 7), GROND_616E),
+    ]
+
+
+def test_short_chains(huidig: Policy) -> None:
+    zonder = Ketenfeiten(
+        werkgever_kvk=E, keten=(), ingediend_op=date(2025, 4, 7), aanzeggingen=(Aanzegging(T, date(2025, 4, 8)),)
+    )
+    assert wie(zonder, date(2027, 1, 1), huidig) == [(E, date(2025, 4, 7), GROND_616A)]
+    assert volgende_termijnen(zonder, huidig) == []
+    direct_is_top = Ketenfeiten(
+        werkgever_kvk=E, keten=(Schakel(T, "hoofdopdrachtgever"), Schakel(A, "aannemer")), ingediend_op=date(2025, 4, 7)
+    )
+    assert direct_is_top.top is None
+    assert Ketenfeiten(
+        werkgever_kvk=E, keten=(Schakel(B, "inlener"), Schakel(A, "aannemer")), ingediend_op=date(2025, 4, 7)
+    ).top == Schakel(A, "aannemer")

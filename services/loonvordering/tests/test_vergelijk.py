@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from services.loonvordering.domain.invoer import Vordering
+from services.loonvordering.domain.keten import GROND_616A, Aanzegging, Ketenfeiten, PartijStatus, Schakel
+from services.loonvordering.domain.vergelijk import vergelijk
+from shared.policy import Policy
+
+E, B, A, T = "11223344", "12345678", "55556666", "99887766"
+
+
+def test_side_by_side_amount_liability_and_top_date(huidig: Policy, ser2025: Policy) -> None:
+    """§3's worker (2,707.42 vs 377.36); paid 2,800 on 200 h is 95 % of the WML: no lid 5, but <= 130 %
+    so ser2025 uses the 3-month wait: notice 2026-05-04 -> top client 2026-08-05 vs 2027-05-05 (A is
+    next in turn from 2026-06-01, when the claim against E and B failed)."""
+    claim = Vordering(
+        date(2026, 3, 1),
+        date(2026, 4, 30),
+        Decimal(200),
+        Decimal("2800.00"),
+        leeftijd=30,
+        eerste_tewerkstelling_in_nl=True,
+        is_uitzendonderneming=True,
+    )
+    feiten = Ketenfeiten(
+        werkgever_kvk=E,
+        keten=(Schakel(B, "inlener"), Schakel(A, "aannemer"), Schakel(T, "hoofdopdrachtgever")),
+        ingediend_op=date(2026, 5, 1),
+        statussen=(PartijStatus(E, "failliet", date(2026, 6, 1)), PartijStatus(B, "onverhaalbaar", date(2026, 6, 1))),
+        aanzeggingen=(Aanzegging(T, date(2026, 5, 4)),),
+        snelle_route=True,  # ignored: recomputed per policy
+    )
+    uitkomst = vergelijk(claim, feiten, huidig, ser2025, op=date(2026, 5, 1))
+    assert uitkomst["huidig"]["bedrag_eur"] == Decimal("377.36")
+    assert uitkomst["ser2025"]["bedrag_eur"] == Decimal("2707.42")
+    assert uitkomst["verschil_bedrag_eur"] == Decimal("2330.06")
+    assert (uitkomst["huidig"]["snelle_route"], uitkomst["ser2025"]["snelle_route"]) == (False, True)
+    assert uitkomst["huidig"]["top_aansprakelijk_vanaf"] == date(2027, 5, 5)
+    assert uitkomst["ser2025"]["top_aansprakelijk_vanaf"] == date(2026, 8, 5)
+    assert uitkomst["huidig"]["aansprakelijk"] == [
+        {"kvk_nummer": E, "rol": "werkgever", "sinds": date(2026, 5, 1), "grond": GROND_616A},
+        {"kvk_nummer": B, "rol": "inlener", "sinds": date(2026, 5, 1), "grond": GROND_616A},
+    ]
+    assert uitkomst["ser2025"]["beleid"] == ser2025.version
