@@ -57,6 +57,7 @@ from shared.topics import TEST_KLOK, dlq, intern
 log = structlog.get_logger()
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 KLOK_GEZET = "nl.waardigwerk.test.klok_gezet"
+REPLAY_HEADER = "waardigwerk_replay"  # set by the console on a dead letter it re-publishes
 KLOK_BEVESTIGD = "nl.waardigwerk.test.klok_bevestigd"
 TRANSIENT: tuple[type[BaseException], ...] = (
     OSError,
@@ -213,8 +214,12 @@ class Service:
                         return
                     await self._handle(ctx, route, event)
             except _DeadLetter as dead:
+                # Dead-lettered under a key of its own: a duplicate of the bad record is dead-lettered
+                # once, while a replay (marked by the console) is processed again after a fix.
+                replay = dict(record.headers).get(REPLAY_HEADER, b"").decode()
+                if not await inbox.first_delivery(conn, self.consumer, f"dlq:{event.id}:{replay}"):
+                    return
                 log.warning("dead_lettered", reason=dead.reason, details=dead.details)
-                await inbox.first_delivery(conn, self.consumer, event.id)
                 await self._dead_letter(conn, record, dead.reason, dead.details)
                 if dead.fouten is not None and route is not None and route.reject is not None:
                     await route.reject(ctx, dead.fouten)
@@ -248,7 +253,7 @@ class Service:
     ) -> None:
         """The raw record, unchanged, to `<topic>.dlq` with reason headers (never personal data)."""
         headers = [
-            *record.headers,
+            *(h for h in record.headers if not h[0].startswith("dlq_")),
             ("dlq_reden", reason.encode()),
             ("dlq_details", "; ".join(details)[:2000].encode()),
             ("dlq_topic", record.topic.encode()),

@@ -145,6 +145,15 @@ class Partner:
             e for e in self.received if e.topic == topic and (ce_type is None or e.type == ce_type) and where(e.data)
         ]
 
+    async def expect_record(self, predicate: Callable[[Ontvangen], bool], within_s: float = 30) -> Ontvangen:
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            for record in self.received:
+                if predicate(record):
+                    return record
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no matching record within {within_s} s")
+
     async def expect(
         self,
         topic: str,

@@ -19,7 +19,7 @@ import pytest
 from faststream.kafka import TestKafkaBroker
 
 from shared.contract.base import ContractModel, KvkNummer
-from shared.service import Context, Rejected, Service
+from shared.service import REPLAY_HEADER, Context, Rejected, Service
 from shared.settings import Settings
 
 pytestmark = pytest.mark.stack
@@ -124,3 +124,14 @@ async def test_a_timer_fires_once_when_its_time_comes(service: Service) -> None:
     assert await service.fire_due() == 0, "a timer fires once"
     rows = [r for r in await outbox(service.pool) if r["event_type"] == "nl.waardigwerk.proef.herinnering"]
     assert len(rows) == 1 and dict(json.loads(rows[0]["headers"]))["ce_causationid"] == "t-1"
+
+
+async def test_a_bad_record_twice_is_dead_lettered_once_but_a_replay_is_processed_again(service: Service) -> None:
+    bad = b'{"kvk_nummer": "12345678", "aantal": -1}'
+    async with TestKafkaBroker(service.broker) as broker:
+        await broker.publish(bad, TOPIC, key=b"neg", headers=headers("neg-2"))
+        await broker.publish(bad, TOPIC, key=b"neg", headers=headers("neg-2"))
+        assert len([r for r in await outbox(service.pool) if r["topic"] == f"{TOPIC}.dlq"]) == 1
+        await broker.publish(bad, TOPIC, key=b"neg", headers={**headers("neg-2"), REPLAY_HEADER: "replay-1"})
+    dead = [r for r in await outbox(service.pool) if r["topic"] == f"{TOPIC}.dlq"]
+    assert len(dead) == 2, "the replayed record was processed (and, still bad, dead-lettered) again"

@@ -1,0 +1,275 @@
+"""Writing the read model: one domain event or one dead letter at a time, idempotently.
+
+Every write is an insert-if-new or an upsert that only fills in what the event knows, so a
+redelivered record, a rebuild from the topics, or an event shape with fewer fields never
+destroys what an earlier event recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from services.console.projectie import (
+    Sleutels,
+    aggregaat_status,
+    dienst_van,
+    gebeurtenis_naam,
+    inspectie_status,
+    sleutels,
+    zaak_status,
+)
+from shared.db import Conn
+from shared.envelope import CloudEvent, dumps
+
+DLQ_HEADERS = ("dlq_reden", "dlq_details", "dlq_topic", "dlq_partitie", "dlq_offset", "dlq_tijd", "dlq_dienst")
+LEESMODEL_TABELLEN = ("gebeurtenis", "zaak", "inspectie", "vordering", "huisvesting", "dode_letter", "inbox")
+
+
+def _json(waarde: Any) -> str | None:
+    return None if waarde is None else dumps(waarde).decode()
+
+
+async def bewaar_gebeurtenis(conn: Conn, topic: str, event: CloudEvent) -> bool:
+    """Log the event and update the projections; False when it was already there."""
+    s = sleutels(event.data)
+    nieuw = await conn.fetchval(
+        """INSERT INTO gebeurtenis (id, type, tijd, bron, correlationid, causationid, topic, zaak_ids, inspectie_id,
+                                    vordering_id, contract_referentie, boete_id, kvk, gemeentecode, postcode,
+                                    referentie, beleid, data)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)
+           ON CONFLICT (id) DO NOTHING RETURNING true""",
+        event.id,
+        event.type,
+        event.time,
+        event.source,
+        event.chain_id,
+        event.causationid,
+        topic,
+        list(s.zaak_ids),
+        s.inspectie_id,
+        s.vordering_id,
+        s.contract_referentie,
+        s.boete_id,
+        list(s.kvk),
+        s.gemeentecode,
+        s.postcode,
+        s.referentie,
+        s.beleid,
+        _json(event.data),
+    )
+    if not nieuw:
+        return False
+    projecteer = PROJECTIES.get(dienst_van(event.type))
+    if projecteer is not None:
+        await projecteer(conn, event, s)
+    return True
+
+
+async def _zaak(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
+    zaak_id = event.data.get("zaak_id")
+    if not isinstance(zaak_id, str):
+        return
+    status = zaak_status(event.type, event.data)
+    naam = gebeurtenis_naam(event.type)
+    await conn.execute(
+        """INSERT INTO zaak (zaak_id, status, kvk, gemeentecode, postcode, referenties, uiterlijk_inspectie_op,
+                             gepland_op, termijn_overschreden, bijgewerkt)
+           VALUES ($1, coalesce($2, 'ontvangen'), $3, $4, $5, $6, $7::text::date, $8::text::date, $9, $10)
+           ON CONFLICT (zaak_id) DO UPDATE SET
+               status = CASE WHEN $11 THEN zaak.status ELSE coalesce($2, zaak.status) END,
+               kvk = coalesce(zaak.kvk, excluded.kvk),
+               gemeentecode = coalesce(zaak.gemeentecode, excluded.gemeentecode),
+               postcode = coalesce(zaak.postcode, excluded.postcode),
+               referenties = (SELECT coalesce(array_agg(DISTINCT r), '{}') FROM unnest(zaak.referenties || $6) r),
+               uiterlijk_inspectie_op = coalesce(excluded.uiterlijk_inspectie_op, zaak.uiterlijk_inspectie_op),
+               gepland_op = coalesce(excluded.gepland_op, zaak.gepland_op),
+               termijn_overschreden = zaak.termijn_overschreden OR excluded.termijn_overschreden,
+               bijgewerkt = excluded.bijgewerkt""",
+        zaak_id,
+        status,
+        s.kvk[0] if s.kvk else None,
+        s.gemeentecode,
+        s.postcode,
+        [s.referentie] if s.referentie else [],
+        event.data.get("uiterlijk_inspectie_op"),
+        event.data.get("gepland_op"),
+        naam == "termijn_overschreden",
+        event.time,
+        naam == "ontvangen",  # a report linked to an existing case does not move it back
+    )
+
+
+async def _inspectie(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
+    status = inspectie_status(event.type)
+    if s.inspectie_id is None or status is None:
+        return
+    await conn.execute(
+        """INSERT INTO inspectie (inspectie_id, status, kvk, regio, soort, gepland_op, uiterlijk_op, gemeentecode,
+                                  zaak_ids, risico, bijgewerkt)
+           VALUES ($1, $2, $3, $4, $5, $6::text::date, $7::text::date, $8, $9, $10::jsonb, $11)
+           ON CONFLICT (inspectie_id) DO UPDATE SET
+               status = CASE WHEN inspectie.status = 'uitgevoerd' AND excluded.status = 'gepland'
+                             THEN inspectie.status ELSE excluded.status END,
+               kvk = coalesce(excluded.kvk, inspectie.kvk),
+               regio = coalesce(excluded.regio, inspectie.regio),
+               soort = coalesce(excluded.soort, inspectie.soort),
+               gepland_op = coalesce(excluded.gepland_op, inspectie.gepland_op),
+               uiterlijk_op = coalesce(excluded.uiterlijk_op, inspectie.uiterlijk_op),
+               gemeentecode = coalesce(excluded.gemeentecode, inspectie.gemeentecode),
+               zaak_ids = CASE WHEN cardinality(excluded.zaak_ids) > 0 THEN excluded.zaak_ids
+                               ELSE inspectie.zaak_ids END,
+               risico = coalesce(excluded.risico, inspectie.risico),
+               bijgewerkt = excluded.bijgewerkt""",
+        s.inspectie_id,
+        status,
+        s.kvk[0] if s.kvk else None,
+        event.data.get("regio"),
+        event.data.get("soort"),
+        event.data.get("gepland_op"),
+        event.data.get("uiterlijk_op"),
+        s.gemeentecode,
+        list(s.zaak_ids),
+        _json(event.data.get("risico")),
+        event.time,
+    )
+
+
+async def _vordering(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
+    if s.vordering_id is None:
+        return
+    d = event.data
+    await conn.execute(
+        """INSERT INTO vordering (vordering_id, status, kvk, referentie, bedrag_eur, aansprakelijk, keten,
+                                  volgende_termijn, beleid, bijgewerkt)
+           VALUES ($1, $2, $3, $4, $5::text::numeric, coalesce($6::jsonb, '[]'), $7::jsonb, $8::jsonb, $9, $10)
+           ON CONFLICT (vordering_id) DO UPDATE SET
+               status = CASE WHEN $11 THEN vordering.status ELSE excluded.status END,
+               kvk = coalesce(vordering.kvk, excluded.kvk),
+               referentie = coalesce(vordering.referentie, excluded.referentie),
+               bedrag_eur = coalesce(vordering.bedrag_eur, excluded.bedrag_eur),
+               aansprakelijk = CASE WHEN $6::jsonb IS NULL THEN vordering.aansprakelijk ELSE excluded.aansprakelijk END,
+               keten = coalesce(excluded.keten, vordering.keten),
+               volgende_termijn = coalesce(excluded.volgende_termijn, vordering.volgende_termijn),
+               beleid = coalesce(excluded.beleid, vordering.beleid),
+               bijgewerkt = excluded.bijgewerkt""",
+        s.vordering_id,
+        aggregaat_status(event.type, d),
+        _werkgever(d),
+        s.referentie,
+        None if d.get("bedrag_eur") is None else str(d["bedrag_eur"]),
+        _json(d.get("aansprakelijk")) if isinstance(d.get("aansprakelijk"), list) else None,
+        _json(d.get("keten")) if isinstance(d.get("keten"), list) else None,
+        _json(d.get("volgende_termijn")),
+        s.beleid,
+        event.time,
+        # a payment or a change of the liable parties is an episode, not the claim's status
+        gebeurtenis_naam(event.type) in ("betaling_verwerkt", "aansprakelijke_gewijzigd"),
+    )
+
+
+async def _huisvesting(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
+    if s.contract_referentie is None:
+        return
+    d = event.data
+    await conn.execute(
+        """INSERT INTO huisvesting (contract_referentie, status, gemeentecode, postcode, kvk, oordeel, bevindingen,
+                                    beleid, bijgewerkt)
+           VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::jsonb, '[]'), $8, $9)
+           ON CONFLICT (contract_referentie) DO UPDATE SET
+               status = excluded.status,
+               gemeentecode = coalesce(excluded.gemeentecode, huisvesting.gemeentecode),
+               postcode = coalesce(excluded.postcode, huisvesting.postcode),
+               kvk = coalesce(excluded.kvk, huisvesting.kvk),
+               oordeel = coalesce(excluded.oordeel, huisvesting.oordeel),
+               bevindingen = CASE WHEN $7::jsonb IS NULL THEN huisvesting.bevindingen ELSE excluded.bevindingen END,
+               beleid = coalesce(excluded.beleid, huisvesting.beleid),
+               bijgewerkt = excluded.bijgewerkt""",
+        s.contract_referentie,
+        aggregaat_status(event.type, {"status": d.get("oordeel")}),
+        s.gemeentecode,
+        s.postcode,
+        _werkgever(d),
+        d.get("oordeel") if isinstance(d.get("oordeel"), str) else None,
+        _json(d.get("bevindingen")) if isinstance(d.get("bevindingen"), list) else None,
+        s.beleid,
+        event.time,
+    )
+
+
+def _werkgever(data: Mapping[str, Any]) -> str | None:
+    werkgever = data.get("werkgever")
+    kvk = werkgever.get("kvk_nummer") if isinstance(werkgever, Mapping) else None
+    return kvk if isinstance(kvk, str) else None
+
+
+PROJECTIES = {"melding": _zaak, "inspectie": _inspectie, "loonvordering": _vordering, "huisvesting": _huisvesting}
+
+
+def splits_headers(headers: Sequence[tuple[str, bytes | None]]) -> tuple[list[list[str]], dict[str, str]]:
+    """The original record's headers (in order) and the reason headers the runtime added."""
+    origineel: list[list[str]] = []
+    reden: dict[str, str] = {}
+    for naam, waarde in headers:
+        tekst = (waarde or b"").decode("utf-8", "replace")
+        if naam in DLQ_HEADERS:
+            reden[naam] = tekst
+        else:
+            origineel.append([naam, tekst])
+    return origineel, reden
+
+
+async def bewaar_dode_letter(
+    conn: Conn,
+    dlq_topic: str,
+    partitie: int,
+    positie: int,
+    sleutel: bytes | None,
+    headers: Sequence[tuple[str, bytes | None]],
+    waarde: bytes | None,
+) -> bool:
+    origineel, reden = splits_headers(headers)
+    ce = {k[3:]: v for k, v in origineel if k.startswith("ce_")}
+    nieuw = await conn.fetchval(
+        """INSERT INTO dode_letter (dlq_topic, partitie, positie, origineel_topic, reden, details, dienst, tijd,
+                                    sleutel, headers, waarde, ce_id, ce_type)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13)
+           ON CONFLICT (dlq_topic, partitie, positie) DO NOTHING RETURNING true""",
+        dlq_topic,
+        partitie,
+        positie,
+        reden.get("dlq_topic") or dlq_topic.removesuffix(".dlq"),
+        reden.get("dlq_reden"),
+        reden.get("dlq_details"),
+        reden.get("dlq_dienst"),
+        reden.get("dlq_tijd"),
+        None if sleutel is None else sleutel.decode("utf-8", "replace"),
+        json.dumps(origineel),
+        waarde,
+        ce.get("id") or _structured_attr(headers, waarde, "id"),
+        ce.get("type") or _structured_attr(headers, waarde, "type"),
+    )
+    return bool(nieuw)
+
+
+def _structured_attr(headers: Sequence[tuple[str, bytes | None]], waarde: bytes | None, naam: str) -> str | None:
+    """A structured-mode CloudEvent keeps its attributes in the value; a broken one has none."""
+    if not waarde:
+        return None
+    try:
+        body = json.loads(waarde)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    attr = body.get(naam) if isinstance(body, dict) else None
+    return str(attr) if isinstance(attr, str | int) else None
+
+
+async def leesmodel_legen(conn: Conn) -> int:
+    """Empty the read model and start a new consumer-group generation; returns the new generation."""
+    await conn.execute(f"TRUNCATE {', '.join(LEESMODEL_TABELLEN)}")
+    return int(await conn.fetchval("UPDATE leesmodel SET generatie = generatie + 1 WHERE id = 1 RETURNING generatie"))
+
+
+async def generatie(conn: Conn) -> int:
+    return int(await conn.fetchval("SELECT generatie FROM leesmodel WHERE id = 1"))

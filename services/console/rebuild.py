@@ -1,0 +1,73 @@
+"""`python -m services.console.rebuild`: throw the read model away and rebuild it from the topics.
+
+Empties the read-model tables and the inbox (accounts and the replay audit stay), starts the next
+consumer-group generation, and reads every topic from its beginning up to the end it had when the
+rebuild began, printing x/y records per topic. The group's offsets are committed as it goes, so a
+console started afterwards continues exactly where the rebuild stopped. Stop the console first:
+a running one keeps its old group until it is restarted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from services.console.lezer import MIGRATIONS, TOPICS, ConsoleService, groep, pas_toe
+from services.console.opslag import leesmodel_legen
+
+
+async def rebuild() -> None:
+    service = ConsoleService("console", migrations=MIGRATIONS)
+    await service.open_storage()
+    async with service.pool.acquire() as conn, conn.transaction():
+        generatie = await leesmodel_legen(conn)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=service.settings.kafka_bootstrap_servers,
+        group_id=groep(generatie),
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        partitions = await _partities(service.settings.kafka_bootstrap_servers)
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        begin = await consumer.beginning_offsets(partitions)
+        eind = await consumer.end_offsets(partitions)
+        totaal = {t: sum(eind[tp] - begin[tp] for tp in partitions if tp.topic == t) for t in TOPICS}
+        gelezen = dict.fromkeys(TOPICS, 0)
+        open_ = {tp for tp in partitions if eind[tp] > begin[tp]}
+        print(f"leesmodel generatie {generatie}, groep {groep(generatie)}: {sum(totaal.values())} records")
+        while open_:
+            batches = await consumer.getmany(*open_, timeout_ms=1000, max_records=500)
+            for tp, records in batches.items():
+                records = [r for r in records if r.offset < eind[tp]]
+                async with service.pool.acquire() as conn, conn.transaction():
+                    for record in records:
+                        await pas_toe(conn, record)
+                if records:
+                    await consumer.commit({tp: records[-1].offset + 1})
+                    gelezen[tp.topic] += len(records)
+                    print(f"  {tp.topic}: {gelezen[tp.topic]}/{totaal[tp.topic]}", flush=True)
+                if await consumer.position(tp) >= eind[tp]:
+                    open_.discard(tp)
+        for t in TOPICS:
+            print(f"{t}: {gelezen[t]}/{totaal[t]}")
+    finally:
+        await consumer.stop()
+        await service.pool.close()
+
+
+async def _partities(bootstrap: str) -> list[TopicPartition]:
+    """Every partition of the console's topics (a producer's metadata request waits for the answer)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        return [TopicPartition(t, p) for t in TOPICS for p in sorted(await producer.partitions_for(t))]
+    finally:
+        await producer.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(rebuild())

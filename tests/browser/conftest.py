@@ -1,0 +1,83 @@
+"""Headless Chromium (Debian's, driven by Playwright) against the console of a running stack."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+
+from tools.stackenv import stack_env as read_stack_env
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTEN = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def stack_env() -> dict[str, str]:
+    """The running stack's connection details (`.stack/env`, or $WAARDIGWERK_STACK_DIR/env)."""
+    env = read_stack_env()
+    for key in ("CONSOLE_ADMIN_USER", "CONSOLE_ADMIN_PASSWORD"):
+        env[key] = os.environ.get(key) or env.get(key, "")
+    return env
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield await context.new_page()
+    await context.close()
+
+
+async def login(page: Page, url: str, naam: str, wachtwoord: str) -> None:
+    await page.goto(f"{url}/login")
+    await page.fill("input[name=naam]", naam)
+    await page.fill("input[name=wachtwoord]", wachtwoord)
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state()
+    assert "/login" not in page.url, f"login as {naam} failed"
+
+
+def gebruiker_toevoegen(stack_env: dict[str, str], naam: str, rol: str, gemeente: str | None = None) -> str:
+    """Create an account with the console's own CLI; returns the password it printed."""
+    args = [sys.executable, "-m", "services.console.gebruiker", "add", naam, "--rol", rol]
+    if gemeente:
+        args += ["--gemeente", gemeente]
+    uit = subprocess.run(
+        args,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": stack_env["DATABASE_URL"]},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return uit.rsplit("wachtwoord: ", 1)[1].strip()
+
+
+async def screenshot(page: Page, naam: str) -> None:
+    ARTEFACTEN.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTEFACTEN / f"console-{naam}.png"), full_page=True)

@@ -1,0 +1,153 @@
+"""The console in a real browser: live updates, municipal isolation, replay of a dead letter."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from typing import Any
+
+import pytest
+from playwright.async_api import Page
+
+from tests.browser.conftest import gebruiker_toevoegen, login, screenshot
+from tools.partner import Ontvangen, Partner
+
+pytestmark = pytest.mark.stack
+
+IN = "waardigwerk.in.meldingen"
+INGEDIEND = "nl.waardigwerk.melding.ingediend"
+MELDER = "waardigwerk.uit.melder.fnv"
+LIVE_S = 30_000  # ms: how long the page may take to show a published event without reloading
+
+
+def melding(ref: str, kvk: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "melder": {"soort": "vakbond", "organisatie": "fnv", "referentie": ref},
+        "werkgever": {"kvk_nummer": kvk, "naam": "Kas Westland BV"},
+        "werklocatie": {"postcode": "2671AB", "huisnummer": "12", "gemeentecode": "GM1783"},
+        "categorieen": ["onderbetaling"],
+        "aantal_betrokkenen": 14,
+        "omschrijving": "Uitzendkrachten krijgen minder dan het minimumloon.",
+        **extra,
+    }
+
+
+def diensten(stack_env: dict[str, str]) -> list[str]:
+    """The services that follow the test clock in this stack (CONTRACT §4)."""
+    return [d for d in stack_env.get("WAARDIGWERK_DIENSTEN", "melding").split(",") if d]
+
+
+async def markeer(page: Page) -> None:
+    """A mark that a reload would wipe: its survival proves an update came without one."""
+    await page.evaluate("window.__zonderHerladen = true")
+
+
+async def niet_herladen(page: Page) -> bool:
+    return bool(await page.evaluate("window.__zonderHerladen === true"))
+
+
+async def test_scenario_verschijnt_live_op_overzicht_en_in_tijdlijn(page: Page, stack_env: dict[str, str]) -> None:
+    url = stack_env["CONSOLE_URL"]
+    ref, kvk = f"FNV-{uuid.uuid4().hex[:8]}", f"{random.randrange(10_000_000, 99_999_999)}"
+    await login(page, url, stack_env["CONSOLE_ADMIN_USER"], stack_env["CONSOLE_ADMIN_PASSWORD"])
+    await page.goto(f"{url}/")
+    await page.wait_for_selector("#live:has-text('●')")  # the event stream is connected
+    voor = int(await page.inner_text("#aantal-gebeurtenissen"))
+    await markeer(page)
+    async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], [MELDER, "waardigwerk.test.klok"]) as partner:
+        await partner.set_clock("2026-12-03T10:00:00+01:00", diensten(stack_env))
+        await partner.publish(IN, INGEDIEND, melding(ref, kvk), key=ref)
+        ontvangen = await partner.expect(
+            MELDER, "nl.waardigwerk.melding.ontvangen", lambda d: d["melder_referentie"] == ref
+        )
+        zaak_id = ontvangen.data["zaak_id"]
+        await page.wait_for_function(
+            f"Number(document.getElementById('aantal-gebeurtenissen').textContent) > {voor}", timeout=LIVE_S
+        )
+        assert await niet_herladen(page)
+        await screenshot(page, "overzicht")
+
+        await page.goto(f"{url}/zaken/{zaak_id}")
+        ontvangen_regels = "#tijdlijn tr[data-type='nl.waardigwerk.melding.ontvangen']"
+        await page.wait_for_selector(ontvangen_regels)
+        assert await page.locator(ontvangen_regels).count() == 1
+        await page.wait_for_selector("#live:has-text('●')")
+        await markeer(page)
+        # The same report again (same reference and content): melding acknowledges it once more, for this case.
+        await partner.publish(IN, INGEDIEND, melding(ref, kvk), key=ref)
+        await page.wait_for_function(f'document.querySelectorAll("{ontvangen_regels}").length === 2', timeout=LIVE_S)
+        assert await niet_herladen(page)
+        await page.wait_for_selector("#tijdlijn tr[data-type='nl.waardigwerk.inspectie.gepland']", timeout=LIVE_S)
+        assert "huidig@" in await page.inner_text("#beleid")
+        tijdlijn = await page.locator("#tijdlijn tr[data-type]").evaluate_all("rs => rs.map(r => r.dataset.type)")
+        assert tijdlijn.index("nl.waardigwerk.melding.ontvangen") < tijdlijn.index("nl.waardigwerk.inspectie.gepland")
+        await screenshot(page, "zaak")
+
+
+async def test_gemeente_kan_zaak_van_andere_gemeente_niet_openen(page: Page, stack_env: dict[str, str]) -> None:
+    url = stack_env["CONSOLE_URL"]
+    ref, kvk = f"FNV-{uuid.uuid4().hex[:8]}", f"{random.randrange(10_000_000, 99_999_999)}"
+    async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], [MELDER, "waardigwerk.test.klok"]) as partner:
+        await partner.set_clock("2026-12-03T10:00:00+01:00", diensten(stack_env))
+        await partner.publish(IN, INGEDIEND, melding(ref, kvk), key=ref)  # a case in GM1783 (Westland)
+        ontvangen = await partner.expect(
+            MELDER, "nl.waardigwerk.melding.ontvangen", lambda d: d["melder_referentie"] == ref
+        )
+    zaak_id = ontvangen.data["zaak_id"]
+    suffix = uuid.uuid4().hex[:6]
+    amsterdam = f"ams-{suffix}"
+    wachtwoord = gebruiker_toevoegen(stack_env, amsterdam, "gemeente", "GM0363")
+    await login(page, url, amsterdam, wachtwoord)
+    antwoord = await page.goto(f"{url}/zaken/{zaak_id}")
+    assert antwoord is not None and antwoord.status == 403
+    assert "GM0363" in await page.inner_text("#fout")
+    api = await page.request.get(f"{url}/api/zaken/{zaak_id}")
+    assert api.status == 403
+    gezocht = await page.request.get(f"{url}/api/zoeken", params={"q": zaak_id})
+    assert gezocht.status == 200 and (await gezocht.json())["zaken"] == []
+    assert (await page.request.get(f"{url}/api/dode-letters")).status == 403
+    await screenshot(page, "gemeente-geweigerd")
+
+    westland = f"westland-{suffix}"
+    wachtwoord = gebruiker_toevoegen(stack_env, westland, "gemeente", "GM1783")
+    await page.context.clear_cookies()
+    await login(page, url, westland, wachtwoord)
+    for _ in range(60):  # the console may still be reading the case
+        antwoord = await page.goto(f"{url}/zaken/{zaak_id}")
+        if antwoord is not None and antwoord.status == 200:
+            break
+        await page.wait_for_timeout(500)
+    assert antwoord is not None and antwoord.status == 200
+    assert zaak_id in await page.inner_text("h1")
+
+
+async def test_replay_van_een_dode_letter(page: Page, stack_env: dict[str, str]) -> None:
+    url = stack_env["CONSOLE_URL"]
+    ref = f"FNV-{uuid.uuid4().hex[:8]}"
+    slecht = {"melder": {"soort": "vakbond", "organisatie": "fnv", "referentie": ref}, "categorieen": ["overig"]}
+    await login(page, url, stack_env["CONSOLE_ADMIN_USER"], stack_env["CONSOLE_ADMIN_PASSWORD"])
+    await page.goto(f"{url}/dode-letters")
+    await page.wait_for_selector("#live:has-text('●')")
+    async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], [IN, "waardigwerk.test.klok"]) as partner:
+        await partner.set_clock("2026-12-03T10:00:00+01:00", diensten(stack_env))
+        event_id = await partner.publish(IN, INGEDIEND, slecht, key=ref)
+        rij = f"#dode-letters tr[data-ce-id='{event_id}']"
+        await page.wait_for_selector(rij, timeout=LIVE_S)  # live, without reloading
+        assert "schema" in await page.inner_text(rij)
+        origineel = await partner.expect(IN, INGEDIEND, lambda d: d.get("melder", {}).get("referentie") == ref)
+        await page.click(f"{rij} button.replay")
+        await page.wait_for_selector(f"{rij} .gereplayed")
+
+        def kopieen() -> list[Ontvangen]:
+            return partner.matching(IN, INGEDIEND, lambda d: d.get("melder", {}).get("referentie") == ref)
+
+        for _ in range(100):
+            if len(kopieen()) >= 2:
+                break
+            await partner.settle(0.1)
+        assert len(kopieen()) == 2, "the replay was not re-published to the original topic"
+        herhaald = kopieen()[1]
+        assert (herhaald.key, herhaald.value, herhaald.headers) == (origineel.key, origineel.value, origineel.headers)
+    audit = await page.inner_text("#replay-audit")
+    assert stack_env["CONSOLE_ADMIN_USER"] in audit and event_id in audit
+    await screenshot(page, "dode-letters")
