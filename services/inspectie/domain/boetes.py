@@ -124,8 +124,8 @@ def _wml(
     tabel: dict[str, Any] = policy.value("wml_boete_tabel", op)
     overtredingen: list[_Overtreding] = []
     nabetaling = Decimal(0)
-    for regel in bevinding.onderbetaling:
-        ref = regel.werknemer_ref
+    for nummer, regel in enumerate(bevinding.onderbetaling, 1):
+        ref = f"werknemer {nummer}"  # by position: a computation that leaves the system names no person
         analyse = analyseer(regel, policy, werkdag)
         if analyse is None:
             stappen.append(Stap("BOETE-WML-NVT", f"{ref}: leeftijd {regel.leeftijd}, WML niet van toepassing", "0"))

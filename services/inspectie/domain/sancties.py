@@ -168,7 +168,7 @@ def _ernstige_onderbetaling(
     grens_betaald = policy.decimal("stillegging_wml_betaald_pct", op)
     grens_maanden = policy.decimal("stillegging_wml_maanden", op)
     stappen: list[Stap] = []
-    for regel in bevinding.onderbetaling:
+    for nummer, regel in enumerate(bevinding.onderbetaling, 1):
         analyse = analyseer(regel, policy, werkdag)
         if analyse is None:
             continue
@@ -180,5 +180,5 @@ def _ernstige_onderbetaling(
             reden = f"{betaald} % van het WML betaald gedurende {getal(analyse.maanden)} maanden"
         else:
             continue
-        stappen.append(Stap("STIL-ONDERBETALING", f"{analyse.werknemer_ref}: {reden}", pct))
+        stappen.append(Stap("STIL-ONDERBETALING", f"werknemer {nummer}: {reden}", pct))
     return tuple(stappen)
