@@ -26,7 +26,8 @@ def document(name: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Write the documents, or with --check report (exit 1) those that differ from what is committed."""
-    os.environ.pop("KAFKA_BOOTSTRAP_SERVERS", None)  # documents name the default local broker
+    for name in [n for n in os.environ if n.startswith(("WAARDIGWERK_", "KAFKA_"))]:
+        del os.environ[name]  # the documents describe the default deployment, not this shell's
     stale = []
     OUT.mkdir(parents=True, exist_ok=True)
     for name in SERVICES:

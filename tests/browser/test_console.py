@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Page
 
+from shared.service import REPLAY_HEADER
 from tests.browser.conftest import gebruiker_toevoegen, login, screenshot
 from tools.partner import Ontvangen, Partner
 
@@ -147,6 +148,8 @@ async def test_replay_van_een_dode_letter(page: Page, stack_env: dict[str, str])
             await partner.settle(0.1)
         assert len(kopieen()) == 2, "the replay was not re-published to the original topic"
         herhaald = kopieen()[1]
+        marker = herhaald.headers.pop(REPLAY_HEADER, None)
+        assert marker, "a replay is marked, so the service processes it again instead of ignoring a duplicate"
         assert (herhaald.key, herhaald.value, herhaald.headers) == (origineel.key, origineel.value, origineel.headers)
     audit = await page.inner_text("#replay-audit")
     assert stack_env["CONSOLE_ADMIN_USER"] in audit and event_id in audit

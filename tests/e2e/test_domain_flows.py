@@ -246,7 +246,7 @@ async def test_ser2025_income_guarantee_and_back_pay_window(
             {
                 "inspectie_id": inspectie_id,
                 "werkgever": {"kvk_nummer": werkgever},
-                "bedrag_eur": 1500.00,
+                "bedrag_eur": 1800.00,
                 "betaald_op": "2026-05-20",
             },
             key=inspectie_id,

@@ -173,7 +173,7 @@ class InspectieRepository:
 
     async def zet_boete(self, boete_id: str, status: str, op: date) -> None:
         await self.conn.execute(
-            "UPDATE boete SET status = $2, onherroepelijk_op = CASE WHEN $2 = 'onherroepelijk' THEN $3 END "
+            "UPDATE boete SET status = $2, onherroepelijk_op = CASE WHEN $2 = 'onherroepelijk' THEN $3::date END "
             "WHERE boete_id = $1",
             boete_id,
             status,

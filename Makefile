@@ -1,0 +1,60 @@
+# waardigwerk: set up, test and run the stack. `make help` lists the targets.
+# Every step prints what it runs and how long it took.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+
+# Never let a make target rewrite uv.lock: the pinned versions are the ones tested.
+export UV_FROZEN := 1
+UV ?= uv
+STACK := $(UV) run python deploy/local/stack.py
+PYTEST_ARGS ?=
+
+# $(call step,WHAT,COMMAND): say what runs, run it, say how long it took.
+step = @echo "==> $(1): $(2)"; start=$$SECONDS; $(2); echo "<== $(1): done in $$((SECONDS - start)) s"
+
+.PHONY: help setup up down status test lint typecheck asyncapi demo bench
+
+help:
+	@echo "make setup      install what is missing (uv, Java, Maven, PostgreSQL), Python packages, Kafka jars"
+	@echo "make up         start the stack in the background; back once every part is healthy (.stack/env)"
+	@echo "make down       stop exactly what make up started"
+	@echo "make status     what runs where"
+	@echo "make test       setup, lint, typecheck, then every test tier (starts a test-clock stack if none runs)"
+	@echo "make demo       setup, up, replay the demo scenario; the stack keeps running"
+	@echo "make bench      benchmarks against the running stack: a table, and JSON under .bench/"
+	@echo "make lint       ruff;  make typecheck: mypy;  make asyncapi: write docs/asyncapi/"
+
+setup:
+	$(call step,system packages,deploy/bootstrap.sh)
+	$(call step,python packages,$(UV) sync --frozen)
+	$(call step,kafka jars,$(STACK) fetch)
+
+up:
+	$(call step,start the stack,$(STACK) up)
+
+down:
+	$(call step,stop the stack,$(STACK) down)
+
+status:
+	@$(STACK) status
+
+lint:
+	$(call step,lint,$(UV) run ruff check .)
+
+typecheck:
+	$(call step,typecheck,$(UV) run mypy shared services)
+
+test: setup lint typecheck
+	$(call step,tests: unit + handler + integration + end-to-end,$(UV) run pytest $(PYTEST_ARGS))
+
+asyncapi:
+	$(call step,asyncapi documents,$(UV) run python -m tools.asyncapi)
+
+demo: setup up
+	$(call step,demo scenario,$(UV) run python -m tools.demo)
+
+bench:
+	$(call step,benchmarks,$(UV) run python -m bench)

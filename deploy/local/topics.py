@@ -1,0 +1,45 @@
+"""Create the topics the platform needs up front (`shared.topics.precreated()`), 3 partitions each.
+
+Idempotent: existing topics are left as they are. Used by the local stack once the broker
+answers, and by docker-compose.yml's one-shot `topics` service
+(`python -m deploy.local.topics`, bootstrap servers from `KAFKA_BOOTSTRAP_SERVERS`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from shared.topics import precreated
+
+PARTITIONS = 3
+
+
+async def ensure_topics(bootstrap: str) -> int:
+    """Create the missing ones; returns how many were created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [name for name in precreated() if name not in existing]
+        if not missing:
+            return 0
+        response = await admin.create_topics([NewTopic(name, PARTITIONS, 1) for name in missing])
+        failed = [
+            f"{topic}: error {code}"
+            for topic, code, *_ in response.topic_errors
+            if code not in (0, TopicAlreadyExistsError.errno)
+        ]
+        if failed:
+            raise RuntimeError(f"could not create topics: {', '.join(failed)}")
+        return len(missing)
+    finally:
+        await admin.close()
+
+
+if __name__ == "__main__":
+    count = asyncio.run(ensure_topics(os.environ["KAFKA_BOOTSTRAP_SERVERS"]))
+    print(f"{count} topics created, {len(precreated())} present")
