@@ -299,7 +299,7 @@ def events() -> list[tuple[str, str, str, str, dict[str, Any]]]:
                 "contractvorm": "regulier",
                 "ingangsdatum": "2026-02-01",
                 "einddatum": None,
-                "opzegtermijn_dagen": 90,
+                "opzegtermijn_dagen": 92,
                 "gescheiden_van_arbeidsovereenkomst": True,
                 "informatie_in_begrijpelijke_taal": True,
                 "huurprijs_per_maand_eur": 600.00,
@@ -422,10 +422,17 @@ def summarise(partner: Partner, seconds: float) -> None:
         elif e.type == "nl.waardigwerk.melding.afgewezen":
             fouten = "; ".join(f["melding"] for f in e.data["fouten"])
             print(f"  {e.data.get('melder_referentie')!s:14s} REJECTED: {fouten}")
-    print("\nInspections planned (inspectorate feed):")
+    print("\nInspections planned (inspectorate feed; the latest plan per inspection):")
+    laatste = {
+        e.data["inspectie_id"]: e
+        for e in partner.matching("waardigwerk.uit.arbeidsinspectie")
+        if e.type in ("nl.waardigwerk.inspectie.gepland", "nl.waardigwerk.inspectie.herpland")
+    }
     for e in partner.matching("waardigwerk.uit.arbeidsinspectie"):
         d = e.data
         if e.type in ("nl.waardigwerk.inspectie.gepland", "nl.waardigwerk.inspectie.herpland"):
+            if laatste.get(d["inspectie_id"]) is not e:
+                continue
             print(
                 f"  {d['inspectie_id']}  KvK {d['werkgever']['kvk_nummer']}  {d['gepland_op']}  {d['regio']:10s} "
                 f"score {d['risico']['score']:>7}  scope {','.join(d['scope'])}"

@@ -41,6 +41,12 @@ def einde_van_dag(dag: date) -> datetime:
     return datetime.combine(dag + timedelta(days=1), time(0, 0), tzinfo=AMSTERDAM)
 
 
+def steekproef(kvk: str, op: date, pct: int) -> bool:
+    """The random share: a deterministic draw per employer per ISO week, so it can be repeated and audited."""
+    jaar, week, _ = op.isocalendar()
+    return int(hashlib.sha256(f"{kvk}:{jaar}-{week}".encode()).hexdigest(), 16) % 100 < pct
+
+
 def stappen(berekening: Any) -> list[dict[str, Any]]:
     return [dataclasses.asdict(stap) for stap in berekening]
 
@@ -143,6 +149,13 @@ async def herbeoordeel(
             "uiterlijk_op": None,
         }
     deadlines = [d for d in (inspectie.get("uiterlijk_op"), uiterlijk_op) if d is not None]
+    if (
+        not deadlines
+        and not boven_drempel(risico, vandaag, policy)
+        and inspectie["status"] == "wachtend"
+        and not (steekproef(kvk, vandaag, int(policy.value("steekproef_aandeel_pct", vandaag))))
+    ):
+        return  # below the threshold and not drawn: the signals stay on record for the next one
     inspectie.update(
         scope=scope(signalen, vandaag, policy),
         aanleidingen=aanleidingen,
@@ -166,6 +179,8 @@ async def plan_regio(ctx: Context, repo: InspectieRepository, regio: str, gewijz
     policy, vandaag = ctx.policy, ctx.today
     vanaf = werkdagen_na(vandaag, 1)
     inspecties = {i["inspectie_id"]: i for i in await repo.open_inspecties(regio)}
+    if gewijzigd is not None and await _plan_een(ctx, repo, regio, inspecties, gewijzigd, vanaf):
+        return
     vast = [
         i
         for i in inspecties.values()
@@ -235,6 +250,43 @@ async def plan_regio(ctx: Context, repo: InspectieRepository, regio: str, gewijz
             },
             inspectie["werkgever_kvk"],
         )
+
+
+async def _plan_een(
+    ctx: Context,
+    repo: InspectieRepository,
+    regio: str,
+    inspecties: dict[str, dict[str, Any]],
+    inspectie_id: str,
+    vanaf: date,
+) -> bool:
+    """The common case, cheaply: plan one inspection around all the others. False when that misses
+    its deadline (then the whole region is planned again, so a report can take a risk visit's place)."""
+    doel = inspecties[inspectie_id]
+    bezetting: dict[tuple[str, date], int] = {}
+    for i in inspecties.values():
+        if i["inspectie_id"] != inspectie_id and i["status"] == "gepland" and i["gepland_op"] is not None:
+            bezetting[(regio, i["gepland_op"])] = bezetting.get((regio, i["gepland_op"]), 0) + 1
+    verzoek = Verzoek(
+        inspectie_id,
+        doel["werkgever_kvk"],
+        regio,
+        doel["soort"],
+        doel["uiterlijk_op"],
+        Decimal(str((doel["risico"] or {}).get("score", 0))),
+    )
+    planning = plan([verzoek], bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
+    if planning.tekort:
+        return False
+    dag = planning.ingepland[0].gepland_op if planning.ingepland else None
+    vorige = doel["gepland_op"]
+    await repo.bewaar_inspectie({**doel, "gepland_op": dag, "status": "gepland" if dag else "wachtend"})
+    if dag is not None and vorige is None:
+        await _meld_plan(ctx, GEPLAND, {**doel, "gepland_op": dag})
+    elif dag is not None:
+        reden = "nieuwe signalen" if dag == vorige else "herplanning: eerdere uiterste datum"
+        await _meld_plan(ctx, HERPLAND, {**doel, "gepland_op": dag}, vorige=vorige, reden=reden)
+    return True
 
 
 async def _meld_plan(

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from tools.stackenv import stack_env as read_stack_env
-
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTEN = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -26,15 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(scope="session")
-def stack_env() -> dict[str, str]:
-    """The running stack's connection details (`.stack/env`, or $WAARDIGWERK_STACK_DIR/env)."""
-    env = read_stack_env()
-    for key in ("CONSOLE_ADMIN_USER", "CONSOLE_ADMIN_PASSWORD"):
-        env[key] = os.environ.get(key) or env.get(key, "")
-    return env
 
 
 @pytest.fixture(scope="session")

@@ -58,16 +58,18 @@ def _projecteer(waarde: Any, node: Any) -> Any:
     if node is True:
         return waarde
     if isinstance(waarde, list):
-        return [p for item in waarde if (p := _projecteer(item, node)) is not _NIETS]
+        items = [p for item in waarde if (p := _projecteer(item, node)) is not _NIETS]
+        return items or _NIETS
     if isinstance(waarde, dict):
-        return {k: p for k, sub in node.items() if k in waarde and (p := _projecteer(waarde[k], sub)) is not _NIETS}
-    return _NIETS
+        velden = {k: p for k, sub in node.items() if k in waarde and (p := _projecteer(waarde[k], sub)) is not _NIETS}
+        return velden or _NIETS
+    return _NIETS  # selecting inside something that is not an object, or an empty one: nothing
 
 
 def projecteer(data: dict[str, Any], velden: tuple[str, ...]) -> dict[str, Any]:
     """Keep only the allowed (dotted) fields; lists are followed item by item."""
-    result: dict[str, Any] = _projecteer(data, _boom(velden))
-    return result
+    result = _projecteer(data, _boom(velden))
+    return {} if result is _NIETS else dict(result)
 
 
 def pseudoniem(sleutel: bytes, ontvanger: str, waarde: str) -> str:

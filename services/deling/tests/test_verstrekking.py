@@ -75,7 +75,7 @@ def test_a_partner_receives_only_what_its_allow_list_names(
         assert v.topic.startswith("waardigwerk.uit.")
 
 
-@given(waarde=st.text(min_size=1, max_size=20))
+@given(waarde=st.text(alphabet="ghijklmnoqrtuvwxyz", min_size=1, max_size=20))  # never inside a hex pseudonym
 def test_pseudonyms_are_stable_per_recipient_and_differ_between_recipients(waarde: str) -> None:
     a1, a2 = (
         pseudoniem(SLEUTEL, "waardigwerk.uit.indiener.fnv", waarde),
