@@ -14,6 +14,7 @@ from typing import Any
 
 from tools.partner import Partner
 from tools.stackenv import stack_env
+from tools.voorbeelden import goed_huurcontract, huurcontract
 
 FNV, CNV = "urn:nld:vakbond:fnv:meldpunt", "urn:nld:vakbond:cnv:meldpunt"
 WESTLAND = {"postcode": "2671AB", "huisnummer": "12", "gemeentecode": "GM1783"}
@@ -252,37 +253,7 @@ def events() -> list[tuple[str, str, str, str, dict[str, Any]]]:
             *hc,
             "urn:nld:gemeente:GM0599:huisvesting",
             "GM0599-HC-DEMO-1",
-            {
-                "contract_referentie": "GM0599-HC-DEMO-1",
-                "verhuurder": {"kvk_nummer": "31000002", "naam": "Flex Staffing BV", "is_werkgever": True},
-                "werkgever": {"kvk_nummer": "31000002"},
-                "huurder": {"werknemer_ref": "W-DEMO-01", "gedetacheerd_vanuit_eu": False},
-                "adres": {"postcode": "3011AA", "huisnummer": "40", "gemeentecode": "GM0599"},
-                "contractvorm": "korte_duur",
-                "ingangsdatum": "2026-03-01",
-                "einddatum": None,
-                "opzegtermijn_dagen": 7,
-                "gescheiden_van_arbeidsovereenkomst": False,
-                "informatie_in_begrijpelijke_taal": True,
-                "huurprijs_per_maand_eur": 520.00,
-                "borg_eur": 1560.00,
-                "servicekosten_gespecificeerd": True,
-                "inhouding_op_loon_per_maand_eur": 620.00,
-                "schriftelijke_toestemming_inhouding": True,
-                "gecertificeerd": False,
-                "uren_per_week": 40,
-                "woning": {
-                    "soort": "regulier",
-                    "oppervlakte_m2": 60,
-                    "slaapkamers": 3,
-                    "bewoners": 8,
-                    "kleinste_slaapkamer_m2_per_persoon": 3.0,
-                    "toiletten": 1,
-                    "douches": 1,
-                },
-                "verblijf_sinds": "2026-03-01",
-                "brp_ingeschreven": False,
-            },
+            huurcontract("GM0599-HC-DEMO-1", "31000002", {**ROTTERDAM, "huisnummer": "40"}),
         )
     )
     out.append(
@@ -290,37 +261,7 @@ def events() -> list[tuple[str, str, str, str, dict[str, Any]]]:
             *hc,
             "urn:nld:gemeente:GM0363:huisvesting",
             "GM0363-HC-DEMO-2",
-            {
-                "contract_referentie": "GM0363-HC-DEMO-2",
-                "verhuurder": {"kvk_nummer": "41000001", "naam": "Woonstichting Stad", "is_werkgever": False},
-                "werkgever": {"kvk_nummer": "31000003"},
-                "huurder": {"werknemer_ref": "W-DEMO-03", "gedetacheerd_vanuit_eu": False},
-                "adres": {"postcode": "1012AB", "huisnummer": "22", "gemeentecode": "GM0363"},
-                "contractvorm": "regulier",
-                "ingangsdatum": "2026-02-01",
-                "einddatum": None,
-                "opzegtermijn_dagen": 92,
-                "gescheiden_van_arbeidsovereenkomst": True,
-                "informatie_in_begrijpelijke_taal": True,
-                "huurprijs_per_maand_eur": 600.00,
-                "borg_eur": 600.00,
-                "servicekosten_gespecificeerd": True,
-                "inhouding_op_loon_per_maand_eur": 0.00,
-                "schriftelijke_toestemming_inhouding": False,
-                "gecertificeerd": True,
-                "uren_per_week": 40,
-                "woning": {
-                    "soort": "regulier",
-                    "oppervlakte_m2": 50,
-                    "slaapkamers": 2,
-                    "bewoners": 2,
-                    "kleinste_slaapkamer_m2_per_persoon": 9.0,
-                    "toiletten": 1,
-                    "douches": 1,
-                },
-                "verblijf_sinds": "2026-02-01",
-                "brp_ingeschreven": True,
-            },
+            goed_huurcontract("GM0363-HC-DEMO-2", "31000003", {**AMSTERDAM, "huisnummer": "22"}),
         )
     )
     ins = "waardigwerk.in.inspectie"
@@ -380,6 +321,99 @@ def events() -> list[tuple[str, str, str, str, dict[str, Any]]]:
             },
         )
     )
+    lv = "waardigwerk.in.loonvorderingen"
+    vakbond = "urn:nld:vakbond:fnv:loonclaims"
+    out += [
+        (
+            lv,
+            "nl.waardigwerk.loonvordering.aanzegging",
+            vakbond,
+            "FNV-LV-DEMO-01",
+            {"vordering_id": "FNV-LV-DEMO-01", "aan": {"kvk_nummer": "31000099"}, "op": "2026-05-02"},
+        ),
+        (
+            lv,
+            "nl.waardigwerk.loonvordering.partij_status",
+            "urn:nld:curator:demo",
+            "FNV-LV-DEMO-01",
+            {
+                "vordering_id": "FNV-LV-DEMO-01",
+                "partij": {"kvk_nummer": "31000002"},
+                "status": "failliet",
+                "vastgesteld_op": "2026-06-30",
+            },
+        ),
+        (
+            lv,
+            "nl.waardigwerk.loonvordering.betaling",
+            "urn:nld:kvk:31000006:loonadministratie",
+            "FNV-LV-DEMO-02",
+            {
+                "vordering_id": "FNV-LV-DEMO-02",
+                "betaald_door": {"kvk_nummer": "31000006"},
+                "bedrag_eur": 741.89,
+                "betaald_op": "2026-11-20",
+            },
+        ),
+        (
+            "waardigwerk.in.inspectie",
+            "nl.waardigwerk.inspectie.betaalbewijs",
+            "urn:nld:arbeidsinspectie:veld",
+            "INS-DEMO-VELD-2",
+            {
+                "inspectie_id": "INS-DEMO-VELD-2",
+                "werkgever": {"kvk_nummer": "31000006"},
+                "bedrag_eur": 1800.00,
+                "betaald_op": "2026-05-20",
+            },
+        ),
+    ]
+    m = "waardigwerk.in.meldingen", "nl.waardigwerk.melding.ingediend"
+    for i, (werkgever, cats) in enumerate(
+        [
+            ("Distributiecentrum Noord BV", ["arbeidstijden"]),
+            ("Bouwcombinatie Haven BV", ["onveilig_werk", "illegale_tewerkstelling"]),
+            ("Flex Staffing BV", ["onderbetaling", "huisvesting"]),
+            ("Vleesverwerking Zuid BV", ["onderbetaling"]),
+        ],
+        1,
+    ):
+        out.append(
+            (
+                *m,
+                "urn:nld:personeelsvertegenwoordiging:demo",
+                f"PVT-DEMO-{i:03d}",
+                melding(
+                    f"pvt-demo-{i}",
+                    "personeelsvertegenwoordiging",
+                    f"PVT-DEMO-{i:03d}",
+                    werkgever,
+                    cats,
+                    "Signalen uit de personeelsvertegenwoordiging.",
+                    5 + i,
+                ),
+            )
+        )
+    for code, signaal, werkgever in [
+        ("GM1783", "niet_ingeschreven_brp", "Champignonkwekerij Oost BV"),
+        ("GM0363", "huisvestingsklacht", "Distributiecentrum Noord BV"),
+    ]:
+        kvk, locatie = WERKGEVERS[werkgever]
+        out.append(
+            (
+                "waardigwerk.in.gemeente",
+                "nl.waardigwerk.gemeente.signaal",
+                f"urn:nld:gemeente:{code}:toezicht",
+                locatie["postcode"],
+                {
+                    "signaal": signaal,
+                    "adres": {**locatie, "huisnummer": "22"},
+                    "werkgever": {"kvk_nummer": kvk},
+                    "aantal_personen": 6,
+                    "vastgesteld_op": "2026-11-24",
+                },
+            )
+        )
     return out
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tools.partner import Partner
+from tools.voorbeelden import huurcontract
 
 pytestmark = pytest.mark.stack
 DIENSTEN = ["melding", "inspectie", "loonvordering", "huisvesting"]
@@ -79,36 +80,7 @@ async def test_claim_established_to_the_cent_with_employer_and_client_liable(sta
 
 async def test_housing_breaches_reach_the_municipality_of_the_address(stack_env: dict[str, str]) -> None:
     ref, werkgever = f"GM1783-HC-{uuid.uuid4().hex[:8]}", kvk()
-    contract = {
-        "contract_referentie": ref,
-        "verhuurder": {"kvk_nummer": werkgever, "naam": "Flex Staffing BV", "is_werkgever": True},
-        "werkgever": {"kvk_nummer": werkgever},
-        "huurder": {"werknemer_ref": "W-1", "gedetacheerd_vanuit_eu": False},
-        "adres": {"postcode": "2671AB", "huisnummer": "40", "gemeentecode": "GM1783"},
-        "contractvorm": "korte_duur",
-        "ingangsdatum": "2026-03-01",
-        "einddatum": None,
-        "opzegtermijn_dagen": 7,
-        "gescheiden_van_arbeidsovereenkomst": False,
-        "informatie_in_begrijpelijke_taal": True,
-        "huurprijs_per_maand_eur": 520.00,
-        "borg_eur": 1560.00,
-        "inhouding_op_loon_per_maand_eur": 620.00,
-        "schriftelijke_toestemming_inhouding": True,
-        "gecertificeerd": False,
-        "uren_per_week": 40,
-        "woning": {
-            "soort": "regulier",
-            "oppervlakte_m2": 60,
-            "slaapkamers": 3,
-            "bewoners": 8,
-            "kleinste_slaapkamer_m2_per_persoon": 3.0,
-            "toiletten": 1,
-            "douches": 1,
-        },
-        "verblijf_sinds": "2026-03-01",
-        "brp_ingeschreven": False,
-    }
+    contract = huurcontract(ref, werkgever, {"postcode": "2671AB", "huisnummer": "40", "gemeentecode": "GM1783"})
     topics = ["waardigwerk.uit.gemeente.GM1783", "waardigwerk.uit.gemeente.GM0363", "waardigwerk.test.klok"]
     async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], topics) as partner:
         await partner.set_clock("2026-06-15T09:00:00+02:00", DIENSTEN)
