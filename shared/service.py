@@ -42,6 +42,7 @@ from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, make_ping_asgi
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.security import SASLScram512
 from pydantic import BaseModel, ValidationError
 
 from shared import db, inbox, outbox, timers
@@ -131,6 +132,14 @@ async def _raw_bodies(msg: KafkaMessage) -> Any:
     return msg.body
 
 
+def _kafka_security(settings: Settings) -> SASLScram512 | None:
+    """The service's own login on a secure broker (the settings allow only SCRAM-SHA-512)."""
+    if not settings.kafka_sasl:
+        return None
+    password = settings.kafka_sasl_password.get_secret_value()
+    return SASLScram512(settings.kafka_sasl_username, password, use_ssl=False)
+
+
 class _DeadLetter(Exception):
     def __init__(self, reason: str, details: list[str], fouten: list[dict[str, str]] | None = None) -> None:
         super().__init__(reason)
@@ -151,7 +160,9 @@ class Service:
         self.consumer = f"waardigwerk.{self.name}"
         self.clock = Clock(self.settings.waardigwerk_test_clock)
         self.policy = load_policy(self.settings.waardigwerk_beleid)
-        self.broker = KafkaBroker(self.settings.kafka_bootstrap_servers, client_id=self.consumer)
+        self.broker = KafkaBroker(
+            self.settings.kafka_bootstrap_servers, client_id=self.consumer, security=_kafka_security(self.settings)
+        )
         self._tasks: list[asyncio.Task[None]] = []
         self._pool: asyncpg.Pool | None = None
         self._producer: AIOKafkaProducer | None = None
@@ -343,6 +354,7 @@ class Service:
             acks="all",
             linger_ms=2,
             client_id=f"{self.consumer}.outbox",
+            **settings.kafka_client_options(),
         )
         await self._producer.start()
         self.relay = outbox.Relay(self.pool, self._producer, self.schema)

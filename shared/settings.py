@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -10,6 +12,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
 
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    # A secure broker (WAARDIGWERK_SECURE=1, docs/security.md): each service logs in as its own principal.
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr = SecretStr("")
     database_url: str = "postgresql://waardigwerk@127.0.0.1:15432/waardigwerk"
     waardigwerk_test_clock: bool = False
     waardigwerk_beleid: str = "huidig"
@@ -17,3 +24,18 @@ class Settings(BaseSettings):
     waardigwerk_log_level: str = "INFO"
     waardigwerk_batch_max: int = Field(default=500, ge=1)
     waardigwerk_pseudonym_key: str = "lokaal-ontwikkel-sleutel-niet-voor-productie"
+
+    @property
+    def kafka_sasl(self) -> bool:
+        return self.kafka_security_protocol == "SASL_PLAINTEXT"
+
+    def kafka_client_options(self) -> dict[str, str]:
+        """aiokafka connection arguments: none for a plaintext broker, the SASL login for a secure one."""
+        if not self.kafka_sasl:
+            return {}
+        return {
+            "security_protocol": self.kafka_security_protocol,
+            "sasl_mechanism": self.kafka_sasl_mechanism,
+            "sasl_plain_username": self.kafka_sasl_username,
+            "sasl_plain_password": self.kafka_sasl_password.get_secret_value(),
+        }

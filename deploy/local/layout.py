@@ -37,6 +37,7 @@ CLOCK_FOLLOWERS = ("melding", "inspectie", "loonvordering", "huisvesting")
 # Settings a caller may pass through to the services; the first value is the default.
 PASSED_THROUGH = {"WAARDIGWERK_TEST_CLOCK": "0", "WAARDIGWERK_BELEID": "huidig"}
 CONSOLE_ADMIN_USER = "admin"
+KAFKA_ADMIN_USER = "admin"  # the secure broker's super user (deploy/kafka/acl.yaml names it too)
 DATABASE = "waardigwerk"  # database and role name
 
 
@@ -111,6 +112,8 @@ class Record:
     external_kafka: str | None = None  # bootstrap servers of a broker the stack did not start
     external_database: str | None = None  # URL of a database the stack did not start
     services: dict[str, str] = field(default_factory=dict)  # name -> module run with `python -m`
+    secure: bool = False  # SASL/SCRAM and default-deny ACLs on the broker (WAARDIGWERK_SECURE=1)
+    kafka_passwords: dict[str, str] = field(default_factory=dict)  # SCRAM user -> password (secure only)
     settings: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> pass-through settings
 
     @classmethod
@@ -155,8 +158,24 @@ def env_values(layout: Layout, record: Record, kafka: str, database_url: str) ->
         "WAARDIGWERK_PSEUDONYM_KEY": record.pseudonym_key,
     }
     values.update({key: record.stack_setting(key)[0] for key in PASSED_THROUGH})
+    if record.secure:
+        values |= kafka_credentials(KAFKA_ADMIN_USER, record.kafka_passwords[KAFKA_ADMIN_USER])
     values["WAARDIGWERK_STACK_DIR"] = str(layout.state)
     return values
+
+
+def secure_requested(environ: Mapping[str, str]) -> bool:
+    return environ.get("WAARDIGWERK_SECURE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def kafka_credentials(user: str, password: str) -> dict[str, str]:
+    """The settings (shared/settings.py) that make a client log in to the secure broker as `user`."""
+    return {
+        "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+        "KAFKA_SASL_USERNAME": user,
+        "KAFKA_SASL_PASSWORD": password,
+    }
 
 
 def write_env_file(layout: Layout, record: Record, values: Mapping[str, str]) -> None:

@@ -2,7 +2,8 @@
 
 Which services run: the five of the design plus the console once `services/console/__main__.py`
 exists. `WAARDIGWERK_SERVICES` overrides that with a comma-separated list of names, each optionally
-`name=module` (to run a subset, or a stand-in while a service is being written). Every service
+`name=module` (to run a subset, or a stand-in while a service is being written), or `none` (only
+Kafka and PostgreSQL). Every service
 answers `GET /health` on its own port (`WAARDIGWERK_HEALTH_PORT`).
 """
 
@@ -14,7 +15,17 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 
-from deploy.local.layout import BASE_PORTS, CONSOLE_ADMIN_USER, ROOT, SERVICES, Layout, Record, StackError
+from deploy.local.acl import service_principal
+from deploy.local.layout import (
+    BASE_PORTS,
+    CONSOLE_ADMIN_USER,
+    ROOT,
+    SERVICES,
+    Layout,
+    Record,
+    StackError,
+    kafka_credentials,
+)
 from deploy.local.part import Part
 
 
@@ -24,6 +35,8 @@ def configured(environ: Mapping[str, str]) -> dict[str, str]:
     if not override:
         names = [*SERVICES, *(["console"] if (ROOT / "services" / "console" / "__main__.py").is_file() else [])]
         return {name: f"services.{name}" for name in names}
+    if override == "none":
+        return {}
     chosen: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in override.split(","))):
         name, _, module = item.partition("=")
@@ -86,6 +99,9 @@ def service_env(
         "WAARDIGWERK_PSEUDONYM_KEY": record.pseudonym_key,
         **settings,
     }
+    if record.secure:  # each service logs in to the broker as its own principal
+        principal = service_principal(name)
+        env |= kafka_credentials(principal, record.kafka_passwords[principal])
     if name == "console":
         env |= {"CONSOLE_ADMIN_USER": CONSOLE_ADMIN_USER, "CONSOLE_ADMIN_PASSWORD": record.console_admin_password}
     return env

@@ -14,7 +14,8 @@ When `docker info` succeeds, `up`/`down` use docker-compose.yml instead. Either 
 Environment: WAARDIGWERK_STACK_DIR (state, default .stack), WAARDIGWERK_PORT_OFFSET (added to every
 port), WAARDIGWERK_CACHE (Kafka jars, default ~/.cache/waardigwerk), WAARDIGWERK_TEST_CLOCK and
 WAARDIGWERK_BELEID (passed to the services; `restart` with them set switches running services),
-WAARDIGWERK_SERVICES (which services, see service_procs.py), WAARDIGWERK_STACK_MODE (local|docker).
+WAARDIGWERK_SERVICES (which services, see service_procs.py), WAARDIGWERK_STACK_MODE (local|docker),
+WAARDIGWERK_SECURE=1 (local broker with SASL/SCRAM and default-deny ACLs, docs/security.md).
 `up --kafka BOOTSTRAP --database URL` runs only the services, against a broker and a database
 started elsewhere (the test fixture does this with testcontainers).
 """
@@ -25,6 +26,7 @@ import argparse
 import asyncio
 import logging
 import os
+import secrets
 import sys
 import time
 from collections.abc import Awaitable, Iterable, Mapping
@@ -35,7 +37,7 @@ if not __package__:  # run as a script: import from the repository root, never f
     sys.path[0] = str(Path(__file__).resolve().parents[2])
 
 from deploy.local import compose
-from deploy.local.kafka_broker import KafkaBroker, ensure_jars
+from deploy.local.kafka_broker import KafkaBroker, ensure_jars, secure_users
 from deploy.local.layout import (
     PASSED_THROUGH,
     Layout,
@@ -43,6 +45,7 @@ from deploy.local.layout import (
     StackError,
     env_values,
     requested,
+    secure_requested,
     write_env_file,
 )
 from deploy.local.part import Part
@@ -64,7 +67,8 @@ class Stack:
         self.layout = layout.with_offset(record.offset)
         self.record = record
         local = record.mode == "local"
-        self.kafka = KafkaBroker(self.layout) if local and not record.external_kafka else None
+        passwords = record.kafka_passwords if record.secure else None
+        self.kafka = KafkaBroker(self.layout, passwords) if local and not record.external_kafka else None
         self.postgres = (
             PostgresServer(self.layout, record.postgres_password) if local and not record.external_database else None
         )
@@ -157,6 +161,7 @@ def fresh_record(layout: Layout, previous: Record | None, args: argparse.Namespa
         record.postgres_password = previous.postgres_password
         record.console_admin_password = previous.console_admin_password
         record.pseudonym_key = previous.pseudonym_key
+        record.kafka_passwords = previous.kafka_passwords  # the SCRAM users live on in the Kafka storage
     mode = os.environ.get("WAARDIGWERK_STACK_MODE", "")
     if args.kafka or args.database or mode == "local":
         record.mode = "local"
@@ -165,6 +170,12 @@ def fresh_record(layout: Layout, previous: Record | None, args: argparse.Namespa
     record.services = configured(os.environ)
     for name in record.services:
         record.apply(name, requested(os.environ))
+    if secure_requested(os.environ):
+        if record.mode != "local" or record.external_kafka:
+            raise StackError("WAARDIGWERK_SECURE=1 secures a broker the stack starts: WAARDIGWERK_STACK_MODE=local")
+        known = record.kafka_passwords
+        record.secure = True
+        record.kafka_passwords = {user: known.get(user) or secrets.token_urlsafe(24) for user in secure_users()}
     return record
 
 
@@ -196,6 +207,8 @@ def cmd_up(layout: Layout, args: argparse.Namespace) -> int:
 
 
 def warn_about_ignored_settings(record: Record) -> None:
+    if secure_requested(os.environ) != record.secure:
+        print(f"Note: the running broker is {'secure' if record.secure else 'not secure'}; `make down` and up again.")
     for key, value in requested(os.environ).items():
         running = record.stack_setting(key)[0]
         if running != value:
@@ -220,6 +233,8 @@ def summary(stack: Stack) -> None:
         print(f"  {'kafka':14s} {stack.bootstrap}\n  {'postgres':14s} 127.0.0.1:{layout.port('postgres')}")
     clock = "on" if record.stack_setting("WAARDIGWERK_TEST_CLOCK")[0] == "1" else "off"
     print(f"  test clock {clock}, beleid {record.stack_setting('WAARDIGWERK_BELEID')[0]}")
+    if record.secure:
+        print("  kafka: SASL/SCRAM-SHA-512, default-deny ACLs (deploy/kafka/acl.yaml); the env file logs in as admin")
     print(f"  connection details and console login: {layout.env_file}  (`source {layout.env_file}`)")
     print("  stop it with: make down")
 

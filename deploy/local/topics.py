@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Mapping
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -18,9 +19,9 @@ from shared.topics import precreated
 PARTITIONS = 3
 
 
-async def ensure_topics(bootstrap: str) -> int:
-    """Create the missing ones; returns how many were created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def ensure_topics(bootstrap: str, client_options: Mapping[str, str] | None = None) -> int:
+    """Create the missing ones; returns how many were created. `client_options`: SASL login, if any."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **(client_options or {}))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -27,10 +27,11 @@ async def rebuild() -> None:
         group_id=groep(generatie),
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        **service.settings.kafka_client_options(),
     )
     await consumer.start()
     try:
-        partitions = await _partities(service.settings.kafka_bootstrap_servers)
+        partitions = await _partities(service)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         begin = await consumer.beginning_offsets(partitions)
@@ -59,9 +60,10 @@ async def rebuild() -> None:
         await service.pool.close()
 
 
-async def _partities(bootstrap: str) -> list[TopicPartition]:
+async def _partities(service: ConsoleService) -> list[TopicPartition]:
     """Every partition of the console's topics (a producer's metadata request waits for the answer)."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    settings = service.settings
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, **settings.kafka_client_options())
     await producer.start()
     try:
         return [TopicPartition(t, p) for t in TOPICS for p in sorted(await producer.partitions_for(t))]
