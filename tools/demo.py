@@ -197,10 +197,10 @@ def events() -> list[tuple[str, str, str, str, dict[str, Any]]]:
                 {"werkgever": {"kvk_nummer": kvk}, "boekjaar": 2025, "omzet_eur": omzet},
             )
         )
-    lv = "waardigwerk.in.loonvorderingen", "nl.waardigwerk.loonvordering.ingediend"
+    claim = "waardigwerk.in.loonvorderingen", "nl.waardigwerk.loonvordering.ingediend"
     out.append(
         (
-            *lv,
+            *claim,
             "urn:nld:vakbond:fnv:loonclaims",
             "FNV-LV-DEMO-01",
             {
@@ -227,7 +227,7 @@ def events() -> list[tuple[str, str, str, str, dict[str, Any]]]:
     )
     out.append(
         (
-            *lv,
+            *claim,
             "urn:nld:vakbond:fnv:loonclaims",
             "FNV-LV-DEMO-02",
             {

@@ -98,6 +98,33 @@ class Partner:
         structured: bool = False,
         raw_value: bytes | None = None,
     ) -> str:
+        """Publish one event and wait until the broker has it; returns its ce_id."""
+        event_id, record = self._record(topic, ce_type, data, key, source, event_id, structured, raw_value)
+        await self._producer.send_and_wait(topic, **record)
+        return event_id
+
+    async def offer(
+        self, topic: str, ce_type: str, data: Any, *, key: str, source: str = "urn:nld:vakbond:fnv:meldpunt"
+    ) -> str:
+        """Hand one event to the producer without waiting for the broker (for load); `flush` waits for all."""
+        event_id, record = self._record(topic, ce_type, data, key, source, None, False, None)
+        await self._producer.send(topic, **record)
+        return event_id
+
+    async def flush(self) -> None:
+        await self._producer.flush()
+
+    def _record(
+        self,
+        topic: str,
+        ce_type: str,
+        data: Any,
+        key: str,
+        source: str,
+        event_id: str | None,
+        structured: bool,
+        raw_value: bytes | None,
+    ) -> tuple[str, dict[str, Any]]:
         event_id = event_id or str(uuid.uuid4())
         attrs = {
             "specversion": "1.0",
@@ -112,10 +139,11 @@ class Partner:
         else:
             headers = [(f"ce_{k}", v.encode()) for k, v in attrs.items()] + [("content-type", b"application/json")]
             value = json.dumps(data).encode()
-        await self._producer.send_and_wait(
-            topic, value=raw_value if raw_value is not None else value, key=key.encode(), headers=headers
-        )
-        return event_id
+        return event_id, {
+            "value": raw_value if raw_value is not None else value,
+            "key": key.encode(),
+            "headers": headers,
+        }
 
     async def set_clock(self, nu: str, diensten: list[str], timeout_s: float = 30) -> None:
         """CONTRACT §4: set the test clock and wait until every service acknowledged it."""

@@ -14,7 +14,7 @@ import structlog
 
 from services.inspectie.adapters.repository import InspectieRepository
 from services.inspectie.domain.boetes import OnvoldoendeGegevens, boete
-from services.inspectie.domain.planning import Verzoek, plan, regio_voor
+from services.inspectie.domain.planning import Tekort, Verzoek, plan, regio_voor
 from services.inspectie.domain.risico import Signaal, boven_drempel, score
 from services.inspectie.domain.sancties import afloop, herstelbetaling, stillegging, waarschuwing_na
 from services.inspectie.domain.scope import scope
@@ -176,11 +176,10 @@ async def plan_regio(ctx: Context, repo: InspectieRepository, regio: str, gewijz
     announced (`gepland`), every moved one too (`herpland`), and a deadline capacity cannot meet is
     reported at once (`capaciteitstekort`), never silently missed.
     """
-    policy, vandaag = ctx.policy, ctx.today
-    vanaf = werkdagen_na(vandaag, 1)
-    inspecties = {i["inspectie_id"]: i for i in await repo.open_inspecties(regio)}
-    if gewijzigd is not None and await _plan_een(ctx, repo, regio, inspecties, gewijzigd, vanaf):
+    vanaf = werkdagen_na(ctx.today, 1)
+    if gewijzigd is not None and await _plan_een(ctx, repo, regio, gewijzigd, vanaf):
         return
+    inspecties = {i["inspectie_id"]: i for i in await repo.open_inspecties(regio)}
     vast = [
         i
         for i in inspecties.values()
@@ -190,103 +189,88 @@ async def plan_regio(ctx: Context, repo: InspectieRepository, regio: str, gewijz
     for i in vast:
         bezetting[(regio, i["gepland_op"])] = bezetting.get((regio, i["gepland_op"]), 0) + 1
     vaste_ids = {i["inspectie_id"] for i in vast}
-    verzoeken = [
-        Verzoek(
-            i["inspectie_id"],
-            i["werkgever_kvk"],
-            regio,
-            i["soort"],
-            i["uiterlijk_op"],
-            Decimal(str((i["risico"] or {}).get("score", 0))),
-        )
-        for i in inspecties.values()
-        if i["inspectie_id"] not in vaste_ids
-    ]
-    planning = plan(verzoeken, bezetting, vanaf, policy, seed=vandaag.toordinal())
+    verzoeken = [_verzoek(i) for i in inspecties.values() if i["inspectie_id"] not in vaste_ids]
+    planning = plan(verzoeken, bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
     nieuw = {p.verzoek_id: p.gepland_op for p in planning.ingepland}
     for inspectie_id, inspectie in inspecties.items():
         if inspectie_id in vaste_ids:
             continue
         vorige, dag = inspectie["gepland_op"], nieuw.get(inspectie_id)
-        status = "gepland" if dag else "wachtend"
-        if (dag, status) == (vorige, inspectie["status"]) and inspectie_id != gewijzigd:
+        if (dag, "gepland" if dag else "wachtend") == (vorige, inspectie["status"]) and inspectie_id != gewijzigd:
             continue
-        await repo.bewaar_inspectie({**inspectie, "gepland_op": dag, "status": status})
-        if dag is None:
-            continue
-        if vorige is None:
-            await _meld_plan(ctx, GEPLAND, {**inspectie, "gepland_op": dag})
-        else:
-            reden = "nieuwe signalen" if dag == vorige else "herplanning: een melding met een eerdere uiterste datum"
-            await _meld_plan(ctx, HERPLAND, {**inspectie, "gepland_op": dag}, vorige=vorige, reden=reden)
+        await _leg_plan_vast(ctx, repo, inspectie, dag, herpland_omdat="een melding met een eerdere uiterste datum")
     for tekort in planning.tekort:
-        inspectie = inspecties[tekort.verzoek_id]
-        if inspectie.get("tekort_gemeld"):
-            continue
-        await repo.bewaar_inspectie(
-            {
-                **inspectie,
-                "gepland_op": tekort.gepland_op,
-                "status": "gepland" if tekort.gepland_op else "wachtend",
-                "tekort_gemeld": True,
-            }
-        )
-        log.warning(
-            "capacity_shortage",
-            regio=regio,
-            inspectie_id=tekort.verzoek_id,
-            uiterlijk_op=tekort.uiterlijk_op.isoformat(),
-            eerst_mogelijk=str(tekort.gepland_op),
-        )
-        await ctx.emit(
-            TEKORT,
-            {
-                "inspectie_id": tekort.verzoek_id,
-                "werkgever": {"kvk_nummer": inspectie["werkgever_kvk"]},
-                "regio": regio,
-                "uiterlijk_op": tekort.uiterlijk_op,
-                "eerst_mogelijk_op": tekort.gepland_op,
-                "beleid": planning.beleid,
-            },
-            inspectie["werkgever_kvk"],
-        )
+        await _meld_tekort(ctx, repo, inspecties[tekort.verzoek_id], tekort, planning.beleid)
 
 
-async def _plan_een(
-    ctx: Context,
-    repo: InspectieRepository,
-    regio: str,
-    inspecties: dict[str, dict[str, Any]],
-    inspectie_id: str,
-    vanaf: date,
-) -> bool:
-    """The common case, cheaply: plan one inspection around all the others. False when that misses
-    its deadline (then the whole region is planned again, so a report can take a risk visit's place)."""
-    doel = inspecties[inspectie_id]
-    bezetting: dict[tuple[str, date], int] = {}
-    for i in inspecties.values():
-        if i["inspectie_id"] != inspectie_id and i["status"] == "gepland" and i["gepland_op"] is not None:
-            bezetting[(regio, i["gepland_op"])] = bezetting.get((regio, i["gepland_op"]), 0) + 1
-    verzoek = Verzoek(
-        inspectie_id,
-        doel["werkgever_kvk"],
-        regio,
-        doel["soort"],
-        doel["uiterlijk_op"],
-        Decimal(str((doel["risico"] or {}).get("score", 0))),
-    )
-    planning = plan([verzoek], bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
-    if planning.tekort:
+async def _plan_een(ctx: Context, repo: InspectieRepository, regio: str, inspectie_id: str, vanaf: date) -> bool:
+    """The common case, cheaply: plan one inspection around the others, reading only how many visits
+    each day already has. False when a full round could do better: the deadline is missed while a
+    visit it goes before holds a slot (then the whole region is planned again). Otherwise a missed
+    deadline is a shortage no plan avoids, reported as the full round would."""
+    await repo.vergrendel_planning(regio)
+    doel = await repo.inspectie(inspectie_id)
+    assert doel is not None, inspectie_id
+    bezetting = await repo.bezetting(regio, vanaf, inspectie_id)
+    planning = plan([_verzoek(doel)], bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
+    if planning.tekort and await repo.verdringbaar(regio, vanaf, planning.tekort[0].uiterlijk_op, inspectie_id):
         return False
     dag = planning.ingepland[0].gepland_op if planning.ingepland else None
-    vorige = doel["gepland_op"]
-    await repo.bewaar_inspectie({**doel, "gepland_op": dag, "status": "gepland" if dag else "wachtend"})
-    if dag is not None and vorige is None:
-        await _meld_plan(ctx, GEPLAND, {**doel, "gepland_op": dag})
-    elif dag is not None:
-        reden = "nieuwe signalen" if dag == vorige else "herplanning: eerdere uiterste datum"
-        await _meld_plan(ctx, HERPLAND, {**doel, "gepland_op": dag}, vorige=vorige, reden=reden)
+    await _leg_plan_vast(ctx, repo, doel, dag, herpland_omdat="eerdere uiterste datum")
+    for tekort in planning.tekort:
+        await _meld_tekort(ctx, repo, doel, tekort, planning.beleid)
     return True
+
+
+def _verzoek(i: dict[str, Any]) -> Verzoek:
+    score = Decimal(str((i["risico"] or {}).get("score", 0)))
+    return Verzoek(i["inspectie_id"], i["werkgever_kvk"], i["regio"], i["soort"], i["uiterlijk_op"], score)
+
+
+async def _leg_plan_vast(
+    ctx: Context, repo: InspectieRepository, inspectie: dict[str, Any], dag: date | None, herpland_omdat: str
+) -> None:
+    """Store the inspection's (new) day, or that it waits; announce a new or moved plan."""
+    vorige = inspectie["gepland_op"]
+    await repo.bewaar_inspectie({**inspectie, "gepland_op": dag, "status": "gepland" if dag else "wachtend"})
+    if dag is None:
+        return
+    if vorige is None:
+        await _meld_plan(ctx, GEPLAND, {**inspectie, "gepland_op": dag})
+    else:
+        reden = "nieuwe signalen" if dag == vorige else f"herplanning: {herpland_omdat}"
+        await _meld_plan(ctx, HERPLAND, {**inspectie, "gepland_op": dag}, vorige=vorige, reden=reden)
+
+
+async def _meld_tekort(
+    ctx: Context, repo: InspectieRepository, inspectie: dict[str, Any], tekort: Tekort, beleid: str
+) -> None:
+    """A deadline capacity cannot meet is reported once per inspection, with the first day left."""
+    if inspectie.get("tekort_gemeld"):
+        return
+    dag = tekort.gepland_op
+    await repo.bewaar_inspectie(
+        {**inspectie, "gepland_op": dag, "status": "gepland" if dag else "wachtend", "tekort_gemeld": True}
+    )
+    log.warning(
+        "capacity_shortage",
+        regio=tekort.regio,
+        inspectie_id=tekort.verzoek_id,
+        uiterlijk_op=tekort.uiterlijk_op.isoformat(),
+        eerst_mogelijk=str(tekort.gepland_op),
+    )
+    await ctx.emit(
+        TEKORT,
+        {
+            "inspectie_id": tekort.verzoek_id,
+            "werkgever": {"kvk_nummer": inspectie["werkgever_kvk"]},
+            "regio": tekort.regio,
+            "uiterlijk_op": tekort.uiterlijk_op,
+            "eerst_mogelijk_op": tekort.gepland_op,
+            "beleid": beleid,
+        },
+        inspectie["werkgever_kvk"],
+    )
 
 
 async def _meld_plan(

@@ -74,15 +74,47 @@ class InspectieRepository:
         )
         return _inspectie(row) if row else None
 
-    async def open_inspecties(self, regio: str) -> list[dict[str, Any]]:
-        """The region's open inspections, locked: one planning round per region at a time."""
+    async def vergrendel_planning(self, regio: str) -> None:
+        """One planning round per region at a time (until the transaction ends)."""
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"planning:{regio}")
+
+    async def open_inspecties(self, regio: str) -> list[dict[str, Any]]:
+        """The region's open inspections, for a planning round of the whole region."""
+        await self.vergrendel_planning(regio)
         rows = await self.conn.fetch(
             "SELECT * FROM inspectie WHERE regio = $1 AND status = ANY($2::text[]) ORDER BY inspectie_id",
             regio,
             list(OPEN),
         )
         return [_inspectie(r) for r in rows]
+
+    async def bezetting(self, regio: str, vanaf: date, behalve: str) -> dict[tuple[str, date], int]:
+        """Visits planned per day from `vanaf` on, other than `behalve`: what one new plan must fit around."""
+        rows = await self.conn.fetch(
+            "SELECT gepland_op, count(*) AS n FROM inspectie WHERE regio = $1 AND status = 'gepland' "
+            "AND gepland_op >= $2 AND inspectie_id <> $3 GROUP BY gepland_op",
+            regio,
+            vanaf,
+            behalve,
+        )
+        return {(regio, r["gepland_op"]): r["n"] for r in rows}
+
+    async def verdringbaar(self, regio: str, vanaf: date, uiterlijk_op: date, behalve: str) -> bool:
+        """Is a planned visit there that a report due `uiterlijk_op` goes before in a full round?
+
+        That is one not drawn at random and not yet due, with no deadline or a later one
+        (domain/planning.py: earliest deadline first, late reports before risk selection)."""
+        return bool(
+            await self.conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM inspectie WHERE regio = $1 AND status = 'gepland' "
+                "AND gepland_op >= $2 AND soort <> 'steekproef' AND inspectie_id <> $4 "
+                "AND (uiterlijk_op IS NULL OR uiterlijk_op > $3))",
+                regio,
+                vanaf,
+                uiterlijk_op,
+                behalve,
+            )
+        )
 
     async def inspectie(self, inspectie_id: str) -> dict[str, Any] | None:
         row = await self.conn.fetchrow("SELECT * FROM inspectie WHERE inspectie_id = $1 FOR UPDATE", inspectie_id)
