@@ -357,7 +357,9 @@ class Service:
             **settings.kafka_client_options(),
         )
         await self._producer.start()
-        self.relay = outbox.Relay(self.pool, self._producer, self.schema)
+        self.relay = outbox.Relay(
+            self.pool, self._producer, self.schema, keep_days=settings.waardigwerk_outbox_bewaar_dagen
+        )
         self._tasks = [asyncio.create_task(self.relay.run()), asyncio.create_task(self._scheduler())]
         log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
 
@@ -410,4 +412,6 @@ class Service:
         """Entry point of `python -m services.<name>`: the app with its health endpoint."""
         app = self.app()
         port = self.settings.waardigwerk_health_port
-        asyncio.run(app.run(run_extra_options={"host": "127.0.0.1", "port": port, "log_config": None}))
+        asyncio.run(
+            app.run(run_extra_options={"host": self.settings.waardigwerk_http_host, "port": port, "log_config": None})
+        )

@@ -6,4 +6,9 @@ from services.console.app import app, service
 
 DEFAULT_PORT = 18080
 
-uvicorn.run(app, host="127.0.0.1", port=service.settings.waardigwerk_health_port or DEFAULT_PORT, log_config=None)
+uvicorn.run(
+    app,
+    host=service.settings.waardigwerk_http_host,
+    port=service.settings.waardigwerk_health_port or DEFAULT_PORT,
+    log_config=None,
+)
