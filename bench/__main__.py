@@ -237,12 +237,14 @@ async def main() -> None:
     }
     print("(a) ceiling: consume + COPY + produce ...", flush=True)
     results["ceiling"] = await ceiling(bootstrap, database_url, N_INTAKE)
-    stages = [
-        ("intake_max", INTAKE, N_INTAKE, None, "(b) intake: ingediend -> ontvangen on the reporter's feed, flat out"),
-        ("intake_rate", INTAKE, int(RATE * 20), RATE, f"(b) intake at {RATE:g}/s for 20 s"),
-        ("path_max", PAD, N, None, "(c) melding -> inspectie (planned, re-planned or short of capacity), flat out"),
+    stages = [  # the path first, while the regions still have capacity to plan into
         ("path_rate", PAD, int(RATE * 20), RATE, f"(c) melding -> inspectie at {RATE:g}/s for 20 s"),
+        ("path_max", PAD, N, None, "(c) melding -> inspectie (planned, re-planned or short of capacity), flat out"),
+        ("intake_rate", INTAKE, int(RATE * 20), RATE, f"(b) intake at {RATE:g}/s for 20 s"),
+        ("intake_max", INTAKE, N_INTAKE, None, "(b) intake: ingediend -> ontvangen on the reporter's feed, flat out"),
     ]
+    print("warm-up: 20 reports through the whole path (not measured) ...", flush=True)
+    await measure(bootstrap, PAD, 20, None)
     for name, traject, n, rate, title in stages:
         print(f"{title} ...", flush=True)
         await wait_idle(bootstrap)

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import structlog
+import uvloop
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
 from faststream import AckPolicy
@@ -381,6 +382,9 @@ class Service:
             group_id=group,
             batch=True,
             max_records=self.settings.waardigwerk_batch_max,
+            # With several topics, new records wait for the fetch already in flight to the broker:
+            # keep that wait short (aiokafka's default is 500 ms per hop).
+            fetch_max_wait_ms=self.settings.waardigwerk_fetch_max_wait_ms,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
             decoder=_raw_bodies,
@@ -412,6 +416,6 @@ class Service:
         """Entry point of `python -m services.<name>`: the app with its health endpoint."""
         app = self.app()
         port = self.settings.waardigwerk_health_port
-        asyncio.run(
+        uvloop.run(
             app.run(run_extra_options={"host": self.settings.waardigwerk_http_host, "port": port, "log_config": None})
         )
