@@ -249,6 +249,7 @@ async def main() -> None:
         print(f"{title} ...", flush=True)
         await wait_idle(bootstrap)
         results[name] = await measure(bootstrap, traject, n, rate)
+    await wait_idle(bootstrap)
     print("(d) inspectie domain: recompute risk and plan, 10k and 100k employers ...", flush=True)
     results["inspectie_domein"] = await asyncio.to_thread(domein.main, [10_000, 100_000])
     plafond = results["ceiling"]["events_per_s"]
