@@ -46,6 +46,15 @@ def uit_indiener(organisatie: str) -> str:
     return f"waardigwerk.uit.indiener.{organisatie}"
 
 
+def bewaren(topic: str) -> dict[str, str]:
+    """Topic settings beyond the broker's defaults. The domain events are the record the console's
+    read model is rebuilt from, and a dead letter waits for a fix and a replay: both are kept
+    without a time limit. Inbound and partner topics keep the broker's retention (7 days)."""
+    if topic in INTERNAL or topic.endswith(".dlq"):
+        return {"retention.ms": "-1"}
+    return {}
+
+
 def precreated() -> list[str]:
     """Topics the stack creates up front (the rest are auto-created by the broker on first use)."""
     fixed = [*INBOUND, TEST_KLOK, *INTERNAL, UIT_ARBEIDSINSPECTIE, UIT_BELASTINGDIENST]

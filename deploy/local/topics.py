@@ -12,9 +12,10 @@ import os
 from collections.abc import Mapping
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
-from shared.topics import precreated
+from shared.topics import bewaren, precreated
 
 PARTITIONS = 3
 
@@ -26,16 +27,21 @@ async def ensure_topics(bootstrap: str, client_options: Mapping[str, str] | None
     try:
         existing = set(await admin.list_topics())
         missing = [name for name in precreated() if name not in existing]
-        if not missing:
-            return 0
-        response = await admin.create_topics([NewTopic(name, PARTITIONS, 1) for name in missing])
-        failed = [
-            f"{topic}: error {code}"
-            for topic, code, *_ in response.topic_errors
-            if code not in (0, TopicAlreadyExistsError.errno)
-        ]
-        if failed:
-            raise RuntimeError(f"could not create topics: {', '.join(failed)}")
+        if missing:
+            new = [NewTopic(name, PARTITIONS, 1, topic_configs=bewaren(name)) for name in missing]
+            response = await admin.create_topics(new)
+            failed = [
+                f"{topic}: error {code}"
+                for topic, code, *_ in response.topic_errors
+                if code not in (0, TopicAlreadyExistsError.errno)
+            ]
+            if failed:
+                raise RuntimeError(f"could not create topics: {', '.join(failed)}")
+        # Topics from an older stack get today's settings too (alter_configs replaces a topic's
+        # own settings with these; the broker's defaults stay underneath).
+        kept = [ConfigResource(ConfigResourceType.TOPIC, t, bewaren(t)) for t in precreated() if t in existing]
+        if kept:
+            await admin.alter_configs(kept)
         return len(missing)
     finally:
         await admin.close()
