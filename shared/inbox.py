@@ -1,4 +1,8 @@
-"""Inbox: the consumed event's id is recorded in the same transaction as its effect."""
+"""Inbox: the consumed event's id is recorded in the same transaction as its effect.
+
+Rows are kept for good: the domain-event topics are kept without a time limit, and a consumer
+group whose offsets expired starts again from the earliest record, so any old event can be
+delivered again and must still be recognised (about 100 bytes a row)."""
 
 from __future__ import annotations
 

@@ -4,8 +4,7 @@
 with an idempotent producer and marks them sent; it wakes on NOTIFY (sent by a trigger at
 commit), with a slow poll as a safety net. A transaction-scoped advisory lock makes sure only
 one relay per schema publishes at a time, so per-key order holds even with two instances.
-Sent rows are kept `keep_days` for inspection, then pruned (hourly), so the table does not grow
-without end.
+`prune` deletes rows sent more than a number of days ago (the service's hourly housekeeping).
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from collections.abc import Sequence
 
 import asyncpg
@@ -26,7 +24,6 @@ from shared.envelope import CloudEvent, encode
 log = structlog.get_logger()
 RELAY_LOCK = 727_001  # advisory lock id, per database; schemas are separated by the lock's second key
 POLL_SECONDS = 2.0
-PRUNE_EVERY_SECONDS = 3600.0
 
 
 async def put(
@@ -55,14 +52,17 @@ async def put_event(conn: Conn, topic: str, key: str, event: CloudEvent) -> None
     await put(conn, topic, key, headers, value, event_id=event.id, event_type=event.type)
 
 
+async def prune(conn: Conn, keep_days: int) -> int:
+    """Delete rows sent more than `keep_days` ago; returns how many. Unsent rows are never touched."""
+    status = await conn.execute("DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)", keep_days)
+    return int(status.split()[-1])
+
+
 class Relay:
-    def __init__(
-        self, pool: asyncpg.Pool, producer: AIOKafkaProducer, schema: str, batch: int = 500, keep_days: int = 7
-    ) -> None:
-        self.pool, self.producer, self.schema, self.batch, self.keep_days = pool, producer, schema, batch, keep_days
+    def __init__(self, pool: asyncpg.Pool, producer: AIOKafkaProducer, schema: str, batch: int = 500) -> None:
+        self.pool, self.producer, self.schema, self.batch = pool, producer, schema, batch
         self._wake = asyncio.Event()
         self.published = 0
-        self._pruned_at = 0.0
 
     async def run(self) -> None:
         listener = await self.pool.acquire()
@@ -76,27 +76,11 @@ class Relay:
                     await asyncio.sleep(1.0)
                     continue
                 if sent == 0:
-                    await self._prune_now_and_then()
                     self._wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
         finally:
             await self.pool.release(listener)
-
-    async def _prune_now_and_then(self) -> None:
-        if time.monotonic() - self._pruned_at < PRUNE_EVERY_SECONDS:
-            return
-        self._pruned_at = time.monotonic()
-        pruned = await self.prune()
-        if pruned:
-            log.info("outbox_pruned", rows=pruned, keep_days=self.keep_days)
-
-    async def prune(self) -> int:
-        """Delete rows sent more than `keep_days` ago; returns how many."""
-        status = await self.pool.execute(
-            "DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)", self.keep_days
-        )
-        return int(status.split()[-1])
 
     async def publish_batch(self) -> int:
         """Publish one batch of unsent rows; returns how many were sent."""

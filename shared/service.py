@@ -57,6 +57,7 @@ from shared.settings import Settings
 from shared.topics import TEST_KLOK, dlq, intern
 
 log = structlog.get_logger()
+HOUSEKEEPING_SECONDS = 3600.0
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 KLOK_GEZET = "nl.waardigwerk.test.klok_gezet"
 REPLAY_HEADER = "waardigwerk_replay"  # set by the console on a dead letter it re-publishes
@@ -315,6 +316,21 @@ class Service:
                 log.warning("scheduler_retry", error=repr(exc))
             await asyncio.sleep(1.0)
 
+    async def prune(self) -> dict[str, int]:
+        """Delete what no longer needs keeping: outbox rows sent longer ago than the setting."""
+        async with self.pool.acquire() as conn:
+            return {"outbox": await outbox.prune(conn, self.settings.waardigwerk_outbox_bewaar_dagen)}
+
+    async def _housekeeping(self) -> None:
+        while True:
+            try:
+                pruned = await self.prune()
+                if any(pruned.values()):
+                    log.info("pruned", **pruned)
+            except TRANSIENT as exc:
+                log.warning("housekeeping_retry", error=repr(exc))
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+
     async def set_clock(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
         """CONTRACT §4: apply the new "now", fire what fell due, then acknowledge."""
         for record in records:
@@ -358,10 +374,12 @@ class Service:
             **settings.kafka_client_options(),
         )
         await self._producer.start()
-        self.relay = outbox.Relay(
-            self.pool, self._producer, self.schema, keep_days=settings.waardigwerk_outbox_bewaar_dagen
-        )
-        self._tasks = [asyncio.create_task(self.relay.run()), asyncio.create_task(self._scheduler())]
+        self.relay = outbox.Relay(self.pool, self._producer, self.schema)
+        self._tasks = [
+            asyncio.create_task(self.relay.run()),
+            asyncio.create_task(self._scheduler()),
+            asyncio.create_task(self._housekeeping()),
+        ]
         log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
 
     async def stop(self) -> None:

@@ -12,14 +12,12 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaProducer
 from faststream.kafka import TestKafkaBroker
 
-from shared import outbox as outbox_relay
 from shared.contract.base import ContractModel, KvkNummer
 from shared.service import REPLAY_HEADER, Context, Rejected, Service
 from shared.settings import Settings
@@ -139,14 +137,18 @@ async def test_a_bad_record_twice_is_dead_lettered_once_but_a_replay_is_processe
     assert len(dead) == 2, "the replayed record was processed (and, still bad, dead-lettered) again"
 
 
-async def test_sent_outbox_rows_are_pruned_after_the_retention_and_unsent_ones_never(service: Service) -> None:
+async def test_pruning_deletes_old_sent_outbox_rows_but_never_unsent_rows_or_deliveries(
+    service: Service,
+) -> None:
     await service.pool.execute(
         """INSERT INTO outbox (topic, key, headers, value, sent_at) VALUES
            ('t', 'oud', '[]', NULL, now() - interval '8 days'),
            ('t', 'recent', '[]', NULL, now() - interval '6 days'),
-           ('t', 'onverzonden', '[]', NULL, NULL)"""
+           ('t', 'onverzonden', '[]', NULL, NULL);
+           INSERT INTO inbox (consumer, event_id, received_at) VALUES
+           ('c', 'oud', now() - interval '400 days')"""
     )
-    relay = outbox_relay.Relay(service.pool, cast(AIOKafkaProducer, None), service.schema, keep_days=7)
-    assert await relay.prune() == 1
-    assert await relay.prune() == 0
+    assert await service.prune() == {"outbox": 1}
+    assert await service.prune() == {"outbox": 0}
     assert [r["key"] for r in await outbox(service.pool)] == ["recent", "onverzonden"]
+    assert await service.pool.fetchval("SELECT array_agg(event_id) FROM inbox") == ["oud"], "kept for good"
