@@ -31,7 +31,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from bench import domein
 from tools.partner import Ontvangen, Partner
-from tools.stackenv import ROOT, stack_env
+from tools.stackenv import ROOT, client_options, stack_env
 
 N = int(os.environ.get("BENCH_N", "5000"))
 N_INTAKE = int(os.environ.get("BENCH_INTAKE_N", "100000"))
@@ -46,10 +46,10 @@ PAYLOAD = json.dumps(
 ).encode()
 
 
-async def ceiling(bootstrap: str, database_url: str, n: int) -> dict[str, Any]:
+async def ceiling(bootstrap: str, login: dict[str, str], database_url: str, n: int) -> dict[str, Any]:
     """The best this machine does for consume + COPY + produce, with no domain logic at all."""
     src, dst = f"waardigwerk.bench.in.{uuid.uuid4().hex[:6]}", f"waardigwerk.bench.uit.{uuid.uuid4().hex[:6]}"
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5, **login)
     await producer.start()
     try:
         for i in range(n):
@@ -62,6 +62,7 @@ async def ceiling(bootstrap: str, database_url: str, n: int) -> dict[str, Any]:
             auto_offset_reset="earliest",
             enable_auto_commit=False,
             max_poll_records=2000,
+            **login,
         )
         await consumer.start()
         conn = await asyncpg.connect(database_url)
@@ -133,7 +134,9 @@ PAD = Traject(
 )
 
 
-async def measure(bootstrap: str, traject: Traject, n: int, rate: float | None) -> dict[str, Any]:
+async def measure(
+    bootstrap: str, login: dict[str, str], traject: Traject, n: int, rate: float | None
+) -> dict[str, Any]:
     """Offer n reports (as fast as possible, or at `rate`/s) and time each to its output. Progress
     every 5 s; gives up after 120 s without a new output."""
     org = f"bench-{uuid.uuid4().hex[:6]}"
@@ -141,7 +144,7 @@ async def measure(bootstrap: str, traject: Traject, n: int, rate: float | None) 
     sent: dict[str, float] = {}
     latencies: dict[str, float] = {}
     uitkomsten: dict[str, int] = {}
-    async with Partner(bootstrap, [traject.feed.format(org=org)]) as partner:
+    async with Partner(bootstrap, [traject.feed.format(org=org)], login) as partner:
         read = 0
 
         def collect() -> None:
@@ -197,11 +200,11 @@ async def measure(bootstrap: str, traject: Traject, n: int, rate: float | None) 
     }
 
 
-async def wait_idle(bootstrap: str) -> None:
+async def wait_idle(bootstrap: str, login: dict[str, str]) -> None:
     """Wait until every service group has consumed everything (no lag), so one benchmark's backlog
     does not slow the next one down."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **login)
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, **login)
     await admin.start()
     await probe.start()
     try:
@@ -227,7 +230,7 @@ async def wait_idle(bootstrap: str) -> None:
 
 async def main() -> None:
     env = stack_env()
-    bootstrap, database_url = env["KAFKA_BOOTSTRAP_SERVERS"], env["DATABASE_URL"]
+    bootstrap, database_url, login = env["KAFKA_BOOTSTRAP_SERVERS"], env["DATABASE_URL"], client_options(env)
     print(f"Benchmarks on {bootstrap}: intake N={N_INTAKE} (BENCH_INTAKE_N), path N={N} (BENCH_N), rate {RATE:g}/s")
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(),
@@ -236,7 +239,7 @@ async def main() -> None:
         "cpus": os.cpu_count(),
     }
     print("(a) ceiling: consume + COPY + produce ...", flush=True)
-    results["ceiling"] = await ceiling(bootstrap, database_url, N_INTAKE)
+    results["ceiling"] = await ceiling(bootstrap, login, database_url, N_INTAKE)
     stages = [  # the path first, while the regions still have capacity to plan into
         ("path_rate", PAD, int(RATE * 20), RATE, f"(c) melding -> inspectie at {RATE:g}/s for 20 s"),
         ("path_max", PAD, N, None, "(c) melding -> inspectie (planned, re-planned or short of capacity), flat out"),
@@ -244,12 +247,12 @@ async def main() -> None:
         ("intake_max", INTAKE, N_INTAKE, None, "(b) intake: ingediend -> ontvangen on the reporter's feed, flat out"),
     ]
     print("warm-up: 20 reports through the whole path (not measured) ...", flush=True)
-    await measure(bootstrap, PAD, 20, None)
+    await measure(bootstrap, login, PAD, 20, None)
     for name, traject, n, rate, title in stages:
         print(f"{title} ...", flush=True)
-        await wait_idle(bootstrap)
-        results[name] = await measure(bootstrap, traject, n, rate)
-    await wait_idle(bootstrap)
+        await wait_idle(bootstrap, login)
+        results[name] = await measure(bootstrap, login, traject, n, rate)
+    await wait_idle(bootstrap, login)
     print("(d) inspectie domain: recompute risk and plan, 10k and 100k employers ...", flush=True)
     results["inspectie_domein"] = await asyncio.to_thread(domein.main, [10_000, 100_000])
     plafond = results["ceiling"]["events_per_s"]

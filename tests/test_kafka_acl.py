@@ -31,7 +31,9 @@ from deploy.local import acl
 from deploy.local.kafka_broker import secure_users, server_properties
 from deploy.local.layout import KAFKA_ADMIN_USER, Layout, Record, read_env_file
 from deploy.local.service_procs import configured, service_env
-from shared.topics import DOMAIN_SERVICES, INBOUND, INTERNAL, TEST_KLOK, dlq, intern, precreated
+from shared.topics import DOMAIN_SERVICES, IN_MELDINGEN, INBOUND, INTERNAL, TEST_KLOK, dlq, intern, precreated
+from tools.partner import Partner
+from tools.stackenv import SASL_KEYS, client_options, stack_env
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFSET = 700
@@ -261,3 +263,20 @@ def test_the_env_file_logs_in_as_the_admin_and_only_its_owner_reads_it(
     assert len(set(secure_stack.kafka_passwords.values())) == len(secure_users())  # one fresh password each
     for secret in (secure_state / "env", secure_state / "stack.json", secure_state / "kafka" / "server.properties"):
         assert secret.stat().st_mode & 0o077 == 0
+
+
+async def test_the_demo_and_bench_client_logs_in_from_the_env_file(
+    secure_state: Path, secure_stack: Record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", *SASL_KEYS):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("WAARDIGWERK_STACK_DIR", str(secure_state))
+    env = stack_env()
+    async with Partner(env["KAFKA_BOOTSTRAP_SERVERS"], [IN_MELDINGEN], client_options(env)) as partner:
+        await partner.publish(IN_MELDINGEN, "nl.waardigwerk.melding.ingediend", {"proef": 1}, key="acl")
+        for _ in range(100):
+            if any(e.key == "acl" for e in partner.received):
+                break
+            await asyncio.sleep(0.1)
+    assert [e.key for e in partner.received if e.key == "acl"] == ["acl"]
+    assert client_options({"KAFKA_SECURITY_PROTOCOL": "PLAINTEXT"}) == {}, "a plaintext stack needs no login"

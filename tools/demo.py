@@ -8,12 +8,14 @@ as the partner systems would see it. The stack keeps running afterwards for expl
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from tools.partner import Partner
-from tools.stackenv import stack_env
+from tools.stackenv import client_options, stack_env
 from tools.voorbeelden import goed_huurcontract, huurcontract
 
 FNV, CNV = "urn:nld:vakbond:fnv:meldpunt", "urn:nld:vakbond:cnv:meldpunt"
@@ -420,7 +422,7 @@ def events() -> list[tuple[str, str, str, str, dict[str, Any]]]:
 async def main() -> None:
     env = stack_env()
     started = time.monotonic()
-    async with Partner(env["KAFKA_BOOTSTRAP_SERVERS"], PARTNER_TOPICS) as partner:
+    async with Partner(env["KAFKA_BOOTSTRAP_SERVERS"], PARTNER_TOPICS, client_options(env)) as partner:
         todo = events()
         print(f"Replaying {len(todo)} partner events through the contract ...")
         for i, (topic, ce_type, source, key, data) in enumerate(todo, 1):
@@ -437,7 +439,8 @@ async def main() -> None:
     print(f"\nConsole:   {env.get('CONSOLE_URL', '(not running)')}")
     if env.get("CONSOLE_ADMIN_USER"):
         print(f"Login:     {env['CONSOLE_ADMIN_USER']} / {env.get('CONSOLE_ADMIN_PASSWORD', '')}")
-    print("Logs:      .stack/logs/<service>.log      Stop the stack: make down")
+    logs = Path(os.environ.get("WAARDIGWERK_STACK_DIR", ".stack")) / "logs"
+    print(f"Logs:      {logs}/<service>.log      Stop the stack: make down")
 
 
 def summarise(partner: Partner, seconds: float) -> None:

@@ -10,7 +10,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -47,12 +47,14 @@ class Ontvangen:
 class Partner:
     """Reads the given topics from their current end; publishes like a partner system."""
 
-    def __init__(self, bootstrap: str, topics: list[str]) -> None:
+    def __init__(self, bootstrap: str, topics: list[str], client_options: Mapping[str, str] | None = None) -> None:
+        """`client_options`: the login on a secure broker (`tools.stackenv.client_options`)."""
         self.bootstrap = bootstrap
         self.topics = topics
         self.received: list[Ontvangen] = []
-        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
-        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+        login = dict(client_options or {})
+        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, **login)
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **login)
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Partner:

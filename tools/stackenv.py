@@ -9,6 +9,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SASL_KEYS = ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
+
+
+def client_options(env: dict[str, str]) -> dict[str, str]:
+    """aiokafka login arguments for a secure stack (WAARDIGWERK_SECURE=1, docs/security.md); none otherwise."""
+    if env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT") == "PLAINTEXT":
+        return {}
+    return {
+        "security_protocol": env["KAFKA_SECURITY_PROTOCOL"],
+        "sasl_mechanism": env["KAFKA_SASL_MECHANISM"],
+        "sasl_plain_username": env["KAFKA_SASL_USERNAME"],
+        "sasl_plain_password": env["KAFKA_SASL_PASSWORD"],
+    }
+
+
 def stack_env() -> dict[str, str]:
     env_file = Path(os.environ.get("WAARDIGWERK_STACK_DIR", ROOT / ".stack")) / "env"
     values: dict[str, str] = {}
@@ -18,7 +33,7 @@ def stack_env() -> dict[str, str]:
             if line and not line.startswith("#") and "=" in line:
                 key, _, value = line.partition("=")
                 values[key] = " ".join(shlex.split(value)) if value else ""
-    for key in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "CONSOLE_URL", "WAARDIGWERK_DIENSTEN"):
+    for key in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "CONSOLE_URL", "WAARDIGWERK_DIENSTEN", *SASL_KEYS):
         if os.environ.get(key):
             values[key] = os.environ[key]
     if "KAFKA_BOOTSTRAP_SERVERS" not in values:
