@@ -14,13 +14,15 @@ A service declares its handlers; this module turns them into FastStream subscrib
 
     app = service.app()
 
-Delivery semantics: records arrive in batches (manual acknowledgement); a batch is applied in
-one database transaction with a savepoint per record, and offsets are committed only after the
-commit. A duplicate `ce_id` is a no-op (inbox). Bad input (envelope, unknown type, schema,
-a rejection by the domain, an unexpected error) is rolled back to its savepoint and goes to
-`<topic>.dlq` through the outbox in the same transaction, with reason headers; the records
-behind it continue. Transient errors (database or broker unreachable) roll the whole batch back
-and retry it with backoff, never dead-lettering it.
+Delivery semantics: records arrive in batches; a batch is applied in one database transaction,
+and offsets are committed only after the commit. A duplicate `ce_id` is a no-op (inbox). Bad
+input (envelope, unknown type, schema, a rejection by the domain, an unexpected error in a
+handler) goes to `<topic>.dlq` through the outbox in the same transaction, with reason headers,
+and the records behind it continue: the batch is first applied without savepoints, and when a
+record must be dead-lettered it is applied again with a savepoint per record, so only that
+record's writes are undone. Transient errors (database or broker unreachable) roll the whole
+batch back and retry it with backoff, never dead-lettering it. Any other failure of a batch
+rewinds the consumer to the batch's first records (nack), so nothing is ever skipped.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from shared.topics import TEST_KLOK, dlq, intern
 
 log = structlog.get_logger()
 HOUSEKEEPING_SECONDS = 3600.0
+BATCH_FAILED_PAUSE_S = 1.0
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 KLOK_GEZET = "nl.waardigwerk.test.klok_gezet"
 REPLAY_HEADER = "waardigwerk_replay"  # set by the console on a dead letter it re-publishes
@@ -142,6 +145,10 @@ def _kafka_security(settings: Settings) -> SASLScram512 | None:
     return SASLScram512(settings.kafka_sasl_username, password, use_ssl=False)
 
 
+class _Carefully(Exception):
+    """A record of the batch must be dead-lettered: apply the batch again, a savepoint per record."""
+
+
 class _DeadLetter(Exception):
     def __init__(self, reason: str, details: list[str], fouten: list[dict[str, str]] | None = None) -> None:
         super().__init__(reason)
@@ -195,20 +202,27 @@ class Service:
 
     # -- consuming -----------------------------------------------------------------------
     async def consume(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
-        """Apply a batch exactly once; retries transient failures until they pass."""
-        backoff = 0.2
+        """Apply a batch exactly once; retries transient failures until they pass.
+
+        First without a savepoint per record (the common case: every record applies). When one
+        must be dead-lettered, the whole batch is rolled back and applied again with a savepoint
+        per record, so only that record's writes are undone."""
+        backoff, careful = 0.2, False
         while True:
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
                     for record in records:
-                        await self._apply(conn, record)
+                        await self._apply(conn, record, careful)
                 return
+            except _Carefully:
+                log.info("batch_again_with_savepoints", records=len(records))
+                careful = True
             except TRANSIENT as exc:
                 log.warning("batch_retry", error=repr(exc), retry_in_s=backoff, records=len(records))
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
 
-    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes], careful: bool = True) -> None:
         try:
             event = decode(record.headers, record.value)
         except EnvelopeError as exc:
@@ -221,12 +235,14 @@ class Service:
             route = self.routes.get((record.topic, event.type))
             ctx = Context(conn, event, self.clock.now(), self.policy, self)
             try:
-                async with conn.transaction():
+                async with conn.transaction() if careful else contextlib.nullcontext():
                     if not await inbox.first_delivery(conn, self.consumer, event.id):
                         log.info("duplicate_ignored")
                         return
                     await self._handle(ctx, route, event)
             except _DeadLetter as dead:
+                if not careful:
+                    raise _Carefully from None
                 # Dead-lettered under a key of its own: a duplicate of the bad record is dead-lettered
                 # once, while a replay (marked by the console) is processed again after a fix.
                 replay = dict(record.headers).get(REPLAY_HEADER, b"").decode()
@@ -404,15 +420,20 @@ class Service:
             # keep that wait short (aiokafka's default is 500 ms per hop).
             fetch_max_wait_ms=self.settings.waardigwerk_fetch_max_wait_ms,
             auto_offset_reset="earliest",
-            ack_policy=AckPolicy.MANUAL,
+            # Committed after the batch applied; on an error rewound and read again, never skipped.
+            ack_policy=AckPolicy.NACK_ON_ERROR,
             decoder=_raw_bodies,
             title=f"{self.name}:{group}",
             description="; ".join(f"{r.topic}: {r.ce_type}" for r in self.routes.values() if r.topic in topics),
         )
 
         async def on_batch(msg: KafkaMessage) -> None:
-            await apply(msg.raw_message)
-            await msg.ack()
+            try:
+                await apply(msg.raw_message)
+            except Exception:
+                log.exception("batch_failed", records=len(msg.raw_message), retry_in_s=BATCH_FAILED_PAUSE_S)
+                await asyncio.sleep(BATCH_FAILED_PAUSE_S)  # then rewound (nack) and read again
+                raise
 
         subscriber(on_batch)
 

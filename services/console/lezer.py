@@ -58,7 +58,7 @@ async def pas_toe(conn: Conn, record: ConsumerRecord[bytes, bytes]) -> None:
 class ConsoleService(Service):
     """The runtime with the console's own record handling and a consumer group per read-model generation."""
 
-    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes], careful: bool = True) -> None:
         await pas_toe(conn, record)
 
     def abonneer(self, generatie: int) -> None:

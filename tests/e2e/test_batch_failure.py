@@ -1,0 +1,81 @@
+"""A batch that fails outside any handler (a bug, a lost connection the runtime does not know as
+transient) is read again after a pause, never skipped: on a real broker, every record still has
+its one effect."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+
+from shared.contract.base import ContractModel, KvkNummer
+from shared.db import Conn
+from shared.service import Context, Service
+from shared.settings import Settings
+
+pytestmark = pytest.mark.stack
+
+
+class Proef(ContractModel):
+    kvk_nummer: KvkNummer
+
+
+class EenKeerStuk(Service):
+    """Fails the first batch it is given, before anything is applied."""
+
+    failures = 0
+
+    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes], careful: bool = True) -> None:
+        if self.failures == 0:
+            self.failures += 1
+            raise RuntimeError("unexpected failure outside a handler")
+        await super()._apply(conn, record, careful)
+
+
+async def test_a_failed_batch_is_read_again_and_applied_once(stack_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "0001_proef.sql").write_text("CREATE TABLE proef (kvk text PRIMARY KEY);")
+    topic = f"waardigwerk.test.batch.{uuid.uuid4().hex[:8]}"
+    settings = Settings(
+        kafka_bootstrap_servers=stack_env["KAFKA_BOOTSTRAP_SERVERS"], database_url=stack_env["DATABASE_URL"]
+    )
+    service = EenKeerStuk(f"proef{uuid.uuid4().hex[:6]}", migrations=tmp_path, settings=settings)
+
+    async def registreer(ctx: Context, proef: Proef) -> None:
+        await ctx.conn.execute("INSERT INTO proef (kvk) VALUES ($1)", proef.kvk_nummer)
+
+    service.handles(topic, "nl.waardigwerk.proef.ingediend", model=Proef)(registreer)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        for i in range(3):
+            headers = [
+                ("ce_specversion", b"1.0"),
+                ("ce_id", str(uuid.uuid4()).encode()),
+                ("ce_source", b"urn:nld:test:proef"),
+                ("ce_type", b"nl.waardigwerk.proef.ingediend"),
+                ("ce_time", b"2026-12-03T10:00:00+01:00"),
+                ("content-type", b"application/json"),
+            ]
+            value = json.dumps({"kvk_nummer": f"1000000{i}"}).encode()
+            await producer.send_and_wait(topic, value, key=b"k", headers=headers)
+    finally:
+        await producer.stop()
+    service.app()
+    await service.broker.start()
+    await service.start()
+    try:
+        for _ in range(300):
+            if await service.pool.fetchval("SELECT count(*) FROM proef") == 3:
+                break
+            await asyncio.sleep(0.1)
+        rows = await service.pool.fetch("SELECT kvk FROM proef ORDER BY kvk")
+    finally:
+        await service.broker.stop()
+        await service.pool.execute(f'DROP SCHEMA "{service.schema}" CASCADE')
+        await service.stop()
+    assert service.failures == 1
+    assert [r["kvk"] for r in rows] == ["10000000", "10000001", "10000002"], "nothing skipped, nothing twice"
