@@ -6,6 +6,8 @@ import os
 import shlex
 from pathlib import Path
 
+from shared.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -14,14 +16,8 @@ SASL_KEYS = ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USER
 
 def client_options(env: dict[str, str]) -> dict[str, str]:
     """aiokafka login arguments for a secure stack (WAARDIGWERK_SECURE=1, docs/security.md); none otherwise."""
-    if env.get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT") == "PLAINTEXT":
-        return {}
-    return {
-        "security_protocol": env["KAFKA_SECURITY_PROTOCOL"],
-        "sasl_mechanism": env["KAFKA_SASL_MECHANISM"],
-        "sasl_plain_username": env["KAFKA_SASL_USERNAME"],
-        "sasl_plain_password": env["KAFKA_SASL_PASSWORD"],
-    }
+    login = {key.lower(): env[key] for key in SASL_KEYS if env.get(key)}
+    return Settings.model_validate(login).kafka_client_options()
 
 
 def stack_env() -> dict[str, str]:

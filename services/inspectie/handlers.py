@@ -165,10 +165,12 @@ async def herbeoordeel(
         soort="melding" if deadlines else "risico" if boven_drempel(risico, vandaag, policy) else "steekproef",
     )
     await repo.bewaar_inspectie(inspectie)
-    await plan_regio(ctx, repo, inspectie["regio"], gewijzigd=inspectie["inspectie_id"])
+    await plan_regio(ctx, repo, inspectie["regio"], gewijzigd=inspectie)
 
 
-async def plan_regio(ctx: Context, repo: InspectieRepository, regio: str, gewijzigd: str | None = None) -> None:
+async def plan_regio(
+    ctx: Context, repo: InspectieRepository, regio: str, gewijzigd: dict[str, Any] | None = None
+) -> None:
     """One planning round for a region: reports earliest deadline first, then risk, then the random share.
 
     Inspections already drawn at random keep their day (the draw is not repeated); everything else
@@ -177,8 +179,9 @@ async def plan_regio(ctx: Context, repo: InspectieRepository, regio: str, gewijz
     reported at once (`capaciteitstekort`), never silently missed.
     """
     vanaf = werkdagen_na(ctx.today, 1)
-    if gewijzigd is not None and await _plan_een(ctx, repo, regio, gewijzigd, vanaf):
+    if gewijzigd is not None and await _plan_een(ctx, repo, gewijzigd, vanaf):
         return
+    gewijzigd_id = gewijzigd["inspectie_id"] if gewijzigd else None
     inspecties = {i["inspectie_id"]: i for i in await repo.open_inspecties(regio)}
     vast = [
         i
@@ -196,21 +199,20 @@ async def plan_regio(ctx: Context, repo: InspectieRepository, regio: str, gewijz
         if inspectie_id in vaste_ids:
             continue
         vorige, dag = inspectie["gepland_op"], nieuw.get(inspectie_id)
-        if (dag, "gepland" if dag else "wachtend") == (vorige, inspectie["status"]) and inspectie_id != gewijzigd:
+        if (dag, "gepland" if dag else "wachtend") == (vorige, inspectie["status"]) and inspectie_id != gewijzigd_id:
             continue
         await _leg_plan_vast(ctx, repo, inspectie, dag, herpland_omdat="een melding met een eerdere uiterste datum")
     for tekort in planning.tekort:
         await _meld_tekort(ctx, repo, inspecties[tekort.verzoek_id], tekort, planning.beleid)
 
 
-async def _plan_een(ctx: Context, repo: InspectieRepository, regio: str, inspectie_id: str, vanaf: date) -> bool:
+async def _plan_een(ctx: Context, repo: InspectieRepository, doel: dict[str, Any], vanaf: date) -> bool:
     """The common case, cheaply: plan one inspection around the others, reading only how many visits
     each day already has. False when a full round could do better: the deadline is missed while a
     visit it goes before holds a slot (then the whole region is planned again). Otherwise a missed
     deadline is a shortage no plan avoids, reported as the full round would."""
+    regio, inspectie_id = doel["regio"], doel["inspectie_id"]
     await repo.vergrendel_planning(regio)
-    doel = await repo.inspectie(inspectie_id)
-    assert doel is not None, inspectie_id
     bezetting = await repo.bezetting(regio, vanaf, inspectie_id)
     planning = plan([_verzoek(doel)], bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
     if planning.tekort and await repo.verdringbaar(regio, vanaf, planning.tekort[0].uiterlijk_op, inspectie_id):
@@ -248,10 +250,7 @@ async def _meld_tekort(
     """A deadline capacity cannot meet is reported once per inspection, with the first day left."""
     if inspectie.get("tekort_gemeld"):
         return
-    dag = tekort.gepland_op
-    await repo.bewaar_inspectie(
-        {**inspectie, "gepland_op": dag, "status": "gepland" if dag else "wachtend", "tekort_gemeld": True}
-    )
+    await repo.tekort_gemeld(tekort.verzoek_id)
     log.warning(
         "capacity_shortage",
         regio=tekort.regio,

@@ -116,6 +116,9 @@ class InspectieRepository:
             )
         )
 
+    async def tekort_gemeld(self, inspectie_id: str) -> None:
+        await self.conn.execute("UPDATE inspectie SET tekort_gemeld = true WHERE inspectie_id = $1", inspectie_id)
+
     async def inspectie(self, inspectie_id: str) -> dict[str, Any] | None:
         row = await self.conn.fetchrow("SELECT * FROM inspectie WHERE inspectie_id = $1 FOR UPDATE", inspectie_id)
         return _inspectie(row) if row else None
