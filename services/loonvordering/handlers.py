@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.loonvordering.adapters.repository import VorderingRepository
-from services.loonvordering.domain.bedrag import GeenMinimumloon, bereken_bedrag
+from services.loonvordering.domain.bedrag import bereken_bedrag
 from services.loonvordering.domain.betaling import saldo
 from services.loonvordering.domain.invoer import Vordering
 from services.loonvordering.domain.keten import (
@@ -23,6 +23,7 @@ from services.loonvordering.domain.keten import (
 from shared.contract.loonvordering import Aanzegging, Betaling, Keteninformatie, LoonvorderingIngediend, PartijStatus
 from shared.policy import UnknownPolicyValue
 from shared.service import AMSTERDAM, Context, Rejected
+from shared.wml import GeenMinimumloon
 
 VASTGESTELD = "nl.waardigwerk.loonvordering.vastgesteld"
 GEWIJZIGD = "nl.waardigwerk.loonvordering.aansprakelijke_gewijzigd"

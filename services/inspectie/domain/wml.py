@@ -9,49 +9,30 @@ allowance, because that is what proof of back pay must cover.
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import Decimal
 
-from services.inspectie.domain.datums import plus_maanden
+from shared import wml
 from shared.contract.inspectie import OnderbetalingRegel
+from shared.maanden import dagen, kalendermaanden
 from shared.policy import Policy
 
 HONDERD = Decimal(100)
 
+__all__ = ["HONDERD", "Analyse", "analyseer", "kalendermaanden", "uurloon"]  # kalendermaanden: shared.maanden
+
 
 def uurloon(dag: date, leeftijd: int | None, policy: Policy) -> Decimal | None:
-    """The hourly WML on `dag` for a worker of `leeftijd` (unknown age: the adult rate [A]).
-
-    None when the WML does not apply (younger than the youngest youth band). Youth rates are the
-    adult rate times the band's percentage, rounded half-up to cents like the published amounts.
-    """
-    volwassen = policy.decimal("wml_uurloon_21plus", dag)
-    if leeftijd is None:
-        return volwassen
-    banden: dict[str, float] = policy.value("wml_jeugd_pct", dag)
-    leeftijden = sorted(int(band) for band in banden)
-    if leeftijd > leeftijden[-1]:
-        return volwassen
-    if leeftijd < leeftijden[0]:
+    """The hourly WML on `dag` for a worker of `leeftijd` (`shared.wml.uurloon`; unknown age: the
+    adult rate [A]), or None when the WML does not apply (younger than the youngest youth band):
+    for an inspection that is an ordinary outcome, not an error."""
+    try:
+        return wml.uurloon(dag, leeftijd, policy)
+    except wml.GeenMinimumloon:
         return None
-    pct = Decimal(str(banden[str(leeftijd)]))
-    return (volwassen * pct / HONDERD).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def kalendermaanden(van: date, tot: date) -> Decimal:
-    """Length of van..tot (inclusive) in calendar months: whole months, plus the rest of the days
-    as a fraction of the month they fall in. 2026-03-01..2026-04-30 is exactly 2."""
-    einde = tot + timedelta(days=1)
-    maanden, cursor = 0, van
-    while (volgende := plus_maanden(van, maanden + 1)) <= einde:
-        maanden, cursor = maanden + 1, volgende
-    rest = (einde - cursor).days
-    dagen_in_maand = calendar.monthrange(cursor.year, cursor.month)[1]
-    return Decimal(maanden) + Decimal(rest) / Decimal(dagen_in_maand)
 
 
 @dataclass(frozen=True)
@@ -70,8 +51,8 @@ class Analyse:
 
 def analyseer(onderbetaling: OnderbetalingRegel, policy: Policy, werkdag: Callable[[date], bool]) -> Analyse | None:
     """The WML owed for the period against what was paid; None when the WML does not apply."""
-    dagen = _dagen(onderbetaling.periode_van, onderbetaling.periode_tot)
-    werkdagen = [dag for dag in dagen if werkdag(dag)] or dagen
+    alle_dagen = dagen(onderbetaling.periode_van, onderbetaling.periode_tot)
+    werkdagen = [dag for dag in alle_dagen if werkdag(dag)] or alle_dagen
     dagen_per_tarief: Counter[Decimal] = Counter()
     for dag in werkdagen:
         tarief = uurloon(dag, onderbetaling.leeftijd, policy)
@@ -97,6 +78,3 @@ def analyseer(onderbetaling: OnderbetalingRegel, policy: Policy, werkdag: Callab
         nabetaling=max(Decimal(0), wml_loon * (1 + mvb) - betaald),
     )
 
-
-def _dagen(van: date, tot: date) -> list[date]:
-    return [van + timedelta(days=i) for i in range((tot - van).days + 1)]

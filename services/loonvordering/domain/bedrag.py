@@ -21,36 +21,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from services.loonvordering.domain.berekening import HONDERD, Stap, euro, getal
-from services.loonvordering.domain.datums import dagen, plus_maanden
 from services.loonvordering.domain.invoer import Blok, Vordering
+from shared.maanden import dagen, plus_maanden
 from shared.policy import Policy
 from shared.werkdagen import is_werkdag
-
-# Monthly from weekly amounts: 52 weeks spread over 12 months (a calendar convention, domain-rules §3).
-WEKEN_PER_JAAR = 52
-MAANDEN_PER_JAAR = 12
+from shared.wml import OMREKENING, maandloon, uurloon
 
 # Parameters whose change dates split a period: each stretch is priced at the values in force on it.
 _TARIEF_SLEUTELS = ("wml_uurloon_21plus", "wml_jeugd_pct", "mvb_pct")
 
 Werkdag = Callable[[date], bool]
-
-
-class GeenMinimumloon(ValueError):
-    """The worker is younger than the youngest WML age band: the WML gives no claim."""
-
-
-def uurloon(dag: date, leeftijd: int, policy: Policy) -> Decimal:
-    """The hourly WML on `dag` at `leeftijd`: the 21+ rate, or a youth band's share of it rounded
-    half-up to cents like the published youth amounts."""
-    volwassen = policy.decimal("wml_uurloon_21plus", dag)
-    banden: dict[str, float] = policy.value("wml_jeugd_pct", dag)
-    leeftijden = sorted(int(band) for band in banden)
-    if leeftijd > leeftijden[-1]:
-        return volwassen
-    if leeftijd < leeftijden[0]:
-        raise GeenMinimumloon(f"het minimumloon geldt niet onder {leeftijden[0]} jaar (leeftijd {leeftijd})")
-    return euro(volwassen * Decimal(str(banden[str(leeftijd)])) / HONDERD)
 
 
 @dataclass(frozen=True)
@@ -198,14 +178,14 @@ def _aanvulling(
     venster_dagen = (venster.tot - venster.van).days + 1
     tarief = uurloon(venster.van, vordering.leeftijd, policy)
     week = policy.decimal("fulltime_week_uren", venster.van)
-    vloer = venster.maanden * tarief * week * WEKEN_PER_JAAR * gedekt / (MAANDEN_PER_JAAR * venster_dagen)
+    vloer = venster.maanden * maandloon(tarief, week) * gedekt / venster_dagen
     in_venster = sum((d.wml_loon for d in delen if d.tot <= venster.tot), Decimal(0))
     aanvulling = max(Decimal(0), vloer - in_venster)
-    maandloon = f"€ {euro(tarief)} x {getal(week)} uur x {WEKEN_PER_JAAR}/{MAANDEN_PER_JAAR}"
+    maand = f"€ {euro(tarief)} x {getal(week)} uur x {OMREKENING}"
     stappen += [
         Stap(
             "LV-GARANTIE",
-            f"gegarandeerd minimum {venster.van} t/m {gedekt_tot}: {venster.maanden} x maandloon ({maandloon})"
+            f"gegarandeerd minimum {venster.van} t/m {gedekt_tot}: {venster.maanden} x maandloon ({maand})"
             f" x {gedekt}/{venster_dagen} dagen",
             euro(vloer),
         ),

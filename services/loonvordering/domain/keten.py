@@ -32,9 +32,9 @@ from typing import NamedTuple
 
 from services.loonvordering.domain.bedrag import wml_loon
 from services.loonvordering.domain.berekening import HONDERD
-from services.loonvordering.domain.datums import plus_maanden, volle_kalendermaanden
 from services.loonvordering.domain.invoer import Blok, Vordering
 from shared.contract.loonvordering import Rol, StatusSoort
+from shared.maanden import plus_maanden, volle_kalendermaanden
 from shared.policy import Policy
 from shared.werkdagen import is_werkdag
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from services.loonvordering.domain.bedrag import GeenMinimumloon, bereken_bedrag
+from services.loonvordering.domain.bedrag import bereken_bedrag
 from services.loonvordering.domain.berekening import Stap
 from services.loonvordering.domain.invoer import Blok, Vordering
 from shared.policy import Policy, UnknownPolicyValue
+from shared.wml import GeenMinimumloon
 
 D = Decimal
 
