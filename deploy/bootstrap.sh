@@ -12,7 +12,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 say() { echo "bootstrap: $*"; }
 
 packages=()
-if [[ "${WAARDIGWERK_STACK_MODE:-}" != "docker" ]] && ! docker info >/dev/null 2>&1; then
+if [[ "${WAARDIGWERK_STACK_MODE:-}" != "docker" ]]; then
   java_major=$(java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1 || true)
   if [[ -z "$java_major" || "$java_major" -lt 17 ]]; then packages+=(openjdk-17-jre-headless); fi
   have mvn || packages+=(maven)

@@ -4,8 +4,11 @@
 
 1. `KAFKA_BOOTSTRAP_SERVERS` and `DATABASE_URL` are set (a sourced `.stack/env`, CI services):
    used as they are.
-2. A Docker daemon answers: Kafka and PostgreSQL in testcontainers, the services as local
-   processes against them (`stack.py up --kafka ... --database ...`), all stopped at the end.
+2. `WAARDIGWERK_TESTCONTAINERS=1` (asked for explicitly, never because an engine happens to
+   answer): Kafka and PostgreSQL in testcontainers from the images `WAARDIGWERK_KAFKA_IMAGE` and
+   `WAARDIGWERK_POSTGRES_IMAGE` name (default: the ones deploy/docker/images.sh builds), the
+   services as local processes against them (`stack.py up --kafka ... --database ...`), all
+   stopped at the end.
 3. Otherwise the local stack (deploy/local/stack.py). A healthy running one is reused and left
    running (its services switched to the test clock for the session if they run without it);
    else one is started with `WAARDIGWERK_TEST_CLOCK=1` and stopped at the end.
@@ -44,14 +47,8 @@ def visible(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
-def docker_answers() -> bool:
-    import docker
-    import requests
-
-    try:
-        return bool(docker.from_env(timeout=5).ping())
-    except (docker.errors.DockerException, requests.RequestException):
-        return False
+def testcontainers_requested() -> bool:
+    return os.environ.get("WAARDIGWERK_TESTCONTAINERS", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def given_endpoints(layout: Layout) -> dict[str, str]:
@@ -77,8 +74,11 @@ def containers(request: pytest.FixtureRequest, layout: Layout) -> Iterator[dict[
     from testcontainers.community.postgres import PostgresContainer
 
     password = secrets.token_urlsafe(24)
-    postgres = PostgresContainer("postgres:15", username="waardigwerk", password=password, dbname="waardigwerk")
-    with KafkaContainer().with_kraft() as kafka, postgres.with_command("postgres -c max_connections=200") as db:
+    kafka_image = os.environ.get("WAARDIGWERK_KAFKA_IMAGE") or "waardigwerk-local/kafka:3.9.1"
+    postgres_image = os.environ.get("WAARDIGWERK_POSTGRES_IMAGE") or "waardigwerk-local/postgres:15"
+    postgres = PostgresContainer(postgres_image, username="waardigwerk", password=password, dbname="waardigwerk")
+    postgres = postgres.with_command("postgres -c max_connections=200")
+    with KafkaContainer(kafka_image).with_kraft() as kafka, postgres as db:
         endpoints = ["--kafka", kafka.get_bootstrap_server(), "--database", db.get_connection_url(driver=None)]
         try:
             yield bring_up(request, layout, *endpoints)
@@ -117,7 +117,7 @@ def stack_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     layout = Layout.from_environ(os.environ)
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") and os.environ.get("DATABASE_URL"):
         yield given_endpoints(layout)
-    elif docker_answers():
+    elif testcontainers_requested():
         with containers(request, layout) as values:
             yield values
     else:

@@ -1,6 +1,6 @@
 """The stack on a Docker engine: docker-compose.yml driven with `docker compose`.
 
-Used when `docker info` succeeds (or `WAARDIGWERK_STACK_MODE=docker`). The compose file takes the
+Used only when asked for: `WAARDIGWERK_STACK_MODE=docker`. The compose file takes the
 generated secrets, the published ports and the pass-through settings from the environment this
 module builds, so both stacks write the same env file and follow the same offsets.
 """
@@ -18,13 +18,6 @@ from pathlib import Path
 from deploy.local.layout import CONSOLE_ADMIN_USER, DATABASE, PASSED_THROUGH, ROOT, Layout, Record, StackError
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
-
-
-def docker_answers() -> bool:
-    try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=15, check=False).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
 
 
 def compose_command() -> list[str]:

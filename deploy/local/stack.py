@@ -8,7 +8,7 @@
 
 Without a Docker engine the stack is real local processes: the Apache Kafka broker in KRaft mode,
 a PostgreSQL server and one process per service, each logging to `<state>/logs/<part>.log`.
-When `docker info` succeeds, `up`/`down` use docker-compose.yml instead. Either way `up` writes
+With WAARDIGWERK_STACK_MODE=docker, `up`/`down` use docker-compose.yml instead. Either way `up` writes
 `<state>/env` with the connection details and generated credentials.
 
 Environment: WAARDIGWERK_STACK_DIR (state, default .stack), WAARDIGWERK_PORT_OFFSET (added to every
@@ -165,7 +165,7 @@ def fresh_record(layout: Layout, previous: Record | None, args: argparse.Namespa
     mode = os.environ.get("WAARDIGWERK_STACK_MODE", "")
     if args.kafka or args.database or mode == "local":
         record.mode = "local"
-    elif mode == "docker" or (mode == "" and compose.docker_answers()):
+    elif mode == "docker":  # only when asked: an engine that happens to answer changes nothing
         record.mode = "docker"
     record.services = configured(os.environ)
     for name in record.services:
@@ -334,8 +334,8 @@ def control_compose(stack: Stack, action: str, names: list[str], overrides: Mapp
 
 
 def cmd_fetch(layout: Layout) -> int:
-    if os.environ.get("WAARDIGWERK_STACK_MODE") != "local" and compose.docker_answers():
-        print("A Docker engine answers: the stack runs Kafka from its image, no jars needed.")
+    if os.environ.get("WAARDIGWERK_STACK_MODE") == "docker":
+        print("WAARDIGWERK_STACK_MODE=docker: the stack runs Kafka from its image, no jars needed.")
         return 0
     print(f"Kafka jars: {ensure_jars(layout, say)}")
     return 0
