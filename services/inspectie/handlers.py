@@ -13,9 +13,10 @@ from typing import Any
 import structlog
 
 from services.inspectie.adapters.repository import InspectieRepository
-from services.inspectie.domain.boetes import OnvoldoendeGegevens, boete
+from services.inspectie.domain.boetes import Boete, NietBeoordeeld, OnvoldoendeGegevens, boete
+from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.planning import Tekort, Verzoek, plan, regio_voor
-from services.inspectie.domain.risico import Signaal, boven_drempel, score
+from services.inspectie.domain.risico import Signaal, boven_drempel, loonaangifte_sterkte, score
 from services.inspectie.domain.sancties import afloop, herstelbetaling, stillegging, waarschuwing_na
 from services.inspectie.domain.scope import scope
 from shared.contract.belastingdienst import Loonaangifte, Omzet
@@ -93,15 +94,16 @@ async def gemeente_signaal(ctx: Context, s: GemeenteSignaal) -> None:
 
 
 async def loonaangifte(ctx: Context, aangifte: Loonaangifte) -> None:
+    """The headcount (scales Arbowet fines) and agency status are kept; workers below the WML are a signal."""
+    repo, kvk = InspectieRepository(ctx.conn), aangifte.werkgever.kvk_nummer
+    await repo.bewaar_aantal_werknemers(kvk, aangifte.tijdvak, aangifte.aantal_werknemers)
+    if aangifte.is_uitzendonderneming is not None:
+        await repo.bewaar_uitzendonderneming(kvk, aangifte.is_uitzendonderneming, ctx.cause.id, ctx.today)
     if aangifte.aantal_onder_minimumloon > 0:
-        aandeel = Decimal(aangifte.aantal_onder_minimumloon) / max(1, aangifte.aantal_werknemers)
-        await _signaal(
-            ctx,
-            aangifte.werkgever.kvk_nummer,
-            "loonaangifte_onder_wml",
-            ctx.today,
-            sterkte=min(Decimal(1), aandeel * 4).quantize(Decimal("0.001")),
+        sterkte = loonaangifte_sterkte(
+            aangifte.aantal_onder_minimumloon, aangifte.aantal_werknemers, ctx.today, ctx.policy
         )
+        await _signaal(ctx, kvk, "loonaangifte_onder_wml", ctx.today, sterkte=sterkte)
 
 
 async def omzet(ctx: Context, o: Omzet) -> None:
@@ -110,8 +112,30 @@ async def omzet(ctx: Context, o: Omzet) -> None:
 
 async def huisvesting_gecontroleerd(ctx: Context, data: dict[str, Any]) -> None:
     kvk = (data.get("werkgever") or {}).get("kvk_nummer")
+    if kvk and data.get("contract_referentie") and data.get("peildatum"):
+        await InspectieRepository(ctx.conn).bewaar_inhouding(
+            kvk,
+            data["contract_referentie"],
+            _inhouding(data.get("onrechtmatige_inhouding")),
+            date.fromisoformat(data["peildatum"]),
+        )
     if kvk and data.get("oordeel") == "tekortkomingen":
         await _signaal(ctx, kvk, "huisvesting_tekortkoming", ctx.today, werklocatie=data.get("adres"))
+
+
+def _inhouding(data: dict[str, Any] | None) -> OnrechtmatigeInhouding | None:
+    """huisvesting's `onrechtmatige_inhouding` (a deduction that breaks HUIS-005), when it names the worker."""
+    if not data or not data.get("werknemer_ref"):
+        return None
+    return OnrechtmatigeInhouding(
+        werknemer_ref=data["werknemer_ref"],
+        van=date.fromisoformat(data["van"]),
+        tot=date.fromisoformat(data["tot"]) if data.get("tot") else None,
+        per_maand_eur=Decimal(str(data["per_maand_eur"])),
+        voorwaarden_voldaan=bool(data["voorwaarden_voldaan"]),
+        uren_per_week=Decimal(str(data["uren_per_week"])) if data.get("uren_per_week") is not None else None,
+        leeftijd=data.get("leeftijd"),
+    )
 
 
 async def loonvordering_vastgesteld(ctx: Context, data: dict[str, Any]) -> None:
@@ -132,7 +156,7 @@ async def herbeoordeel(
     policy, vandaag = ctx.policy, ctx.today
     open_signalen = await repo.open_signalen(kvk)
     signalen = [s for s, _ in open_signalen]
-    risico = score(signalen, vandaag, policy)
+    risico = score(signalen, vandaag, policy, uitzendonderneming=await repo.uitzendonderneming(kvk))
     aanleidingen: list[dict[str, str]] = []
     for _, a in open_signalen:
         if a and a not in aanleidingen:
@@ -315,14 +339,30 @@ async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
     await repo.sluit_signalen(kvk, op)
     werklocatie = werklocatie or inspectie["werklocatie"]
     eerdere, omzet_eur = await repo.eerdere_boetes(kvk), await repo.omzet(kvk)
+    aantal_werknemers, inhoudingen = await repo.aantal_werknemers(kvk), await repo.onrechtmatige_inhoudingen(kvk)
     waarschuwingen = await repo.waarschuwingen(kvk)
+    niet_beoordeeld: list[dict[str, str]] = []
     for n, bevinding in enumerate(u.bevindingen, 1):
+        boete_id = f"B-{u.inspectie_id}-{n}"
         try:
-            opgelegd = boete(bevinding, op, policy, eerdere_boetes=eerdere, omzet_eur=omzet_eur)
+            uitkomst = boete(
+                bevinding,
+                op,
+                policy,
+                eerdere_boetes=eerdere,
+                aantal_werknemers=aantal_werknemers,
+                omzet_eur=omzet_eur,
+                inhoudingen=inhoudingen,
+            )
         except OnvoldoendeGegevens as exc:
             raise Rejected([{"veld": f"bevindingen.{n - 1}", "melding": str(exc)}]) from None
+        opgelegd = uitkomst if isinstance(uitkomst, Boete) else None
+        if isinstance(uitkomst, NietBeoordeeld):
+            niet_beoordeeld.append(
+                {"wet": uitkomst.wet, "code": uitkomst.code, "regel": uitkomst.regel, "reden": uitkomst.reden}
+            )
         if opgelegd is not None:
-            await _leg_op(ctx, repo, u.inspectie_id, kvk, f"B-{u.inspectie_id}-{n}", opgelegd, bevinding.ernstig_gevaar)
+            await _leg_op(ctx, repo, u.inspectie_id, kvk, boete_id, opgelegd, bevinding.ernstig_gevaar)
         stil = stillegging(bevinding, op, policy, waarschuwingen)
         if stil is not None:
             await ctx.emit(
@@ -342,7 +382,7 @@ async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
                 },
                 kvk,
             )
-        waarschuwing = waarschuwing_na(bevinding, u.inspectie_id, op, policy) if opgelegd else None
+        waarschuwing = waarschuwing_na(bevinding, u.inspectie_id, op, policy, boete_id) if opgelegd else None
         if waarschuwing is not None:
             await repo.waarschuw(kvk, waarschuwing)
         for o in bevinding.onderbetaling:
@@ -355,7 +395,8 @@ async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
                     "periode_van": o.periode_van,
                     "periode_tot": o.periode_tot,
                     "gewerkte_uren": o.gewerkte_uren,
-                    "betaald_bruto_eur": o.betaald_bruto_eur,
+                    "betaald_bruto_eur": o.betaald_bruto_eur + (o.vakantiebijslag_betaald_eur or 0),
+                    "vakantiebijslag_betaald_eur": o.vakantiebijslag_betaald_eur,
                     "leeftijd": o.leeftijd,
                     "beleid": policy.version,
                 },
@@ -375,6 +416,7 @@ async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
             "uitgevoerd_op": op,
             "overtreding_vastgesteld": bool(u.bevindingen),
             "wetten": sorted({b.wet for b in u.bevindingen}),
+            "niet_beoordeeld": niet_beoordeeld,
             "beleid": policy.version,
         },
         kvk,
@@ -439,6 +481,7 @@ async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
         uitkomst = afloop(b["nabetaling_eur"], bewijzen, b["herstel_tot_en_met"], ctx.today, ctx.policy)
         if uitkomst is not None and uitkomst.uitkomst == "vervallen":
             await repo.zet_boete(b["boete_id"], "vervallen", ctx.today)
+            await repo.trek_waarschuwing_in(b["boete_id"], ctx.today)
             await ctx.cancel(HERSTEL_TIMER, b["boete_id"])
             await _meld_afloop(ctx, BOETE_VERVALLEN, b, uitkomst)
 
@@ -460,6 +503,8 @@ async def herstel_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
         return
     status = "vervallen" if uitkomst.uitkomst == "vervallen" else "onherroepelijk"
     await repo.zet_boete(b["boete_id"], status, ctx.today)
+    if status == "vervallen":
+        await repo.trek_waarschuwing_in(b["boete_id"], ctx.today)
     await _meld_afloop(ctx, BOETE_VERVALLEN if status == "vervallen" else BOETE_DEFINITIEF, b, uitkomst)
 
 

@@ -19,7 +19,9 @@ InspectieId = Annotated[str, Field(min_length=1, max_length=100)]
 
 class OnderbetalingRegel(ContractModel):
     """One worker's underpaid period. `leeftijd` selects the youth minimum wage; it feeds only the
-    wage calculation, never the risk model."""
+    wage calculation, never the risk model. `betaald_bruto_eur` is the wage paid (holiday allowance
+    left out); `vakantiebijslag_betaald_eur` (optional) what was paid as holiday allowance over the
+    period: when given, non-payment of the minimum holiday allowance (art. 15 WML) is judged too."""
 
     werknemer_ref: Annotated[str, Field(min_length=1, max_length=64)]
     periode_van: date
@@ -27,6 +29,7 @@ class OnderbetalingRegel(ContractModel):
     gewerkte_uren: Annotated[Decimal, Field(ge=0, le=10_000, allow_inf_nan=False)]
     betaald_bruto_eur: Bedrag
     leeftijd: Annotated[int, Field(ge=0, le=120)] | None = None
+    vakantiebijslag_betaald_eur: Bedrag | None = None
 
     @model_validator(mode="after")
     def _periode(self) -> OnderbetalingRegel:

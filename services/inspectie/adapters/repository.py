@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from services.inspectie.domain.boetes import EerdereBoete
-from services.inspectie.domain.risico import Signaal
+from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
+from services.inspectie.domain.risico import Signaal, Uitzendonderneming
 from services.inspectie.domain.sancties import Waarschuwing
 from shared.contract.inspectie import Betaalbewijs
 from shared.db import Conn
@@ -164,6 +165,102 @@ class InspectieRepository:
             boekjaar,
         )
 
+    async def aantal_werknemers(self, kvk: str) -> int | None:
+        """The headcount of the employer's latest payroll return (None: no return seen)."""
+        value: int | None = await self.conn.fetchval(
+            "SELECT aantal_werknemers FROM werkgever WHERE kvk_nummer = $1", kvk
+        )
+        return value
+
+    async def bewaar_aantal_werknemers(self, kvk: str, tijdvak: str, aantal: int) -> None:
+        """Keep the headcount of the latest payroll month; a return for an earlier month changes nothing."""
+        await self.conn.execute(
+            """INSERT INTO werkgever (kvk_nummer, aantal_werknemers, aantal_werknemers_tijdvak) VALUES ($1, $2, $3)
+               ON CONFLICT (kvk_nummer) DO UPDATE SET aantal_werknemers = excluded.aantal_werknemers,
+                 aantal_werknemers_tijdvak = excluded.aantal_werknemers_tijdvak
+               WHERE werkgever.aantal_werknemers_tijdvak IS NULL
+                  OR werkgever.aantal_werknemers_tijdvak <= excluded.aantal_werknemers_tijdvak""",
+            kvk,
+            aantal,
+            tijdvak,
+        )
+
+    async def uitzendonderneming(self, kvk: str) -> Uitzendonderneming | None:
+        row = await self.conn.fetchrow(
+            "SELECT uitzendonderneming_bron, uitzendonderneming_op FROM werkgever "
+            "WHERE kvk_nummer = $1 AND uitzendonderneming",
+            kvk,
+        )
+        return Uitzendonderneming(row["uitzendonderneming_bron"], row["uitzendonderneming_op"]) if row else None
+
+    async def bewaar_uitzendonderneming(self, kvk: str, ja: bool, bron_event_id: str, op: date) -> None:
+        """Whether the employer is a temporary-work agency, as the latest source says."""
+        await self.conn.execute(
+            """INSERT INTO werkgever (kvk_nummer, uitzendonderneming, uitzendonderneming_bron, uitzendonderneming_op)
+               VALUES ($1, $2, $3, $4)
+               ON CONFLICT (kvk_nummer) DO UPDATE SET uitzendonderneming = excluded.uitzendonderneming,
+                 uitzendonderneming_bron = excluded.uitzendonderneming_bron,
+                 uitzendonderneming_op = excluded.uitzendonderneming_op
+               WHERE werkgever.uitzendonderneming_op IS NULL
+                  OR werkgever.uitzendonderneming_op <= excluded.uitzendonderneming_op""",
+            kvk,
+            ja,
+            bron_event_id,
+            op,
+        )
+
+    # -- unlawful housing deductions (HUIS-005)
+    async def bewaar_inhouding(
+        self, kvk: str, contract_referentie: str, i: OnrechtmatigeInhouding | None, peildatum: date
+    ) -> None:
+        """The latest check of a contract decides: its unlawful deduction, or none any more."""
+        if i is None:
+            await self.conn.execute(
+                "DELETE FROM onrechtmatige_inhouding WHERE werkgever_kvk = $1 AND contract_referentie = $2 "
+                "AND peildatum <= $3",
+                kvk,
+                contract_referentie,
+                peildatum,
+            )
+            return
+        await self.conn.execute(
+            """INSERT INTO onrechtmatige_inhouding (werkgever_kvk, contract_referentie, werknemer_ref, van, tot,
+                 per_maand_eur, voorwaarden_voldaan, uren_per_week, leeftijd, peildatum)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               ON CONFLICT (werkgever_kvk, contract_referentie) DO UPDATE SET werknemer_ref = excluded.werknemer_ref,
+                 van = excluded.van, tot = excluded.tot, per_maand_eur = excluded.per_maand_eur,
+                 voorwaarden_voldaan = excluded.voorwaarden_voldaan, uren_per_week = excluded.uren_per_week,
+                 leeftijd = excluded.leeftijd, peildatum = excluded.peildatum
+               WHERE onrechtmatige_inhouding.peildatum <= excluded.peildatum""",
+            kvk,
+            contract_referentie,
+            i.werknemer_ref,
+            i.van,
+            i.tot,
+            i.per_maand_eur,
+            i.voorwaarden_voldaan,
+            i.uren_per_week,
+            i.leeftijd,
+            peildatum,
+        )
+
+    async def onrechtmatige_inhoudingen(self, kvk: str) -> list[OnrechtmatigeInhouding]:
+        rows = await self.conn.fetch(
+            "SELECT * FROM onrechtmatige_inhouding WHERE werkgever_kvk = $1 ORDER BY contract_referentie", kvk
+        )
+        return [
+            OnrechtmatigeInhouding(
+                r["werknemer_ref"],
+                r["van"],
+                r["tot"],
+                r["per_maand_eur"],
+                r["voorwaarden_voldaan"],
+                r["uren_per_week"],
+                r["leeftijd"],
+            )
+            for r in rows
+        ]
+
     # -- fines
     async def eerdere_boetes(self, kvk: str) -> list[EerdereBoete]:
         rows = await self.conn.fetch(
@@ -246,21 +343,38 @@ class InspectieRepository:
     # -- warnings
     async def waarschuwingen(self, kvk: str) -> list[Waarschuwing]:
         rows = await self.conn.fetch(
-            "SELECT wet, code, inspectie_id, gegeven_op, geldig_tot_en_met FROM waarschuwing WHERE werkgever_kvk = $1",
+            "SELECT wet, code, inspectie_id, gegeven_op, geldig_tot_en_met, boete_id, ingetrokken_op "
+            "FROM waarschuwing WHERE werkgever_kvk = $1",
             kvk,
         )
         return [
-            Waarschuwing(r["wet"], r["code"], r["inspectie_id"], r["gegeven_op"], r["geldig_tot_en_met"]) for r in rows
+            Waarschuwing(
+                r["wet"],
+                r["code"],
+                r["inspectie_id"],
+                r["gegeven_op"],
+                r["geldig_tot_en_met"],
+                boete_id=r["boete_id"],
+                ingetrokken_op=r["ingetrokken_op"],
+            )
+            for r in rows
         ]
+
+    async def trek_waarschuwing_in(self, boete_id: str, op: date) -> None:
+        """Withdraw the warning given with a fine that lapsed (a lapsed fine is no prior offence)."""
+        await self.conn.execute(
+            "UPDATE waarschuwing SET ingetrokken_op = $2 WHERE boete_id = $1 AND ingetrokken_op IS NULL", boete_id, op
+        )
 
     async def waarschuw(self, kvk: str, w: Waarschuwing) -> None:
         await self.conn.execute(
-            "INSERT INTO waarschuwing (werkgever_kvk, wet, code, gegeven_op, geldig_tot_en_met, inspectie_id) "
-            "VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO waarschuwing (werkgever_kvk, wet, code, gegeven_op, geldig_tot_en_met, inspectie_id, "
+            "boete_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             kvk,
             w.wet,
             w.code,
             w.gegeven_op,
             w.geldig_tot_en_met,
             w.inspectie_id,
+            w.boete_id,
         )

@@ -5,6 +5,11 @@ half-lives per signal kind being policy data. The score is the plain sum of the 
 each quantised to 0.001 first, so the published breakdown adds up to the score exactly. The input
 type deliberately has no field for nationality, ethnicity, sex, age, name, language or home
 postcode: the model cannot use what it is never given. The score only orders the queue.
+
+Agency work (SER briefadvies 2025 §4.1: it doubles the risk): when the employer is known to be a
+temporary-work agency, one more line raises the sum of the signal lines by a policy percentage
+(`risico_uitzendonderneming_opslag_pct`). It is a fact about the firm's business, not about any
+person, and without signals it adds nothing.
 """
 
 from __future__ import annotations
@@ -57,6 +62,14 @@ class Signaal:
 
 
 @dataclass(frozen=True)
+class Uitzendonderneming:
+    """The employer is a temporary-work agency, as the event `bron_event_id` said on `vastgesteld_op`."""
+
+    bron_event_id: str
+    vastgesteld_op: date
+
+
+@dataclass(frozen=True)
 class Onderdeel:
     """One line of the published breakdown."""
 
@@ -100,7 +113,9 @@ def _verval(dagen_oud: int, halfwaardetijd: Decimal) -> Decimal:
     return verval
 
 
-def score(signalen: Iterable[Signaal], op: date, policy: Policy) -> Risico:
+def score(
+    signalen: Iterable[Signaal], op: date, policy: Policy, *, uitzendonderneming: Uitzendonderneming | None = None
+) -> Risico:
     """The score on `op` from the signals known by then, with the breakdown that explains it."""
     gewichten = policy.value("risico_gewichten", op)
     onderdelen = tuple(
@@ -116,7 +131,28 @@ def score(signalen: Iterable[Signaal], op: date, policy: Policy) -> Risico:
         if signaal.waargenomen_op <= op
     )
     totaal = sum((onderdeel.bijdrage for onderdeel in onderdelen), Decimal("0.000"))
+    if uitzendonderneming is not None and uitzendonderneming.vastgesteld_op <= op and onderdelen:
+        opslag = policy.decimal("risico_uitzendonderneming_opslag_pct", op)
+        extra = (totaal * opslag / 100).quantize(PROMILLE, rounding=ROUND_HALF_UP)
+        onderdelen += (
+            Onderdeel(
+                signaal="uitzendonderneming",
+                gewicht=opslag,
+                bijdrage=extra,
+                bron_event_id=uitzendonderneming.bron_event_id,
+                sterkte=Decimal(1),
+                dagen_oud=(op - uitzendonderneming.vastgesteld_op).days,
+            ),
+        )
+        totaal += extra
     return Risico(score=totaal, onderdelen=onderdelen, model=policy.version)
+
+
+def loonaangifte_sterkte(onder_minimumloon: int, werknemers: int, op: date, policy: Policy) -> Decimal:
+    """The strength of a payroll-return signal: min(1, share below the WML x policy factor)."""
+    aandeel = Decimal(onder_minimumloon) / max(1, werknemers)
+    factor = policy.decimal("loonaangifte_sterkte_factor", op)
+    return min(Decimal(1), aandeel * factor).quantize(PROMILLE)
 
 
 def boven_drempel(risico: Risico, op: date, policy: Policy) -> bool:

@@ -17,10 +17,11 @@ from typing import Literal
 
 from services.inspectie.domain.berekening import Stap, euro, getal
 from services.inspectie.domain.boetes import Boete
-from services.inspectie.domain.datums import plus_maanden
+from services.inspectie.domain.overtreding import zelfde_overtreding
 from services.inspectie.domain.wml import analyseer
 from shared.contract.inspectie import Betaalbewijs, Bevinding, Wet
-from shared.policy import Policy
+from shared.maanden import plus_maanden
+from shared.policy import Policy, UnknownPolicyValue
 from shared.werkdagen import is_werkdag
 
 
@@ -89,7 +90,9 @@ def afloop(
 
 @dataclass(frozen=True)
 class Waarschuwing:
-    """A written warning after a fined violation; a repeat while it stands allows a stoppage."""
+    """A written warning after a fined violation; a repeat of the same violation while it stands
+    allows a stoppage. Withdrawn (`ingetrokken_op`) with its fine when that lapses: a lapsed fine is
+    no prior offence, so it grounds no stoppage either (defect 6)."""
 
     wet: Wet
     code: str
@@ -97,20 +100,28 @@ class Waarschuwing:
     gegeven_op: date
     geldig_tot_en_met: date
     regel: str = "SANCTIE-WAARSCHUWING"
+    boete_id: str | None = None
+    ingetrokken_op: date | None = None
 
 
-def waarschuwing_na(bevinding: Bevinding, inspectie_id: str, op: date, policy: Policy) -> Waarschuwing | None:
+def waarschuwing_na(
+    bevinding: Bevinding, inspectie_id: str, op: date, policy: Policy, boete_id: str | None = None
+) -> Waarschuwing | None:
     """The written warning that goes with a fine for this finding (None for laws without the regime)."""
     if bevinding.wet not in policy.value("stillegging_herhaling_wetten", op):
         return None
     jaren = int(policy.value("waarschuwing_geldig_jaren", op))
     geldig_tot_en_met = plus_maanden(op, 12 * jaren) - timedelta(days=1)
-    return Waarschuwing(bevinding.wet, bevinding.code, inspectie_id, op, geldig_tot_en_met)
+    return Waarschuwing(bevinding.wet, bevinding.code, inspectie_id, op, geldig_tot_en_met, boete_id=boete_id)
 
 
 def geldige_waarschuwingen(waarschuwingen: Sequence[Waarschuwing], op: date) -> list[Waarschuwing]:
-    """Warnings that stand on `op`: given before it and not expired."""
-    return [w for w in waarschuwingen if w.gegeven_op < op <= w.geldig_tot_en_met]
+    """Warnings that stand on `op`: given before it, not expired and not withdrawn by then."""
+    return [
+        w
+        for w in waarschuwingen
+        if w.gegeven_op < op <= w.geldig_tot_en_met and (w.ingetrokken_op is None or op < w.ingetrokken_op)
+    ]
 
 
 @dataclass(frozen=True)
@@ -133,19 +144,29 @@ def stillegging(
     waarschuwingen: Sequence[Waarschuwing] = (),
     werkdag: Callable[[date], bool] = is_werkdag,
 ) -> Stillegging | None:
-    """Whether the finding established on `op` warrants stopping the work (the inspector decides)."""
-    if bevinding.ernstig_gevaar:
-        stap = Stap("STIL-ERNSTIG-GEVAAR", "ernstig gevaar (art. 28 Arbowet): direct, tot het gevaar weg is", "ja")
+    """Whether the finding established on `op` warrants stopping the work (the inspector decides).
+
+    Serious danger grounds an immediate stop only for the laws of `stillegging_ernstig_gevaar_wetten`
+    (art. 28 Arbowet; under ser2025 the WML as well). A repeat counts only as the same violation
+    (same law and code) while a warning for it stands."""
+    if bevinding.ernstig_gevaar and bevinding.wet in policy.value("stillegging_ernstig_gevaar_wetten", op):
+        omschrijving = (
+            "ernstig gevaar (art. 28 Arbowet): direct, tot het gevaar weg is"
+            if bevinding.wet == "Arbowet"
+            else f"ernstig gevaar bij een {bevinding.wet}-bevinding (beleid {policy.variant}): direct, "
+            "tot het gevaar weg is"
+        )
+        stap = Stap("STIL-ERNSTIG-GEVAAR", omschrijving, "ja")
         return Stillegging(
             "ernstig_gevaar", stap.stap, bevinding.wet, bevinding.code, op, None, (stap,), policy.version
         )
-    staande = [w for w in geldige_waarschuwingen(waarschuwingen, op) if w.wet == bevinding.wet]
+    staande = [w for w in geldige_waarschuwingen(waarschuwingen, op) if zelfde_overtreding(bevinding, w)]
     if staande and bevinding.wet in policy.value("stillegging_herhaling_wetten", op):
         eerste = min(staande, key=lambda w: w.gegeven_op)
         maanden = int(policy.value("stillegging_herhaling_max_maanden", op))
         stap = Stap(
             "STIL-HERHALING",
-            f"herhaalde overtreding {bevinding.wet} terwijl de waarschuwing van {eerste.gegeven_op} "
+            f"herhaalde overtreding {bevinding.wet} {bevinding.code} terwijl de waarschuwing van {eerste.gegeven_op} "
             f"(inspectie {eerste.inspectie_id}) geldt: ten hoogste {maanden} maanden",
             str(maanden),
         )
@@ -169,7 +190,10 @@ def _ernstige_onderbetaling(
     grens_maanden = policy.decimal("stillegging_wml_maanden", op)
     stappen: list[Stap] = []
     for nummer, regel in enumerate(bevinding.onderbetaling, 1):
-        analyse = analyseer(regel, policy, werkdag)
+        try:
+            analyse = analyseer(regel, policy, werkdag)
+        except UnknownPolicyValue:
+            continue  # the minimum wage of the period is not known yet: not judged (see the fine)
         if analyse is None:
             continue
         pct = analyse.pct_onderbetaald.quantize(Decimal("0.1"))

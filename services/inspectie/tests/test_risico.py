@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.inspectie.domain.risico import SOORTEN, Signaal, bijdrage, boven_drempel, score
+from services.inspectie.domain.risico import SOORTEN, Signaal, Uitzendonderneming, bijdrage, boven_drempel, score
 from shared.policy import Policy, load_policy
 
 OP = date(2026, 6, 1)
@@ -98,7 +98,8 @@ def test_every_kind_has_a_weight_half_life_and_laws_in_policy(huidig: Policy) ->
 
 def test_model_inputs_have_no_protected_attribute_or_proxy() -> None:
     assert verboden_velden(Signaal) == []
-    assert set(inspect.signature(score).parameters) == {"signalen", "op", "policy"}
+    assert verboden_velden(Uitzendonderneming) == []
+    assert set(inspect.signature(score).parameters) == {"signalen", "op", "policy", "uitzendonderneming"}
     assert all(not (set(soort.split("_")) & VERBODEN) for soort in SOORTEN)
 
 

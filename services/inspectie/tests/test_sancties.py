@@ -34,7 +34,7 @@ def onderbetaald(betaald: str, van: date = date(2026, 3, 1), tot: date = date(20
 
 def wml_boete(policy: Policy, eerdere: list[EerdereBoete] | None = None) -> Boete:
     resultaat = boete(onderbetaald("3800.00"), OP, policy, eerdere_boetes=eerdere or [])
-    assert resultaat is not None
+    assert isinstance(resultaat, Boete)
     return resultaat
 
 
@@ -56,7 +56,7 @@ def test_ser2025_excludes_repeat_offenders_and_fines_without_back_pay(ser2025: P
     recidivist = wml_boete(ser2025, [EerdereBoete("WML", "WML-ONDERBETALING", date(2024, 1, 1))])
     assert not herstelbetaling(recidivist, OP, ser2025).aangehouden
     arbo = boete(Bevinding(wet="Arbowet", code="ARBO-VALGEVAAR"), OP, ser2025)
-    assert arbo is not None and not herstelbetaling(arbo, OP, ser2025).aangehouden
+    assert isinstance(arbo, Boete) and not herstelbetaling(arbo, OP, ser2025).aangehouden
 
 
 def test_full_back_pay_in_time_lapses_the_fine(ser2025: Policy) -> None:
@@ -101,10 +101,10 @@ def test_serious_danger_stops_work_immediately_until_it_ends(huidig: Policy) -> 
 
 
 def test_a_repeat_while_a_warning_stands_allows_three_months(huidig: Policy) -> None:
-    bevinding = Bevinding(wet="Arbowet", code="ARBO-GELUID")
+    bevinding = Bevinding(wet="Arbowet", code="ARBO-VALGEVAAR")
     staand = Waarschuwing("Arbowet", "ARBO-VALGEVAAR", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
     verlopen = Waarschuwing("Arbowet", "ARBO-VALGEVAAR", "INS-0", date(2020, 1, 10), date(2025, 1, 9))
-    andere_wet = Waarschuwing("Wav", "WAV-1", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
+    andere_wet = Waarschuwing("Wav", "ARBO-VALGEVAAR", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
     besluit = stillegging(bevinding, OP, huidig, [staand])
     assert besluit is not None
     assert (besluit.grond, besluit.uiterlijk_tot_en_met) == ("herhaling", date(2026, 8, 11))

@@ -1,0 +1,56 @@
+"""Unlawful housing deductions known for a worker (HUIS-005, from huisvesting's checks), as far as
+they concern an underpaid period: what does not count as wage paid in a WML fine (defect 12).
+
+Per calendar month that the deduction and the period share, the month's unlawful part
+(`shared.inhouding.niet_als_loon_per_maand`) counts for the share of the month's days that lie in
+both [A]: a deduction of EUR 300 a month over half a month of the period counts EUR 150.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from shared.inhouding import niet_als_loon_per_maand
+from shared.maanden import maand_van
+from shared.policy import Policy
+
+
+@dataclass(frozen=True)
+class OnrechtmatigeInhouding:
+    """A housing deduction from a worker's wage that breaks HUIS-005, from `van` to `tot` (None:
+    the lease runs on). `voorwaarden_voldaan` false: a condition other than the cap is broken, so
+    all of it is unlawful; true: only the part above each month's cap."""
+
+    werknemer_ref: str
+    van: date
+    tot: date | None
+    per_maand_eur: Decimal
+    voorwaarden_voldaan: bool
+    uren_per_week: Decimal | None = None
+    leeftijd: int | None = None
+
+
+def niet_als_loon(inhouding: OnrechtmatigeInhouding, van: date, tot: date, policy: Policy) -> Decimal:
+    """What of the deduction does not count as paid within van..tot (0 when they do not overlap).
+    Raises `UnknownPolicyValue` when a shared month's WML is not known yet."""
+    begin = max(inhouding.van, van)
+    einde = tot if inhouding.tot is None else min(inhouding.tot, tot)
+    totaal = Decimal(0)
+    while begin <= einde:
+        eerste, laatste = maand_van(begin)
+        tot_en_met = min(einde, laatste)
+        deel = Decimal((tot_en_met - begin).days + 1) / Decimal(calendar.monthrange(eerste.year, eerste.month)[1])
+        per_maand = niet_als_loon_per_maand(
+            inhouding.per_maand_eur,
+            eerste,
+            inhouding.leeftijd,
+            inhouding.uren_per_week,
+            policy,
+            voorwaarden_voldaan=inhouding.voorwaarden_voldaan,
+        )
+        totaal += per_maand * deel
+        begin = laatste + timedelta(days=1)
+    return totaal
