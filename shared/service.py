@@ -170,7 +170,7 @@ class Service:
         self.clock = Clock(self.settings.waardigwerk_test_clock)
         self.policy = load_policy(self.settings.waardigwerk_beleid)
         self.broker = KafkaBroker(
-            self.settings.kafka_bootstrap_servers, client_id=self.consumer, security=_kafka_security(self.settings)
+            self.settings.kafka_bootstrap_list, client_id=self.consumer, security=_kafka_security(self.settings)
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._pool: asyncpg.Pool | None = None

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class TopicSettings(BaseModel):
+    """Partitions, replication factor and min.insync.replicas of one topic; unset ones take the default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    partitions: int | None = Field(default=None, ge=1)
+    replication_factor: int | None = Field(default=None, ge=1)
+    min_insync_replicas: int | None = Field(default=None, ge=1)
 
 
 class Settings(BaseSettings):
@@ -27,6 +37,18 @@ class Settings(BaseSettings):
     waardigwerk_fetch_max_wait_ms: int = Field(default=50, ge=0)  # latency per hop when input trickles in
     waardigwerk_outbox_bewaar_dagen: int = Field(default=7, ge=0)  # sent outbox rows are kept this long
     waardigwerk_pseudonym_key: str = "lokaal-ontwikkel-sleutel-niet-voor-productie"
+    # Topics the platform creates up front (deploy/local/topics.py). Unset: from the cluster's size
+    # (3 partitions; replication factor min(3, brokers); min.insync.replicas one less, at least 1).
+    waardigwerk_topic_partitions: int | None = Field(default=None, ge=1)
+    waardigwerk_topic_replication_factor: int | None = Field(default=None, ge=1)
+    waardigwerk_topic_min_insync_replicas: int | None = Field(default=None, ge=1)
+    # Per topic, as JSON: {"waardigwerk.in.meldingen": {"partitions": 12, "min_insync_replicas": 2}}.
+    waardigwerk_topic_overrides: dict[str, TopicSettings] = Field(default_factory=dict)
+
+    @property
+    def kafka_bootstrap_list(self) -> list[str]:
+        """`host:port,host:port` as a list (FastStream takes one address per item; a cluster has several)."""
+        return [address.strip() for address in self.kafka_bootstrap_servers.split(",") if address.strip()]
 
     @property
     def kafka_sasl(self) -> bool:

@@ -20,6 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Base ports; `$WAARDIGWERK_PORT_OFFSET` is added to each, so several stacks can run side by side.
+# A stack's ports keep within one block of 100 by their last two digits: these use 32, 80-85 and
+# 92-93; the extra Kafka nodes of a cluster 94-99 (kafka_broker.node_ports), second and later
+# service replicas 40-79 (service_procs.replica_port). Offsets that differ by a multiple of 100
+# therefore never share a port.
 BASE_PORTS = {
     "kafka": 19092,
     "kafka-controller": 19093,
@@ -115,6 +119,8 @@ class Record:
     secure: bool = False  # SASL/SCRAM and default-deny ACLs on the broker (WAARDIGWERK_SECURE=1)
     kafka_passwords: dict[str, str] = field(default_factory=dict)  # SCRAM user -> password (secure only)
     settings: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> pass-through settings
+    kafka_brokers: int = 1  # nodes of the local Kafka cluster (WAARDIGWERK_KAFKA_BROKERS)
+    replicas: dict[str, int] = field(default_factory=dict)  # service -> processes in its group, if more than 1
 
     @classmethod
     def load(cls, layout: Layout) -> Record | None:

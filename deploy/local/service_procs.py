@@ -5,6 +5,12 @@ exists. `WAARDIGWERK_SERVICES` overrides that with a comma-separated list of nam
 `name=module` (to run a subset, or a stand-in while a service is being written), or `none` (only
 Kafka and PostgreSQL). Every service
 answers `GET /health` on its own port (`WAARDIGWERK_HEALTH_PORT`).
+
+Replicas: `WAARDIGWERK_REPLICAS=melding=2,inspectie=2` runs that many processes of a service in
+one consumer group. Replica 1 is the service's own part (`melding`); the others are parts
+`melding-2`, `melding-3`, ... with their own log, pid file and health port (`replica_port`), so
+`stack.py kill melding-2` / `start melding-2` act on one replica; `start` of a replica the stack
+does not run yet adds it to the stack.
 """
 
 from __future__ import annotations
@@ -46,19 +52,59 @@ def configured(environ: Mapping[str, str]) -> dict[str, str]:
     return chosen
 
 
+REPLICA_PORTS_FROM = 18040  # replica n (2..MAX_REPLICAS) of a service: 18040 + 6(n-2) + its base port - 18080
+MAX_REPLICAS = 7
+
+
+def replica_name(service: str, replica: int) -> str:
+    return service if replica == 1 else f"{service}-{replica}"
+
+
+def parse_replica(name: str) -> tuple[str, int]:
+    """`melding` -> (melding, 1); `melding-2` -> (melding, 2)."""
+    service, _, number = name.rpartition("-")
+    if service and number.isdigit():
+        return service, int(number)
+    return name, 1
+
+
+def replica_port(layout: Layout, service: str, replica: int) -> int:
+    if replica == 1:
+        return layout.port(service)
+    if not 2 <= replica <= MAX_REPLICAS:
+        raise StackError(f"{service}: replicas 1 to {MAX_REPLICAS}, not {replica}")
+    return layout.port(service) - BASE_PORTS["console"] + REPLICA_PORTS_FROM + 6 * (replica - 2)
+
+
+def replicas_requested(environ: Mapping[str, str], services: Mapping[str, str]) -> dict[str, int]:
+    """`WAARDIGWERK_REPLICAS=melding=2,inspectie=2`: processes per service, where more than one."""
+    counts: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in environ.get("WAARDIGWERK_REPLICAS", "").split(","))):
+        name, _, number = item.partition("=")
+        if name not in services or not number.isdigit() or not 1 <= int(number) <= MAX_REPLICAS:
+            raise StackError(
+                f"WAARDIGWERK_REPLICAS: {item!r} is not <service>=<1..{MAX_REPLICAS}> of a service this stack runs"
+            )
+        if int(number) > 1:
+            counts[name] = int(number)
+    return counts
+
+
 class ServiceProcess(Part):
     start_timeout = 60.0
     stop_timeout = 10.0
 
-    def __init__(self, layout: Layout, name: str, module: str, env: Mapping[str, str]) -> None:
+    def __init__(self, layout: Layout, name: str, module: str, env: Mapping[str, str], replica: int = 1) -> None:
         super().__init__(layout)
-        self.name = name
+        self.service = name
+        self.replica = replica
+        self.name = replica_name(name, replica)
         self.module = module
         self.env = dict(env)
 
     @property
     def port(self) -> int:
-        return self.layout.port(self.name)
+        return replica_port(self.layout, self.service, self.replica)
 
     @property
     def address(self) -> str:

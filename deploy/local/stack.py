@@ -16,6 +16,8 @@ port), WAARDIGWERK_CACHE (Kafka jars, default ~/.cache/waardigwerk), WAARDIGWERK
 WAARDIGWERK_BELEID (passed to the services; `restart` with them set switches running services),
 WAARDIGWERK_SERVICES (which services, see service_procs.py), WAARDIGWERK_STACK_MODE (local|docker),
 WAARDIGWERK_SECURE=1 (local broker with SASL/SCRAM and default-deny ACLs, docs/security.md).
+WAARDIGWERK_KAFKA_BROKERS=3 (a 3-node KRaft cluster, topics RF 3 / min ISR 2; kafka_broker.py),
+WAARDIGWERK_REPLICAS=melding=2,... (more processes of a service in its consumer group; service_procs.py).
 `up --kafka BOOTSTRAP --database URL` runs only the services, against a broker and a database
 started elsewhere (the test fixture does this with testcontainers).
 """
@@ -37,7 +39,7 @@ if not __package__:  # run as a script: import from the repository root, never f
     sys.path[0] = str(Path(__file__).resolve().parents[2])
 
 from deploy.local import compose
-from deploy.local.kafka_broker import KafkaBroker, ensure_jars, secure_users
+from deploy.local.kafka_broker import bootstrap_servers, brokers, brokers_requested, ensure_jars, secure_users
 from deploy.local.layout import (
     PASSED_THROUGH,
     Layout,
@@ -50,7 +52,13 @@ from deploy.local.layout import (
 )
 from deploy.local.part import Part
 from deploy.local.postgres_server import PostgresServer
-from deploy.local.service_procs import ServiceProcess, configured, service_env
+from deploy.local.service_procs import (
+    ServiceProcess,
+    configured,
+    parse_replica,
+    replicas_requested,
+    service_env,
+)
 from deploy.local.topics import ensure_topics
 
 STARTED = time.monotonic()
@@ -68,14 +76,16 @@ class Stack:
         self.record = record
         local = record.mode == "local"
         passwords = record.kafka_passwords if record.secure else None
-        self.kafka = KafkaBroker(self.layout, passwords) if local and not record.external_kafka else None
+        nodes = brokers(self.layout, passwords, record.kafka_brokers) if local and not record.external_kafka else []
+        self.kafka_nodes = nodes  # one broker, or every node of a cluster (WAARDIGWERK_KAFKA_BROKERS)
+        self.kafka = nodes[0] if nodes else None
         self.postgres = (
             PostgresServer(self.layout, record.postgres_password) if local and not record.external_database else None
         )
 
     @property
     def bootstrap(self) -> str:
-        return self.record.external_kafka or f"127.0.0.1:{self.layout.port('kafka')}"
+        return self.record.external_kafka or bootstrap_servers(self.layout, self.record.kafka_brokers)
 
     @property
     def database_url(self) -> str:
@@ -83,18 +93,23 @@ class Stack:
             return self.record.external_database
         return compose.database_url(self.layout, self.record)
 
-    def service(self, name: str) -> ServiceProcess:
+    def service(self, name: str, replica: int = 1) -> ServiceProcess:
         settings = {key: self.record.setting(name, key) for key in PASSED_THROUGH}
         env = service_env(name, self.bootstrap, self.database_url, settings, self.record)
-        return ServiceProcess(self.layout, name, self.record.services[name], env)
+        return ServiceProcess(self.layout, name, self.record.services[name], env, replica)
 
     @property
     def infrastructure(self) -> list[Part]:
-        return [part for part in (self.kafka, self.postgres) if part is not None]
+        return [part for part in (*self.kafka_nodes, self.postgres) if part is not None]
 
     @property
     def services(self) -> list[ServiceProcess]:
-        return [self.service(name) for name in self.record.services]
+        """Every service process: each service, then its further replicas (WAARDIGWERK_REPLICAS)."""
+        return [
+            self.service(name, replica)
+            for name in self.record.services
+            for replica in range(1, self.record.replicas.get(name, 1) + 1)
+        ]
 
     @property
     def parts(self) -> list[Part]:
@@ -106,6 +121,9 @@ class Stack:
                 return part
         if name in self.record.services:
             return self.service(name)
+        service, replica = parse_replica(name)
+        if service in self.record.services and replica > 1:
+            return self.service(service, replica)  # a replica the stack may not run yet (`start` adds it)
         known = [part.name for part in self.infrastructure] + list(self.record.services)
         raise StackError(f"no part {name!r} in this stack (known: {', '.join(known)})")
 
@@ -168,6 +186,8 @@ def fresh_record(layout: Layout, previous: Record | None, args: argparse.Namespa
     elif mode == "docker":  # only when asked: an engine that happens to answer changes nothing
         record.mode = "docker"
     record.services = configured(os.environ)
+    record.kafka_brokers = brokers_requested(os.environ)
+    record.replicas = replicas_requested(os.environ, record.services)
     for name in record.services:
         record.apply(name, requested(os.environ))
     if secure_requested(os.environ):
@@ -290,7 +310,8 @@ def cmd_control(layout: Layout, action: str, names: list[str]) -> int:
     record = Record.load(layout)
     if record is None:
         raise StackError(f"no stack in {layout.state}: start it with `make up`")
-    names = names or (list(record.services) if action == "restart" else [])
+    every_service = [service.name for service in Stack(layout, record).services]  # replicas too
+    names = names or (every_service if action == "restart" else [])
     if not names:
         raise StackError(f"{action}: name at least one part")
     overrides = requested(os.environ)
@@ -316,6 +337,9 @@ def cmd_control(layout: Layout, action: str, names: list[str]) -> int:
     stack.write_env()
     return 0
 
+        service, replica = parse_replica(name)
+        if service in record.services and replica > record.replicas.get(service, 1):
+            record.replicas[service] = replica  # `down` and `status` include it from now on
 
 def control_compose(stack: Stack, action: str, names: list[str], overrides: Mapping[str, str]) -> int:
     known = {"kafka", "postgres", *stack.record.services}

@@ -1,0 +1,194 @@
+"""Kafka as a cluster: three KRaft brokers, topics with replication factor 3 and min.insync.replicas 2.
+
+In the middle of a stream of 2 000 reports the broker leading a partition of
+`waardigwerk.in.meldingen` is killed with SIGKILL, later (once it is back) the one leading a
+partition of the internal `waardigwerk.intern.melding`. Every report must be acknowledged to its
+reporter exactly once and become exactly one case; the test prints how long each failover took:
+until the partition had a new leader, and until the first report sent after the kill was
+acknowledged end to end.
+
+The cluster: the session's stack when it is one (`WAARDIGWERK_KAFKA_BROKERS=3`), else a stack of
+its own (melding and deling only) in `<state>-cluster` at port offset +100, or
+`WAARDIGWERK_CLUSTER_PORT_OFFSET`, stopped at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+from deploy.local.layout import Layout, Record, read_env_file
+from shared.topics import IN_MELDINGEN, intern, uit_melder
+from tools.partner import Partner
+
+pytestmark = pytest.mark.cluster
+ROOT = Path(__file__).resolve().parents[2]
+N = 2000
+RATE_PER_S = 100
+BROKERS = 3
+
+
+def stack(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "local" / "stack.py"), *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        timeout=240,
+    )
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """(env file of a running 3-broker stack, the environment that addresses it with stack.py)."""
+    layout = Layout.from_environ(os.environ)
+    record = Record.load(layout)
+    if record is not None and record.kafka_brokers >= BROKERS and layout.env_file.is_file():
+        yield read_env_file(layout.env_file), {}
+        return
+    offset = int(os.environ.get("WAARDIGWERK_CLUSTER_PORT_OFFSET") or layout.offset + 100)
+    own = {
+        "WAARDIGWERK_STACK_DIR": f"{layout.state}-cluster",
+        "WAARDIGWERK_PORT_OFFSET": str(offset),
+        "WAARDIGWERK_KAFKA_BROKERS": str(BROKERS),
+        "WAARDIGWERK_SERVICES": "melding,deling",
+        "WAARDIGWERK_STACK_MODE": "local",
+    }
+    try:
+        stack(own, "up")
+        yield read_env_file(Path(own["WAARDIGWERK_STACK_DIR"]) / "env"), own
+    finally:
+        stack(own, "down")
+
+
+async def leaders(bootstrap: str, topic: str) -> dict[int, int]:
+    """Partition -> leading broker (-1 while none leads)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=2000)
+    try:
+        await admin.start()
+        (described,) = await admin.describe_topics([topic])
+        return {p["partition"]: p["leader"] for p in described["partitions"]}
+    finally:
+        await admin.close()
+
+
+async def in_sync(bootstrap: str, topics: list[str]) -> bool:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=2000)
+    try:
+        await admin.start()
+        return all(len(p["isr"]) == BROKERS for t in await admin.describe_topics(topics) for p in t["partitions"])
+    finally:
+        await admin.close()
+
+
+async def min_isr(bootstrap: str, topic: str) -> str:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        await admin.start()
+        (response,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        entries = response.to_object()["resources"][0]["config_entries"]
+        return next(str(e["config_value"]) for e in entries if e["config_names"] == "min.insync.replicas")
+    finally:
+        await admin.close()
+
+
+async def failover(bootstrap: str, address: dict[str, str], topic: str) -> tuple[float, float]:
+    """SIGKILL the broker leading partition 0 of `topic`; returns (when it died, seconds until a new leader)."""
+    victim = (await leaders(bootstrap, topic))[0]
+    name = "kafka" if victim == 1 else f"kafka-{victim}"
+    await asyncio.to_thread(stack, address, "kill", name)
+    killed = time.time()
+    while True:
+        try:
+            leader = (await leaders(bootstrap, topic))[0]
+        except Exception:  # the metadata request may go to the dead node first
+            leader = victim
+        if leader not in (victim, -1):
+            return killed, time.time() - killed
+        await asyncio.sleep(0.05)
+
+
+async def test_partition_leaders_killed_mid_stream_every_report_acknowledged_once(
+    cluster: tuple[dict[str, str], dict[str, str]],
+) -> None:
+    env, address = cluster
+    bootstrap = env["KAFKA_BOOTSTRAP_SERVERS"]
+    assert len(bootstrap.split(",")) == BROKERS
+    for topic in (IN_MELDINGEN, intern("melding")):
+        assert len(await leaders(bootstrap, topic)) >= 1
+        assert await min_isr(bootstrap, topic) == "2"
+    assert await in_sync(bootstrap, [IN_MELDINGEN, intern("melding")]), "replication factor 3, all in sync"
+
+    org = f"cluster{uuid.uuid4().hex[:8]}"
+    feed = uit_melder(org)
+    sent_at: dict[str, float] = {}
+    kills: dict[str, tuple[float, float]] = {}
+    plan = ((IN_MELDINGEN, N // 5), (intern("melding"), 3 * N // 5))
+    killed = {topic: asyncio.Event() for topic, _ in plan}
+    async with Partner(bootstrap, [feed]) as partner:
+
+        async def produce() -> None:
+            for i in range(N):
+                ref = f"{org}-{i:04d}"
+                data = {
+                    "melder": {"soort": "vakbond", "organisatie": org, "referentie": ref},
+                    "werkgever": {"kvk_nummer": f"{60_000_000 + i}"},
+                    "categorieen": ["arbeidstijden"],
+                    "omschrijving": "Te lange diensten.",
+                }
+                for topic, at in plan:  # each kill lands mid-stream, however long the one before took
+                    if i == at + 50:
+                        await killed[topic].wait()
+                sent_at[ref] = time.time()
+                await partner.offer(IN_MELDINGEN, "nl.waardigwerk.melding.ingediend", data, key=ref)
+                await asyncio.sleep(1 / RATE_PER_S)
+            await partner.flush()
+
+        async def chaos() -> None:
+            for topic, at in plan:
+                while len(sent_at) < at:
+                    await asyncio.sleep(0.05)
+                kills[topic] = await failover(bootstrap, address, topic)
+                killed[topic].set()
+                await asyncio.sleep(2)
+                await asyncio.to_thread(stack, address, "start", "kafka", "kafka-2", "kafka-3")
+                while not await in_sync(bootstrap, [IN_MELDINGEN, intern("melding")]):
+                    await asyncio.sleep(0.25)
+
+        await asyncio.gather(produce(), chaos())
+        deadline = time.monotonic() + 240
+        while len(partner.matching(feed)) < N and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+        await partner.settle(5)  # anything duplicated would arrive now
+        acks = partner.matching(feed, "nl.waardigwerk.melding.ontvangen")
+    refs = [a.data["melder_referentie"] for a in acks]
+    for topic, (killed, leader_after) in kills.items():
+        later = [a.arrived for a in acks if sent_at[a.data["melder_referentie"]] > killed]
+        end_to_end = min(later) - killed if later else float("nan")
+        print(
+            f"\nfailover of {topic} partition 0: new leader after {leader_after:.2f} s; first report sent after "
+            f"the kill acknowledged after {end_to_end:.2f} s"
+        )
+    assert len(refs) == N, f"{len(refs)} acknowledgements for {N} reports"
+    assert len(set(refs)) == N, f"{N - len(set(refs))} reports acknowledged more than once"
+    conn = await asyncpg.connect(env["DATABASE_URL"])
+    try:
+        rows = await conn.fetchrow(
+            "SELECT count(*) AS meldingen, count(DISTINCT zaak_id) AS zaken FROM melding.melding "
+            "WHERE organisatie = $1",
+            org,
+        )
+    finally:
+        await conn.close()
+    assert (rows["meldingen"], rows["zaken"]) == (N, N)
