@@ -5,17 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.loonvordering import handlers as h
-from shared.contract.loonvordering import Aanzegging, Betaling, Keteninformatie, LoonvorderingIngediend, PartijStatus
+from shared.contract import loonvordering as contract
 from shared.service import Service
 from shared.topics import IN_LOONVORDERINGEN, intern
 
 TYPE = "nl.waardigwerk.loonvordering."
 service = Service("loonvordering", migrations=Path(__file__).parent / "migrations")
-service.handles(IN_LOONVORDERINGEN, TYPE + "ingediend", model=LoonvorderingIngediend, reject=h.afwijzen)(h.ingediend)
-service.handles(IN_LOONVORDERINGEN, TYPE + "aanzegging", model=Aanzegging)(h.aanzegging)
-service.handles(IN_LOONVORDERINGEN, TYPE + "partij_status", model=PartijStatus)(h.partij_status)
-service.handles(IN_LOONVORDERINGEN, TYPE + "keteninformatie", model=Keteninformatie)(h.keteninformatie)
-service.handles(IN_LOONVORDERINGEN, TYPE + "betaling", model=Betaling)(h.betaling)
+service.handles(IN_LOONVORDERINGEN, TYPE + "ingediend", model=contract.LoonvorderingIngediend, reject=h.afwijzen)(
+    h.ingediend
+)
+service.handles(IN_LOONVORDERINGEN, TYPE + "aanzegging", model=contract.Aanzegging)(h.aanzegging)
+service.handles(IN_LOONVORDERINGEN, TYPE + "partij_status", model=contract.PartijStatus)(h.partij_status)
+service.handles(IN_LOONVORDERINGEN, TYPE + "keteninformatie_gevraagd", model=contract.KeteninformatieGevraagd)(
+    h.keteninformatie_gevraagd
+)
+service.handles(IN_LOONVORDERINGEN, TYPE + "keteninformatie", model=contract.Keteninformatie)(h.keteninformatie)
+service.handles(IN_LOONVORDERINGEN, TYPE + "betaling", model=contract.Betaling)(h.betaling)
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.onderbetaling_vastgesteld")(h.onderbetaling_vastgesteld)
 service.on_timer(h.TERMIJN_TIMER)(h.termijn_verstreken)
 

@@ -13,21 +13,22 @@ from services.loonvordering.adapters.repository import VorderingRepository
 from services.loonvordering.domain.bedrag import bereken_bedrag
 from services.loonvordering.domain.betaling import saldo
 from services.loonvordering.domain.invoer import Vordering
-from services.loonvordering.domain.keten import (
-    GROND_616E,
-    Ketenfeiten,
-    aansprakelijken,
-    snelle_route,
-    volgende_termijnen,
+from services.loonvordering.domain.keten import GROND_616E, Ketenfeiten, aansprakelijken, volgende_termijnen
+from services.loonvordering.domain.snelle_route import snelle_route
+from shared.contract.loonvordering import (
+    Aanzegging,
+    Betaling,
+    Keteninformatie,
+    KeteninformatieGevraagd,
+    LoonvorderingIngediend,
+    PartijStatus,
 )
-from shared.contract.loonvordering import Aanzegging, Betaling, Keteninformatie, LoonvorderingIngediend, PartijStatus
-from shared.policy import UnknownPolicyValue
+from shared.policy import PolicyError
 from shared.service import AMSTERDAM, Context, Rejected
 from shared.wml import GeenMinimumloon
 
 VASTGESTELD = "nl.waardigwerk.loonvordering.vastgesteld"
 GEWIJZIGD = "nl.waardigwerk.loonvordering.aansprakelijke_gewijzigd"
-KETENINFO_GEVRAAGD = "nl.waardigwerk.loonvordering.keteninformatie_gevraagd"
 KETENINFO_TE_LAAT = "nl.waardigwerk.loonvordering.keteninformatie_te_laat"
 BETALING_VERWERKT = "nl.waardigwerk.loonvordering.betaling_verwerkt"
 VOLDAAN = "nl.waardigwerk.loonvordering.voldaan"
@@ -89,7 +90,7 @@ async def _vestig(ctx: Context, claim: LoonvorderingIngediend, indiener: str | N
     vordering = Vordering.uit_ingediend(claim)
     try:
         berekening = bereken_bedrag(vordering, policy)
-    except (UnknownPolicyValue, GeenMinimumloon) as exc:
+    except (PolicyError, GeenMinimumloon) as exc:
         raise Rejected(
             [{"veld": "periode_tot", "melding": f"het bedrag kan (nog) niet worden berekend: {exc}"}]
         ) from None
@@ -112,13 +113,6 @@ async def _vestig(ctx: Context, claim: LoonvorderingIngediend, indiener: str | N
     await repo.bewaar(v)
     if claim.werknemer.bsn is not None:
         await repo.bewaar_bsn(vid, claim.werknemer.bsn)
-    if claim.keten:  # 616e: the direct client is asked to name its contract partner and the top client [A]
-        await repo.feit(vid, "verzoek", claim.keten[0].kvk_nummer, vandaag)
-        await ctx.emit(
-            KETENINFO_GEVRAAGD,
-            {**_kop(v), "partij": {"kvk_nummer": claim.keten[0].kvk_nummer}, "gevraagd_op": vandaag},
-            vid,
-        )
     feiten = await repo.ketenfeiten(v, snel)
     aansprakelijk = aansprakelijken(feiten, vandaag, policy)
     await repo.zet(vid, aansprakelijk=als_data(aansprakelijk))
@@ -167,11 +161,20 @@ async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
 
 # -- facts about the chain ------------------------------------------------------------------------
 async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, Any], reden: str, op: date) -> None:
-    """Who is liable now; announce it when that changed, and keep the term timers current."""
+    """Who is liable now; announce it when that changed, and keep the term timers current. A party
+    newly liable out of turn (616e) is also reported as late with the chain information."""
     vordering = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate(v["invoer"], strict=False))
     feiten = await repo.ketenfeiten(v, snelle_route(vordering, ctx.policy))
     nu = als_data(aansprakelijken(feiten, op, ctx.policy))
     volgende = await _plan_termijnen(ctx, v["vordering_id"], feiten)
+    voor = {(a["kvk_nummer"], a["grond"]) for a in v["aansprakelijk"]}
+    for a in nu:
+        if a["grond"] == GROND_616E and (a["kvk_nummer"], GROND_616E) not in voor:
+            await ctx.emit(
+                KETENINFO_TE_LAAT,
+                {**_kop(v), "partij": {"kvk_nummer": a["kvk_nummer"]}, "sinds": a["sinds"]},
+                v["vordering_id"],
+            )
     if nu != v["aansprakelijk"]:
         await repo.zet(v["vordering_id"], aansprakelijk=nu)
         await ctx.emit(
@@ -208,6 +211,15 @@ async def partij_status(ctx: Context, s: PartijStatus) -> None:
     await _herbeoordeel(ctx, repo, v, f"{s.partij.kvk_nummer}: {s.status} (vastgesteld {s.vastgesteld_op})", ctx.today)
 
 
+async def keteninformatie_gevraagd(ctx: Context, k: KeteninformatieGevraagd) -> None:
+    """The worker asked a party to name the chain (616e): its two weeks run from `gevraagd_op`."""
+    repo = VorderingRepository(ctx.conn)
+    v = await _vordering(repo, k.vordering_id)
+    await repo.feit(v["vordering_id"], "verzoek", k.aan.kvk_nummer, k.gevraagd_op, {"door": k.gevraagd_door})
+    reden = f"keteninformatie gevraagd door {k.gevraagd_door} aan {k.aan.kvk_nummer} op {k.gevraagd_op}"
+    await _herbeoordeel(ctx, repo, v, reden, ctx.today)
+
+
 async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
     repo = VorderingRepository(ctx.conn)
     v = await _vordering(repo, k.vordering_id)
@@ -226,17 +238,7 @@ async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     if v is None or v["status"] == "voldaan":
         return
     op = date.fromisoformat(payload["datum"])
-    voor = {a["kvk_nummer"] for a in v["aansprakelijk"]}
     await _herbeoordeel(ctx, repo, v, f"termijn verstreken ({payload['soort']}) op {op}", op)
-    if payload["soort"] == GROND_616E:
-        na = await repo.vordering(v["vordering_id"])
-        for a in (na or v)["aansprakelijk"]:
-            if a["grond"] == GROND_616E and a["kvk_nummer"] not in voor:
-                await ctx.emit(
-                    KETENINFO_TE_LAAT,
-                    {**_kop(v), "partij": {"kvk_nummer": a["kvk_nummer"]}, "sinds": a["sinds"]},
-                    v["vordering_id"],
-                )
 
 
 # -- payments -------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Back-pay claims and the chain of parties (CONTRACT §2, topic `waardigwerk.in.loonvorderingen`).
 
-`LoonvorderingIngediend` is the claim itself; the other four models are the facts that arrive
-later about a claim (`vordering_id`): a written notice to a party (`.aanzegging`), a ground on
-which the claim against a party failed or a court's exculpation (`.partij_status`), a party
-naming its part of the chain (`.keteninformatie`) and a payment (`.betaling`).
+`LoonvorderingIngediend` is the claim itself; the other models are the facts that arrive later
+about a claim (`vordering_id`): a written notice or claim to a party (`.aanzegging`), a ground on
+which the claim against a party failed or a court's exculpation (`.partij_status`), the worker's
+request to a party to name the chain (`.keteninformatie_gevraagd`), a party naming its part of the
+chain (`.keteninformatie`) and a payment (`.betaling`).
 
 The worker's BSN is optional. When given it must be a real BSN: 9 digits passing the elfproef.
 It is never echoed in an error message, and the models hide input values in their errors, so a
@@ -63,6 +64,12 @@ class Werknemer(_Vertrouwelijk):
     # Required: the youth minimum wage depends on it, and guessing an age could under- or overclaim.
     leeftijd: Annotated[int, Field(ge=0, le=120)]
     eerste_tewerkstelling_in_nl: bool = False
+    # Optional: the first day of work for this employer; the ser2025 income guarantee's window starts
+    # there (without it, at periode_van, and the computation says so).
+    eerste_werkdag: date | None = None
+    # Optional: on a work-study track (beroepsbegeleidende leerweg); ages 18-20 then have the lower BBL
+    # youth rates.
+    bbl: bool = False
 
 
 class Werkgever(ContractModel):
@@ -83,9 +90,13 @@ class Partij(ContractModel):
 
 
 class MaandLoon(ContractModel):
+    """One calendar month of the claim. `inhouding_huisvesting_eur` (optional) is the part of
+    `betaald_bruto_eur` withheld for housing; what exceeds the HUIS-005 cap does not count as paid."""
+
     maand: Maand
     gewerkte_uren: Uren
     betaald_bruto_eur: Bedrag
+    inhouding_huisvesting_eur: Bedrag | None = None
 
     @property
     def eerste_dag(self) -> date:
@@ -130,6 +141,8 @@ class LoonvorderingIngediend(_Vertrouwelijk):
             dagen = (self.periode_tot - self.periode_van).days + 1
             if self.gewerkte_uren > dagen * _UREN_PER_DAG:
                 problemen.append(f"gewerkte_uren ({self.gewerkte_uren}) is meer dan er in {dagen} dagen passen")
+        if self.werknemer.eerste_werkdag is not None and self.werknemer.eerste_werkdag > self.periode_van:
+            problemen.append("werknemer.eerste_werkdag ligt na periode_van")
         kvks = [self.werkgever.kvk_nummer, *(p.kvk_nummer for p in self.keten)]
         if dubbel := _dubbel(kvks):
             problemen.append(f"keten noemt kvk_nummer {', '.join(dubbel)} meer dan eens (of ook als werkgever)")
@@ -144,6 +157,13 @@ class LoonvorderingIngediend(_Vertrouwelijk):
         if dubbel := _dubbel([m.maand for m in per_maand]):
             problemen.append(f"per_maand noemt maand {', '.join(dubbel)} meer dan eens")
         buiten = [m.maand for m in per_maand if m.laatste_dag < self.periode_van or m.eerste_dag > self.periode_tot]
+        te_veel = [
+            m.maand
+            for m in per_maand
+            if m.inhouding_huisvesting_eur is not None and m.inhouding_huisvesting_eur > m.betaald_bruto_eur
+        ]
+        if te_veel:
+            problemen.append(f"per_maand maand {', '.join(te_veel)}: inhouding_huisvesting_eur is meer dan betaald")
         if buiten:
             problemen.append(f"per_maand maand {', '.join(buiten)} valt buiten periode_van..periode_tot")
         uren = sum((m.gewerkte_uren for m in per_maand), Decimal(0))
@@ -161,8 +181,9 @@ class LoonvorderingIngediend(_Vertrouwelijk):
 
 
 class Aanzegging(ContractModel):
-    """The worker (or the union) notified `aan` in writing on `op`; for the top client this starts
-    the waiting term of BW 7:616b lid 4/5."""
+    """The worker (or the union) notified or claimed `aan` in writing on `op`. For the top client this
+    starts the waiting term of BW 7:616b lid 4/5; for a client between the direct client and the top
+    it is the claim on that level that lid 4 requires before the top client is liable."""
 
     vordering_id: VorderingId
     aan: Partij
@@ -176,6 +197,17 @@ class PartijStatus(ContractModel):
     partij: Partij
     status: StatusSoort
     vastgesteld_op: date
+
+
+class KeteninformatieGevraagd(ContractModel):
+    """`gevraagd_door` (the worker, or the union on the worker's behalf) asked `aan` on `gevraagd_op` to
+    name its contract partner and the top client (BW 7:616e). A party other than the employer that
+    does not answer (`.keteninformatie`) within two weeks is liable out of turn from the day after."""
+
+    vordering_id: VorderingId
+    gevraagd_door: Literal["werknemer", "vakbond"]
+    aan: Partij
+    gevraagd_op: date
 
 
 class Keteninformatie(ContractModel):

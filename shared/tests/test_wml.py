@@ -30,7 +30,9 @@ JAN_2026 = date(2026, 1, 15)
     ],
     ids=lambda v: str(v),
 )
-def test_defect_19_and_15_hourly_wml_by_age_and_track(leeftijd: int | None, bbl: bool, verwacht: str, groep: str) -> None:
+def test_defect_19_and_15_hourly_wml_by_age_and_track(
+    leeftijd: int | None, bbl: bool, verwacht: str, groep: str
+) -> None:
     """Defects 19 and 15: one hourly WML, with the BBL bands of 61.5 / 52.5 / 45.5 % at 20 / 19 / 18."""
     tarief = minimumuurloon(JAN_2026, leeftijd, HUIDIG, bbl=bbl)
     assert (tarief.bedrag, tarief.groep) == (Decimal(verwacht), groep)

@@ -77,4 +77,3 @@ def analyseer(onderbetaling: OnderbetalingRegel, policy: Policy, werkdag: Callab
         maanden=kalendermaanden(onderbetaling.periode_van, onderbetaling.periode_tot),
         nabetaling=max(Decimal(0), wml_loon * (1 + mvb) - betaald),
     )
-

@@ -8,13 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.loonvordering.domain.betaling import Betaling
-from services.loonvordering.domain.keten import (
-    Aanzegging,
-    Informatieverzoek,
-    Ketenfeiten,
-    PartijStatus,
-    Schakel,
-)
+from services.loonvordering.domain.keten import Aanzegging, Ketenfeiten, PartijStatus, Schakel, beantwoord
 from shared.db import Conn
 from shared.envelope import dumps
 
@@ -87,18 +81,17 @@ class VorderingRepository:
         keten = [Schakel(p["kvk_nummer"], p["rol"], bool(p.get("keurmerk"))) for p in v["invoer"].get("keten", [])]
         statussen: list[PartijStatus] = []
         aanzeggingen: list[Aanzegging] = []
-        verzoeken: dict[str, Informatieverzoek] = {}
+        verzoeken: set[tuple[str, date]] = set()
+        antwoorden: dict[str, list[date]] = {}
         for r in rows:
             if r["soort"] == "status":
                 statussen.append(PartijStatus(r["kvk_nummer"], json.loads(r["waarde"]), r["datum"]))
             elif r["soort"] == "aanzegging":
                 aanzeggingen.append(Aanzegging(r["kvk_nummer"], r["datum"]))
             elif r["soort"] == "verzoek":
-                verzoeken.setdefault(r["kvk_nummer"], Informatieverzoek(r["kvk_nummer"], r["datum"]))
-            elif r["soort"] == "antwoord" and r["kvk_nummer"] in verzoeken:
-                verzoek = verzoeken[r["kvk_nummer"]]
-                if verzoek.beantwoord_op is None:
-                    verzoeken[r["kvk_nummer"]] = Informatieverzoek(verzoek.kvk_nummer, verzoek.gevraagd_op, r["datum"])
+                verzoeken.add((r["kvk_nummer"], r["datum"]))
+            elif r["soort"] == "antwoord":
+                antwoorden.setdefault(r["kvk_nummer"], []).append(r["datum"])
             elif r["soort"] == "schakel" and r["kvk_nummer"] not in {s.kvk_nummer for s in keten}:
                 p = json.loads(r["waarde"])
                 keten.append(Schakel(r["kvk_nummer"], p["rol"], bool(p.get("keurmerk"))))
@@ -108,7 +101,7 @@ class VorderingRepository:
             ingediend_op=v["ingediend_op"],
             statussen=tuple(statussen),
             aanzeggingen=tuple(aanzeggingen),
-            informatieverzoeken=tuple(verzoeken.values()),
+            informatieverzoeken=tuple(beantwoord(sorted(verzoeken), antwoorden)),
             snelle_route=snelle_route,
         )
 

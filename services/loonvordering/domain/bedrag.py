@@ -1,120 +1,38 @@
 """The claim amount (`loonvordering.vastgesteld.bedrag_eur`), exactly as domain-rules §2 pins it,
-with the ser2025 income guarantee of §3 on top.
+with the ser2025 income guarantee of §3 on top (`garantie.py`).
 
 Rule codes, one per line of the computation:
 
-- LV-WML: hours x the hourly WML in force, per stretch of days with one rate. Hours without a date
-  are spread evenly over the working days of their block (the period, or one month of `per_maand`).
-- LV-GARANTIE / LV-GARANTIE-AANVULLING (ser2025, rec. 6): within the guarantee window the WML wage is
-  at least `maanden x monthly x covered_days / window_days`; the shortfall is topped up.
-- LV-WML-TOTAAL, LV-VAKANTIEBIJSLAG (`mvb_pct` of the WML wage), LV-BETAALD, LV-BEDRAG.
+- LV-WML: hours x the worker's own hourly WML in force (age, BBL track), per stretch of days with
+  one rate (`uren.py`).
+- LV-INHOUDING (HUIS-005): the part of a month's housing deduction above `huis_inhouding_max_pct_wml` %
+  of the worker's own monthly WML does not count as paid toward the WML (domain-rules §2 step 3;
+  `shared.inhouding`, the cap the housing check and the WML fine use too).
+- LV-GARANTIE-VENSTER, LV-GARANTIE-SEIZOEN, LV-GARANTIE, LV-GARANTIE-AANVULLING (ser2025, rec. 6).
+- LV-TEKORT (with `per_maand`): the WML is owed per pay period (wage is paid per period of at most
+  a month, art. 7:623 BW [U]), so the shortfall is computed per month and a month paid too much
+  does not make up for another. The
+  holiday allowance is taken with its month's wage, since a claim gives one paid amount a month [A].
+- LV-WML-TOTAAL, LV-VAKANTIEBIJSLAG (`mvb_pct` of the WML wage), LV-BETAALD, LV-BETAALD-TELT, LV-BEDRAG.
 
-Everything is computed at full precision; only the claim amount is rounded (half-up, cents). A
+Everything is computed at full precision; only reported amounts are rounded (half-up, cents). A
 period that reaches a date whose WML is not known yet raises `UnknownPolicyValue`: no guessing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from services.loonvordering.domain.berekening import HONDERD, Stap, euro, getal
+from services.loonvordering.domain.garantie import aanvulling, garantievenster
 from services.loonvordering.domain.invoer import Blok, Vordering
-from shared.maanden import dagen, plus_maanden
+from services.loonvordering.domain.uren import Werkdag, segmenten
+from shared.inhouding import MaximaleInhouding, maximale_inhouding
 from shared.policy import Policy
 from shared.werkdagen import is_werkdag
-from shared.wml import OMREKENING, maandloon, uurloon
-
-# Parameters whose change dates split a period: each stretch is priced at the values in force on it.
-_TARIEF_SLEUTELS = ("wml_uurloon_21plus", "wml_jeugd_pct", "mvb_pct")
-
-Werkdag = Callable[[date], bool]
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A stretch of one block with one hourly rate: its share of the block's hours and their WML."""
-
-    van: date
-    tot: date
-    werkdagen: int
-    uren: Decimal
-    tarief: Decimal
-    mvb_pct: Decimal
-
-    @property
-    def wml_loon(self) -> Decimal:
-        return self.uren * self.tarief
-
-
-def segmenten(
-    blok: Blok, leeftijd: int, policy: Policy, werkdag: Werkdag = is_werkdag, grenzen: Sequence[date] = ()
-) -> list[Segment]:
-    """Split `blok` at every rate change (and at `grenzen`) and give each stretch its hours.
-
-    A block without a single working day (a weekend) spreads its hours over its calendar days.
-    Hours are multiplied before they are divided, so a stretch covering the whole block gets
-    exactly the block's hours.
-    """
-    alle_dagen = dagen(blok.van, blok.tot)
-    werk = [dag for dag in alle_dagen if werkdag(dag)] or alle_dagen
-    splitsing = {g for sleutel in _TARIEF_SLEUTELS for g in policy.change_dates(sleutel)} | set(grenzen)
-    starts = [blok.van, *sorted(g for g in splitsing if blok.van < g <= blok.tot)]
-    eindes = [start - timedelta(days=1) for start in starts[1:]] + [blok.tot]
-    result = []
-    for van, tot in zip(starts, eindes, strict=True):
-        n = sum(1 for dag in werk if van <= dag <= tot)
-        result.append(
-            Segment(
-                van=van,
-                tot=tot,
-                werkdagen=n,
-                uren=blok.uren * n / len(werk),
-                tarief=uurloon(van, leeftijd, policy),
-                mvb_pct=policy.decimal("mvb_pct", van),
-            )
-        )
-    return result
-
-
-def wml_loon(blok: Blok, leeftijd: int, policy: Policy, werkdag: Werkdag = is_werkdag) -> Decimal:
-    """The WML wage of a block's hours, before any guarantee: sum of hours x rate in force."""
-    return sum((s.wml_loon for s in segmenten(blok, leeftijd, policy, werkdag)), Decimal(0))
-
-
-@dataclass(frozen=True)
-class Garantievenster:
-    van: date
-    tot: date
-    maanden: int
-
-
-def garantievenster(vordering: Vordering, policy: Policy, stappen: list[Stap]) -> Garantievenster | None:
-    """The ser2025 income-guarantee window, or None when the guarantee does not apply to this claim.
-
-    Applies to a first stay in NL with an agency as employer, unless the work is seasonal under a
-    contract shorter than `seizoenswerk_uitzondering_maanden`. When the policy has the guarantee but
-    this claim is not covered, the reason is added to `stappen`.
-    """
-    van = vordering.periode_van
-    if not policy.value("inkomensgarantie_actief", van):
-        return None
-    reden = None
-    if not vordering.eerste_tewerkstelling_in_nl:
-        reden = "geen eerste tewerkstelling in Nederland"
-    elif not vordering.is_uitzendonderneming:
-        reden = "de werkgever is geen uitzendonderneming"
-    elif vordering.seizoenswerk and vordering.contract_duur_dagen is not None:
-        grens = int(policy.value("seizoenswerk_uitzondering_maanden", van))
-        if vordering.contract_duur_dagen < (plus_maanden(van, grens) - van).days:
-            reden = f"seizoenswerk met een contract korter dan {grens} maanden"
-    if reden is not None:
-        stappen.append(Stap("LV-GARANTIE", "inkomensgarantie niet van toepassing", reden))
-        return None
-    maanden = int(policy.value("inkomensgarantie_maanden", van))
-    return Garantievenster(van=van, tot=plus_maanden(van, maanden) - timedelta(days=1), maanden=maanden)
+from shared.wml import OMREKENING
 
 
 @dataclass(frozen=True)
@@ -134,61 +52,90 @@ class Berekening:
         return [asdict(stap) for stap in self.stappen]
 
 
+def telt_als_betaald(blok: Blok, vordering: Vordering, policy: Policy) -> Decimal:
+    """What of the block's pay counts toward the WML: the pay less the part of a housing deduction
+    above the month's HUIS-005 cap (`shared.inhouding`). The claim names no weekly hours, so the cap
+    is taken on the full-time week; the other HUIS-005 conditions are not in a claim and are taken
+    as met [A]: only the excess over the cap is unlawful here."""
+    if blok.inhouding_huisvesting <= 0:
+        return blok.betaald
+    return blok.betaald - max(Decimal(0), blok.inhouding_huisvesting - _maximum(blok, vordering, policy).bedrag)
+
+
+def _maximum(blok: Blok, vordering: Vordering, policy: Policy) -> MaximaleInhouding:
+    return maximale_inhouding(blok.van, vordering.leeftijd, None, policy, bbl=vordering.bbl)
+
+
+def _inhouding_stappen(blok: Blok, vordering: Vordering, telt: Decimal, policy: Policy) -> list[Stap]:
+    if blok.inhouding_huisvesting <= 0:
+        return []
+    m = _maximum(blok, vordering, policy)
+    maandloon = f"€ {euro(m.tarief.bedrag)} x {getal(m.uren_per_week)} uur x {OMREKENING} = € {euro(m.maandloon)}"
+    return [
+        Stap(
+            "LV-INHOUDING",
+            f"{blok.van} t/m {blok.tot}: inhouding huisvesting € {euro(blok.inhouding_huisvesting)}; HUIS-005 staat"
+            f" ten hoogste {getal(m.pct)} % van het eigen minimummaandloon toe ({maandloon}): € {euro(m.bedrag)};"
+            " het deel daarboven telt niet als betaald",
+            euro(blok.betaald - telt),
+        )
+    ]
+
+
 def bereken_bedrag(vordering: Vordering, policy: Policy, werkdag: Werkdag = is_werkdag) -> Berekening:
     """The amount the worker can still claim for the period under `policy` (domain-rules §2, §3)."""
-    stappen: list[Stap] = []
-    venster = garantievenster(vordering, policy, stappen)
+    blokken = vordering.blokken
+    telt = [telt_als_betaald(blok, vordering, policy) for blok in blokken]
+    inhouding = [s for b, t in zip(blokken, telt, strict=True) for s in _inhouding_stappen(b, vordering, t, policy)]
+    garantie: list[Stap] = []
+    venster = garantievenster(vordering, sum(telt, Decimal(0)), policy, garantie)
     grenzen = [venster.tot + timedelta(days=1)] if venster else []
-    delen = [s for blok in vordering.blokken for s in segmenten(blok, vordering.leeftijd, policy, werkdag, grenzen)]
-    for deel in delen:
-        uitleg = f"{deel.van} t/m {deel.tot}: {getal(deel.uren)} uur x € {euro(deel.tarief)}"
-        stappen.append(Stap("LV-WML", f"{uitleg} ({deel.werkdagen} werkdagen)", euro(deel.wml_loon)))
-    uren_loon = sum((d.wml_loon for d in delen), Decimal(0))
-    vakantiebijslag = sum((d.wml_loon * d.mvb_pct / HONDERD for d in delen), Decimal(0))
-    aanvulling = Decimal(0)
-    if venster is not None:
-        aanvulling = _aanvulling(vordering, venster, delen, policy, stappen)
-        vakantiebijslag += aanvulling * policy.decimal("mvb_pct", venster.van) / HONDERD
-    totaal = uren_loon + aanvulling
-    betaald = vordering.betaald_bruto
-    bedrag = euro(max(Decimal(0), totaal + vakantiebijslag - betaald))
-    stappen += [
+    wml_stappen: list[Stap] = []
+    maand_stappen: list[Stap] = []
+    totaal = vakantiebijslag = tekort = Decimal(0)
+    for blok, betaald in zip(blokken, telt, strict=True):
+        delen = segmenten(blok, vordering, policy, werkdag, grenzen)
+        for deel in delen:
+            groep = "" if deel.tariefgroep == "21+" else f", {deel.tariefgroep}"
+            uitleg = f"{deel.van} t/m {deel.tot}: {getal(deel.uren)} uur x € {euro(deel.tarief)}"
+            wml_stappen.append(Stap("LV-WML", f"{uitleg} ({deel.werkdagen} werkdagen{groep})", euro(deel.wml_loon)))
+        loon = sum((d.wml_loon for d in delen), Decimal(0))
+        mvb = sum((d.wml_loon * d.mvb_pct / HONDERD for d in delen), Decimal(0))
+        if venster is not None:
+            bij = aanvulling(venster, blok, delen, garantie)
+            loon += bij
+            mvb += bij * policy.decimal("mvb_pct", venster.van) / HONDERD
+        blok_tekort = max(Decimal(0), loon + mvb - betaald)
+        if vordering.per_maand:
+            maand_stappen.append(
+                Stap(
+                    "LV-TEKORT",
+                    f"{blok.van} t/m {blok.tot}: minimumloon € {euro(loon)} + vakantiebijslag € {euro(mvb)}"
+                    f" - betaald € {euro(betaald)}, niet minder dan 0",
+                    euro(blok_tekort),
+                )
+            )
+        totaal, vakantiebijslag, tekort = totaal + loon, vakantiebijslag + mvb, tekort + blok_tekort
+    betaald_bruto = vordering.betaald_bruto
+    bedrag = euro(tekort)
+    slot = [
         Stap("LV-WML-TOTAAL", "minimumloon over de periode", euro(totaal)),
         Stap("LV-VAKANTIEBIJSLAG", "minimumvakantiebijslag (mvb_pct) over het minimumloon", euro(vakantiebijslag)),
-        Stap("LV-BETAALD", "betaald aan loon en vakantiebijslag", euro(betaald)),
-        Stap("LV-BEDRAG", "te vorderen: minimumloon + vakantiebijslag - betaald, niet minder dan 0", bedrag),
+        Stap("LV-BETAALD", "betaald aan loon en vakantiebijslag", euro(betaald_bruto)),
     ]
+    if inhouding:
+        slot.append(Stap("LV-BETAALD-TELT", "telt als betaald op het minimumloon", euro(sum(telt, Decimal(0)))))
+    if vordering.per_maand:
+        uitleg = "te vorderen: de tekorten per maand opgeteld (het minimumloon is per betalingstermijn verschuldigd)"
+    else:
+        uitleg = "te vorderen: minimumloon + vakantiebijslag - betaald, niet minder dan 0"
+    slot.append(Stap("LV-BEDRAG", uitleg, bedrag))
     return Berekening(
         bedrag_eur=bedrag,
         wml_loon=totaal,
         vakantiebijslag=vakantiebijslag,
-        betaald_bruto=betaald,
+        betaald_bruto=betaald_bruto,
         inkomensgarantie=venster is not None,
-        stappen=tuple(stappen),
+        stappen=(*wml_stappen, *inhouding, *garantie, *maand_stappen, *slot),
         beleid=policy.version,
     )
-
-
-def _aanvulling(
-    vordering: Vordering, venster: Garantievenster, delen: list[Segment], policy: Policy, stappen: list[Stap]
-) -> Decimal:
-    """Top-up that lifts the WML wage of the covered part of the window to the guaranteed floor."""
-    gedekt_tot = min(vordering.periode_tot, venster.tot)
-    gedekt = (gedekt_tot - venster.van).days + 1
-    venster_dagen = (venster.tot - venster.van).days + 1
-    tarief = uurloon(venster.van, vordering.leeftijd, policy)
-    week = policy.decimal("fulltime_week_uren", venster.van)
-    vloer = venster.maanden * maandloon(tarief, week) * gedekt / venster_dagen
-    in_venster = sum((d.wml_loon for d in delen if d.tot <= venster.tot), Decimal(0))
-    aanvulling = max(Decimal(0), vloer - in_venster)
-    maand = f"€ {euro(tarief)} x {getal(week)} uur x {OMREKENING}"
-    stappen += [
-        Stap(
-            "LV-GARANTIE",
-            f"gegarandeerd minimum {venster.van} t/m {gedekt_tot}: {venster.maanden} x maandloon ({maand})"
-            f" x {gedekt}/{venster_dagen} dagen",
-            euro(vloer),
-        ),
-        Stap("LV-GARANTIE-AANVULLING", "aanvulling tot het gegarandeerde minimum", euro(aanvulling)),
-    ]
-    return aanvulling

@@ -12,12 +12,14 @@ from shared.contract.loonvordering import LoonvorderingIngediend
 
 @dataclass(frozen=True)
 class Blok:
-    """Hours worked from `van` to `tot` without a date per day: spread evenly over its working days."""
+    """Hours worked from `van` to `tot` without a date per day: spread evenly over its working days.
+    `inhouding_huisvesting` is the part of `betaald` withheld for housing (0 when not given)."""
 
     van: date
     tot: date
     uren: Decimal
     betaald: Decimal
+    inhouding_huisvesting: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class Vordering:
     is_uitzendonderneming: bool = False
     seizoenswerk: bool = False
     contract_duur_dagen: int | None = None
+    eerste_werkdag: date | None = None
+    bbl: bool = False
 
     @property
     def blokken(self) -> tuple[Blok, ...]:
@@ -44,7 +48,12 @@ class Vordering:
     @classmethod
     def uit_ingediend(cls, data: LoonvorderingIngediend) -> Vordering:
         maanden = tuple(
-            Blok(*data.maand_dagen(maand), uren=maand.gewerkte_uren, betaald=maand.betaald_bruto_eur)
+            Blok(
+                *data.maand_dagen(maand),
+                uren=maand.gewerkte_uren,
+                betaald=maand.betaald_bruto_eur,
+                inhouding_huisvesting=maand.inhouding_huisvesting_eur or Decimal(0),
+            )
             for maand in sorted(data.per_maand or (), key=lambda m: m.maand)
         )
         return cls(
@@ -58,4 +67,6 @@ class Vordering:
             is_uitzendonderneming=data.werkgever.is_uitzendonderneming,
             seizoenswerk=data.seizoenswerk,
             contract_duur_dagen=data.contract_duur_dagen,
+            eerste_werkdag=data.werknemer.eerste_werkdag,
+            bbl=data.werknemer.bbl,
         )

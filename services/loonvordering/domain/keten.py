@@ -10,10 +10,15 @@ Rules, each named by the article that `grond` reports:
   employer and direct client" (SER rec. 4): a client exculpating itself does not pass the claim up
   while the employer can still be claimed. Liable from the last of those failures.
 - BW 7:616b lid 4 / lid 5: the top client (the `hoofdopdrachtgever`, else the last known link)
-  once the 616a claim failed (employer and direct client) and the wait term after the worker's
-  written notice has passed: notice + `top_wacht_maanden` (lid 5: `top_wacht_snel_maanden`) + 1 day.
-- BW 7:616e: a client asked for the chain that has not answered within `keteninformatie_termijn_dagen`
-  is liable out of turn from the day after the term, even if it answers later.
+  once the 616a claim failed (employer and direct client), every level between the direct client
+  and the top was claimed in turn, and the wait term after the worker's written notice has passed:
+  notice + `top_wacht_maanden` (lid 5: `top_wacht_snel_maanden`) + 1 day. A level counts as
+  claimed from the first `aanzegging` to it, or from the first failure recorded against it (a claim
+  that failed was made) [A]; the filed claim itself is the claim on the employer and the direct
+  client [A]. Liable from the last of all these dates.
+- BW 7:616e: a client the worker asked for the chain (`keteninformatie_gevraagd`; the system makes
+  no request of its own) that has not answered within `keteninformatie_termijn_dagen` is liable out
+  of turn from the day after the term, even if it answers later.
 
 A court's exculpation (`gedisculpeerd`) frees that client from its date on. Other failure grounds
 leave the party liable (the debt stays; it just cannot be collected there). A party liable on
@@ -24,19 +29,14 @@ on `op`. Parties outside the known chain are ignored: a party names its place in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import NamedTuple
 
-from services.loonvordering.domain.bedrag import wml_loon
-from services.loonvordering.domain.berekening import HONDERD
-from services.loonvordering.domain.invoer import Blok, Vordering
 from shared.contract.loonvordering import Rol, StatusSoort
-from shared.maanden import plus_maanden, volle_kalendermaanden
+from shared.maanden import plus_maanden
 from shared.policy import Policy
-from shared.werkdagen import is_werkdag
 
 GROND_616A = "BW 7:616a"
 GROND_616B_LID_2 = "BW 7:616b lid 2"
@@ -117,6 +117,16 @@ class Termijn(NamedTuple):
     soort: str
 
 
+def beantwoord(
+    verzoeken: Iterable[tuple[str, date]], antwoorden: Mapping[str, Iterable[date]]
+) -> Iterator[Informatieverzoek]:
+    """Each request (party, date) with the first answer of that party on or after the request's date,
+    whatever order the two arrived in (an answer may be recorded before the worker's request is)."""
+    for kvk, gevraagd_op in verzoeken:
+        na = [d for d in antwoorden.get(kvk, ()) if d >= gevraagd_op]
+        yield Informatieverzoek(kvk, gevraagd_op, min(na, default=None))
+
+
 def aansprakelijken(feiten: Ketenfeiten, op: date, policy: Policy) -> list[Aansprakelijke]:
     """Every party liable on `op`, earliest first (the employer first on a tie, then up the chain)."""
     if op < feiten.ingediend_op:
@@ -170,9 +180,11 @@ def _kandidaten(feiten: Ketenfeiten, op: date, policy: Policy) -> Iterator[Aansp
         onder.append(schakel.kvk_nummer)
     top, aanzegging = feiten.top, _aanzegging_top(feiten, op)
     if top is not None and aanzegging is not None and all(kvk in mislukt for kvk in eerste_lijn):
-        einde, grond = _einde_wachttermijn(aanzegging, feiten.snelle_route, policy)
-        sinds = max(einde, feiten.ingediend_op, *(mislukt[kvk] for kvk in eerste_lijn))
-        yield Aansprakelijke(top.kvk_nummer, top.rol, sinds, grond)
+        aangesproken = _niveaus_aangesproken(feiten, top, op)
+        if aangesproken is not None:
+            einde, grond = _einde_wachttermijn(aanzegging, feiten.snelle_route, policy)
+            sinds = max(einde, aangesproken, *(mislukt[kvk] for kvk in eerste_lijn))
+            yield Aansprakelijke(top.kvk_nummer, top.rol, sinds, grond)
     for schakel, sinds in _verzuim_616e(feiten, op, policy):
         yield Aansprakelijke(schakel.kvk_nummer, schakel.rol, sinds, GROND_616E)
 
@@ -194,6 +206,21 @@ def _aanzegging_top(feiten: Ketenfeiten, op: date) -> date | None:
     return min((a.op for a in feiten.aanzeggingen if a.kvk_nummer == top.kvk_nummer and a.op <= op), default=None)
 
 
+def _niveaus_aangesproken(feiten: Ketenfeiten, top: Schakel, op: date) -> date | None:
+    """Lid 4: the date by which every level between the direct client and the top was claimed (the
+    filing date when there is none), or None while a level has not been claimed by `op`."""
+    laatste = feiten.ingediend_op
+    for schakel in feiten.keten[1 : feiten.keten.index(top)]:
+        data = [a.op for a in feiten.aanzeggingen if a.kvk_nummer == schakel.kvk_nummer and a.op <= op]
+        data += [
+            s.vastgesteld_op for s in feiten.statussen if s.kvk_nummer == schakel.kvk_nummer and s.vastgesteld_op <= op
+        ]
+        if not data:
+            return None
+        laatste = max(laatste, min(data))
+    return laatste
+
+
 def _einde_wachttermijn(aanzegging: date, snel: bool, policy: Policy) -> tuple[date, str]:
     """The first day the top client can be claimed: notice + term + 1 day [A], with its ground."""
     sleutel, grond = ("top_wacht_snel_maanden", GROND_616B_LID_5) if snel else ("top_wacht_maanden", GROND_616B_LID_4)
@@ -213,47 +240,3 @@ def _verzuim_616e(feiten: Ketenfeiten, op: date, policy: Policy) -> Iterator[tup
         if verzoek.beantwoord_op is not None and verzoek.beantwoord_op <= uiterlijk:
             continue
         yield schakel, max(uiterlijk + timedelta(days=1), feiten.ingediend_op)
-
-
-def snelle_route(vordering: Vordering, policy: Policy, werkdag: Callable[[date], bool] = is_werkdag) -> bool:
-    """Whether lid 5's shorter wait for the top client applies (rule KETEN-SNEL, KETEN-SNEL-LAAGLOON).
-
-    Lid 5: for >= `snelle_route_maanden` consecutive calendar months the worker received less than
-    `snelle_route_pct_verschuldigd` % of the wage owed (WML plus holiday allowance; the system knows
-    no cao wage) or less than `snelle_route_pct_wml` % of the WML. With `per_maand` every month is
-    tested; with totals only, the period average, and only when the period covers that many whole
-    calendar months [A]. Under ser2025 a wage of at most `snelle_route_wml_pct` % of the WML over the
-    period also qualifies. WML here is the hours' WML, without the ser2025 income guarantee.
-    """
-    van = vordering.periode_van
-    nodig = int(policy.value("snelle_route_maanden", van))
-    if vordering.per_maand:
-        reeks, vorige = 0, None
-        for blok in sorted(vordering.per_maand, key=lambda b: b.van):
-            maand = blok.van.replace(day=1)
-            aansluitend = vorige is not None and plus_maanden(vorige, 1) == maand
-            reeks = (reeks if aansluitend else 0) + 1 if _te_laag(blok, vordering, policy, werkdag) else 0
-            if reeks >= nodig:
-                return True
-            vorige = maand
-    elif volle_kalendermaanden(van, vordering.periode_tot) >= nodig and _te_laag(
-        vordering.blokken[0], vordering, policy, werkdag
-    ):
-        return True
-    if policy.value("snelle_route_laagloon_actief", van):
-        wml = sum((wml_loon(b, vordering.leeftijd, policy, werkdag) for b in vordering.blokken), Decimal(0))
-        return wml > 0 and vordering.betaald_bruto <= wml * policy.decimal("snelle_route_wml_pct", van) / HONDERD
-    return False
-
-
-def _te_laag(blok: Blok, vordering: Vordering, policy: Policy, werkdag: Callable[[date], bool]) -> bool:
-    """Lid 5's test for one block: paid below the share of the wage owed or of the WML."""
-    wml = wml_loon(blok, vordering.leeftijd, policy, werkdag)
-    if wml == 0:
-        return False
-    van = vordering.periode_van
-    verschuldigd = wml * (1 + policy.decimal("mvb_pct", blok.van) / HONDERD)
-    return (
-        blok.betaald < verschuldigd * policy.decimal("snelle_route_pct_verschuldigd", van) / HONDERD
-        or blok.betaald < wml * policy.decimal("snelle_route_pct_wml", van) / HONDERD
-    )

@@ -14,7 +14,8 @@ from typing import Any
 
 from services.loonvordering.domain.bedrag import bereken_bedrag
 from services.loonvordering.domain.invoer import Vordering
-from services.loonvordering.domain.keten import Ketenfeiten, aansprakelijken, snelle_route, top_aansprakelijk_vanaf
+from services.loonvordering.domain.keten import Ketenfeiten, aansprakelijken, top_aansprakelijk_vanaf
+from services.loonvordering.domain.snelle_route import snelle_route
 from shared.policy import Policy
 from shared.werkdagen import is_werkdag
 

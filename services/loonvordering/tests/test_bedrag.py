@@ -138,7 +138,6 @@ def test_hours_after_the_window_are_added_to_the_floor(ser2025: Policy) -> None:
     [
         ({"eerste_tewerkstelling_in_nl": False}, "geen eerste tewerkstelling in Nederland"),
         ({"is_uitzendonderneming": False}, "de werkgever is geen uitzendonderneming"),
-        ({"seizoenswerk": True, "contract_duur_dagen": 60}, "seizoenswerk met een contract korter dan 2 maanden"),
     ],
 )
 def test_who_the_guarantee_does_not_cover(ser2025: Policy, anders: dict[str, Any], reden: str) -> None:

@@ -13,6 +13,7 @@ from shared.contract.loonvordering import (
     Aanzegging,
     Betaling,
     Keteninformatie,
+    KeteninformatieGevraagd,
     LoonvorderingIngediend,
     PartijStatus,
 )
@@ -170,3 +171,63 @@ def test_claim_becomes_domain_input_with_month_blocks_clipped_to_the_period() ->
         True,
     )
     assert vordering.contract_duur_dagen == 61
+
+
+def test_optional_additions_first_day_bbl_and_housing_deduction_reach_the_domain() -> None:
+    """Defects 2, 15 and 12: `werknemer.eerste_werkdag`, `werknemer.bbl` and
+    `per_maand[].inhouding_huisvesting_eur` are optional; a claim without them parses as before."""
+    raw = INGEDIEND.replace(
+        b'"eerste_tewerkstelling_in_nl": true}',
+        b'"eerste_tewerkstelling_in_nl": true, "eerste_werkdag": "2026-02-01", "bbl": true}',
+    ).replace(
+        b'"gewerkte_uren": 150, "betaald_bruto_eur": 1250.00}',
+        b'"gewerkte_uren": 150, "betaald_bruto_eur": 1250.00, "inhouding_huisvesting_eur": 400.00}',
+        1,
+    )
+    vordering = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate_json(raw))
+    assert (vordering.eerste_werkdag, vordering.bbl) == (date(2026, 2, 1), True)
+    assert [b.inhouding_huisvesting for b in vordering.per_maand] == [Decimal("400.00"), Decimal(0)]
+    zonder = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate_json(INGEDIEND))
+    assert (zonder.eerste_werkdag, zonder.bbl) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("vervang", "melding"),
+    [
+        (
+            (
+                b'"eerste_tewerkstelling_in_nl": true}',
+                b'"eerste_tewerkstelling_in_nl": true, "eerste_werkdag": "2026-03-02"}',
+            ),
+            "werknemer.eerste_werkdag ligt na periode_van",
+        ),
+        (
+            (
+                b'"gewerkte_uren": 150, "betaald_bruto_eur": 1250.00}',
+                b'"gewerkte_uren": 150, "betaald_bruto_eur": 1250.00, "inhouding_huisvesting_eur": 1250.01}',
+            ),
+            "per_maand maand 2026-03: inhouding_huisvesting_eur is meer dan betaald",
+        ),
+    ],
+)
+def test_optional_additions_are_checked_against_the_claim(vervang: tuple[bytes, bytes], melding: str) -> None:
+    (fout,) = fouten(INGEDIEND.replace(*vervang, 1))
+    assert melding in fout["melding"]
+
+
+def test_keteninformatie_gevraagd_names_who_asked_whom_and_when() -> None:
+    """Defect 13: the worker's (or the union's) request of BW 7:616e is an inbound fact."""
+    verzoek = KeteninformatieGevraagd.model_validate_json(
+        b'{"vordering_id": "LV-1", "gevraagd_door": "werknemer", "aan": {"kvk_nummer": "30000003"},'
+        b' "gevraagd_op": "2025-04-11"}'
+    )
+    assert (verzoek.gevraagd_door, verzoek.aan.kvk_nummer, verzoek.gevraagd_op) == (
+        "werknemer",
+        "30000003",
+        date(2025, 4, 11),
+    )
+    with pytest.raises(ValidationError) as fout:
+        KeteninformatieGevraagd.model_validate_json(
+            b'{"vordering_id": "LV-1", "gevraagd_door": "systeem", "aan": {"kvk_nummer": "30000003"}}'
+        )
+    assert {f["veld"] for f in fouten_van(fout.value)} == {"gevraagd_door", "gevraagd_op"}

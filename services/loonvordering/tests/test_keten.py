@@ -23,10 +23,11 @@ from services.loonvordering.domain.keten import (
     Schakel,
     Termijn,
     aansprakelijken,
-    snelle_route,
+    beantwoord,
     top_aansprakelijk_vanaf,
     volgende_termijnen,
 )
+from services.loonvordering.domain.snelle_route import snelle_route
 from shared.policy import Policy
 
 # §4: T (top client) -> A -> B -> agency E, which employs W.
@@ -37,7 +38,9 @@ VOORBEELD = Ketenfeiten(
     keten=KETEN,
     ingediend_op=date(2025, 4, 7),
     statussen=(PartijStatus(E, "onvindbaar", date(2025, 6, 30)), PartijStatus(B, "gedisculpeerd", date(2025, 6, 30))),
-    aanzeggingen=(Aanzegging(T, date(2025, 5, 2)),),
+    # 05-02: W notifies T. 06-30: "the claim moves to A": W claims A in writing (lid 4: every level
+    # below the top is claimed in turn before T can be liable; defect 14).
+    aanzeggingen=(Aanzegging(T, date(2025, 5, 2)), Aanzegging(A, date(2025, 6, 30))),
     informatieverzoeken=(Informatieverzoek(A, date(2025, 4, 11)),),
 )
 # W: 512 h at EUR 6.00 in Q1 2025 = 42.7 % of the WML.
@@ -140,7 +143,9 @@ def test_top_client_needs_the_616a_claim_to_have_failed(huidig: Policy) -> None:
 
 def test_the_first_notice_starts_the_wait_and_an_exculpated_top_is_never_liable(huidig: Policy) -> None:
     twee = dataclasses.replace(
-        VOORBEELD, aanzeggingen=(Aanzegging(T, date(2025, 6, 1)), Aanzegging(T, date(2025, 5, 2))), snelle_route=True
+        VOORBEELD,
+        aanzeggingen=(Aanzegging(T, date(2025, 6, 1)), Aanzegging(T, date(2025, 5, 2)), *VOORBEELD.aanzeggingen[1:]),
+        snelle_route=True,
     )
     assert top_aansprakelijk_vanaf(twee, huidig) == date(2025, 11, 3)
     vrij = dataclasses.replace(twee, statussen=(*twee.statussen, PartijStatus(T, "gedisculpeerd", date(2025, 10, 1))))
@@ -190,3 +195,97 @@ def test_short_chains(huidig: Policy) -> None:
     assert Ketenfeiten(
         werkgever_kvk=E, keten=(Schakel(B, "inlener"), Schakel(A, "aannemer")), ingediend_op=date(2025, 4, 7)
     ).top == Schakel(A, "aannemer")
+
+
+# -- defect 14: lid 4, every level claimed in turn before the top client --------------------------
+C = "50000005"
+
+
+@pytest.mark.parametrize(
+    ("aanzeggingen", "statussen", "top_vanaf"),
+    [
+        # The example without the claim on A: T is never liable on lid 4/5 (today: 2025-08-03).
+        pytest.param((), (), None, id="defect-14-level-A-not-claimed"),
+        pytest.param((Aanzegging(A, date(2025, 6, 30)),), (), date(2025, 8, 3), id="defect-14-A-claimed-06-30"),
+        pytest.param((Aanzegging(A, date(2025, 8, 3)),), (), date(2025, 8, 3), id="defect-14-A-claimed-on-the-day"),
+        pytest.param((Aanzegging(A, date(2025, 8, 4)),), (), date(2025, 8, 4), id="defect-14-A-claimed-a-day-late"),
+        # A notice to A after the claim on T is still needed: a claim on T alone is not a claim on A.
+        pytest.param((Aanzegging(T, date(2025, 5, 20)),), (), None, id="defect-14-second-notice-to-T-only"),
+    ],
+)
+def test_defect_14_top_client_only_after_every_level_was_claimed(
+    ser2025: Policy, aanzeggingen: tuple[Aanzegging, ...], statussen: tuple[PartijStatus, ...], top_vanaf: date | None
+) -> None:
+    """Defect 14 (BW 7:616b lid 4): the top client is liable only once every level between the
+    direct client and the top was claimed in turn, from the last of those claims at the earliest."""
+    feiten = dataclasses.replace(
+        voorbeeld(ser2025),
+        aanzeggingen=(Aanzegging(T, date(2025, 5, 2)), *aanzeggingen),
+        statussen=(*VOORBEELD.statussen, *statussen),
+        informatieverzoeken=(),  # no 616e: A is not liable out of turn either
+    )
+    assert top_aansprakelijk_vanaf(feiten, ser2025) == top_vanaf
+
+
+@pytest.mark.parametrize(
+    ("statussen", "top_vanaf"),
+    [
+        pytest.param((), None, id="defect-14-A-neither-claimed-nor-failed"),
+        # A claim that failed was made: the failure on A counts as A claimed (07-15), C was claimed 06-30.
+        pytest.param((PartijStatus(A, "onverhaalbaar", date(2025, 7, 15)),), date(2025, 8, 3), id="defect-14-A-failed"),
+        pytest.param((PartijStatus(A, "onverhaalbaar", date(2025, 8, 20)),), date(2025, 8, 20), id="defect-14-A-late"),
+    ],
+)
+def test_defect_14_a_failed_claim_counts_as_a_level_claimed(
+    ser2025: Policy, statussen: tuple[PartijStatus, ...], top_vanaf: date | None
+) -> None:
+    """Defect 14 with two levels between B and T (A, then C): C claimed in writing, A only through a
+    recorded failure. Lid 2 does not reach T here (C's claim did not fail), so only lid 4/5 can."""
+    feiten = Ketenfeiten(
+        werkgever_kvk=E,
+        keten=(
+            Schakel(B, "inlener"),
+            Schakel(A, "opdrachtgever"),
+            Schakel(C, "aannemer"),
+            Schakel(T, "hoofdopdrachtgever"),
+        ),
+        ingediend_op=date(2025, 4, 7),
+        statussen=(*VOORBEELD.statussen, *statussen),
+        aanzeggingen=(Aanzegging(T, date(2025, 5, 2)), Aanzegging(C, date(2025, 6, 30))),
+        snelle_route=snelle_route(W, ser2025),
+    )
+    assert top_aansprakelijk_vanaf(feiten, ser2025) == top_vanaf
+    if top_vanaf is not None:
+        assert wie(feiten, top_vanaf, ser2025)[-1] == (T, top_vanaf, GROND_616B_LID_5)
+
+
+# -- defect 13: the 616e term runs from the worker's request, answered on or after it --------------
+@pytest.mark.parametrize(
+    ("verzoeken", "antwoorden", "a_vanaf"),
+    [
+        # W asks A on 04-11 (domain-rules §4): no answer, A liable out of turn from 04-26.
+        pytest.param([(A, date(2025, 4, 11))], {}, date(2025, 4, 26), id="defect-13-example-no-answer"),
+        pytest.param([(A, date(2025, 4, 11))], {A: [date(2025, 4, 25)]}, None, id="defect-13-answer-on-day-14"),
+        pytest.param([(A, date(2025, 4, 11))], {A: [date(2025, 4, 26)]}, date(2025, 4, 26), id="defect-13-day-15"),
+        # An answer given before the request does not answer it.
+        pytest.param(
+            [(A, date(2025, 4, 11))], {A: [date(2025, 4, 10)]}, date(2025, 4, 26), id="defect-13-answer-before"
+        ),
+        # A second request after an answer in time has a term of its own.
+        pytest.param(
+            [(A, date(2025, 4, 11)), (A, date(2025, 5, 1))],
+            {A: [date(2025, 4, 20)]},
+            date(2025, 5, 16),
+            id="defect-13-second-request",
+        ),
+        # No request, no term: the filing itself asks nobody.
+        pytest.param([], {}, None, id="defect-13-no-request-no-616e"),
+    ],
+)
+def test_defect_13_616e_runs_from_the_workers_request(
+    huidig: Policy, verzoeken: list[tuple[str, date]], antwoorden: dict[str, list[date]], a_vanaf: date | None
+) -> None:
+    """Defect 13 (BW 7:616e): the two weeks start at the worker's request, not at the filing."""
+    feiten = dataclasses.replace(VOORBEELD, statussen=(), informatieverzoeken=tuple(beantwoord(verzoeken, antwoorden)))
+    gevonden = [a.sinds for a in aansprakelijken(feiten, date(2025, 6, 1), huidig) if a.kvk_nummer == A]
+    assert gevonden == ([] if a_vanaf is None else [a_vanaf])

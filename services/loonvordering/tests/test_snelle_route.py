@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from services.loonvordering.domain.invoer import Blok, Vordering
-from services.loonvordering.domain.keten import snelle_route
+from services.loonvordering.domain.snelle_route import snelle_route
 from shared.policy import Policy
 
 D = Decimal
@@ -67,3 +67,38 @@ def test_ser2025_wage_up_to_130_percent_of_the_wml(ser2025: Policy, huidig: Poli
     claim = totaal(date(2025, 1, 1), date(2025, 1, 31), 160, betaald)
     assert snelle_route(claim, ser2025) is snel
     assert not snelle_route(claim, huidig)
+
+
+def _maanden_2026(van: date, tot: date, betaald: Decimal) -> Vordering:
+    """`per_maand` for van..tot in 2026, each month clipped to the period, 8 h a day, paid `betaald`."""
+    blokken, maand = [], van.month
+    while maand <= tot.month:
+        eerste = max(van, date(2026, maand, 1))
+        laatste = min(tot, date(2026, maand, calendar.monthrange(2026, maand)[1]))
+        blokken.append(Blok(eerste, laatste, D(8 * ((laatste - eerste).days + 1)), betaald))
+        maand += 1
+    return Vordering(
+        van,
+        tot,
+        sum((b.uren for b in blokken), D(0)),
+        sum((b.betaald for b in blokken), D(0)),
+        leeftijd=30,
+        per_maand=tuple(blokken),
+    )
+
+
+@pytest.mark.parametrize(
+    ("van", "tot", "snel"),
+    [
+        # The review's example: 39 days over three calendar months, only February whole.
+        pytest.param(date(2026, 1, 26), date(2026, 3, 5), False, id="defect-3-39-days-over-3-months"),
+        pytest.param(date(2026, 1, 1), date(2026, 3, 31), True, id="defect-3-three-full-months"),
+        pytest.param(date(2026, 1, 2), date(2026, 3, 31), False, id="defect-3-january-a-day-short"),
+        pytest.param(date(2026, 1, 1), date(2026, 3, 30), False, id="defect-3-march-a-day-short"),
+        pytest.param(date(2026, 1, 15), date(2026, 5, 14), True, id="defect-3-three-full-months-inside"),
+    ],
+)
+def test_defect_3_per_maand_counts_only_full_calendar_months(huidig: Policy, van: date, tot: date, snel: bool) -> None:
+    """Defect 3 (BW 7:616b lid 5): 3 consecutive *full* months below the threshold; a month the
+    period covers only in part is no month of lid 5 (nothing is paid here, so every month is low)."""
+    assert snelle_route(_maanden_2026(van, tot, D(0)), huidig) is snel

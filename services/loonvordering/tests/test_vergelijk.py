@@ -29,7 +29,7 @@ def test_side_by_side_amount_liability_and_top_date(huidig: Policy, ser2025: Pol
         keten=(Schakel(B, "inlener"), Schakel(A, "aannemer"), Schakel(T, "hoofdopdrachtgever")),
         ingediend_op=date(2026, 5, 1),
         statussen=(PartijStatus(E, "failliet", date(2026, 6, 1)), PartijStatus(B, "onverhaalbaar", date(2026, 6, 1))),
-        aanzeggingen=(Aanzegging(T, date(2026, 5, 4)),),
+        aanzeggingen=(Aanzegging(T, date(2026, 5, 4)), Aanzegging(A, date(2026, 5, 4))),  # lid 4: A claimed too
         snelle_route=True,  # ignored: recomputed per policy
     )
     uitkomst = vergelijk(claim, feiten, huidig, ser2025, op=date(2026, 5, 1))
