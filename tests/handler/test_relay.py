@@ -1,0 +1,165 @@
+"""The outbox relay against a real PostgreSQL (and, where it says so, the real broker).
+
+It must never stop quietly: a failure of its loop is retried for as long as the service runs, a
+row the broker can never accept is moved aside with its reason while the rows behind it go out,
+and the LISTEN connection is opened again when the database drops it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaTimeoutError, NodeNotReadyError
+
+from shared import outbox
+from shared.service import Service
+from shared.settings import Settings
+from shared.supervision import TaskHealth
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture
+async def storage(stack_env: dict[str, str], tmp_path: Path) -> AsyncIterator[asyncpg.Pool]:
+    """A schema of its own with the kernel's tables (outbox, inbox, timers)."""
+    svc = Service("proef", migrations=tmp_path, settings=Settings(database_url=stack_env["DATABASE_URL"]))
+    svc.schema = f"test_{uuid.uuid4().hex[:10]}"
+    await svc.open_storage()
+    yield svc.pool
+    await svc.pool.execute(f'DROP SCHEMA "{svc.schema}" CASCADE')
+    await svc.pool.close()
+
+
+async def put(pool: asyncpg.Pool, topic: str, value: bytes, key: str = "k") -> None:
+    async with pool.acquire() as conn:
+        await outbox.put(conn, topic, key, [("ce_id", str(uuid.uuid4()).encode())], value)
+
+
+async def rows(pool: asyncpg.Pool) -> list[asyncpg.Record]:
+    return await pool.fetch("SELECT id, sent_at, parked_at, parked_reason FROM outbox ORDER BY id")
+
+
+async def until(predicate: Any, within_s: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within_s
+    while not await predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.1)
+
+
+class FlakyProducer:
+    """Fails the first sends the way a broker outage does, then accepts everything."""
+
+    def __init__(self, failures: list[BaseException]) -> None:
+        self.failures = failures
+        self.sent: list[tuple[str, bytes | None]] = []
+
+    async def send(self, topic: str, value: bytes | None = None, **_: Any) -> asyncio.Future[None]:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append((topic, value))
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+
+async def test_a_record_too_large_for_the_broker_is_parked_and_the_relay_goes_on(
+    storage: asyncpg.Pool, stack_env: dict[str, str]
+) -> None:
+    topic = f"waardigwerk.test.relay.{uuid.uuid4().hex[:8]}"
+    await put(storage, topic, b"x" * 1_048_600)  # a dead letter of a near-limit report: over the 1 MiB limit
+    await put(storage, topic, b'{"na": "de grote"}')
+    producer = AIOKafkaProducer(
+        bootstrap_servers=stack_env["KAFKA_BOOTSTRAP_SERVERS"], enable_idempotence=True, acks="all"
+    )
+    await producer.start()
+    health = TaskHealth("relay")
+    relay = outbox.Relay(storage, producer, (await storage.fetchval("SELECT current_schema()")))
+    task = asyncio.create_task(relay.run(health))
+    try:
+
+        async def both_handled() -> bool:
+            return all(r["sent_at"] or r["parked_at"] for r in await rows(storage))
+
+        await until(both_handled)
+        big, small = await rows(storage)
+        assert big["sent_at"] is None and "MessageSizeTooLarge" in big["parked_reason"]
+        assert small["sent_at"] is not None and small["parked_at"] is None
+        assert not task.done()
+        assert (await outbox.backlog(storage)).parked == 1
+    finally:
+        task.cancel()
+        await producer.stop()
+
+
+async def test_broker_failures_are_retried_until_they_pass(storage: asyncpg.Pool) -> None:
+    await put(storage, "waardigwerk.test.relay", b"{}")
+    producer = FlakyProducer([KafkaTimeoutError(), NodeNotReadyError("node 1"), KafkaTimeoutError()])
+    health = TaskHealth("relay")
+    relay = outbox.Relay(storage, producer, "proef", backoff_s=(0.05, 0.1))  # type: ignore[arg-type]
+    task = asyncio.create_task(relay.run(health))
+    try:
+
+        async def sent() -> bool:
+            return all(r["sent_at"] for r in await rows(storage))
+
+        await until(sent)
+        assert producer.sent == [("waardigwerk.test.relay", b"{}")]
+        assert health.failing_since is None and health.last_error is None
+        assert not task.done()
+    finally:
+        task.cancel()
+
+
+async def test_a_relay_that_keeps_failing_says_so(storage: asyncpg.Pool) -> None:
+    await put(storage, "waardigwerk.test.relay", b"{}")
+    producer = FlakyProducer([KafkaTimeoutError() for _ in range(1000)])
+    health = TaskHealth("relay")
+    relay = outbox.Relay(storage, producer, "proef", backoff_s=(0.01, 0.02))  # type: ignore[arg-type]
+    task = asyncio.create_task(relay.run(health))
+    try:
+
+        async def failing() -> bool:
+            return health.failing_since is not None
+
+        await until(failing)
+        assert "KafkaTimeoutError" in (health.last_error or "")
+        assert health.problem(grace_s=0.0) is not None
+        assert not task.done()
+    finally:
+        task.cancel()
+
+
+async def test_the_listen_connection_is_opened_again_after_the_database_drops_it(storage: asyncpg.Pool) -> None:
+    producer = FlakyProducer([])
+    relay = outbox.Relay(storage, producer, "proef", poll_seconds=120.0, backoff_s=(0.05, 0.1))  # type: ignore[arg-type]
+    relay.schema = await storage.fetchval("SELECT current_schema()")
+    task = asyncio.create_task(relay.run(TaskHealth("relay")))
+    try:
+
+        async def listening() -> bool:
+            return relay.listener_pid is not None
+
+        await until(listening)
+        first = relay.listener_pid
+        await storage.execute("SELECT pg_terminate_backend($1)", first)
+
+        async def listening_again() -> bool:
+            return relay.listener_pid not in (None, first)
+
+        await until(listening_again)
+        await asyncio.sleep(0.3)  # LISTEN is registered on the new connection
+        await put(storage, "waardigwerk.test.relay", json.dumps({"na": "herstart"}).encode())
+
+        async def sent() -> bool:
+            return all(r["sent_at"] for r in await rows(storage))
+
+        await until(sent, within_s=10.0)  # a NOTIFY wake-up, not the 120 s poll
+    finally:
+        task.cancel()
