@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from services.huisvesting.adapters.repository import HuisvestingRepository
-from services.huisvesting.domain.controle import controleer
+from services.huisvesting.domain.controle import controleer, hercontrole_na_signaal
 from services.huisvesting.domain.controlemomenten import volgende_controlemomenten
 from shared.contract.gemeente import GemeenteSignaal
 from shared.contract.huisvesting import HuurcontractAangeboden
@@ -17,7 +17,6 @@ from shared.service import AMSTERDAM, Context
 GECONTROLEERD = "nl.waardigwerk.huisvesting.gecontroleerd"
 AFGEWEZEN = "nl.waardigwerk.huisvesting.afgewezen"
 HERCONTROLE = "hercontrole"
-HERCONTROLE_SIGNALEN = ("overbewoning", "huisvestingsklacht")
 
 
 def begin_van_dag(dag: date) -> datetime:
@@ -68,7 +67,7 @@ async def hercontrole(ctx: Context, payload: dict[str, Any]) -> None:
 
 
 async def gemeente_signaal(ctx: Context, signaal: GemeenteSignaal) -> None:
-    if signaal.signaal not in HERCONTROLE_SIGNALEN:
+    if not hercontrole_na_signaal(signaal.signaal, signaal.vastgesteld_op, ctx.policy):
         return
     repo = HuisvestingRepository(ctx.conn)
     for referentie in await repo.op_adres(signaal.adres.postcode, signaal.adres.huisnummer):

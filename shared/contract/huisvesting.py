@@ -16,7 +16,10 @@ Fields added to the contract (optional, so existing senders stay valid):
 - `woning.gedeelde_slaapkamer_schriftelijk_gekozen`: in new-build complexes and hotels two people may
   share a bedroom if they chose so in writing (HUIS-006);
 - `brp_inschrijving_gecontroleerd_door_werkgever`: the employer verified the BRP registration
-  (HUIS-013, SER 2025).
+  (HUIS-013, SER 2025);
+- `huurder.leeftijd`: the worker's age, for the youth minimum wage that caps a rent deduction
+  (HUIS-005: 25 % of the worker's own minimum wage). Unknown: the adult rate. It feeds only that
+  wage computation.
 
 `huurprijs_per_maand_eur` is the bare rent (*kale huur*), without service costs.
 Impossible combinations are rejected with a reason, so that the sender can correct them; each is
@@ -63,6 +66,7 @@ class Verhuurder(ContractModel):
 class Huurder(ContractModel):
     werknemer_ref: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     gedetacheerd_vanuit_eu: bool | None = None
+    leeftijd: Annotated[int, Field(ge=0, le=120)] | None = None
 
 
 class Woning(ContractModel):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from services.huisvesting.domain.regels import REGELS
+from services.huisvesting.domain.regels_loon import HUIS_005, onrechtmatige_inhouding
 from services.huisvesting.domain.uitkomst import Bevinding, NietBeoordeeld, Uitkomst
 from shared.contract.gemeente import AdresMetGemeente
 from shared.contract.huisvesting import HuurcontractAangeboden
@@ -33,6 +34,8 @@ class Controle:
     niet_beoordeeld: tuple[NietBeoordeeld, ...]
     uitkomsten: tuple[Uitkomst, ...]
     beleid: str
+    onrechtmatige_inhouding: dict[str, Any] | None = None
+    """A deduction that breaks HUIS-005, for the worker's wage computations (inspectie's WML fine)."""
 
     def als_data(self) -> dict[str, Any]:
         """The `huisvesting.gecontroleerd` data, JSON-native, plus the employer and the computation per rule."""
@@ -55,6 +58,8 @@ class Controle:
         }
         if self.werkgever_kvk is not None:
             data["werkgever"] = {"kvk_nummer": self.werkgever_kvk}
+        if self.onrechtmatige_inhouding is not None:
+            data["onrechtmatige_inhouding"] = {k: _json(v) for k, v in self.onrechtmatige_inhouding.items()}
         return data
 
 
@@ -80,4 +85,12 @@ def controleer(contract: HuurcontractAangeboden, peildatum: date, policy: Policy
         niet_beoordeeld=tuple(u for u in uitkomsten if isinstance(u, NietBeoordeeld)),
         uitkomsten=uitkomsten,
         beleid=policy.version,
+        onrechtmatige_inhouding=onrechtmatige_inhouding(
+            contract, next(u for u in uitkomsten if u.code == HUIS_005.code)
+        ),
     )
+
+
+def hercontrole_na_signaal(signaal: str, op: date, policy: Policy) -> bool:
+    """Whether a municipal signal about an address makes every contract known there be checked again."""
+    return signaal in policy.value("huis_hercontrole_signalen", op)

@@ -42,7 +42,8 @@ def _kandidaten(contract: HuurcontractAangeboden, policy: Policy) -> set[date]:
     termijn = None if aankomst is None else _getal(policy, "huis_brp_aangifte_termijn_dagen", aankomst)
     minimum = None if aankomst is None else _getal(policy, "huis_brp_verblijf_min_maanden", aankomst)
     if aankomst is not None and termijn is not None and minimum is not None and not contract.brp_ingeschreven:
-        kandidaten |= {aankomst + timedelta(days=termijn), plus_maanden(aankomst, minimum) + timedelta(days=termijn)}
+        na_termijn = timedelta(days=termijn + 1)  # the first day after the last day to register
+        kandidaten |= {aankomst + na_termijn, plus_maanden(aankomst, minimum) + na_termijn}
     laagste = _getal(policy, "huis_opzegtermijn_min_maanden", start)
     hoogste = _getal(policy, "huis_opzegtermijn_max_maanden", start)
     per_jaar = _getal(policy, "huis_opzegtermijn_extra_maanden_per_jaar", start)

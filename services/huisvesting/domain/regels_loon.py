@@ -1,18 +1,28 @@
 """Rent deducted from the minimum wage (HUIS-005; art. 13 WML, art. 2a Besluit WML).
 
-A deduction is lawful only if every condition holds: at most a policy share of the monthly WML
-(hourly WML on the lease's start x `uren_per_week`, by default the policy's full-time week, x 52/12),
-a written authorisation, certified housing or a housing corporation as landlord, and a worker who is
-not posted from another EU state. Whether the employer keeps a copy of the lease is a condition too,
+A deduction is lawful only if every condition holds: at most a policy share of the worker's own
+monthly WML in each month of deduction (`shared.inhouding`: the hourly WML in force that month for
+the worker's age x `uren_per_week`, by default the policy's full-time week, x 52/12), a written
+authorisation, certified housing or a housing corporation as landlord, and a worker who is not
+posted from another EU state. Whether the employer keeps a copy of the lease is a condition too,
 but the contract carries no data on it, so it is not checked.
+
+The months of deduction run from the lease's start to the check date (or the lease's end); a
+lease not yet begun is judged on its first month. Defect 11: the cap was read once, at the adult
+rate on the lease start. domain-rules §6 says "hourly WML at the contract date"; the statute (art.
+13 WML: the deduction is measured against the minimum wage owed for the pay period) wins: each
+month at its own WML, and a youth rate lowers the cap. A month whose WML is not known yet is not
+judged (`niet_beoordeeld`) unless another month already breaks the cap.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from services.huisvesting.domain.uitkomst import (
+    Bevinding,
     Ok,
     Regel,
     Stap,
@@ -26,10 +36,10 @@ from services.huisvesting.domain.uitkomst import (
     voldaan,
 )
 from shared.contract.huisvesting import HuurcontractAangeboden, Huurder
+from shared.inhouding import MaximaleInhouding, maximale_inhouding
+from shared.maanden import maand_van
 from shared.policy import Policy, PolicyError
-
-WEKEN_PER_JAAR = 52
-MAANDEN_PER_JAAR = 12
+from shared.wml import OMREKENING, GeenMinimumloon
 
 HUIS_005 = Regel(
     code="HUIS-005",
@@ -45,42 +55,78 @@ HUIS_005 = Regel(
         "gecertificeerd",
         "verhuurder.is_woningcorporatie",
         "huurder.gedetacheerd_vanuit_eu",
+        "huurder.leeftijd",
         "beleid.wml_uurloon_21plus",
         "beleid.fulltime_week_uren",
     ),
 )
 
 
-def _beleid(policy: Policy, sleutel: str, op: date) -> Decimal | None:
-    """A policy value that may be missing or not yet known for `op` (e.g. a future minimum wage)."""
-    try:
-        return policy.decimal(sleutel, op)
-    except PolicyError:
-        return None
+def maanden_van_inhouding(contract: HuurcontractAangeboden, peildatum: date) -> list[date]:
+    """The first days of the calendar months of deduction: from the lease's start up to the check
+    date or the lease's end, whichever is first (at least the first month)."""
+    einde = peildatum if contract.einddatum is None else min(peildatum, contract.einddatum)
+    maand, laatste = contract.ingangsdatum.replace(day=1), max(contract.ingangsdatum, einde).replace(day=1)
+    maanden = []
+    while maand <= laatste:
+        maanden.append(maand)
+        maand = maand_van(maand)[1] + timedelta(days=1)
+    return maanden
+
+
+def _maximum_stappen(m: MaximaleInhouding, eerste: bool, stappen: list[Stap]) -> None:
+    if eerste:
+        stappen += [
+            Stap(f"minimumuurloon {m.tarief.groep} op {m.maand}", m.tarief.bedrag),
+            Stap("uren per week" + (" (beleid: voltijd)" if m.uren_uit_beleid else ""), m.uren_per_week),
+            Stap(
+                f"minimumloon per maand = {m.tarief.bedrag} x {m.uren_per_week} x {OMREKENING.replace('/', ' / ')}",
+                cent(m.maandloon),
+            ),
+            Stap(f"maximale inhouding = {m.pct}% van het minimumloon per maand", cent(m.bedrag)),
+        ]
+    else:
+        stappen.append(
+            Stap(
+                f"maximale inhouding vanaf {m.maand:%Y-%m} = {m.pct}% van {m.tarief.bedrag} x {m.uren_per_week} "
+                f"x {OMREKENING.replace('/', ' / ')} ({m.tarief.groep})",
+                cent(m.bedrag),
+            )
+        )
 
 
 def _inhouding_binnen_maximum(
-    contract: HuurcontractAangeboden, inhouding: Decimal, policy: Policy, stappen: list[Stap]
+    contract: HuurcontractAangeboden, inhouding: Decimal, peildatum: date, policy: Policy, stappen: list[Stap]
 ) -> Toets:
-    op = contract.ingangsdatum
-    uurloon = _beleid(policy, "wml_uurloon_21plus", op)
-    uren = contract.uren_per_week if contract.uren_per_week is not None else _beleid(policy, "fulltime_week_uren", op)
-    if uurloon is None or uren is None:
-        return ontbreekt({"beleid.wml_uurloon_21plus": uurloon, "beleid.fulltime_week_uren": uren})
-    pct = policy.decimal("huis_inhouding_max_pct_wml", op)
-    maandloon = uurloon * uren * WEKEN_PER_JAAR / MAANDEN_PER_JAAR
-    maximum = cent(maandloon * pct / 100)
-    stappen += [
-        Stap(f"minimumuurloon 21+ op {op}", uurloon),
-        Stap("uren per week" + ("" if contract.uren_per_week is not None else " (beleid: voltijd)"), uren),
-        Stap(f"minimumloon per maand = {uurloon} x {uren} x 52 / 12", cent(maandloon)),
-        Stap(f"maximale inhouding = {pct}% van het minimumloon per maand", maximum),
-    ]
-    return voldaan(
-        inhouding <= maximum,
-        f"inhouding {cent(inhouding)} euro per maand is meer dan {pct}% van het minimumloon "
-        f"({cent(maandloon)} euro) = {maximum} euro",
-    )
+    """The deduction is within the cap of every month of deduction (each at its own WML and age)."""
+    leeftijd = (contract.huurder or Huurder()).leeftijd
+    vorige: Decimal | None = None
+    onbekende_maanden: list[date] = []
+    for maand in maanden_van_inhouding(contract, peildatum):
+        try:
+            m = maximale_inhouding(maand, leeftijd, contract.uren_per_week, policy)
+        except GeenMinimumloon:
+            continue  # no minimum wage at this age: nothing to deduct it from
+        except PolicyError:
+            onbekende_maanden.append(maand)
+            continue
+        maximum = cent(m.bedrag)
+        if maximum != vorige:
+            _maximum_stappen(m, vorige is None, stappen)
+            vorige = maximum
+        if inhouding > maximum:
+            vanaf = "" if maand == contract.ingangsdatum.replace(day=1) else f" (vanaf {maand:%Y-%m})"
+            return voldaan(
+                False,
+                f"inhouding {cent(inhouding)} euro per maand is meer dan {m.pct}% van het minimumloon "
+                f"({cent(m.maandloon)} euro) = {maximum} euro{vanaf}",
+            )
+    if onbekende_maanden:
+        stappen.append(
+            Stap("minimumloon nog niet bekend voor", ", ".join(f"{maand:%Y-%m}" for maand in onbekende_maanden))
+        )
+        return ontbreekt({"beleid.wml_uurloon_21plus": None})
+    return voldaan(True, "")
 
 
 def _woning_toegestaan(contract: HuurcontractAangeboden) -> Toets:
@@ -100,17 +146,10 @@ def _woning_toegestaan(contract: HuurcontractAangeboden) -> Toets:
     return voldaan(False, "de woning is niet gecertificeerd en de verhuurder is geen woningcorporatie")
 
 
-def huis_005_inhouding_op_loon(contract: HuurcontractAangeboden, peildatum: date, policy: Policy) -> Uitkomst:
-    """Rent may come off the minimum wage only if every condition of art. 2a Besluit WML holds."""
-    inhouding = contract.inhouding_op_loon_per_maand_eur
-    if inhouding is None:
-        return beoordeel(HUIS_005, [onbekend("inhouding_op_loon_per_maand_eur")])
-    stappen = [Stap("inhouding op het loon per maand", cent(inhouding))]
-    if inhouding == 0:
-        return Ok(HUIS_005.code, tuple(stappen))
+def _voorwaarden(contract: HuurcontractAangeboden) -> list[Toets]:
+    """The conditions of art. 2a Besluit WML other than the cap."""
     huurder = contract.huurder or Huurder()
-    toetsen = [
-        _inhouding_binnen_maximum(contract, inhouding, policy, stappen),
+    return [
         ja(
             contract.schriftelijke_toestemming_inhouding,
             "schriftelijke_toestemming_inhouding",
@@ -123,4 +162,38 @@ def huis_005_inhouding_op_loon(contract: HuurcontractAangeboden, peildatum: date
             "bij een vanuit de EU gedetacheerde werknemer mag geen huur op het minimumloon worden ingehouden",
         ),
     ]
+
+
+def huis_005_inhouding_op_loon(contract: HuurcontractAangeboden, peildatum: date, policy: Policy) -> Uitkomst:
+    """Rent may come off the minimum wage only if every condition of art. 2a Besluit WML holds."""
+    inhouding = contract.inhouding_op_loon_per_maand_eur
+    if inhouding is None:
+        return beoordeel(HUIS_005, [onbekend("inhouding_op_loon_per_maand_eur")])
+    stappen = [Stap("inhouding op het loon per maand", cent(inhouding))]
+    if inhouding == 0:
+        return Ok(HUIS_005.code, tuple(stappen))
+    toetsen = [_inhouding_binnen_maximum(contract, inhouding, peildatum, policy, stappen), *_voorwaarden(contract)]
     return beoordeel(HUIS_005, toetsen, stappen)
+
+
+def onrechtmatige_inhouding(contract: HuurcontractAangeboden, uitkomst: Uitkomst) -> dict[str, Any] | None:
+    """What a wage computation needs of a deduction that breaks HUIS-005 (domain-rules §2 step 3: an
+    unlawful deduction does not count as paid): the worker, the months (the lease), the monthly
+    amount, and whether only the cap is broken (then only the part above each month's cap is
+    unlawful, `shared.inhouding`). None when HUIS-005 holds or the worker is not named."""
+    huurder = contract.huurder or Huurder()
+    if (
+        not isinstance(uitkomst, Bevinding)
+        or huurder.werknemer_ref is None
+        or not contract.inhouding_op_loon_per_maand_eur
+    ):
+        return None
+    return {
+        "werknemer_ref": huurder.werknemer_ref,
+        "van": contract.ingangsdatum.isoformat(),
+        "tot": None if contract.einddatum is None else contract.einddatum.isoformat(),
+        "per_maand_eur": contract.inhouding_op_loon_per_maand_eur,
+        "voorwaarden_voldaan": not any(t.voldaan is False for t in _voorwaarden(contract)),
+        "uren_per_week": contract.uren_per_week,
+        "leeftijd": huurder.leeftijd,
+    }

@@ -157,6 +157,10 @@ def huis_012_brp(contract: HuurcontractAangeboden, peildatum: date, policy: Poli
     and the term runs from `verblijf_sinds`; on a shorter lease the term runs from the day the stay
     passes the minimum (if that is before the lease ends). Not registered on the term's last day
     (`verblijf_sinds` + term) is a finding.
+
+    Defect 10: the registration may be made up to and including day `termijn` after arrival (Wet
+    BRP art. 2.38: within five days), so the finding starts the day after: arrival 03-01, last day
+    03-06, finding from 03-07.
     """
     if contract.brp_ingeschreven:
         return Ok(HUIS_012.code, (Stap("ingeschreven in de BRP", True),))
@@ -175,7 +179,7 @@ def huis_012_brp(contract: HuurcontractAangeboden, peildatum: date, policy: Poli
     uiterlijk = plicht_vanaf + timedelta(days=termijn)
     stappen.append(Stap(f"inschrijving uiterlijk ({termijn} dagen na {plicht_vanaf})", uiterlijk))
     toets = voldaan(
-        peildatum < uiterlijk,
+        peildatum <= uiterlijk,
         f"verblijf sinds {contract.verblijf_sinds} en op {peildatum} niet ingeschreven in de BRP "
         f"(inschrijving hoorde uiterlijk {uiterlijk} te zijn gedaan)",
     )

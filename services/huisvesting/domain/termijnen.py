@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
+
+from shared.maanden import plus_maanden
+
+__all__ = ["dagen_inclusief", "langste_maanden_in_dagen", "plus_maanden", "volle_jaren"]
 
 LANGSTE_MAAND_DAGEN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 """The most days each calendar month can have (February in a leap year)."""
-
-
-def plus_maanden(dag: date, maanden: int) -> date:
-    """The same day `maanden` calendar months later; the 31st becomes the month's last day when needed."""
-    jaren, maand_index = divmod(dag.month - 1 + maanden, 12)
-    jaar, maand = dag.year + jaren, maand_index + 1
-    return date(jaar, maand, min(dag.day, calendar.monthrange(jaar, maand)[1]))
 
 
 def volle_jaren(van: date, tot: date) -> int:

@@ -108,6 +108,9 @@ def _cents(minimum: int, maximum: int) -> st.SearchStrategy[float]:
     return st.integers(min_value=minimum, max_value=maximum).map(lambda c: c / 100)
 
 
+LAATSTE_BEKENDE_WML_DAG = date(2026, 6, 30)
+
+
 @st.composite
 def contracten_in_orde(draw: st.DrawFn) -> tuple[dict[str, Any], date]:
     """Contracts meeting every norm: each number drawn on the safe side of its limit, limits included."""
@@ -132,7 +135,11 @@ def contracten_in_orde(draw: st.DrawFn) -> tuple[dict[str, Any], date]:
         "borg_eur": draw(_cents(0, 2 * huur_centen)),
         # below 25 % of the lowest monthly WML in policy at the fewest hours drawn (13.27 x 24 x 52/12 x 25 %)
         "uren_per_week": draw(st.integers(min_value=24, max_value=40)),
-        "inhouding_op_loon_per_maand_eur": draw(_cents(0, 34_500)),
+        # HUIS-005 reads the WML of every month of deduction: past the last published rate only a zero deduction
+        # can be judged
+        "inhouding_op_loon_per_maand_eur": draw(_cents(0, 34_500))
+        if min(peildatum, einddatum or peildatum) <= LAATSTE_BEKENDE_WML_DAG
+        else 0,
         "woning": {
             "soort": draw(st.sampled_from(["regulier", "logies", "nieuwbouw_complex", "hotel"])),
             "oppervlakte_m2": oppervlakte,

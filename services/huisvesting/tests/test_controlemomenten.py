@@ -15,19 +15,19 @@ from services.huisvesting.tests.voorbeelden import CONTRACT_VOORBEELD, HUIDIG, I
 def test_contract_example_brp_term_and_short_stay_limit() -> None:
     momenten = volgende_controlemomenten(maak(CONTRACT_VOORBEELD), HUIDIG, na=date(2026, 3, 1))
     assert [(dag, reden.split(":")[0]) for dag, reden in momenten] == [
-        (date(2026, 3, 6), "HUIS-012"),  # verblijf_sinds + 5 days, not registered
+        (date(2026, 3, 7), "HUIS-012"),  # the day after verblijf_sinds + 5 days, not registered (defect 10)
         (date(2026, 3, 31), "HUIS-009"),  # the 31st day of a short-stay lease
         (date(2026, 3, 31), "HUIS-010"),  # ... which then has tenant protection and too short a notice
     ]
     assert momenten[0][1] == (
-        "HUIS-012: verblijf sinds 2026-03-01 en op 2026-03-06 niet ingeschreven in de BRP "
+        "HUIS-012: verblijf sinds 2026-03-01 en op 2026-03-07 niet ingeschreven in de BRP "
         "(inschrijving hoorde uiterlijk 2026-03-06 te zijn gedaan)"
     )
 
 
 def test_only_days_after_na_are_returned() -> None:
     assert volgende_controlemomenten(maak(CONTRACT_VOORBEELD), HUIDIG, na=PEILDATUM) == []
-    assert [d for d, _ in volgende_controlemomenten(maak(CONTRACT_VOORBEELD), HUIDIG, na=date(2026, 3, 6))] == [
+    assert [d for d, _ in volgende_controlemomenten(maak(CONTRACT_VOORBEELD), HUIDIG, na=date(2026, 3, 7))] == [
         date(2026, 3, 31),
         date(2026, 3, 31),
     ]

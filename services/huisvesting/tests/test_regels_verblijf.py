@@ -117,21 +117,22 @@ NIET_INGESCHREVEN = {**REGULIER, "brp_ingeschreven": False}
 @pytest.mark.parametrize(
     ("wijzigingen", "peildatum", "verwacht"),
     [
-        (NIET_INGESCHREVEN, date(2026, 3, 5), "ok"),
-        (NIET_INGESCHREVEN, date(2026, 3, 6), "M"),  # verblijf_sinds + 5 days
+        (NIET_INGESCHREVEN, date(2026, 3, 6), "ok"),  # verblijf_sinds + 5 days: the last day to register
+        (NIET_INGESCHREVEN, date(2026, 3, 7), "M"),
         ({**NIET_INGESCHREVEN, "brp_ingeschreven": True}, PEILDATUM, "ok"),
         ({**NIET_INGESCHREVEN, "brp_ingeschreven": None}, PEILDATUM, ("brp_ingeschreven",)),
         ({**NIET_INGESCHREVEN, "verblijf_sinds": None}, PEILDATUM, ("verblijf_sinds",)),
         # a lease of exactly 4 months counts as a long expected stay
-        ({**NIET_INGESCHREVEN, "einddatum": "2026-06-30"}, date(2026, 3, 6), "M"),
+        ({**NIET_INGESCHREVEN, "einddatum": "2026-06-30"}, date(2026, 3, 7), "M"),
         # one day shorter: RNI is enough, the stay never passes 4 months under this lease
         ({**NIET_INGESCHREVEN, "einddatum": "2026-06-29"}, date(2026, 6, 29), "ok"),
         # chained: here since 01-01 on a short lease 03-01..06-29: past 4 months on 05-01, term to 05-06
-        ({**NIET_INGESCHREVEN, "verblijf_sinds": "2026-01-01", "einddatum": "2026-06-29"}, date(2026, 5, 5), "ok"),
-        ({**NIET_INGESCHREVEN, "verblijf_sinds": "2026-01-01", "einddatum": "2026-06-29"}, date(2026, 5, 6), "M"),
+        ({**NIET_INGESCHREVEN, "verblijf_sinds": "2026-01-01", "einddatum": "2026-06-29"}, date(2026, 5, 6), "ok"),
+        ({**NIET_INGESCHREVEN, "verblijf_sinds": "2026-01-01", "einddatum": "2026-06-29"}, date(2026, 5, 7), "M"),
     ],
 )
 def test_huis_012_brp_registration(wijzigingen: dict[str, Any], peildatum: date, verwacht: object) -> None:
+    """Defect 10: registration is possible up to and including day 5 after arrival; the finding starts on day 6."""
     assert samengevat(huis_012_brp(maak(IN_ORDE, **wijzigingen), peildatum, HUIDIG)) == verwacht
 
 
