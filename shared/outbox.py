@@ -53,19 +53,17 @@ PERMANENT: tuple[type[BaseException], ...] = (
 async def put(
     conn: Conn,
     topic: str,
-    key: str | bytes | None,
+    key: str | None,
     headers: Sequence[tuple[str, bytes]],
     value: bytes | None,
     *,
     event_id: str | None = None,
     event_type: str | None = None,
 ) -> None:
-    """The key is stored as bytes (a dead letter keeps any key unchanged); header values must be
-    text PostgreSQL can store (no NUL), which `shared.envelope.dlq_headers` guarantees for a DLQ copy."""
     await conn.execute(
         "INSERT INTO outbox (topic, key, headers, value, event_id, event_type) VALUES ($1, $2, $3, $4, $5, $6)",
         topic,
-        key.encode() if isinstance(key, str) else key,
+        key,
         json.dumps([[k, v.decode("utf-8", "replace")] for k, v in headers]),
         value,
         event_id,
@@ -204,7 +202,7 @@ class Relay:
                     future = await self.producer.send(
                         row["topic"],
                         value=row["value"],
-                        key=row["key"],  # bytea
+                        key=row["key"].encode() if isinstance(row["key"], str) else row["key"],
                         headers=[(k, v.encode()) for k, v in json.loads(row["headers"])],
                     )
                 except PERMANENT as exc:
