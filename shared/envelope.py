@@ -4,18 +4,26 @@ Inbound records are accepted in binary mode (`ce_*` headers, `data` as the JSON 
 structured mode (`content-type: application/cloudevents+json`, the whole event as the value).
 Outbound events are always binary mode. `decode` never raises anything but `EnvelopeError`,
 whose reasons name every problem, so a bad record can go to the DLQ with them.
+
+Every part of a record is untrusted bytes: header values may be null or invalid UTF-8, any text
+may hold NUL bytes or lone surrogates (which PostgreSQL cannot store), the value may be nested
+10 000 deep or hold a number of 5 000 digits. `decode` turns each into a reason before anything
+touches the database. A reason names the attribute that is wrong and never repeats its value
+(it may be personal data); `dlq_headers` keeps of a bad record's headers only what is safe to copy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 MAX_RECORD_BYTES = 1_048_576
 JSON = "application/json"
@@ -23,7 +31,22 @@ STRUCTURED = "application/cloudevents+json"
 INBOUND_SOURCE_PREFIX = "urn:nld:"
 OWN_SOURCE_PREFIX = "urn:nld:waardigwerk:"
 
-Headers = Sequence[tuple[str, bytes]]
+MAX_ATTRIBUTE_CHARS = 200  # ce_id is an index key; a UUID has 36
+Headers = Sequence[tuple[str, bytes | None]]
+ENVELOPE_HEADERS = (
+    "ce_specversion",
+    "ce_id",
+    "ce_source",
+    "ce_type",
+    "ce_time",
+    "ce_dataschema",
+    "ce_correlationid",
+    "ce_causationid",
+    "content-type",
+    "waardigwerk_replay",
+)
+_NINE_DIGITS = re.compile(r"(?=([0-9]{9}))")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 class EnvelopeError(Exception):
@@ -68,11 +91,120 @@ def _json_default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, default=_json_default, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON; a lone surrogate (only possible inside a string) is written as its escape."""
+    text = json.dumps(data, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "backslashreplace")
 
 
-def _header_map(headers: Headers) -> dict[str, str]:
-    return {k.lower(): (v or b"").decode("utf-8", "replace") for k, v in headers}
+def possibly_personal(text: str) -> bool:
+    """True when the text holds nine digits in a row that pass the elfproef: it may be a BSN."""
+    for match in _NINE_DIGITS.finditer(text):
+        digits = [int(c) for c in match.group(1)]
+        if (sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=False)) - digits[8]) % 11 == 0:
+            return True
+    return False
+
+
+def clean_text(text: str) -> bool:
+    """Printable text PostgreSQL can store: no NUL or other control characters, no lone surrogates."""
+    return _CONTROL.search(text) is None
+
+
+def loggable(value: str | None) -> str | None:
+    """An id as logs may show it: unchanged, or a digest when it may hold personal data or junk."""
+    if value is None or (clean_text(value) and len(value) <= MAX_ATTRIBUTE_CHARS and not possibly_personal(value)):
+        return value
+    return "verborgen:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def dlq_headers(headers: Headers) -> tuple[list[tuple[str, bytes]], int]:
+    """The headers a dead letter may keep, and how many it leaves out.
+
+    Kept: the envelope's own headers when their value is clean UTF-8 text of a sane length that
+    holds no possible BSN (so a replay after a fix still carries its id, type and source). Left
+    out: every other header (free text such as `ce_subject`, unknown names), null and invalid
+    values. The key and value of the record are kept unchanged."""
+    kept: list[tuple[str, bytes]] = []
+    for name, value in headers:
+        if name not in ENVELOPE_HEADERS or value is None:
+            continue
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        sane = clean_text(text) and len(text) <= MAX_ATTRIBUTE_CHARS
+        if sane and not possibly_personal(text) and _shaped(name, text):
+            kept.append((name, value))
+    return kept, len(headers) - len(kept)
+
+
+def _shaped(name: str, text: str) -> bool:
+    """The attributes with a fixed form are kept only in that form (free text could be anything)."""
+    if name == "ce_specversion":
+        return text == "1.0"
+    if name == "ce_time":
+        return _parse_time(text, []) is not None
+    if name == "ce_type":
+        return re.fullmatch(r"[a-z0-9][a-z0-9._-]*", text) is not None
+    if name == "ce_source":
+        return re.fullmatch(r"urn:[A-Za-z0-9:._-]+", text) is not None
+    if name == "content-type":
+        return _media_type(text) in (JSON, STRUCTURED)
+    return True
+
+
+def _header_map(headers: Headers, reasons: list[str]) -> dict[str, str]:
+    """Header names in lower case with their text; a bad envelope header becomes a reason."""
+    result: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        envelope = key.startswith("ce_") or key == "content-type"
+        shown = key if clean_text(key) and len(key) <= 40 else "een header"
+        if value is None:
+            if envelope:
+                reasons.append(f"header {shown} heeft geen waarde")
+            continue
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            if envelope:
+                reasons.append(f"header {shown} is geen geldige UTF-8")
+            continue
+        if envelope and not clean_text(text):
+            reasons.append(f"header {shown} bevat een NUL- of stuurteken")
+            continue
+        result[key] = text
+    return result
+
+
+def _unstorable(data: Any) -> bool:
+    """True when any text in the JSON holds a NUL or a lone surrogate (walked without recursion)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or re.search(r"[\ud800-\udfff]", item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def parse_json(value: bytes) -> Any:
+    """json.loads that raises only EnvelopeError (bad UTF-8 or JSON, too deep, a number too long)."""
+    try:
+        return json.loads(value)
+    except RecursionError:
+        raise EnvelopeError(["inhoud is te diep genest"]) from None
+    except UnicodeDecodeError:
+        raise EnvelopeError(["inhoud is geen geldige UTF-8"]) from None
+    except json.JSONDecodeError as exc:
+        raise EnvelopeError([f"inhoud is geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})"]) from None
+    except ValueError:  # e.g. an integer of more digits than Python converts
+        raise EnvelopeError(["inhoud bevat een getal dat te lang is"]) from None
 
 
 def _parse_time(value: Any, reasons: list[str]) -> datetime | None:
@@ -82,10 +214,10 @@ def _parse_time(value: Any, reasons: list[str]) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        reasons.append(f"ce_time {value!r} is geen RFC 3339 tijdstip")
+        reasons.append("ce_time is geen RFC 3339 tijdstip")
         return None
     if parsed.tzinfo is None:
-        reasons.append(f"ce_time {value!r} mist een tijdzone")
+        reasons.append("ce_time mist een tijdzone")
         return None
     return parsed
 
@@ -100,12 +232,12 @@ def decode(headers: Headers, value: bytes | None) -> CloudEvent:
         raise EnvelopeError(["bericht heeft geen inhoud (value ontbreekt)"])
     if len(value) > MAX_RECORD_BYTES:
         raise EnvelopeError([f"bericht is te groot: {len(value)} bytes, maximaal {MAX_RECORD_BYTES}"])
-    hmap = _header_map(headers)
+    reasons: list[str] = []
+    hmap = _header_map(headers, reasons)
     structured = _media_type(hmap.get("content-type")) == STRUCTURED
-    try:
-        body = json.loads(value)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise EnvelopeError([f"inhoud is geen geldige JSON: {exc}"]) from None
+    body = parse_json(value)
+    if _unstorable(body):
+        raise EnvelopeError(["inhoud bevat een NUL-teken of een ongeldig unicode-teken (\\u0000, \\ud800)"])
     if structured:
         if not isinstance(body, dict):
             raise EnvelopeError(["structured CloudEvent moet een JSON object zijn"])
@@ -115,34 +247,40 @@ def decode(headers: Headers, value: bytes | None) -> CloudEvent:
     else:
         attrs = {k[3:]: v for k, v in hmap.items() if k.startswith("ce_")}
         if _media_type(hmap.get("content-type")) not in ("", JSON):
-            raise EnvelopeError([f"content-type {hmap.get('content-type')!r} wordt niet ondersteund"])
+            reasons.append("content-type wordt niet ondersteund (alleen application/json)")
         data, data_json = body, value
-    reasons: list[str] = []
     if attrs.get("specversion") != "1.0":
-        reasons.append(f"specversion moet '1.0' zijn, niet {attrs.get('specversion')!r}")
+        reasons.append("specversion moet '1.0' zijn")
     for name in ("id", "type"):
         if not attrs.get(name):
             reasons.append(f"ce_{name} ontbreekt")
+    for name, attr in attrs.items():
+        if isinstance(attr, str) and len(attr) > MAX_ATTRIBUTE_CHARS:
+            reasons.append(f"ce_{name} is te lang (maximaal {MAX_ATTRIBUTE_CHARS} tekens)")
     source = attrs.get("source")
     if not (isinstance(source, str) and source.startswith(INBOUND_SOURCE_PREFIX)):
-        reasons.append(f"ce_source {source!r} is geen URN die begint met {INBOUND_SOURCE_PREFIX}")
+        reasons.append(f"ce_source is geen URN die begint met {INBOUND_SOURCE_PREFIX}")
     time = _parse_time(attrs.get("time"), reasons)
     if not isinstance(data, dict):
         reasons.append("data moet een JSON object zijn")
     if reasons or time is None or not isinstance(data, dict):
         raise EnvelopeError(reasons)
-    return CloudEvent(
-        id=str(attrs["id"]),
-        source=str(source),
-        type=str(attrs["type"]),
-        time=time,
-        subject=attrs.get("subject"),
-        dataschema=attrs.get("dataschema"),
-        correlationid=attrs.get("correlationid"),
-        causationid=attrs.get("causationid"),
-        data=data,
-        data_json=data_json,
-    )
+    try:
+        return CloudEvent(
+            id=str(attrs["id"]),
+            source=str(source),
+            type=str(attrs["type"]),
+            time=time,
+            subject=attrs.get("subject"),
+            dataschema=attrs.get("dataschema"),
+            correlationid=attrs.get("correlationid"),
+            causationid=attrs.get("causationid"),
+            data=data,
+            data_json=data_json,
+        )
+    except ValidationError as exc:
+        velden = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors(include_url=False)})
+        raise EnvelopeError([f"ce_{v} heeft een ongeldig type" for v in velden]) from None
 
 
 def new_event(

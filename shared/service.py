@@ -15,20 +15,30 @@ A service declares its handlers; this module turns them into FastStream subscrib
     app = service.app()
 
 Delivery semantics: records arrive in batches; a batch is applied in one database transaction,
-and offsets are committed only after the commit. A duplicate `ce_id` is a no-op (inbox). Bad
-input (envelope, unknown type, schema, a rejection by the domain, an unexpected error in a
-handler) goes to `<topic>.dlq` through the outbox in the same transaction, with reason headers,
-and the records behind it continue: the batch is first applied without savepoints, and when a
-record must be dead-lettered it is applied again with a savepoint per record, so only that
-record's writes are undone. Transient errors (database or broker unreachable) roll the whole
-batch back and retry it with backoff, never dead-lettering it. Any other failure of a batch
-rewinds the consumer to the batch's first records (nack), so nothing is ever skipped.
+and offsets are committed only after the commit. A duplicate `ce_id` is a no-op (inbox); the
+same `ce_id` with other content is dead-lettered (`ce_id_hergebruikt`). Bad input (envelope,
+unknown type, schema, a rejection by the domain, content PostgreSQL cannot store) goes to
+`<topic>.dlq` through the outbox in the same transaction, with reason headers, the sender gets
+a rejection where the topic has one and the payload names the sender, and the records behind it
+continue: the batch is first applied without savepoints, and when a record must be
+dead-lettered it is applied again with a savepoint per record, so only that record's writes are
+undone. Transient errors (database or broker unreachable) roll the whole batch back and retry
+it with backoff, never dead-lettering it. An error nobody classified (a bug) is retried a
+bounded number of times per record, then that record is dead-lettered. Records reach this code
+untouched: FastStream's parser never decodes their headers (it fails on hostile bytes).
+
+Timers fire in the transaction of their effects; a failing timer handler is retried with
+backoff and, after its attempts, kept as a dead timer (`shared.timers.dead`, an event
+`nl.waardigwerk.timer.dood` on the service's own topic) until it is retried.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import re
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,27 +52,34 @@ import uvloop
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
 from faststream import AckPolicy
-from faststream.asgi import AsgiFastStream
+from faststream.asgi import AsgiFastStream, make_ping_asgi
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.security import SASLScram512
 from pydantic import BaseModel, ValidationError
 
-from shared import db, health, inbox, outbox, timers
+from shared import db, inbox, outbox, timers
 from shared.clock import Clock
 from shared.contract.base import fouten_van
 from shared.db import Conn
-from shared.envelope import OWN_SOURCE_PREFIX, CloudEvent, EnvelopeError, decode, new_event
+from shared.envelope import (
+    OWN_SOURCE_PREFIX,
+    CloudEvent,
+    EnvelopeError,
+    decode,
+    dlq_headers,
+    loggable,
+    new_event,
+    parse_json,
+    possibly_personal,
+)
 from shared.logging import configure
 from shared.policy import Policy, PolicyError, load_policy
 from shared.settings import Settings
-from shared.supervision import Backoff, Supervisor, TaskHealth, repeat
 from shared.topics import TEST_KLOK, dlq, intern
 
 log = structlog.get_logger()
 HOUSEKEEPING_SECONDS = 3600.0
-SCHEDULER_SECONDS = 1.0
-RELAY_STALE_S = 120.0  # a relay round that has not come back for this long makes the service not ready
 BATCH_FAILED_PAUSE_S = 1.0
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 KLOK_GEZET = "nl.waardigwerk.test.klok_gezet"
@@ -79,6 +96,19 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
 )
+
+
+# Errors that come from a record's content: the record is dead-lettered at once, never retried.
+CONTENT_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.DataError,  # CharacterNotInRepertoireError, UntranslatableCharacterError, out of range, ...
+    asyncpg.exceptions.ProgramLimitExceededError,  # e.g. a key too long for its index
+    UnicodeError,
+    RecursionError,
+    EnvelopeError,
+)
+REUSED_ID = "ce_id is al verwerkt voor een bericht met andere inhoud"
+TIMER_DOOD = "nl.waardigwerk.timer.dood"  # on the service's own topic when a timer gave up
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 class Rejected(Exception):
@@ -140,6 +170,17 @@ async def _raw_bodies(msg: KafkaMessage) -> Any:
     return msg.body
 
 
+async def _untouched_batch(
+    records: tuple[ConsumerRecord[bytes, bytes], ...], original: Callable[[Any], Awaitable[KafkaMessage]]
+) -> KafkaMessage:
+    """FastStream's parser decodes every header value as UTF-8 and fails on a null or invalid one,
+    which loses the whole batch before the service sees it. It is given the records without
+    headers (it only needs their positions), and the message keeps the untouched records."""
+    message = await original(tuple(dataclasses.replace(r, headers=()) for r in records))
+    message.raw_message = records
+    return message
+
+
 def _kafka_security(settings: Settings) -> SASLScram512 | None:
     """The service's own login on a secure broker (the settings allow only SCRAM-SHA-512)."""
     if not settings.kafka_sasl:
@@ -150,6 +191,55 @@ def _kafka_security(settings: Settings) -> SASLScram512 | None:
 
 class _Carefully(Exception):
     """A record of the batch must be dead-lettered: apply the batch again, a savepoint per record."""
+
+
+class _RetryRecord(Exception):
+    """A record failed for a reason the runtime cannot classify: the batch is tried again after a pause."""
+
+    def __init__(self, error: str, attempt: int) -> None:
+        super().__init__(error)
+        self.error, self.attempt = error, attempt
+
+
+def _position(record: ConsumerRecord[bytes, bytes]) -> tuple[str, int, int]:
+    return (record.topic, record.partition, record.offset)
+
+
+def _header_text(headers: Any, name: str) -> str:
+    """One header's value as text ('' when absent, null or not UTF-8): never raises on hostile bytes."""
+    for key, value in headers:
+        if key == name and value is not None:
+            return str(value.decode("utf-8", "replace"))
+    return ""
+
+
+def _where(exc: BaseException) -> dict[str, str]:
+    """Where an error was raised (file and line of the innermost frame): logs name the place, never
+    the message, which may repeat a value of the record (e.g. PostgreSQL's 'invalid input syntax')."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return {}
+    path = Path(tb.tb_frame.f_code.co_filename)
+    return {"at": f"{'/'.join(path.parts[-3:])}:{tb.tb_lineno}"}
+
+
+def _describe(exc: BaseException) -> str:
+    """A reason for an error of a record's content, naming its kind, never its value."""
+    if isinstance(exc, RecursionError):
+        return "inhoud is te diep genest"
+    if isinstance(exc, UnicodeError):
+        return "inhoud bevat tekens die niet als UTF-8 kunnen worden opgeslagen"
+    return f"inhoud kan niet worden opgeslagen ({type(exc).__name__})"
+
+
+def _safe_details(details: list[str]) -> bytes:
+    """The reasons as one header value: printable, bounded, and with any possible BSN masked."""
+    text = _UNPRINTABLE.sub("?", "; ".join(details))[:2000]
+    if possibly_personal(text):
+        text = re.sub(r"[0-9]{9,}", "<getal>", text)
+    return text.encode("utf-8", "replace")
 
 
 class _DeadLetter(Exception):
@@ -175,7 +265,7 @@ class Service:
         self.broker = KafkaBroker(
             self.settings.kafka_bootstrap_list, client_id=self.consumer, security=_kafka_security(self.settings)
         )
-        self.supervisor = Supervisor()
+        self._tasks: list[asyncio.Task[None]] = []
         self._pool: asyncpg.Pool | None = None
         self._producer: AIOKafkaProducer | None = None
         self.relay: outbox.Relay | None = None
@@ -205,41 +295,114 @@ class Service:
 
     # -- consuming -----------------------------------------------------------------------
     async def consume(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
-        """Apply a batch exactly once; retries transient failures until they pass.
+        """Apply a batch exactly once; never raises for a record's content, never stalls on one.
 
         First without a savepoint per record (the common case: every record applies). When one
-        must be dead-lettered, the whole batch is rolled back and applied again with a savepoint
-        per record, so only that record's writes are undone."""
-        backoff, careful = 0.2, False
+        must be dead-lettered, or anything else goes wrong, the batch is rolled back and applied
+        again with a savepoint per record, so only that record's writes are undone and each error
+        is pinned to its record. Connection-class errors are retried with backoff without end; an
+        error the runtime cannot classify is retried `waardigwerk_record_pogingen` times per
+        record, then that record is dead-lettered. An error that no record can be blamed for
+        (e.g. at commit) is retried the same number of times, then each record is applied in a
+        transaction of its own, so that the blame can be pinned after all."""
+        backoff, careful, attempts, batch_failures = 0.2, False, Counter[tuple[str, int, int]](), 0
         while True:
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
                     for record in records:
-                        await self._apply(conn, record, careful)
+                        if careful:
+                            await self._apply_isolated(conn, record, attempts)
+                        else:
+                            await self._apply(conn, record, False)
                 return
             except _Carefully:
                 log.info("batch_again_with_savepoints", records=len(records))
                 careful = True
+                continue
             except TRANSIENT as exc:
-                log.warning("batch_retry", error=repr(exc), retry_in_s=backoff, records=len(records))
+                log.warning("batch_retry", error=type(exc).__name__, retry_in_s=backoff, records=len(records))
+            except _RetryRecord as retry:
+                log.warning("record_retry", error=retry.error, attempt=retry.attempt, retry_in_s=backoff)
+            except Exception as exc:
+                if not careful:
+                    careful = True
+                    continue
+                batch_failures += 1
+                log.warning("batch_failed_unpinned", error=type(exc).__name__, attempt=batch_failures, **_where(exc))
+                if batch_failures >= self.settings.waardigwerk_record_pogingen:
+                    await self._consume_one_by_one(records, attempts)
+                    return
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
+
+    async def _consume_one_by_one(
+        self, records: tuple[ConsumerRecord[bytes, bytes], ...], attempts: Counter[tuple[str, int, int]]
+    ) -> None:
+        """Last resort: one transaction per record; a record that keeps failing is dead-lettered alone."""
+        for record in records:
+            backoff = 0.2
+            while True:
+                try:
+                    async with self.pool.acquire() as conn, conn.transaction():
+                        await self._apply_isolated(conn, record, attempts)
+                    break
+                except TRANSIENT as exc:
+                    log.warning("record_retry", error=type(exc).__name__, retry_in_s=backoff)
+                except Exception as exc:
+                    attempts[_position(record)] += 1
+                    if attempts[_position(record)] >= 2 * self.settings.waardigwerk_record_pogingen:
+                        async with self.pool.acquire() as conn, conn.transaction():
+                            await self._dead_letter(conn, record, "verwerkingsfout", [type(exc).__name__])
+                        break
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
+
+    async def _apply_isolated(
+        self, conn: Conn, record: ConsumerRecord[bytes, bytes], attempts: Counter[tuple[str, int, int]]
+    ) -> None:
+        """One record in a savepoint of its own; an error of its content dead-letters it at once,
+        an unclassified error counts an attempt (the batch is tried again) until it is dead-lettered."""
+        try:
+            async with conn.transaction():
+                await self._apply(conn, record, True)
+            return
+        except TRANSIENT:
+            raise
+        except CONTENT_ERRORS as exc:
+            reason, details = "ongeldige_inhoud", [_describe(exc)]
+        except Exception as exc:
+            attempts[_position(record)] += 1
+            if attempts[_position(record)] < self.settings.waardigwerk_record_pogingen:
+                raise _RetryRecord(type(exc).__name__, attempts[_position(record)]) from exc
+            reason, details = "verwerkingsfout", [f"{type(exc).__name__} na {attempts[_position(record)]} pogingen"]
+            log.error("record_failed", error=type(exc).__name__, attempts=attempts[_position(record)], **_where(exc))
+        await self._dead_letter(conn, record, reason, details)
 
     async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes], careful: bool = True) -> None:
         try:
             event = decode(record.headers, record.value)
         except EnvelopeError as exc:
-            position = f"{record.topic}/{record.partition}/{record.offset}"
+            position = "/".join(map(str, _position(record)))
+            if not careful:
+                raise _Carefully from None
             if await inbox.first_delivery(conn, self.consumer, position):
+                log.warning("dead_lettered", reason="ongeldige_envelop", details=_safe_details(exc.reasons).decode())
                 await self._dead_letter(conn, record, "ongeldige_envelop", exc.reasons)
+                await self._reject(conn, record, None, [{"veld": "envelop", "melding": r} for r in exc.reasons])
             return
-        structlog.contextvars.bind_contextvars(event_id=event.id, correlation_id=event.chain_id, ce_type=event.type)
+        structlog.contextvars.bind_contextvars(
+            event_id=loggable(event.id), correlation_id=loggable(event.chain_id), ce_type=loggable(event.type)
+        )
         try:
             route = self.routes.get((record.topic, event.type))
             ctx = Context(conn, event, self.clock.now(), self.policy, self)
             try:
                 async with conn.transaction() if careful else contextlib.nullcontext():
-                    if not await inbox.first_delivery(conn, self.consumer, event.id):
+                    content = inbox.digest(event.type, event.data_json)
+                    seen = await inbox.delivery(conn, self.consumer, event.id, content)
+                    if seen is inbox.Delivery.CONFLICT:
+                        raise _DeadLetter("ce_id_hergebruikt", [REUSED_ID])
+                    if seen is inbox.Delivery.REPEAT:
                         log.info("duplicate_ignored")
                         return
                     await self._handle(ctx, route, event)
@@ -248,21 +411,58 @@ class Service:
                     raise _Carefully from None
                 # Dead-lettered under a key of its own: a duplicate of the bad record is dead-lettered
                 # once, while a replay (marked by the console) is processed again after a fix.
-                replay = dict(record.headers).get(REPLAY_HEADER, b"").decode()
+                replay = _header_text(record.headers, REPLAY_HEADER)
                 if not await inbox.first_delivery(conn, self.consumer, f"dlq:{event.id}:{replay}"):
                     return
-                log.warning("dead_lettered", reason=dead.reason, details=dead.details)
+                log.warning("dead_lettered", reason=dead.reason, details=_safe_details(dead.details).decode())
                 await self._dead_letter(conn, record, dead.reason, dead.details)
-                if dead.fouten is not None and route is not None and route.reject is not None:
-                    await route.reject(ctx, dead.fouten)
+                if dead.fouten is not None:
+                    await self._reject(conn, record, ctx, dead.fouten)
         finally:
             structlog.contextvars.unbind_contextvars("event_id", "correlation_id", "ce_type")
+
+    async def _reject(
+        self, conn: Conn, record: ConsumerRecord[bytes, bytes], ctx: Context | None, fouten: list[dict[str, str]]
+    ) -> None:
+        """Tell the sender, when the topic has a rejection and the payload names who sent it.
+
+        For a record that is not even a CloudEvent the cause is a stand-in: its position as id and
+        the value as data when it is a JSON object. A rejection that fails is logged, never fatal:
+        the dead letter is what remains."""
+        hooks = [r for r in self.routes.values() if r.topic == record.topic and r.reject is not None]
+        own = next((r for r in hooks if ctx is not None and r.ce_type == ctx.cause.type), None)
+        route = own or next(iter(hooks), None)
+        if route is None or route.reject is None:
+            return
+        if ctx is None:
+            try:
+                body = parse_json(record.value or b"")
+            except EnvelopeError:
+                body = None
+            data = body if isinstance(body, dict) else {}
+            cause = CloudEvent(
+                id="/".join(map(str, _position(record))),
+                source=self.source,
+                type="nl.waardigwerk.onleesbaar",
+                time=datetime.now(UTC),
+                data=data,
+                data_json=(record.value or b"") if data else b"",
+            )
+            ctx = Context(conn, cause, self.clock.now(), self.policy, self)
+        try:
+            async with conn.transaction():
+                await route.reject(ctx, fouten)
+        except TRANSIENT:
+            raise
+        except Exception as exc:
+            log.warning("rejection_failed", error=type(exc).__name__, **_where(exc))
 
     async def _handle(self, ctx: Context, route: Route | None, event: CloudEvent) -> None:
         if route is None:
             if ctx.cause.source.startswith(OWN_SOURCE_PREFIX):
                 return  # another service's domain event that this one does not need
-            raise _DeadLetter("onbekend_type", [f"type {event.type} hoort niet op dit topic"])
+            melding = "ce_type hoort niet op dit topic"
+            raise _DeadLetter("onbekend_type", [melding], [{"veld": "ce_type", "melding": melding}])
         try:
             payload = route.model.model_validate_json(event.data_json) if route.model else event.data
             await route.handler(ctx, payload)
@@ -274,32 +474,40 @@ class Service:
             raise _DeadLetter("afgewezen", [f["melding"] for f in exc.fouten], exc.fouten) from None
         except PolicyError as exc:
             raise _DeadLetter("beleid", [str(exc)]) from None
+        except CONTENT_ERRORS as exc:
+            raise _DeadLetter("ongeldige_inhoud", [_describe(exc)]) from None
         except TRANSIENT:
             raise
         except Exception as exc:
-            log.exception("handler_failed")
-            raise _DeadLetter("verwerkingsfout", [type(exc).__name__]) from None
+            # A bug or an error nobody classified: tried again a few times, then dead-lettered.
+            log.warning("handler_failed", error=type(exc).__name__, **_where(exc))
+            raise
 
     async def _dead_letter(
         self, conn: Conn, record: ConsumerRecord[bytes, bytes], reason: str, details: list[str]
     ) -> None:
-        """The raw record, unchanged, to `<topic>.dlq` with reason headers (never personal data)."""
+        """The record to `<topic>.dlq` with reason headers: key and value unchanged, of the original
+        headers only those `dlq_headers` deems safe (never personal data, never unstorable bytes)."""
+        kept, dropped = dlq_headers(record.headers)
         headers = [
-            *(h for h in record.headers if not h[0].startswith("dlq_")),
+            *((k, v) for k, v in kept if not k.startswith("dlq_")),
             ("dlq_reden", reason.encode()),
-            ("dlq_details", "; ".join(details)[:2000].encode()),
+            ("dlq_details", _safe_details(details)),
             ("dlq_topic", record.topic.encode()),
             ("dlq_partitie", str(record.partition).encode()),
             ("dlq_offset", str(record.offset).encode()),
             ("dlq_tijd", datetime.now(UTC).isoformat().encode()),
             ("dlq_dienst", self.name.encode()),
         ]
-        key = record.key.decode("utf-8", "replace") if record.key is not None else None
-        await outbox.put(conn, dlq(record.topic), key, headers, record.value, event_type="dlq")
+        if dropped:
+            headers.append(("dlq_weggelaten_headers", str(dropped).encode()))
+        await outbox.put(conn, dlq(record.topic), record.key, headers, record.value, event_type="dlq")
 
     # -- timers and the test clock ------------------------------------------------------
     async def fire_due(self) -> int:
-        """Fire every timer due at "now", in due order, each once and in its own transaction."""
+        """Fire every timer due at "now", in due order, each once: marked fired in the transaction
+        of its effects. A failing handler's effects are rolled back and the attempt is counted;
+        after `waardigwerk_timer_pogingen` attempts the timer is dead (kept, announced, retryable)."""
         fired = 0
         while True:
             async with self.pool.acquire() as conn, conn.transaction():
@@ -315,36 +523,59 @@ class Service:
                     data=timer.payload,
                 )
                 handler = self.timer_handlers.get(timer.soort)
-                if handler is None:
-                    log.error("timer_without_handler", soort=timer.soort)
-                    continue
                 try:
+                    if handler is None:
+                        raise LookupError(f"geen handler voor timers van soort {timer.soort}")
                     async with conn.transaction():
                         await handler(Context(conn, cause, self.clock.now(), self.policy, self), timer.payload)
                 except TRANSIENT:
                     raise
-                except Exception:
-                    log.exception("timer_failed", soort=timer.soort, sleutel=timer.sleutel)
+                except Exception as exc:
+                    await self._timer_failed(conn, timer, cause, exc)
+                    continue
+                await timers.fired(conn, timer.id, self.clock.now())
                 fired += 1
 
-    async def _scheduler(self, task: TaskHealth) -> None:
-        """Fire due timers every second; a failing round (any error) is retried with backoff."""
-        await repeat(task, self.fire_due, SCHEDULER_SECONDS, Backoff(SCHEDULER_SECONDS, 30.0))
+    async def _timer_failed(self, conn: Conn, timer: timers.DueTimer, cause: CloudEvent, exc: Exception) -> None:
+        fout = f"{type(exc).__name__} ({_where(exc).get('at', '?')})"
+        dead = await timers.failed(conn, timer, fout, self.settings.waardigwerk_timer_pogingen)
+        attempt = timer.pogingen + 1
+        log.warning("timer_failed", soort=timer.soort, timer_id=timer.id, attempt=attempt, error=fout, dead=dead)
+        if dead:
+            data = {
+                "dienst": self.name,
+                "timer_id": timer.id,
+                "soort": timer.soort,
+                "sleutel": timer.sleutel,
+                "due_at": timer.due_at.isoformat(),
+                "pogingen": timer.pogingen + 1,
+                "laatste_fout": fout,
+            }
+            ctx = Context(conn, cause, self.clock.now(), self.policy, self)
+            await ctx.emit(TIMER_DOOD, data, f"{timer.soort}:{timer.sleutel}")
+
+    async def _scheduler(self) -> None:
+        while True:
+            try:
+                await self.fire_due()
+            except TRANSIENT as exc:
+                log.warning("scheduler_retry", error=repr(exc))
+            await asyncio.sleep(1.0)
 
     async def prune(self) -> dict[str, int]:
         """Delete what no longer needs keeping: outbox rows sent longer ago than the setting."""
         async with self.pool.acquire() as conn:
             return {"outbox": await outbox.prune(conn, self.settings.waardigwerk_outbox_bewaar_dagen)}
 
-    async def _housekeeping(self, task: TaskHealth) -> None:
-        """Prune hourly; a failed round is retried with backoff (up to a minute), not an hour later."""
-
-        async def prune_and_say() -> None:
-            pruned = await self.prune()
-            if any(pruned.values()):
-                log.info("pruned", **pruned)
-
-        await repeat(task, prune_and_say, HOUSEKEEPING_SECONDS, Backoff(1.0, 60.0))
+    async def _housekeeping(self) -> None:
+        while True:
+            try:
+                pruned = await self.prune()
+                if any(pruned.values()):
+                    log.info("pruned", **pruned)
+            except TRANSIENT as exc:
+                log.warning("housekeeping_retry", error=repr(exc))
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
     async def set_clock(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
         """CONTRACT §4: apply the new "now", fire what fell due, then acknowledge."""
@@ -354,8 +585,10 @@ class Service:
                 if event.type != KLOK_GEZET:
                     continue
                 nu = datetime.fromisoformat(str(event.data["nu"]).replace("Z", "+00:00"))
-            except (EnvelopeError, KeyError, ValueError) as exc:
-                log.warning("clock_event_ignored", error=str(exc))
+                if nu.tzinfo is None:
+                    raise ValueError("nu mist een tijdzone")
+            except Exception as exc:  # a clock event that cannot be read is skipped, never retried
+                log.warning("clock_event_ignored", error=type(exc).__name__)
                 continue
             async with self.pool.acquire() as conn, conn.transaction():
                 await self.clock.set(conn, nu)
@@ -380,36 +613,29 @@ class Service:
         settings = self.settings
         configure(self.name, settings.waardigwerk_log_level)
         await self.open_storage()
-        self._producer = await self._new_producer()
-        self.relay = outbox.Relay(self.pool, self._producer, self.schema, renew_producer=self._renew_producer)
-        self.supervisor.start("relay", self.relay.run, stale_after_s=RELAY_STALE_S)
-        self.supervisor.start("scheduler", self._scheduler)
-        self.supervisor.start("housekeeping", self._housekeeping)
-        log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
-
-    async def _new_producer(self) -> AIOKafkaProducer:
-        producer = AIOKafkaProducer(
-            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
             enable_idempotence=True,
             acks="all",
             linger_ms=2,
             client_id=f"{self.consumer}.outbox",
-            **self.settings.kafka_client_options(),
+            **settings.kafka_client_options(),
         )
-        await producer.start()
-        return producer
-
-    async def _renew_producer(self) -> AIOKafkaProducer:
-        """The relay's producer was closed under it: a new one (the old one stopped, if it can be)."""
-        old, self._producer = self._producer, None
-        if old is not None:
-            with contextlib.suppress(Exception):
-                await old.stop()
-        self._producer = await self._new_producer()
-        return self._producer
+        await self._producer.start()
+        self.relay = outbox.Relay(self.pool, self._producer, self.schema)
+        self._tasks = [
+            asyncio.create_task(self.relay.run()),
+            asyncio.create_task(self._scheduler()),
+            asyncio.create_task(self._housekeeping()),
+        ]
+        log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
 
     async def stop(self) -> None:
-        await self.supervisor.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if self._producer is not None:
             await self._producer.stop()
         if self._pool is not None:
@@ -428,6 +654,7 @@ class Service:
             auto_offset_reset="earliest",
             # Committed after the batch applied; on an error rewound and read again, never skipped.
             ack_policy=AckPolicy.NACK_ON_ERROR,
+            parser=_untouched_batch,
             decoder=_raw_bodies,
             title=f"{self.name}:{group}",
             description="; ".join(f"{r.topic}: {r.ce_type}" for r in self.routes.values() if r.topic in topics),
@@ -451,17 +678,11 @@ class Service:
             self._subscribe([TEST_KLOK], f"{self.consumer}.klok", self.set_clock)
         self._app = AsgiFastStream(
             self.broker,
-            asgi_routes=health.routes(self.probe),
+            asgi_routes=[("/health", make_ping_asgi(self.broker, timeout=5.0))],
             on_startup=[self.start],
             after_shutdown=[self.stop],
         )
         return self._app
-
-    @property
-    def probe(self) -> health.Probe:
-        """Readiness as /health/ready reports it (broker, database, consumers, background tasks)."""
-        published = lambda: self.relay.published if self.relay is not None else 0  # noqa: E731
-        return health.Probe(self.name, self.broker, lambda: self._pool, self.supervisor, published=published)
 
     def run(self) -> None:
         """Entry point of `python -m services.<name>`: the app with its health endpoint."""

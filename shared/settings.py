@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     waardigwerk_fetch_max_wait_ms: int = Field(default=50, ge=0)  # latency per hop when input trickles in
     waardigwerk_outbox_bewaar_dagen: int = Field(default=7, ge=0)  # sent outbox rows are kept this long
     waardigwerk_pseudonym_key: str = "lokaal-ontwikkel-sleutel-niet-voor-productie"
+    # A record that fails for a reason the runtime cannot classify is tried this often, then dead-lettered.
+    waardigwerk_record_pogingen: int = Field(default=5, ge=1)
+    # A timer whose handler fails is tried this often (with backoff), then kept as a dead timer.
+    waardigwerk_timer_pogingen: int = Field(default=5, ge=1)
     # Topics the platform creates up front (deploy/local/topics.py). Unset: from the cluster's size
     # (3 partitions; replication factor min(3, brokers); min.insync.replicas one less, at least 1).
     waardigwerk_topic_partitions: int | None = Field(default=None, ge=1)

@@ -1,4 +1,11 @@
-"""Durable timers: a deadline is a row with a due time; it fires once, inside a transaction."""
+"""Durable timers: a deadline is a row with a due time; it fires once, inside a transaction.
+
+A timer is claimed (row-locked) and marked fired in the same transaction as its handler's
+effects, so a crash or a failing handler never uses up a deadline. A failed attempt is counted
+with its error type and the timer waits `backoff` before the next; after the allowed attempts it
+is dead: kept with its reason (`dood_sinds`, `laatste_fout`), listed by `dead`, and fired again
+after `retry` (or, by hand: `UPDATE <schema>.timer SET dood_sinds = NULL, pogingen = 0,
+volgende_poging = NULL WHERE id = ...`)."""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import asyncpg
 
 from shared.db import Conn
 
@@ -19,6 +28,18 @@ class DueTimer:
     payload: dict[str, Any]
     correlationid: str | None
     causationid: str | None
+    pogingen: int = 0
+
+
+@dataclass(frozen=True)
+class DeadTimer:
+    id: int
+    soort: str
+    sleutel: str
+    due_at: datetime
+    pogingen: int
+    laatste_fout: str | None
+    dood_sinds: datetime
 
 
 async def schedule(
@@ -51,15 +72,18 @@ async def cancel(conn: Conn, soort: str, sleutel: str) -> None:
 
 
 async def claim_next_due(conn: Conn, now: datetime) -> DueTimer | None:
-    """Lock the earliest due timer in the caller's transaction and mark it fired."""
+    """Lock the earliest due, live timer that is not waiting for a retry, in the caller's transaction.
+
+    The caller marks it `fired` (after its handler ran) or `failed`, in that same transaction."""
     row = await conn.fetchrow(
-        """SELECT id, soort, sleutel, due_at, payload, correlationid, causationid FROM timer
-           WHERE fired_at IS NULL AND due_at <= $1 ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED""",
+        """SELECT id, soort, sleutel, due_at, payload, correlationid, causationid, pogingen FROM timer
+           WHERE fired_at IS NULL AND dood_sinds IS NULL AND due_at <= $1
+             AND (volgende_poging IS NULL OR volgende_poging <= now())
+           ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED""",
         now,
     )
     if row is None:
         return None
-    await conn.execute("UPDATE timer SET fired_at = $2 WHERE id = $1", row["id"], now)
     return DueTimer(
         id=row["id"],
         soort=row["soort"],
@@ -68,4 +92,52 @@ async def claim_next_due(conn: Conn, now: datetime) -> DueTimer | None:
         payload=json.loads(row["payload"]),
         correlationid=row["correlationid"],
         causationid=row["causationid"],
+        pogingen=row["pogingen"],
     )
+
+
+async def fired(conn: Conn, timer_id: int, now: datetime) -> None:
+    await conn.execute("UPDATE timer SET fired_at = $2, volgende_poging = NULL WHERE id = $1", timer_id, now)
+
+
+def backoff_seconds(pogingen: int) -> float:
+    """Seconds to wait after the n-th failed attempt: 1, 2, 4, ... up to 5 minutes."""
+    return float(min(2 ** max(pogingen - 1, 0), 300))
+
+
+async def failed(conn: Conn, timer: DueTimer, fout: str, max_pogingen: int) -> bool:
+    """Count a failed attempt; returns True when this made the timer dead."""
+    pogingen = timer.pogingen + 1
+    dood = pogingen >= max_pogingen
+    await conn.execute(
+        """UPDATE timer SET pogingen = $2, laatste_fout = $3,
+               volgende_poging = now() + make_interval(secs => $4),
+               dood_sinds = CASE WHEN $5 THEN now() END
+           WHERE id = $1""",
+        timer.id,
+        pogingen,
+        fout[:500],
+        backoff_seconds(pogingen),
+        dood,
+    )
+    return dood
+
+
+async def dead(conn: Conn | asyncpg.Pool) -> list[DeadTimer]:
+    """Every dead timer, oldest death first (what an operator sees and may retry)."""
+    rows = await conn.fetch(
+        """SELECT id, soort, sleutel, due_at, pogingen, laatste_fout, dood_sinds FROM timer
+           WHERE dood_sinds IS NOT NULL ORDER BY dood_sinds, id"""
+    )
+    return [DeadTimer(**dict(r)) for r in rows]
+
+
+async def retry(conn: Conn | asyncpg.Pool, soort: str, sleutel: str) -> bool:
+    """Bring a dead timer back: it fires at the next scheduler round, with fresh attempts."""
+    status = await conn.execute(
+        """UPDATE timer SET dood_sinds = NULL, pogingen = 0, volgende_poging = NULL
+           WHERE soort = $1 AND sleutel = $2 AND dood_sinds IS NOT NULL""",
+        soort,
+        sleutel,
+    )
+    return status.split()[-1] != "0"

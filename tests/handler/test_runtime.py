@@ -7,7 +7,9 @@ and a rejection sent back to the sender."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -16,14 +18,17 @@ from typing import Any
 
 import asyncpg
 import pytest
+from aiokafka import ConsumerRecord
 from faststream.kafka import TestKafkaBroker
 
+from shared import timers
 from shared.contract.base import ContractModel, KvkNummer
 from shared.service import REPLAY_HEADER, Context, Rejected, Service
 from shared.settings import Settings
 
 pytestmark = pytest.mark.stack
 TOPIC = "waardigwerk.in.proef"
+BUG = 4242  # an amount that trips a bug in the handler
 
 
 class Proef(ContractModel):
@@ -32,6 +37,8 @@ class Proef(ContractModel):
 
 
 async def registreer(ctx: Context, proef: Proef) -> None:
+    if proef.aantal == BUG:
+        raise KeyError("a bug in the handler")
     if proef.aantal < 0:
         raise Rejected([{"veld": "aantal", "melding": "aantal mag niet negatief zijn"}])
     await ctx.conn.execute("INSERT INTO proef (kvk, aantal) VALUES ($1, $2)", proef.kvk_nummer, proef.aantal)
@@ -72,8 +79,10 @@ def headers(event_id: str, ce_type: str = "nl.waardigwerk.proef.ingediend") -> d
     }
 
 
-async def outbox(pool: asyncpg.Pool) -> list[asyncpg.Record]:
-    return await pool.fetch("SELECT topic, key, headers, value, event_type FROM outbox ORDER BY id")
+async def outbox(pool: asyncpg.Pool) -> list[dict[str, Any]]:
+    """The outbox rows, the key (stored as bytes) as text for comparison."""
+    rows = await pool.fetch("SELECT topic, key, headers, value, event_type FROM outbox ORDER BY id")
+    return [{**r, "key": None if r["key"] is None else r["key"].decode("utf-8", "replace")} for r in rows]
 
 
 async def test_duplicate_delivery_has_one_effect(service: Service) -> None:
@@ -112,7 +121,8 @@ async def test_bad_input_is_dead_lettered_with_reasons_and_the_next_record_appli
     assert reasons["bad"]["ce_id"] == "bad-1" and reasons["bad"]["dlq_topic"] == TOPIC
     assert next(r["value"] for r in dead if r["key"] == "junk") == b"not json", "the raw record is kept"
     rejections = [json.loads(r["value"]) for r in rows if r["event_type"] == "nl.waardigwerk.proef.afgewezen"]
-    assert [len(r["fouten"]) for r in rejections] == [3, 1], "schema problems all named; the domain's one"
+    assert [len(r["fouten"]) for r in rejections] == [3, 1, 1, 1], "schema problems all named; the domain's one"
+    assert [r["fouten"][0]["veld"] for r in rejections[2:]] == ["ce_type", "envelop"], "envelope errors told too"
 
 
 async def test_a_timer_fires_once_when_its_time_comes(service: Service) -> None:
@@ -142,9 +152,9 @@ async def test_pruning_deletes_old_sent_outbox_rows_but_never_unsent_rows_or_del
 ) -> None:
     await service.pool.execute(
         """INSERT INTO outbox (topic, key, headers, value, sent_at) VALUES
-           ('t', 'oud', '[]', NULL, now() - interval '8 days'),
-           ('t', 'recent', '[]', NULL, now() - interval '6 days'),
-           ('t', 'onverzonden', '[]', NULL, NULL);
+           ('t', 'oud'::bytea, '[]', NULL, now() - interval '8 days'),
+           ('t', 'recent'::bytea, '[]', NULL, now() - interval '6 days'),
+           ('t', 'onverzonden'::bytea, '[]', NULL, NULL);
            INSERT INTO inbox (consumer, event_id, received_at) VALUES
            ('c', 'oud', now() - interval '400 days')"""
     )
@@ -152,3 +162,129 @@ async def test_pruning_deletes_old_sent_outbox_rows_but_never_unsent_rows_or_del
     assert await service.prune() == {"outbox": 0}
     assert [r["key"] for r in await outbox(service.pool)] == ["recent", "onverzonden"]
     assert await service.pool.fetchval("SELECT array_agg(event_id) FROM inbox") == ["oud"], "kept for good"
+
+
+# -- poison and timers ------------------------------------------------------------------------
+CANARY = "123456782"  # passes the elfproef: a BSN as far as any check can tell
+
+
+def record(offset: int, headers: list[tuple[str, bytes | None]], value: bytes | None, key: bytes | None = b"k") -> Any:
+    return ConsumerRecord(
+        topic=TOPIC,
+        partition=offset % 3,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=key,
+        value=value,
+        checksum=None,
+        serialized_key_size=len(key or b""),
+        serialized_value_size=len(value or b""),
+        headers=headers,
+    )
+
+
+def goed(offset: int, kvk: str) -> Any:
+    hdrs = [(k, v.encode()) for k, v in headers(f"ok-{uuid.uuid4()}").items()]
+    return record(offset, hdrs, json.dumps({"kvk_nummer": kvk, "aantal": 1}).encode())
+
+
+def poison() -> dict[str, tuple[list[tuple[str, bytes | None]], bytes | None, bytes | None]]:
+    """Each class of hostile record the runtime must dead-letter alone: (headers, value, key)."""
+    base = [(k, v.encode()) for k, v in headers("p").items()]
+
+    def met(name: str, value: bytes | None) -> list[tuple[str, bytes | None]]:
+        return [(k, v) for k, v in base if k != name] + [(name, value)]
+
+    ok = b'{"kvk_nummer": "12345678", "aantal": 1}'
+    return {
+        "nul_in_ce_id": (met("ce_id", b"p\x00" + uuid.uuid4().hex.encode()), ok, b"k"),
+        "invalid_utf8_header": (met("ce_source", b"\xff\xfe"), ok, b"k"),
+        "null_header": (met("ce_subject", None), ok, b"k"),
+        "nul_in_header": (met("ce_subject", b"a\x00b"), ok, b"k"),
+        "nul_in_key_bad_record": (met("ce_id", uuid.uuid4().hex.encode()), b"not json", b"k\x00\xff"),
+        "lone_surrogate": (met("ce_id", uuid.uuid4().hex.encode()), b'{"kvk_nummer": "\\ud800", "aantal": 1}', b"k"),
+        "nul_in_data": (met("ce_id", uuid.uuid4().hex.encode()), b'{"kvk_nummer": "1234\\u0000", "aantal": 1}', b"k"),
+        "deep_json": (met("ce_id", uuid.uuid4().hex.encode()), b"[" * 10_000 + b"]" * 10_000, b"k"),
+        "huge_number": (
+            met("ce_id", uuid.uuid4().hex.encode()),
+            b'{"kvk_nummer": "12345678", "aantal": 1' + b"0" * 5000 + b"}",
+            b"k",
+        ),
+        "canary_time": (met("ce_time", CANARY.encode()), ok, b"k"),
+        "int_out_of_range": (
+            met("ce_id", uuid.uuid4().hex.encode()),
+            b'{"kvk_nummer": "12345678", "aantal": 9999999999}',
+            b"k",
+        ),
+        "handler_bug": (
+            met("ce_id", uuid.uuid4().hex.encode()),
+            b'{"kvk_nummer": "12345678", "aantal": %d}' % BUG,
+            b"k",
+        ),
+    }
+
+
+async def test_each_poison_record_is_dead_lettered_alone_and_the_batch_around_it_applies(service: Service) -> None:
+    klassen = poison()
+    batch, offset, verwacht = [], 0, []
+    for naam, (hdrs, value, key) in klassen.items():
+        for _ in range(5):
+            kvk = f"{10_000_000 + offset}"
+            batch.append(goed(offset, kvk))
+            verwacht.append(kvk)
+            offset += 1
+        batch.append(record(offset, [*hdrs, ("x-klasse", naam.encode())], value, key))
+        offset += 1
+    # Not part of the envelope, so not a reason to refuse the report: applied, and the header not kept.
+    extra = [(k, v.encode()) for k, v in headers(f"x-{uuid.uuid4()}").items()] + [("x-extra", b"\xff\xfe\x00")]
+    batch.append(record(offset, extra, b'{"kvk_nummer": "19999999", "aantal": 1}'))
+    verwacht.append("19999999")
+    started = time.monotonic()
+    await asyncio.wait_for(service.consume(tuple(batch)), 30)
+    print(f"consume took {time.monotonic() - started:.1f} s")
+    rows = await service.pool.fetch("SELECT kvk, count(*) AS n FROM proef GROUP BY kvk ORDER BY kvk")
+    assert [(r["kvk"], r["n"]) for r in rows] == [(k, 1) for k in sorted(verwacht)], "every valid record once"
+    dead = [r for r in await outbox(service.pool) if r["topic"] == f"{TOPIC}.dlq"]
+    offsets = {int(dict(json.loads(r["headers"]))["dlq_offset"]) for r in dead}
+    assert offsets == {
+        r.offset for r in batch if r.value is not None and b"x-klasse" in [h[0].encode() for h in r.headers]
+    }
+    reden = {dict(json.loads(r["headers"]))["dlq_reden"] for r in dead}
+    assert {"ongeldige_envelop", "ongeldige_inhoud", "verwerkingsfout"} <= reden
+    for r in dead:
+        text = r["headers"] if isinstance(r["headers"], str) else json.dumps(r["headers"])
+        assert CANARY not in text, "a possibly personal value is never copied into the DLQ headers"
+        assert dict(json.loads(r["headers"]))["dlq_reden"]
+
+
+async def test_a_failing_timer_keeps_its_deadline_and_dies_visibly_after_its_attempts(service: Service) -> None:
+    pogingen = {"n": 0}
+
+    async def stuk(ctx: Context, payload: dict[str, Any]) -> None:
+        pogingen["n"] += 1
+        await ctx.emit("nl.waardigwerk.proef.herinnering", payload, payload["kvk"])
+        raise RuntimeError("a bug in the deadline handler")
+
+    service.timer_handlers["herinnering"] = stuk
+    async with TestKafkaBroker(service.broker) as broker:
+        await broker.publish(b'{"kvk_nummer": "12345678", "aantal": 3}', TOPIC, key=b"k", headers=headers("tf-1"))
+    service.clock.apply(datetime.now(UTC) + timedelta(days=2))
+    await service.fire_due()
+    row = await service.pool.fetchrow("SELECT fired_at, pogingen, laatste_fout FROM timer")
+    assert row["fired_at"] is None, "a failed handler does not use up the deadline"
+    assert row["pogingen"] == 1 and "RuntimeError" in row["laatste_fout"]
+    herinneringen = [r for r in await outbox(service.pool) if r["event_type"] == "nl.waardigwerk.proef.herinnering"]
+    assert herinneringen == [], "the failed attempt's effects are rolled back"
+    for _ in range(10):
+        await service.pool.execute("UPDATE timer SET volgende_poging = now() - interval '1 second'")
+        await service.fire_due()
+    assert pogingen["n"] == service.settings.waardigwerk_timer_pogingen
+    dood = await timers.dead(service.pool)
+    assert [(d.soort, d.sleutel) for d in dood] == [("herinnering", "12345678")]
+    assert [r for r in await outbox(service.pool) if r["event_type"] == "nl.waardigwerk.timer.dood"]
+    service.timer_handlers["herinnering"] = herinner
+    assert await timers.retry(service.pool, "herinnering", "12345678")
+    assert await service.fire_due() == 1
+    row = await service.pool.fetchrow("SELECT fired_at, dood_sinds FROM timer")
+    assert row["fired_at"] is not None and row["dood_sinds"] is None
