@@ -1,10 +1,15 @@
-"""Transactional outbox and its relay (DESIGN.md §3).
+"""Transactional outbox and its relay.
 
 `put` writes a record in the caller's transaction. The relay publishes unsent rows in id order
 with an idempotent producer and marks them sent; it wakes on NOTIFY (sent by a trigger at
 commit), with a slow poll as a safety net. A transaction-scoped advisory lock makes sure only
 one relay per schema publishes at a time, so per-key order holds even with two instances.
 `prune` deletes rows sent more than a number of days ago (the service's hourly housekeeping).
+
+The relay never stops by itself: any failure of a round (broker gone, metadata errors, the
+producer closed, the database gone, the LISTEN connection dropped) is logged, reported on the
+relay's `TaskHealth` and retried with backoff. A row the broker can never accept (too large, an
+invalid topic) is parked: `parked_at` and `parked_reason` are set, and the rows behind it go out.
 """
 
 from __future__ import annotations
@@ -12,18 +17,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    ProducerClosed,
+    RecordListTooLargeError,
+    UnsupportedForMessageFormatError,
+)
 
 from shared.db import Conn
 from shared.envelope import CloudEvent, encode
+from shared.supervision import Backoff, TaskHealth
 
 log = structlog.get_logger()
 RELAY_LOCK = 727_001  # advisory lock id, per database; schemas are separated by the lock's second key
 POLL_SECONDS = 2.0
+ACQUIRE_TIMEOUT_S = 30.0  # a frozen database makes a round fail (and retry) instead of hanging
+# Errors about one record that no retry can fix: the row is parked with the reason.
+PERMANENT: tuple[type[BaseException], ...] = (
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    InvalidTopicError,
+    CorruptRecordException,
+    UnsupportedForMessageFormatError,
+)
 
 
 async def put(
@@ -60,55 +84,149 @@ async def prune(conn: Conn, keep_days: int) -> int:
     return int(status.split()[-1])
 
 
+@dataclass(frozen=True)
+class Backlog:
+    unsent: int
+    oldest_unsent_age_s: float | None
+    parked: int
+
+
+async def backlog(conn: Conn | asyncpg.Pool) -> Backlog:
+    """How many rows wait to be sent, how long the oldest has waited, and how many are parked."""
+    row = await conn.fetchrow(
+        "SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL) AS unsent, "
+        "(SELECT extract(epoch FROM now() - created_at) FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL "
+        " ORDER BY id LIMIT 1) AS oldest, "
+        "(SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL) AS parked"
+    )
+    assert row is not None
+    oldest = float(row["oldest"]) if row["oldest"] is not None else None
+    return Backlog(int(row["unsent"]), oldest, int(row["parked"]))
+
+
+class ListenerLost(ConnectionError):
+    """The database closed the connection the relay LISTENs on."""
+
+
+ProducerFactory = Callable[[], Awaitable[AIOKafkaProducer]]
+
+
 class Relay:
-    def __init__(self, pool: asyncpg.Pool, producer: AIOKafkaProducer, schema: str, batch: int = 500) -> None:
+    """Publishes a schema's outbox. `renew_producer` (if given) replaces a producer that was closed."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        schema: str,
+        batch: int = 500,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        backoff_s: tuple[float, float] = (0.2, 30.0),
+        renew_producer: ProducerFactory | None = None,
+    ) -> None:
         self.pool, self.producer, self.schema, self.batch = pool, producer, schema, batch
+        self.poll_seconds, self.backoff_s, self.renew_producer = poll_seconds, backoff_s, renew_producer
         self._wake = asyncio.Event()
         self.published = 0
+        self.parked = 0
+        self.listener_pid: int | None = None  # the backend LISTENing for this schema, while connected
 
-    async def run(self) -> None:
-        listener = await self.pool.acquire()
+    async def run(self, health: TaskHealth | None = None) -> None:
+        """Publish for as long as the task runs; every failure is retried with backoff."""
+        health = health or TaskHealth("relay")
+        backoff = Backoff(*self.backoff_s)
+        while True:
+            try:
+                await self._listen_and_publish(health, backoff)
+            except Exception as exc:
+                health.failed(exc)
+                delay = backoff.next()
+                log.warning("outbox_relay_retry", error=repr(exc), retry_in_s=delay)
+                if isinstance(exc, ProducerClosed) and self.renew_producer is not None:
+                    self.producer = await self.renew_producer()
+                await asyncio.sleep(delay)
+
+    async def _listen_and_publish(self, health: TaskHealth, backoff: Backoff) -> None:
+        listener = await self.pool.acquire(timeout=ACQUIRE_TIMEOUT_S)
+        lost = asyncio.Event()
+
+        def on_lost(*_: object) -> None:
+            lost.set()
+            self._wake.set()
+
         try:
-            await listener.add_listener(f"outbox_{self.schema}", lambda *_: self._wake.set())
+            listener.add_termination_listener(on_lost)
+            await listener.add_listener(f"outbox_{self.schema}", self._notified)
+            self.listener_pid = listener.get_server_pid()
             while True:
-                try:
-                    sent = await self.publish_batch()
-                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                    log.warning("outbox_relay_retry", error=repr(exc))
-                    await asyncio.sleep(1.0)
-                    continue
+                sent = await self.publish_batch()
+                health.ok()
+                health.extra["published"], health.extra["parked"] = self.published, self.parked
+                backoff.reset()
+                if lost.is_set() or listener.is_closed():
+                    raise ListenerLost(f"LISTEN connection (backend {self.listener_pid}) closed")
                 if sent == 0:
                     self._wake.clear()
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                        await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
         finally:
-            await self.pool.release(listener)
+            self.listener_pid = None
+            with contextlib.suppress(Exception):
+                listener.remove_termination_listener(on_lost)
+                await listener.remove_listener(f"outbox_{self.schema}", self._notified)
+            with contextlib.suppress(Exception):
+                await self.pool.release(listener, timeout=5)
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
 
     async def publish_batch(self) -> int:
-        """Publish one batch of unsent rows; returns how many were sent."""
-        async with self.pool.acquire() as conn, conn.transaction():
+        """Publish one batch of unsent rows; returns how many were sent or parked.
+
+        A transient failure of any record rolls the whole batch back (it is sent again; consumers
+        drop the copies by ce_id). A permanent failure of one record parks that row only."""
+        async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn, conn.transaction():
             locked = await conn.fetchval("SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema()))", RELAY_LOCK)
             if not locked:
                 return 0
             rows = await conn.fetch(
-                "SELECT id, topic, key, headers, value FROM outbox WHERE sent_at IS NULL "
+                "SELECT id, topic, key, headers, value FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL "
                 "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                 self.batch,
             )
             if not rows:
                 return 0
-            futures = [
-                await self.producer.send(
-                    row["topic"],
-                    value=row["value"],
-                    key=row["key"],  # bytea
-                    headers=[(k, v.encode()) for k, v in json.loads(row["headers"])],
+            parked: list[tuple[int, str]] = []
+            pending: list[tuple[int, asyncio.Future[object]]] = []
+            for row in rows:
+                try:
+                    future = await self.producer.send(
+                        row["topic"],
+                        value=row["value"],
+                        key=row["key"].encode() if isinstance(row["key"], str) else row["key"],
+                        headers=[(k, v.encode()) for k, v in json.loads(row["headers"])],
+                    )
+                except PERMANENT as exc:
+                    parked.append((row["id"], repr(exc)[:1000]))
+                    continue
+                pending.append((row["id"], future))
+            outcomes = await asyncio.gather(*(future for _, future in pending), return_exceptions=True)
+            sent: list[int] = []
+            for (row_id, _), outcome in zip(pending, outcomes, strict=True):
+                if isinstance(outcome, PERMANENT):
+                    parked.append((row_id, repr(outcome)[:1000]))
+                elif isinstance(outcome, BaseException):
+                    raise outcome
+                else:
+                    sent.append(row_id)
+            await conn.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", sent)
+            if parked:
+                await conn.executemany(
+                    "UPDATE outbox SET parked_at = now(), parked_reason = $2 WHERE id = $1", parked
                 )
-                for row in rows
-            ]
-            await asyncio.gather(*futures)
-            await conn.execute(
-                "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
-            )
-        self.published += len(rows)
+        for row_id, reason in parked:
+            log.error("outbox_row_parked", outbox_id=row_id, reason=reason, schema=self.schema)
+        self.published += len(sent)
+        self.parked += len(parked)
         return len(rows)

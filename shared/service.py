@@ -52,13 +52,13 @@ import uvloop
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import KafkaError
 from faststream import AckPolicy
-from faststream.asgi import AsgiFastStream, make_ping_asgi
+from faststream.asgi import AsgiFastStream
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.security import SASLScram512
 from pydantic import BaseModel, ValidationError
 
-from shared import db, inbox, outbox, timers
+from shared import db, health, inbox, outbox, timers
 from shared.clock import Clock
 from shared.contract.base import fouten_van
 from shared.db import Conn
@@ -76,10 +76,13 @@ from shared.envelope import (
 from shared.logging import configure
 from shared.policy import Policy, PolicyError, load_policy
 from shared.settings import Settings
+from shared.supervision import Backoff, Supervisor, TaskHealth, repeat
 from shared.topics import TEST_KLOK, dlq, intern
 
 log = structlog.get_logger()
 HOUSEKEEPING_SECONDS = 3600.0
+SCHEDULER_SECONDS = 1.0
+RELAY_STALE_S = 120.0  # a relay round that has not come back for this long makes the service not ready
 BATCH_FAILED_PAUSE_S = 1.0
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 KLOK_GEZET = "nl.waardigwerk.test.klok_gezet"
@@ -265,7 +268,7 @@ class Service:
         self.broker = KafkaBroker(
             self.settings.kafka_bootstrap_list, client_id=self.consumer, security=_kafka_security(self.settings)
         )
-        self._tasks: list[asyncio.Task[None]] = []
+        self.supervisor = Supervisor()
         self._pool: asyncpg.Pool | None = None
         self._producer: AIOKafkaProducer | None = None
         self.relay: outbox.Relay | None = None
@@ -554,28 +557,24 @@ class Service:
             ctx = Context(conn, cause, self.clock.now(), self.policy, self)
             await ctx.emit(TIMER_DOOD, data, f"{timer.soort}:{timer.sleutel}")
 
-    async def _scheduler(self) -> None:
-        while True:
-            try:
-                await self.fire_due()
-            except TRANSIENT as exc:
-                log.warning("scheduler_retry", error=repr(exc))
-            await asyncio.sleep(1.0)
+    async def _scheduler(self, task: TaskHealth) -> None:
+        """Fire due timers every second; a failing round (any error) is retried with backoff."""
+        await repeat(task, self.fire_due, SCHEDULER_SECONDS, Backoff(SCHEDULER_SECONDS, 30.0))
 
     async def prune(self) -> dict[str, int]:
         """Delete what no longer needs keeping: outbox rows sent longer ago than the setting."""
         async with self.pool.acquire() as conn:
             return {"outbox": await outbox.prune(conn, self.settings.waardigwerk_outbox_bewaar_dagen)}
 
-    async def _housekeeping(self) -> None:
-        while True:
-            try:
-                pruned = await self.prune()
-                if any(pruned.values()):
-                    log.info("pruned", **pruned)
-            except TRANSIENT as exc:
-                log.warning("housekeeping_retry", error=repr(exc))
-            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+    async def _housekeeping(self, task: TaskHealth) -> None:
+        """Prune hourly; a failed round is retried with backoff (up to a minute), not an hour later."""
+
+        async def prune_and_say() -> None:
+            pruned = await self.prune()
+            if any(pruned.values()):
+                log.info("pruned", **pruned)
+
+        await repeat(task, prune_and_say, HOUSEKEEPING_SECONDS, Backoff(1.0, 60.0))
 
     async def set_clock(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
         """CONTRACT §4: apply the new "now", fire what fell due, then acknowledge."""
@@ -613,29 +612,36 @@ class Service:
         settings = self.settings
         configure(self.name, settings.waardigwerk_log_level)
         await self.open_storage()
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+        self._producer = await self._new_producer()
+        self.relay = outbox.Relay(self.pool, self._producer, self.schema, renew_producer=self._renew_producer)
+        self.supervisor.start("relay", self.relay.run, stale_after_s=RELAY_STALE_S)
+        self.supervisor.start("scheduler", self._scheduler)
+        self.supervisor.start("housekeeping", self._housekeeping)
+        log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
+
+    async def _new_producer(self) -> AIOKafkaProducer:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
             enable_idempotence=True,
             acks="all",
             linger_ms=2,
             client_id=f"{self.consumer}.outbox",
-            **settings.kafka_client_options(),
+            **self.settings.kafka_client_options(),
         )
-        await self._producer.start()
-        self.relay = outbox.Relay(self.pool, self._producer, self.schema)
-        self._tasks = [
-            asyncio.create_task(self.relay.run()),
-            asyncio.create_task(self._scheduler()),
-            asyncio.create_task(self._housekeeping()),
-        ]
-        log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
+        await producer.start()
+        return producer
+
+    async def _renew_producer(self) -> AIOKafkaProducer:
+        """The relay's producer was closed under it: a new one (the old one stopped, if it can be)."""
+        old, self._producer = self._producer, None
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await old.stop()
+        self._producer = await self._new_producer()
+        return self._producer
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self.supervisor.stop()
         if self._producer is not None:
             await self._producer.stop()
         if self._pool is not None:
@@ -678,11 +684,17 @@ class Service:
             self._subscribe([TEST_KLOK], f"{self.consumer}.klok", self.set_clock)
         self._app = AsgiFastStream(
             self.broker,
-            asgi_routes=[("/health", make_ping_asgi(self.broker, timeout=5.0))],
+            asgi_routes=health.routes(self.probe),
             on_startup=[self.start],
             after_shutdown=[self.stop],
         )
         return self._app
+
+    @property
+    def probe(self) -> health.Probe:
+        """Readiness as /health/ready reports it (broker, database, consumers, background tasks)."""
+        published = lambda: self.relay.published if self.relay is not None else 0  # noqa: E731
+        return health.Probe(self.name, self.broker, lambda: self._pool, self.supervisor, published=published)
 
     def run(self) -> None:
         """Entry point of `python -m services.<name>`: the app with its health endpoint."""
