@@ -26,7 +26,7 @@ from pathlib import Path
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from deploy.local import acl
+from deploy.local import acl, procs
 from deploy.local.layout import KAFKA_ADMIN_USER, ROOT, Layout, StackError
 from deploy.local.part import Part, Say
 from deploy.local.topics import ensure_topics, topic_defaults
@@ -191,6 +191,10 @@ class KafkaBroker(Part):
 
     start_timeout = 90.0
     stop_timeout = 30.0
+    # After an unclean stop the broker recovers every log segment before it answers (minutes with
+    # a backlog): while its log shows that work going on, it gets up to this long, not start_timeout.
+    recovery_timeout = 1800.0
+    recovery_quiet_s = 60.0  # recovery counts as going on while the log grew this recently
 
     def __init__(
         self, layout: Layout, passwords: Mapping[str, str] | None = None, node: int = 1, brokers: int = 1
@@ -236,6 +240,45 @@ class KafkaBroker(Part):
     @property
     def ports(self) -> tuple[int, ...]:
         return node_ports(self.layout, self.node)
+
+    def start(self) -> int:
+        self._log_from = self.log.stat().st_size if self.log.is_file() else 0
+        return super().start()
+
+    def log_recovery(self) -> str | None:
+        """What the broker's log says about loading its logs since this start ("12 partitions
+        loaded"), or None when it shows no recovery going on."""
+        if not self.log.is_file() or time.time() - self.log.stat().st_mtime > self.recovery_quiet_s:
+            return None
+        with self.log.open("rb") as log:
+            log.seek(getattr(self, "_log_from", 0))
+            lines = log.read().decode("utf-8", "replace").splitlines()
+        loading = [line for line in lines if "LogLoader partition=" in line or "Recovering unflushed segment" in line]
+        if not loading:
+            return None
+        named = (line.split("LogLoader partition=", 1) for line in loading)
+        partitions = {parts[1].split(",", 1)[0] for parts in named if len(parts) == 2}
+        return f"{len(partitions)} partitions loaded so far"
+
+    async def wait_until_answers(self) -> float:
+        """As any part, but while the log shows log recovery going on it waits up to
+        `recovery_timeout`, and says so every 10 s."""
+        started = said = time.monotonic()
+        while True:
+            pid = procs.read_pid(self.pidfile)
+            if pid is None or not procs.alive(pid):
+                raise StackError(self.failure("exited while starting"))
+            if await self.answers():
+                return time.monotonic() - started
+            waited = time.monotonic() - started
+            recovery = self.log_recovery() if waited > self.start_timeout / 3 else None
+            limit = self.recovery_timeout if recovery else self.start_timeout
+            if waited > limit:
+                raise StackError(self.failure(f"did not become healthy within {limit:.0f} s"))
+            if recovery and time.monotonic() - said >= 10:
+                print(f"[{waited:6.1f}s] {self.name}: recovering its logs ({recovery}); waiting", flush=True)
+                said = time.monotonic()
+            await asyncio.sleep(0.25)
 
     def command(self) -> list[str]:
         classpath = f"{jars_dir(self.layout)}/*"
