@@ -81,3 +81,9 @@ def per_maand(per_week: Decimal) -> Decimal:
 def maandloon(uurtarief: Decimal, uren_per_week: Decimal) -> Decimal:
     """The monthly wage of `uren_per_week` hours a week at `uurtarief`: hourly x hours x 52 / 12."""
     return per_maand(uurtarief * uren_per_week)
+
+
+def volwassen_leeftijd(dag: date, policy: Policy) -> int:
+    """The youngest age with the adult rate on `dag`: one year above the oldest youth band."""
+    banden: dict[str, float] = policy.value("wml_jeugd_pct", dag)
+    return max(int(band) for band in banden) + 1

@@ -23,9 +23,9 @@ from shared.contract.loonvordering import (
     LoonvorderingIngediend,
     PartijStatus,
 )
-from shared.policy import PolicyError
+from shared.policy import Policy, PolicyError
 from shared.service import AMSTERDAM, Context, Rejected
-from shared.wml import GeenMinimumloon
+from shared.wml import GeenMinimumloon, volwassen_leeftijd
 
 VASTGESTELD = "nl.waardigwerk.loonvordering.vastgesteld"
 GEWIJZIGD = "nl.waardigwerk.loonvordering.aansprakelijke_gewijzigd"
@@ -67,10 +67,20 @@ async def ingediend(ctx: Context, claim: LoonvorderingIngediend) -> None:
 
 async def onderbetaling_vastgesteld(ctx: Context, data: dict[str, Any]) -> None:
     """Underpayment the inspectorate established becomes a claim of its own, one per worker."""
-    claim = LoonvorderingIngediend.model_validate(
+    await _vestig(ctx, claim_uit_onderbetaling(data, ctx.policy), None)
+
+
+def claim_uit_onderbetaling(data: dict[str, Any], policy: Policy) -> LoonvorderingIngediend:
+    """The claim an inspection's underpayment finding opens. An age the inspection did not record
+    is priced at the adult rate, as the inspection's own analysis does [A]; a recorded age is used
+    as it is (an age of 0 is not "unknown")."""
+    leeftijd = data.get("leeftijd")
+    if leeftijd is None:
+        leeftijd = volwassen_leeftijd(date.fromisoformat(str(data["periode_van"])), policy)
+    return LoonvorderingIngediend.model_validate(
         {
             "indiener": {"organisatie": INSPECTIE, "referentie": f"{data['inspectie_id']}:{data['werknemer_ref']}"},
-            "werknemer": {"werknemer_ref": data["werknemer_ref"], "leeftijd": data.get("leeftijd") or 21},
+            "werknemer": {"werknemer_ref": data["werknemer_ref"], "leeftijd": leeftijd},
             "werkgever": {"kvk_nummer": data["werkgever"]["kvk_nummer"]},
             "periode_van": data["periode_van"],
             "periode_tot": data["periode_tot"],
@@ -79,7 +89,6 @@ async def onderbetaling_vastgesteld(ctx: Context, data: dict[str, Any]) -> None:
         },
         strict=False,
     )
-    await _vestig(ctx, claim, None)
 
 
 async def _vestig(ctx: Context, claim: LoonvorderingIngediend, indiener: str | None) -> None:

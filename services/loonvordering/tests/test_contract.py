@@ -231,3 +231,23 @@ def test_keteninformatie_gevraagd_names_who_asked_whom_and_when() -> None:
             b'{"vordering_id": "LV-1", "gevraagd_door": "systeem", "aan": {"kvk_nummer": "30000003"}}'
         )
     assert {f["veld"] for f in fouten_van(fout.value)} == {"gevraagd_door", "gevraagd_op"}
+
+
+@pytest.mark.parametrize(("leeftijd", "verwacht"), [(0, 0), (None, 21), (17, 17)], ids=["age-0", "unknown", "17"])
+def test_defect_20_an_inspection_claim_keeps_the_recorded_age(leeftijd: int | None, verwacht: int) -> None:
+    """Defect 20 (loonvordering side): `leeftijd or 21` made an age of 0 the adult rate. Only an age
+    the inspection did not record takes the adult age, and that age comes from the policy's bands."""
+    from services.loonvordering.handlers import claim_uit_onderbetaling
+    from shared.policy import load_policy
+
+    data = {
+        "inspectie_id": "INS-1",
+        "werkgever": {"kvk_nummer": "11223344"},
+        "werknemer_ref": "W-1",
+        "periode_van": "2026-03-02",
+        "periode_tot": "2026-03-27",
+        "gewerkte_uren": 160,
+        "betaald_bruto_eur": 1500.0,
+        "leeftijd": leeftijd,
+    }
+    assert claim_uit_onderbetaling(data, load_policy("huidig")).werknemer.leeftijd == verwacht
