@@ -13,7 +13,6 @@ rejection or a log line cannot leak it.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -21,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from shared.contract.base import Bedrag, ContractModel, KvkNummer, Organisatie
+from shared.maanden import maand_van
 
 Rol = Literal["opdrachtgever", "inlener", "aannemer", "hoofdaannemer", "hoofdopdrachtgever"]
 StatusSoort = Literal["onvindbaar", "niet_ingeschreven", "failliet", "onverhaalbaar", "gedisculpeerd"]
@@ -105,8 +105,7 @@ class MaandLoon(ContractModel):
 
     @property
     def laatste_dag(self) -> date:
-        eerste = self.eerste_dag
-        return eerste.replace(day=calendar.monthrange(eerste.year, eerste.month)[1])
+        return maand_van(self.eerste_dag)[1]
 
 
 def _dubbel(waarden: list[str]) -> list[str]:
