@@ -2,13 +2,17 @@
 
 import uvicorn
 
-from services.console.app import app, service
+from services.console.app import maak_app
+from services.console.instellingen import ConsoleSettings
+from services.console.lezer import MIGRATIONS, ConsoleService
 
 DEFAULT_PORT = 18080
 
+service = ConsoleService("console", migrations=MIGRATIONS)
 uvicorn.run(
-    app,
+    maak_app(service, ConsoleSettings()),
     host=service.settings.waardigwerk_http_host,
     port=service.settings.waardigwerk_health_port or DEFAULT_PORT,
     log_config=None,
+    access_log=False,
 )

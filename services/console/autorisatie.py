@@ -7,6 +7,7 @@ the test can try every role against every other role's objects without a server.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,11 +30,12 @@ class Actie(StrEnum):
     DODE_LETTERS = "dode_letters"
     REPLAY = "replay"
     ZOEKEN = "zoeken"
+    GEBRUIKERS = "gebruikers"  # account management
 
 
 RECHTEN: Mapping[Rol, frozenset[Actie]] = {
     Rol.BEHEERDER: frozenset(Actie),
-    Rol.OPERATOR: frozenset(Actie) - {Actie.REPLAY},
+    Rol.OPERATOR: frozenset(Actie) - {Actie.REPLAY, Actie.GEBRUIKERS},
     Rol.PLANNER: frozenset({Actie.OVERZICHT, Actie.PLANNING, Actie.ZAAK, Actie.ZOEKEN}),
     Rol.GEMEENTE: frozenset({Actie.ZAAK, Actie.HUISVESTING, Actie.ZOEKEN}),
 }
@@ -47,7 +49,7 @@ STARTPAGINA: Mapping[Rol, str] = {
 }
 
 # Keys that hold data about a natural person (worker); only the administrator needs them.
-PERSOONSGEGEVENS = frozenset({"werknemer_ref", "bsn", "werknemer", "geboortedatum", "naam_werknemer"})
+PERSOONSGEGEVENS = frozenset({"werknemer_ref", "werknemer_refs", "bsn", "werknemer", "geboortedatum", "naam_werknemer"})
 AFGESCHERMD = "[afgeschermd]"
 
 
@@ -80,20 +82,119 @@ def ziet_persoonsgegevens(gebruiker: Gebruiker) -> bool:
 
 
 def afschermen(gebruiker: Gebruiker, waarde: Any) -> Any:
-    """The value with personal data replaced, unless the user may see it (nested dicts and lists too)."""
+    """The value with personal data replaced, unless the user may see it (nested dicts and lists too).
+
+    By meaning, not only by field name: every string held under a personal-data key is a secret,
+    and wherever such a value appears inside another value (a claim reference `INS-12:W-7` embeds
+    worker `W-7`; a record key `kvk:W-7`) it is replaced there too."""
     if ziet_persoonsgegevens(gebruiker):
         return waarde
-    return _masker(waarde)
+    geheimen = persoonswaarden(waarde)
+    patroon = _patroon(geheimen) if geheimen else None
+    return _masker(waarde, patroon)
 
 
-def _masker(waarde: Any) -> Any:
+def persoonswaarden(waarde: Any, onder_persoonsveld: bool = False) -> set[str]:
+    """Every string that is personal data: held (at any depth) under a personal-data key."""
     if isinstance(waarde, Mapping):
-        return {k: AFGESCHERMD if k in PERSOONSGEGEVENS else _masker(v) for k, v in waarde.items()}
+        uit: set[str] = set()
+        for k, v in waarde.items():
+            uit |= persoonswaarden(v, onder_persoonsveld or k in PERSOONSGEGEVENS)
+        return uit
     if isinstance(waarde, list | tuple):
-        return [_masker(v) for v in waarde]
+        return set().union(*(persoonswaarden(v, onder_persoonsveld) for v in waarde))
+    if onder_persoonsveld and isinstance(waarde, str | int) and not isinstance(waarde, bool) and str(waarde).strip():
+        return {str(waarde)}
+    return set()
+
+
+def _patroon(geheimen: set[str]) -> re.Pattern[str]:
+    """Each secret as a whole token: `W-7` inside `INS-1:W-7`, not inside `W-71`."""
+    delen = "|".join(re.escape(g) for g in sorted(geheimen, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{delen})(?![\w-])")
+
+
+def bevat_persoonsgegevens(tekst: str, geheimen: set[str]) -> bool:
+    return bool(geheimen) and _patroon(geheimen).search(tekst) is not None
+
+
+def _masker(waarde: Any, patroon: re.Pattern[str] | None) -> Any:
+    if isinstance(waarde, Mapping):
+        return {k: AFGESCHERMD if k in PERSOONSGEGEVENS else _masker(v, patroon) for k, v in waarde.items()}
+    if isinstance(waarde, list | tuple):
+        return [_masker(v, patroon) for v in waarde]
+    if isinstance(waarde, str) and patroon is not None:
+        return patroon.sub(AFGESCHERMD, waarde)
     return waarde
 
 
 def filter_gemeente(gebruiker: Gebruiker, actie: Actie, rijen: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The rows (each with a `gemeentecode`) this user may see."""
     return [r for r in rijen if mag_object(gebruiker, actie, r.get("gemeentecode"))]
+
+
+def mag_zaak(gebruiker: Gebruiker, gemeenten: set[str]) -> bool:
+    """May this user open a case that concerns these municipalities (a report, housing check or stoppage there)."""
+    if not mag(gebruiker, Actie.ZAAK):
+        return False
+    if gebruiker.rol is Rol.GEMEENTE:
+        return gebruiker.gemeentecode in gemeenten
+    return True
+
+
+def _diensten(ce_type: str) -> str:
+    delen = ce_type.split(".")
+    return delen[2] if len(delen) > 3 else ""
+
+
+def zaak_voor_gemeente(inhoud: Mapping[str, Any], gemeentecode: str) -> dict[str, Any]:
+    """The parts of a case that concern one municipality.
+
+    An event located in another municipality is left out (its report's reference and work location
+    too); an event without a place only when it is about the case itself (melding, inspectie), names
+    no reporter of another municipality, and holds no computation or worker (fines and claims are the
+    inspectorate's)."""
+    tijdlijn: list[Mapping[str, Any]] = list(inhoud.get("tijdlijn") or [])
+    eigen_refs = {e["referentie"] for e in tijdlijn if e.get("gemeentecode") == gemeentecode and e.get("referentie")}
+
+    def zichtbaar(e: Mapping[str, Any]) -> bool:
+        if e.get("gemeentecode") is not None:
+            return bool(e["gemeentecode"] == gemeentecode)
+        data = e.get("data")
+        return (
+            _diensten(str(e.get("type"))) in ("melding", "inspectie")
+            and (e.get("referentie") is None or e.get("referentie") in eigen_refs)
+            and not (isinstance(data, Mapping) and "berekening" in data)
+            and not e.get("werknemer_refs")
+        )
+
+    zichtbare = [e for e in tijdlijn if zichtbaar(e)]
+    inspecties = {e.get("inspectie_id") for e in zichtbare if e.get("inspectie_id")}
+    zaak = dict(inhoud.get("zaak") or {})
+    eigen_plek = zaak.get("gemeentecode") == gemeentecode
+    zaak.update(
+        referenties=[r for r in zaak.get("referenties") or [] if r in eigen_refs],
+        gemeentecode=gemeentecode,
+        postcode=zaak.get("postcode") if eigen_plek else None,
+    )
+    return {
+        **inhoud,
+        "zaak": zaak,
+        "tijdlijn": zichtbare,
+        "risico": [r for r in inhoud.get("risico") or [] if r.get("inspectie_id") in inspecties],
+        "berekeningen": [],
+        "sancties": [s for s in inhoud.get("sancties") or [] if s.get("gemeentecode") == gemeentecode],
+        "beleid": sorted({e["beleid"] for e in zichtbare if e.get("beleid")}),
+    }
+
+
+def zaakrij_voor_gemeente(rij: Mapping[str, Any], gemeentecode: str) -> dict[str, Any]:
+    """A case in a list or search result: no reporters' references (they may be another municipality's), its
+    place only if it is this municipality's."""
+    eigen = rij.get("gemeentecode") == gemeentecode
+    return {
+        **rij,
+        "referenties": [],
+        "gemeentecode": gemeentecode,
+        "postcode": rij.get("postcode") if eigen else None,
+    }

@@ -1,5 +1,12 @@
-"""`python -m services.console.gebruiker add NAAM --rol ROL [--gemeente GMxxxx]`: create or reset an
-account and print its generated password (shown once; only its scrypt hash is stored)."""
+"""Console accounts from the command line:
+
+    python -m services.console.gebruiker add NAAM --rol ROL [--gemeente GMxxxx]   create, or reset the password
+    python -m services.console.gebruiker disable NAAM | enable NAAM | remove NAAM
+    python -m services.console.gebruiker list
+
+`add` prints a generated password (shown once; only its scrypt hash is stored). A reset, disable or
+remove ends every session of the account at once.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,8 @@ import argparse
 import asyncio
 import sys
 
+from services.console import gebruikers
 from services.console.autorisatie import Rol
-from services.console.gebruikers import bewaar, nieuw_wachtwoord
 from services.console.lezer import MIGRATIONS, ConsoleService
 
 
@@ -19,30 +26,45 @@ def parse(argv: list[str]) -> argparse.Namespace:
     add.add_argument("naam")
     add.add_argument("--rol", required=True, choices=[r.value for r in Rol])
     add.add_argument("--gemeente", metavar="GMxxxx", help="verplicht voor (en alleen voor) de rol gemeente")
+    for naam, uitleg in (("disable", "schakel uit"), ("enable", "schakel weer in"), ("remove", "verwijder")):
+        commands.add_parser(naam, help=f"{uitleg} (beëindigt de sessies)").add_argument("naam")
+    commands.add_parser("list", help="alle accounts")
     return parser.parse_args(argv)
 
 
-async def add(naam: str, rol: Rol, gemeente: str | None) -> str:
+async def uitvoeren(args: argparse.Namespace) -> tuple[int, str]:
     service = ConsoleService("console", migrations=MIGRATIONS)
     await service.open_storage()
-    wachtwoord = nieuw_wachtwoord()
     try:
         async with service.pool.acquire() as conn:
-            await bewaar(conn, naam, rol, wachtwoord, gemeente)
+            if args.command == "add":
+                wachtwoord = gebruikers.nieuw_wachtwoord()
+                await gebruikers.bewaar(conn, args.naam, Rol(args.rol), wachtwoord, args.gemeente)
+                plaats = f" {args.gemeente}" if args.gemeente else ""
+                return 0, f"gebruiker {args.naam} ({args.rol}{plaats}) wachtwoord: {wachtwoord}"
+            if args.command == "list":
+                regels = [
+                    f"{a['naam']}\t{a['rol']}\t{a['gemeentecode'] or '-'}\t{'actief' if a['actief'] else 'uit'}"
+                    for a in await gebruikers.lijst(conn)
+                ]
+                return 0, "\n".join(regels)
+            if args.command == "remove":
+                gevonden = await gebruikers.verwijder(conn, args.naam)
+            else:
+                gevonden = await gebruikers.zet_actief(conn, args.naam, args.command == "enable")
+            return (0, f"gebruiker {args.naam}: {args.command}") if gevonden else (1, f"geen gebruiker {args.naam}")
     finally:
         await service.pool.close()
-    return wachtwoord
 
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
-    rol = Rol(args.rol)
-    if (rol is Rol.GEMEENTE) != (args.gemeente is not None):
+    if args.command == "add" and (Rol(args.rol) is Rol.GEMEENTE) != (args.gemeente is not None):
         print("--gemeente is verplicht voor de rol gemeente en niet toegestaan voor andere rollen", file=sys.stderr)
         return 2
-    wachtwoord = asyncio.run(add(args.naam, rol, args.gemeente))
-    print(f"gebruiker {args.naam} ({rol.value}{' ' + args.gemeente if args.gemeente else ''}) wachtwoord: {wachtwoord}")
-    return 0
+    code, uitvoer = asyncio.run(uitvoeren(args))
+    print(uitvoer, file=sys.stdout if code == 0 else sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -11,10 +11,13 @@ from services.console import vragen
 from services.console.autorisatie import (
     Actie,
     Gebruiker,
+    Rol,
     afschermen,
     filter_gemeente,
     mag,
-    mag_object,
+    mag_zaak,
+    zaak_voor_gemeente,
+    zaakrij_voor_gemeente,
     ziet_persoonsgegevens,
 )
 from services.console.overzicht import bevindingen_per_gemeente
@@ -47,19 +50,23 @@ async def overzicht(conn: Conn, g: Gebruiker, vandaag: date, nu: datetime, polic
 
 async def planning(conn: Conn, g: Gebruiker) -> dict[str, Any]:
     vereis(g, Actie.PLANNING)
-    return {"inspecties": await vragen.planning(conn)}
+    return {"inspecties": afschermen(g, await vragen.planning(conn))}
 
 
 async def zaak(conn: Conn, g: Gebruiker, zaak_id: str) -> dict[str, Any]:
-    """A municipal officer gets 403 for a case that is not theirs and for one that does not exist, so the
-    answer never tells them whether another municipality has a case with that id."""
+    """A municipal officer sees a case with a report, housing check or stoppage in their municipality, and only
+    the parts of it that concern their municipality; any other case answers 403, also one that does not exist,
+    so the answer never tells them whether another municipality has a case with that id."""
     vereis(g, Actie.ZAAK)
-    bestaat, gemeentecode = await vragen.zaak_gemeente(conn, zaak_id)
-    if bestaat and mag_object(g, Actie.ZAAK, gemeentecode):
-        return dict(afschermen(g, await vragen.zaak(conn, zaak_id)))
-    if not bestaat and mag_object(g, Actie.ZAAK, None):
+    bestaat = await vragen.zaak_bestaat(conn, zaak_id)
+    if g.rol is Rol.GEMEENTE:
+        gemeenten = (await vragen.zaak_gemeenten(conn, [zaak_id]))[zaak_id] if bestaat else set()
+        if not (bestaat and mag_zaak(g, gemeenten)) or g.gemeentecode is None:
+            raise Geweigerd(f"zaak {zaak_id} valt niet onder gemeente {g.gemeentecode}")
+        return dict(afschermen(g, zaak_voor_gemeente(await vragen.zaak(conn, zaak_id), g.gemeentecode)))
+    if not bestaat:
         raise NietGevonden(f"zaak {zaak_id} bestaat niet")
-    raise Geweigerd(f"zaak {zaak_id} valt niet onder gemeente {g.gemeentecode}")
+    return dict(afschermen(g, await vragen.zaak(conn, zaak_id)))
 
 
 async def vorderingen(conn: Conn, g: Gebruiker, vandaag: date) -> dict[str, Any]:
@@ -78,41 +85,64 @@ async def huisvesting(conn: Conn, g: Gebruiker) -> dict[str, Any]:
     return {"controles": afschermen(g, controles), "bevindingen_per_gemeente": bevindingen_per_gemeente(controles)}
 
 
-async def dode_letters(conn: Conn, g: Gebruiker) -> dict[str, Any]:
-    """Every dead letter with its reason; the record's content only as far as the user may see it."""
+async def dode_letters(
+    conn: Conn, g: Gebruiker, selectie: vragen.Selectie, limiet: int, vanaf: int, batch: str | None = None
+) -> dict[str, Any]:
+    """Every dead letter with its reason and attempts; the record's content only as far as the user may see it."""
     vereis(g, Actie.DODE_LETTERS)
+    items, totaal = await vragen.dode_letters(conn, selectie, limiet, vanaf)
     rijen = []
-    for r in await vragen.dode_letters(conn):
+    for r in items:
         waarde: bytes | None = r.pop("waarde")
-        rijen.append({**r, "inhoud": _inhoud(g, waarde)})
-    audit = await vragen.replay_audit(conn)
-    return {"dode_letters": rijen, "replays": audit, "mag_replay": mag(g, Actie.REPLAY)}
+        r.pop("sleutel_ruw", None)
+        rijen.append(_item(g, r, waarde))
+    return {
+        "dode_letters": rijen,
+        "totaal": totaal,
+        "keuzes": await vragen.dode_letter_keuzes(conn),
+        "per_reden": await vragen.dode_letters_per_reden(conn),
+        "replays": await vragen.replay_audit(conn),
+        "voortgang": await vragen.replay_voortgang(conn, batch) if batch else None,
+        "mag_replay": mag(g, Actie.REPLAY),
+    }
 
 
-def _inhoud(g: Gebruiker, waarde: bytes | None) -> Any:
-    if waarde is None:
-        return None
+def _item(g: Gebruiker, r: dict[str, Any], waarde: bytes | None) -> dict[str, Any]:
+    """One item, masked as a whole: a worker reference in the content is masked in the record key too."""
+    inhoud: Any = None
     try:
-        return afschermen(g, json.loads(waarde))
+        inhoud = None if waarde is None else json.loads(waarde)
     except (ValueError, UnicodeDecodeError):
-        return waarde.decode("utf-8", "replace") if ziet_persoonsgegevens(g) else "[geen JSON; niet getoond]"
+        assert waarde is not None
+        inhoud = waarde.decode("utf-8", "replace") if ziet_persoonsgegevens(g) else "[geen JSON; niet getoond]"
+    gemaskeerd: dict[str, Any] = afschermen(g, {**r, "headers": None, "inhoud": inhoud})
+    gemaskeerd.pop("headers")
+    return gemaskeerd
 
 
-async def replay(conn: Conn, g: Gebruiker, ids: list[int] | None) -> dict[str, Any]:
+async def replay(conn: Conn, g: Gebruiker, selectie: vragen.Selectie, batch: str) -> dict[str, Any]:
     vereis(g, Actie.REPLAY)
-    return {"opnieuw_aangeboden": await vragen.replay(conn, ids, g.naam)}
+    if selectie.id is not None and not await conn.fetchval("SELECT true FROM dode_letter WHERE id = $1", selectie.id):
+        raise NietGevonden(f"dode letter {selectie.id} bestaat niet")
+    aangeboden, overgeslagen = await vragen.replay(conn, selectie, g.naam, batch)
+    return {"opnieuw_aangeboden": aangeboden, "al_aangeboden": overgeslagen, "batch": batch}
 
 
 async def zoeken(conn: Conn, g: Gebruiker, q: str) -> dict[str, Any]:
     vereis(g, Actie.ZOEKEN)
     if not q.strip():
         return {"q": q, "zaken": [], "inspecties": [], "vorderingen": [], "huisvesting": []}
-    r = await vragen.zoeken(conn, q)
+    gemeente = g.gemeentecode if g.rol is Rol.GEMEENTE else None
+    r = await vragen.zoeken(conn, q, persoonsgegevens=ziet_persoonsgegevens(g), gemeente=gemeente)
+    zaken = r["zaken"]
+    if gemeente is not None:
+        gemeenten = await vragen.zaak_gemeenten(conn, [z["zaak_id"] for z in zaken])
+        zaken = [zaakrij_voor_gemeente(z, gemeente) for z in zaken if mag_zaak(g, gemeenten[z["zaak_id"]])]
     gevonden: dict[str, Any] = afschermen(
         g,
         {
             "q": q,
-            "zaken": filter_gemeente(g, Actie.ZAAK, r["zaken"]),
+            "zaken": zaken,
             "inspecties": r["inspecties"] if mag(g, Actie.PLANNING) else [],
             "vorderingen": r["vorderingen"] if mag(g, Actie.VORDERINGEN) else [],
             "huisvesting": filter_gemeente(g, Actie.HUISVESTING, r["huisvesting"]),

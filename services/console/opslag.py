@@ -7,6 +7,7 @@ destroys what an earlier event recorded.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -22,9 +23,19 @@ from services.console.projectie import (
 )
 from shared.db import Conn
 from shared.envelope import CloudEvent, dumps
+from shared.service import REPLAY_HEADER
 
 DLQ_HEADERS = ("dlq_reden", "dlq_details", "dlq_topic", "dlq_partitie", "dlq_offset", "dlq_tijd", "dlq_dienst")
-LEESMODEL_TABELLEN = ("gebeurtenis", "zaak", "inspectie", "vordering", "huisvesting", "dode_letter", "inbox")
+LEESMODEL_TABELLEN = (
+    "gebeurtenis",
+    "zaak",
+    "inspectie",
+    "vordering",
+    "huisvesting",
+    "dode_letter",
+    "dode_letter_poging",
+    "inbox",
+)
 
 
 def _json(waarde: Any) -> str | None:
@@ -37,8 +48,8 @@ async def bewaar_gebeurtenis(conn: Conn, topic: str, event: CloudEvent) -> bool:
     nieuw = await conn.fetchval(
         """INSERT INTO gebeurtenis (id, type, tijd, bron, correlationid, causationid, topic, zaak_ids, inspectie_id,
                                     vordering_id, contract_referentie, boete_id, kvk, gemeentecode, postcode,
-                                    referentie, beleid, data)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)
+                                    referentie, beleid, data, werknemer_refs)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19)
            ON CONFLICT (id) DO NOTHING RETURNING true""",
         event.id,
         event.type,
@@ -58,6 +69,7 @@ async def bewaar_gebeurtenis(conn: Conn, topic: str, event: CloudEvent) -> bool:
         s.referentie,
         s.beleid,
         _json(event.data),
+        list(s.werknemer_refs),
     )
     if not nieuw:
         return False
@@ -84,7 +96,7 @@ async def _zaak(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
                postcode = coalesce(zaak.postcode, excluded.postcode),
                referenties = (SELECT coalesce(array_agg(DISTINCT r), '{}') FROM unnest(zaak.referenties || $6) r),
                uiterlijk_inspectie_op = coalesce(excluded.uiterlijk_inspectie_op, zaak.uiterlijk_inspectie_op),
-               gepland_op = coalesce(excluded.gepland_op, zaak.gepland_op),
+               gepland_op = coalesce(zaak.gepland_op, excluded.gepland_op),
                termijn_overschreden = zaak.termijn_overschreden OR excluded.termijn_overschreden,
                bijgewerkt = excluded.bijgewerkt""",
         zaak_id,
@@ -134,6 +146,13 @@ async def _inspectie(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
         _json(event.data.get("risico")),
         event.time,
     )
+    if gebeurtenis_naam(event.type) in ("gepland", "herpland") and s.zaak_ids and event.data.get("gepland_op"):
+        # The day the inspection behind these cases is planned on, also when it was moved (`herpland`).
+        await conn.execute(
+            "UPDATE zaak SET gepland_op = $2::text::date WHERE zaak_id = ANY($1)",
+            list(s.zaak_ids),
+            str(event.data["gepland_op"]),
+        )
 
 
 async def _vordering(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
@@ -142,8 +161,8 @@ async def _vordering(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
     d = event.data
     await conn.execute(
         """INSERT INTO vordering (vordering_id, status, kvk, referentie, bedrag_eur, aansprakelijk, keten,
-                                  volgende_termijn, beleid, bijgewerkt)
-           VALUES ($1, $2, $3, $4, $5::text::numeric, coalesce($6::jsonb, '[]'), $7::jsonb, $8::jsonb, $9, $10)
+                                  volgende_termijn, beleid, bijgewerkt, werknemer_ref)
+           VALUES ($1, $2, $3, $4, $5::text::numeric, coalesce($6::jsonb, '[]'), $7::jsonb, $8::jsonb, $9, $10, $12)
            ON CONFLICT (vordering_id) DO UPDATE SET
                status = CASE WHEN $11 THEN vordering.status ELSE excluded.status END,
                kvk = coalesce(vordering.kvk, excluded.kvk),
@@ -153,6 +172,7 @@ async def _vordering(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
                keten = coalesce(excluded.keten, vordering.keten),
                volgende_termijn = coalesce(excluded.volgende_termijn, vordering.volgende_termijn),
                beleid = coalesce(excluded.beleid, vordering.beleid),
+               werknemer_ref = coalesce(vordering.werknemer_ref, excluded.werknemer_ref),
                bijgewerkt = excluded.bijgewerkt""",
         s.vordering_id,
         aggregaat_status(event.type, d),
@@ -166,6 +186,7 @@ async def _vordering(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
         event.time,
         # a payment or a change of the liable parties is an episode, not the claim's status
         gebeurtenis_naam(event.type) in ("betaling_verwerkt", "aansprakelijke_gewijzigd"),
+        s.werknemer_refs[0] if s.werknemer_refs else None,
     )
 
 
@@ -213,11 +234,16 @@ def splits_headers(headers: Sequence[tuple[str, bytes | None]]) -> tuple[list[li
     reden: dict[str, str] = {}
     for naam, waarde in headers:
         tekst = (waarde or b"").decode("utf-8", "replace")
-        if naam in DLQ_HEADERS:
+        if naam in DLQ_HEADERS or naam.startswith("dlq_"):
             reden[naam] = tekst
         else:
             origineel.append([naam, tekst])
     return origineel, reden
+
+
+def identiteit(origineel_topic: str, ce_id: str | None, waarde: bytes | None) -> str:
+    """One dead-letter item per record: its topic, event id and content (a replay sends them unchanged)."""
+    return hashlib.sha256(f"{origineel_topic}\x1f{ce_id or ''}\x1f".encode() + (waarde or b"")).hexdigest()
 
 
 async def bewaar_dode_letter(
@@ -229,17 +255,24 @@ async def bewaar_dode_letter(
     headers: Sequence[tuple[str, bytes | None]],
     waarde: bytes | None,
 ) -> bool:
+    """Record one arrival on a dead-letter topic: a new item, or the next attempt of the item it repeats."""
     origineel, reden = splits_headers(headers)
     ce = {k[3:]: v for k, v in origineel if k.startswith("ce_")}
-    nieuw = await conn.fetchval(
+    replay_van = next((v for k, v in origineel if k == REPLAY_HEADER), None)
+    origineel = [[k, v] for k, v in origineel if k != REPLAY_HEADER]
+    origineel_topic = reden.get("dlq_topic") or dlq_topic.removesuffix(".dlq")
+    ce_id = ce.get("id") or _structured_attr(headers, waarde, "id")
+    item_id = await conn.fetchval(
         """INSERT INTO dode_letter (dlq_topic, partitie, positie, origineel_topic, reden, details, dienst, tijd,
-                                    sleutel, headers, waarde, ce_id, ce_type)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13)
-           ON CONFLICT (dlq_topic, partitie, positie) DO NOTHING RETURNING true""",
+                                    sleutel, headers, waarde, ce_id, ce_type, identiteit, sleutel_ruw)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14, $15)
+           ON CONFLICT (identiteit) DO UPDATE SET reden = excluded.reden, details = excluded.details,
+                                                  dienst = excluded.dienst, tijd = excluded.tijd
+           RETURNING id""",
         dlq_topic,
         partitie,
         positie,
-        reden.get("dlq_topic") or dlq_topic.removesuffix(".dlq"),
+        origineel_topic,
         reden.get("dlq_reden"),
         reden.get("dlq_details"),
         reden.get("dlq_dienst"),
@@ -247,8 +280,25 @@ async def bewaar_dode_letter(
         None if sleutel is None else sleutel.decode("utf-8", "replace"),
         json.dumps(origineel),
         waarde,
-        ce.get("id") or _structured_attr(headers, waarde, "id"),
+        ce_id,
         ce.get("type") or _structured_attr(headers, waarde, "type"),
+        identiteit(origineel_topic, ce_id, waarde),
+        sleutel,
+    )
+    nieuw = await conn.fetchval(
+        """INSERT INTO dode_letter_poging (dode_letter_id, dlq_topic, partitie, positie, reden, details, dienst, tijd,
+                                           replay_van)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (dlq_topic, partitie, positie) DO NOTHING RETURNING true""",
+        item_id,
+        dlq_topic,
+        partitie,
+        positie,
+        reden.get("dlq_reden"),
+        reden.get("dlq_details"),
+        reden.get("dlq_dienst"),
+        reden.get("dlq_tijd"),
+        replay_van,
     )
     return bool(nieuw)
 

@@ -27,6 +27,7 @@ class Sleutels:
     postcode: str | None
     referentie: str | None
     beleid: str | None
+    werknemer_refs: tuple[str, ...] = ()
 
 
 def _str(waarde: Any) -> str | None:
@@ -55,7 +56,8 @@ def adres_van(data: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def sleutels(data: Mapping[str, Any]) -> Sleutels:
     zaken = [_str(data.get("zaak_id"))]
-    zaken += [_str(a.get("id")) for a in map(_dict, _list(data.get("aanleidingen"))) if a.get("soort") == SOORT_MELDING]
+    aanleidingen = [*map(_dict, _list(data.get("aanleidingen"))), _dict(data.get("aanleiding"))]
+    zaken += [_str(a.get("id")) for a in aanleidingen if a.get("soort") == SOORT_MELDING]
     kvk = [_str(_dict(data.get("werkgever")).get("kvk_nummer")), _str(data.get("kvk_nummer"))]
     kvk += [_str(_dict(a).get("kvk_nummer")) for a in _list(data.get("aansprakelijk"))]
     kvk += [_str(_dict(a).get("kvk_nummer")) for a in _list(data.get("keten"))]
@@ -71,7 +73,20 @@ def sleutels(data: Mapping[str, Any]) -> Sleutels:
         postcode=normaliseer_postcode(_str(adres.get("postcode"))),
         referentie=_str(data.get("melder_referentie")) or _str(data.get("indiener_referentie")),
         beleid=_str(data.get("beleid")),
+        werknemer_refs=tuple(sorted(werknemer_refs(data))),
     )
+
+
+def werknemer_refs(waarde: Any) -> set[str]:
+    """Every worker reference in an event, at any depth (`werknemer_ref`, also inside `werknemer`)."""
+    if isinstance(waarde, Mapping):
+        uit = {r for k, v in waarde.items() if k == "werknemer_ref" and (r := _str(v))}
+        for v in waarde.values():
+            uit |= werknemer_refs(v)
+        return uit
+    if isinstance(waarde, list):
+        return set().union(*(werknemer_refs(v) for v in waarde))
+    return set()
 
 
 def dienst_van(ce_type: str) -> str:

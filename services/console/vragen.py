@@ -4,7 +4,7 @@ these functions return everything and the web layer filters and masks before any
 from __future__ import annotations
 
 import json
-import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -84,13 +84,33 @@ async def overzicht(conn: Conn, vandaag: date, nu: datetime, policy: Policy) -> 
     }
 
 
-async def zaak_gemeente(conn: Conn, zaak_id: str) -> tuple[bool, str | None]:
-    """Does the case exist, and in which municipality (for the object-level check before anything else)."""
-    rij = await conn.fetchrow("SELECT gemeentecode FROM zaak WHERE zaak_id = $1", zaak_id)
-    if rij is not None:
-        return True, rij["gemeentecode"]
-    bestaat = await conn.fetchval("SELECT true FROM gebeurtenis WHERE zaak_ids @> ARRAY[$1] LIMIT 1", zaak_id)
-    return bool(bestaat), None
+async def zaak_bestaat(conn: Conn, zaak_id: str) -> bool:
+    if await conn.fetchval("SELECT true FROM zaak WHERE zaak_id = $1", zaak_id):
+        return True
+    return bool(await conn.fetchval("SELECT true FROM gebeurtenis WHERE zaak_ids @> ARRAY[$1] LIMIT 1", zaak_id))
+
+
+async def zaak_gemeenten(conn: Conn, zaak_ids: list[str]) -> dict[str, set[str]]:
+    """Per case, every municipality it concerns: where one of its reports was made, and where its
+    employer had a housing check or a stoppage (cases merge per employer across municipalities)."""
+    rijen = await conn.fetch(
+        """SELECT z.zaak_id, g.gemeentecode FROM unnest($1::text[]) AS z(zaak_id)
+           JOIN gebeurtenis g ON g.gemeentecode IS NOT NULL AND g.zaak_ids @> ARRAY[z.zaak_id]
+                             AND g.type LIKE 'nl.waardigwerk.melding.%'
+           UNION
+           SELECT z.zaak_id, g.gemeentecode FROM zaak z
+           JOIN gebeurtenis g ON g.gemeentecode IS NOT NULL AND z.kvk IS NOT NULL AND g.kvk @> ARRAY[z.kvk]
+                             AND (g.type LIKE 'nl.waardigwerk.huisvesting.%'
+                                  OR g.type = 'nl.waardigwerk.inspectie.stillegging_bevolen')
+           WHERE z.zaak_id = ANY($1)
+           UNION
+           SELECT zaak_id, gemeentecode FROM zaak WHERE zaak_id = ANY($1) AND gemeentecode IS NOT NULL""",
+        zaak_ids,
+    )
+    uit: dict[str, set[str]] = {z: set() for z in zaak_ids}
+    for r in rijen:
+        uit[r["zaak_id"]].add(r["gemeentecode"])
+    return uit
 
 
 async def zaak(conn: Conn, zaak_id: str) -> dict[str, Any]:
@@ -127,7 +147,22 @@ async def zaak(conn: Conn, zaak_id: str) -> dict[str, Any]:
             if isinstance(e["data"].get("berekening"), list)
         ],
         "beleid": sorted({e["beleid"] for e in events if e["beleid"]}),
+        "sancties": await sancties(conn, rij["kvk"]) if rij and rij["kvk"] else [],
     }
+
+
+SANCTIE_TYPES = ("nl.waardigwerk.inspectie.boete_opgelegd", "nl.waardigwerk.inspectie.stillegging_bevolen")
+
+
+async def sancties(conn: Conn, kvk: str) -> list[dict[str, Any]]:
+    """Every fine and stoppage of the employer, also from inspections this case did not lead to."""
+    rijen = await conn.fetch(
+        """SELECT id, type, tijd, inspectie_id, boete_id, gemeentecode, beleid, data FROM gebeurtenis
+           WHERE kvk @> ARRAY[$1] AND type = ANY($2) ORDER BY tijd, volgnummer""",
+        kvk,
+        list(SANCTIE_TYPES),
+    )
+    return [_rij(r) for r in rijen]
 
 
 async def _keten(conn: Conn, zaak_id: str) -> list[dict[str, Any]]:
@@ -174,75 +209,199 @@ async def huisvesting(conn: Conn) -> list[dict[str, Any]]:
     return [_rij(r) for r in await conn.fetch("SELECT * FROM huisvesting ORDER BY gemeentecode, bijgewerkt")]
 
 
-async def dode_letters(conn: Conn) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Selectie:
+    """Which dead letters: by original topic, reason and service (None: any); `id`: one item."""
+
+    topic: str | None = None
+    reden: str | None = None
+    dienst: str | None = None
+    id: int | None = None
+    alleen_open: bool = False  # only items whose latest attempt was not replayed yet
+
+    def leeg(self) -> bool:
+        return self.topic is None and self.reden is None and self.dienst is None and self.id is None
+
+
+_LAATSTE_POGING = """
+    FROM dode_letter d
+    JOIN LATERAL (SELECT * FROM dode_letter_poging p WHERE p.dode_letter_id = d.id ORDER BY p.id DESC LIMIT 1) p
+      ON true
+    LEFT JOIN replay_poging r ON (r.dlq_topic, r.partitie, r.positie) = (p.dlq_topic, p.partitie, p.positie)
+    WHERE ($1::text IS NULL OR d.origineel_topic = $1) AND ($2::text IS NULL OR d.reden = $2)
+      AND ($3::text IS NULL OR d.dienst = $3) AND ($4::bigint IS NULL OR d.id = $4)
+      AND (NOT $5 OR r.positie IS NULL)"""
+
+
+def _selectie_args(s: Selectie) -> tuple[object, ...]:
+    return (s.topic, s.reden, s.dienst, s.id, s.alleen_open)
+
+
+async def dode_letters(conn: Conn, selectie: Selectie, limiet: int, vanaf: int) -> tuple[list[dict[str, Any]], int]:
+    """Dead-letter items (newest first) with their attempts; and how many match the selection."""
+    totaal = int(await conn.fetchval("SELECT count(*)" + _LAATSTE_POGING, *_selectie_args(selectie)))
     rijen = await conn.fetch(
-        """SELECT d.*, (SELECT max(tijd) FROM replay_audit a
-                         WHERE a.dlq_topic = d.dlq_topic AND a.partitie = d.partitie AND a.positie = d.positie)
-                      AS laatst_gereplayed
-           FROM dode_letter d ORDER BY d.id DESC"""
+        """SELECT d.*, p.dlq_topic AS poging_topic, p.partitie AS poging_partitie, p.positie AS poging_positie,
+                  r.tijd AS laatst_gereplayed, r.door AS gereplayed_door,
+                  (SELECT count(*) FROM dode_letter_poging q WHERE q.dode_letter_id = d.id) AS pogingen"""
+        + _LAATSTE_POGING
+        + " ORDER BY d.id DESC LIMIT $6 OFFSET $7",
+        *_selectie_args(selectie),
+        limiet,
+        vanaf,
     )
-    return [_rij(r) for r in rijen]
+    items = [_rij(r) for r in rijen]
+    pogingen = await conn.fetch(
+        """SELECT p.*, r.tijd AS gereplayed, r.door AS gereplayed_door FROM dode_letter_poging p
+           LEFT JOIN replay_poging r ON (r.dlq_topic, r.partitie, r.positie) = (p.dlq_topic, p.partitie, p.positie)
+           WHERE p.dode_letter_id = ANY($1) ORDER BY p.id""",
+        [i["id"] for i in items],
+    )
+    per_item: dict[int, list[dict[str, Any]]] = {}
+    for p in pogingen:
+        per_item.setdefault(p["dode_letter_id"], []).append(dict(p))
+    for i in items:
+        i["geschiedenis"] = per_item.get(i["id"], [])
+    return items, totaal
+
+
+async def dode_letter_keuzes(conn: Conn) -> dict[str, list[str]]:
+    """The values the selection can filter on."""
+    rij = await conn.fetchrow(
+        """SELECT array(SELECT DISTINCT origineel_topic FROM dode_letter ORDER BY 1) AS topics,
+                  array(SELECT DISTINCT reden FROM dode_letter WHERE reden IS NOT NULL ORDER BY 1) AS redenen,
+                  array(SELECT DISTINCT dienst FROM dode_letter WHERE dienst IS NOT NULL ORDER BY 1) AS diensten"""
+    )
+    assert rij is not None
+    return {"topics": list(rij["topics"]), "redenen": list(rij["redenen"]), "diensten": list(rij["diensten"])}
+
+
+async def dode_letters_per_reden(conn: Conn) -> list[dict[str, Any]]:
+    rijen = await conn.fetch("SELECT coalesce(reden, 'onbekend') AS reden, count(*) AS n FROM dode_letter GROUP BY 1")
+    return sorted((dict(r) for r in rijen), key=lambda r: (-r["n"], r["reden"]))
 
 
 async def replay_audit(conn: Conn) -> list[dict[str, Any]]:
     return [_rij(r) for r in await conn.fetch("SELECT * FROM replay_audit ORDER BY id DESC LIMIT 200")]
 
 
-async def replay(conn: Conn, ids: list[int] | None, door: str) -> int:
-    """Re-publish dead letters unchanged (headers without the reason headers, key, value) to their
-    original topic, through the outbox, and audit each in the same transaction. None: all of them.
+def replay_marker(poging_topic: str, partitie: int, positie: int) -> str:
+    """The attempt a replay comes from: the same attempt is never offered twice, and a service that
+    dead-letters the replay again marks the new attempt with it."""
+    return f"{poging_topic}/{partitie}/{positie}"
 
-    One header is added: a replay marker, so the consuming service processes the record again
+
+async def replay(conn: Conn, selectie: Selectie, door: str, batch: str) -> tuple[int, int]:
+    """Re-publish the latest attempt of each selected dead letter unchanged (headers without the reason
+    headers, key, value) to its original topic, through the outbox, audited in the same transaction.
+
+    Idempotent per attempt: an attempt already replayed is not offered again (a failed replay comes
+    back as the item's next attempt, which can be replayed in its turn). Returns (offered, skipped).
+    One header is added: the replay marker, so the consuming service processes the record again
     instead of treating it as a duplicate of the record it dead-lettered."""
     rijen = await conn.fetch(
-        "SELECT * FROM dode_letter WHERE $1::bigint[] IS NULL OR id = ANY($1) ORDER BY id",
-        ids,
+        """SELECT d.*, p.dlq_topic AS poging_topic, p.partitie AS poging_partitie, p.positie AS poging_positie,
+                  p.reden AS poging_reden, r.positie IS NOT NULL AS al_gereplayed"""
+        + _LAATSTE_POGING
+        + " ORDER BY d.id FOR UPDATE OF d",
+        *_selectie_args(Selectie(selectie.topic, selectie.reden, selectie.dienst, selectie.id)),
     )
+    aangeboden = 0
     for r in rijen:
+        if r["al_gereplayed"]:
+            continue
+        nieuw = await conn.fetchval(
+            """INSERT INTO replay_poging (dlq_topic, partitie, positie, door, batch) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT DO NOTHING RETURNING true""",
+            r["poging_topic"],
+            r["poging_partitie"],
+            r["poging_positie"],
+            door,
+            batch,
+        )
+        if not nieuw:
+            continue
+        marker = replay_marker(r["poging_topic"], r["poging_partitie"], r["poging_positie"])
         headers = [(k, v.encode()) for k, v in json.loads(r["headers"]) if k != REPLAY_HEADER]
-        headers.append((REPLAY_HEADER, str(uuid.uuid4()).encode()))
+        headers.append((REPLAY_HEADER, marker.encode()))
+        sleutel = r["sleutel_ruw"] if r["sleutel_ruw"] is not None else r["sleutel"]
         await outbox.put(
-            conn, r["origineel_topic"], r["sleutel"], headers, r["waarde"], event_id=r["ce_id"], event_type="replay"
+            conn, r["origineel_topic"], sleutel, headers, r["waarde"], event_id=r["ce_id"], event_type="replay"
         )
         await conn.execute(
-            """INSERT INTO replay_audit (door, dlq_topic, partitie, positie, naar_topic, ce_id, ce_type, reden)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+            """INSERT INTO replay_audit (door, dlq_topic, partitie, positie, naar_topic, ce_id, ce_type, reden, batch)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
             door,
-            r["dlq_topic"],
-            r["partitie"],
-            r["positie"],
+            r["poging_topic"],
+            r["poging_partitie"],
+            r["poging_positie"],
             r["origineel_topic"],
             r["ce_id"],
             r["ce_type"],
-            r["reden"],
+            r["poging_reden"],
+            batch,
         )
-    return len(rijen)
+        aangeboden += 1
+    return aangeboden, len(rijen) - aangeboden
 
 
-async def zoeken(conn: Conn, q: str) -> dict[str, list[dict[str, Any]]]:
-    """By case id, KvK number, reporter/submitter reference, inspection/claim/contract id or postcode."""
+async def replay_voortgang(conn: Conn, batch: str) -> dict[str, Any] | None:
+    """How a replay is doing: offered, sent to the broker by the outbox, and back as a dead letter again."""
+    rij = await conn.fetchrow(
+        """SELECT count(*) AS aangeboden, min(r.tijd) AS tijd, min(r.door) AS door,
+                  count(*) FILTER (WHERE EXISTS (
+                      SELECT 1 FROM dode_letter_poging p
+                      WHERE p.replay_van = r.dlq_topic || '/' || r.partitie || '/' || r.positie)) AS opnieuw_mislukt
+           FROM replay_poging r WHERE r.batch = $1""",
+        batch,
+    )
+    if rij is None or rij["aangeboden"] == 0:
+        return None
+    onderweg = await conn.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'replay' AND sent_at IS NULL")
+    return {"batch": batch, **dict(rij), "onderweg": onderweg}
+
+
+async def zoeken(
+    conn: Conn, q: str, *, persoonsgegevens: bool, gemeente: str | None = None, limiet: int = 100
+) -> dict[str, list[dict[str, Any]]]:
+    """By case id, KvK number, reporter/submitter reference, inspection/claim/contract id or postcode.
+
+    Without `persoonsgegevens`, a value that embeds a worker reference (an inspectorate claim's
+    reference `INS-1:W-7`) is never matched. With `gemeente`, references and postcodes match only
+    events in that municipality (the municipality filter of the results is the caller's)."""
     q = q.strip()
     postcode = normaliseer_postcode(q)
     zaken = await conn.fetch(
-        """SELECT * FROM zaak WHERE zaak_id = $1 OR kvk = $1 OR $1 = ANY(referenties) OR postcode = $2
+        """SELECT * FROM zaak WHERE zaak_id = $1 OR kvk = $1
+              OR (($1 = ANY(referenties) OR postcode = $2) AND ($4::text IS NULL OR gemeentecode = $4))
               OR zaak_id IN (SELECT unnest(zaak_ids) FROM gebeurtenis
-                             WHERE kvk @> ARRAY[$1] OR referentie = $1 OR postcode = $2 OR inspectie_id = $1)
-           ORDER BY bijgewerkt DESC LIMIT 100""",
+                             WHERE (kvk @> ARRAY[$1] OR inspectie_id = $1
+                                    OR ((referentie = $1 OR postcode = $2) AND ($4::text IS NULL OR gemeentecode = $4)))
+                               AND ($3 OR referentie IS DISTINCT FROM $1
+                                    OR NOT EXISTS (SELECT 1 FROM unnest(werknemer_refs) w WHERE strpos($1, w) > 0)))
+           ORDER BY bijgewerkt DESC LIMIT $5""",
         q,
         postcode,
+        persoonsgegevens,
+        gemeente,
+        limiet,
     )
     inspecties = await conn.fetch(
-        "SELECT * FROM inspectie WHERE inspectie_id = $1 OR kvk = $1 OR $1 = ANY(zaak_ids) LIMIT 100", q
+        "SELECT * FROM inspectie WHERE inspectie_id = $1 OR kvk = $1 OR $1 = ANY(zaak_ids) LIMIT $2", q, limiet
     )
     vorderingen_ = await conn.fetch(
-        """SELECT * FROM vordering WHERE vordering_id = $1 OR kvk = $1 OR referentie = $1
-              OR aansprakelijk @> jsonb_build_array(jsonb_build_object('kvk_nummer', $1::text)) LIMIT 100""",
+        """SELECT * FROM vordering WHERE vordering_id = $1 OR kvk = $1
+              OR (referentie = $1 AND ($2 OR werknemer_ref IS NULL OR strpos(referentie, werknemer_ref) = 0))
+              OR aansprakelijk @> jsonb_build_array(jsonb_build_object('kvk_nummer', $1::text)) LIMIT $3""",
         q,
+        persoonsgegevens,
+        limiet,
     )
     controles = await conn.fetch(
-        "SELECT * FROM huisvesting WHERE contract_referentie = $1 OR kvk = $1 OR postcode = $2 LIMIT 100",
+        "SELECT * FROM huisvesting WHERE contract_referentie = $1 OR kvk = $1 OR postcode = $2 LIMIT $3",
         q,
         postcode,
+        limiet,
     )
     return {
         "zaken": [_rij(r) for r in zaken],

@@ -15,6 +15,8 @@ from services.console.autorisatie import (
     filter_gemeente,
     mag,
     mag_object,
+    mag_zaak,
+    zaak_voor_gemeente,
 )
 
 BEHEERDER = Gebruiker("beheer", Rol.BEHEERDER)
@@ -27,7 +29,7 @@ ALLEN = [BEHEERDER, OPERATOR, PLANNER, AMSTERDAM, ROTTERDAM]
 # Who may use which page / API call (the whole matrix, so a change to RECHTEN shows up here).
 VERWACHT = {
     Rol.BEHEERDER: set(Actie),
-    Rol.OPERATOR: set(Actie) - {Actie.REPLAY},
+    Rol.OPERATOR: set(Actie) - {Actie.REPLAY, Actie.GEBRUIKERS},
     Rol.PLANNER: {Actie.OVERZICHT, Actie.PLANNING, Actie.ZAAK, Actie.ZOEKEN},
     Rol.GEMEENTE: {Actie.ZAAK, Actie.HUISVESTING, Actie.ZOEKEN},
 }
@@ -92,3 +94,64 @@ def test_persoonsgegevens_afgeschermd(gebruiker: Gebruiker) -> None:
 
 def test_beheerder_ziet_persoonsgegevens() -> None:
     assert afschermen(BEHEERDER, BOETE) == BOETE
+
+
+# Finding 7: masking by meaning. An inspectorate claim's reference embeds the worker: `<inspectie>:<werknemer>`.
+VORDERING = {
+    "vordering_id": "LV-1",
+    "referentie": "INS-12:W-7",
+    "werknemer_ref": "W-7",
+    "omschrijving": "W-71 is een andere werknemer",
+}
+
+
+@pytest.mark.parametrize("gebruiker", [OPERATOR, PLANNER, AMSTERDAM], ids=lambda g: g.naam)
+def test_een_werknemer_in_een_samengestelde_referentie_wordt_afgeschermd(gebruiker: Gebruiker) -> None:
+    gezien = afschermen(gebruiker, [VORDERING, {"sleutel": "12345678:W-7"}])
+    assert gezien == [
+        {
+            "vordering_id": "LV-1",
+            "referentie": f"INS-12:{AFGESCHERMD}",
+            "werknemer_ref": AFGESCHERMD,
+            "omschrijving": "W-71 is een andere werknemer",
+        },
+        {"sleutel": f"12345678:{AFGESCHERMD}"},
+    ]
+    assert "W-7" not in str(gezien).replace("W-71", "")
+
+
+# Finding 6: one case, merged per employer, with reports from two municipalities.
+def _event(n: int, ce_type: str, gemeente: str | None, referentie: str | None, **data: Any) -> dict[str, Any]:
+    return {"id": f"e{n}", "type": ce_type, "gemeentecode": gemeente, "referentie": referentie, "data": data}
+
+
+ZAAK = {
+    "zaak": {"zaak_id": "Z-1", "gemeentecode": "GM0363", "postcode": "1011AB", "referenties": ["FNV-A", "CNV-B"]},
+    "tijdlijn": [
+        _event(1, "nl.waardigwerk.melding.ontvangen", "GM0363", "FNV-A", werklocatie={"postcode": "1011AB"}),
+        _event(2, "nl.waardigwerk.melding.ontvangen", "GM0599", "CNV-B", werklocatie={"postcode": "3011AA"}),
+        _event(3, "nl.waardigwerk.melding.status_gewijzigd", None, "FNV-A", status="inspectie_gepland"),
+        _event(4, "nl.waardigwerk.melding.status_gewijzigd", None, "CNV-B", status="inspectie_gepland"),
+        _event(5, "nl.waardigwerk.inspectie.boete_opgelegd", None, None, berekening=[{"stap": 1}]),
+        _event(6, "nl.waardigwerk.loonvordering.vastgesteld", None, "INS-1:W-1"),
+    ],
+    "risico": [],
+    "berekeningen": [{"id": "B-1"}],
+    "beleid": [],
+}
+
+
+def test_gemeente_ziet_alleen_de_delen_van_een_zaak_in_de_eigen_gemeente() -> None:
+    rotterdam = zaak_voor_gemeente(ZAAK, "GM0599")
+    assert [e["id"] for e in rotterdam["tijdlijn"]] == ["e2", "e4"]
+    assert rotterdam["zaak"]["referenties"] == ["CNV-B"] and rotterdam["zaak"]["postcode"] is None
+    assert "FNV-A" not in str(rotterdam) and "1011AB" not in str(rotterdam) and rotterdam["berekeningen"] == []
+    amsterdam = zaak_voor_gemeente(ZAAK, "GM0363")
+    assert [e["id"] for e in amsterdam["tijdlijn"]] == ["e1", "e3"]
+    assert "CNV-B" not in str(amsterdam) and "3011AA" not in str(amsterdam)
+
+
+def test_een_zaak_is_zichtbaar_voor_elke_gemeente_die_ze_raakt() -> None:
+    assert mag_zaak(AMSTERDAM, {"GM0363", "GM0599"}) and mag_zaak(ROTTERDAM, {"GM0363", "GM0599"})
+    assert not mag_zaak(AMSTERDAM, {"GM0599"}) and not mag_zaak(AMSTERDAM, set())
+    assert mag_zaak(OPERATOR, set()) and not mag_zaak(Gebruiker("x", Rol.GEMEENTE, None), {"GM0363"})

@@ -106,8 +106,10 @@ def test_dlq_headers_gescheiden_van_het_origineel() -> None:
 
 
 def test_wachtwoord_hash() -> None:
+    """Finding 4: scrypt at OWASP's cost (N = 2^17, r = 8), not 2^14."""
     opgeslagen = hash_wachtwoord("geheim", zout=b"0" * 16)
-    assert opgeslagen.startswith("scrypt$16384$8$1$")
+    soort, n, r, p, _, _ = opgeslagen.split("$")
+    assert (soort, int(n) >= 2**17, r, p) == ("scrypt", True, "8", "1")
     assert controleer_wachtwoord("geheim", opgeslagen)
     assert not controleer_wachtwoord("Geheim", opgeslagen)
     assert not controleer_wachtwoord("geheim", "md5$abc")
