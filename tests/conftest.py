@@ -25,6 +25,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,32 +60,68 @@ def given_endpoints(layout: Layout) -> dict[str, str]:
     return values | {key: os.environ[key] for key in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")}
 
 
+def of(layout: Layout) -> dict[str, str]:
+    """The variables that point stack.py at `layout` (the session's own, or a test module's)."""
+    return {"WAARDIGWERK_STACK_DIR": str(layout.state), "WAARDIGWERK_PORT_OFFSET": str(layout.offset)}
+
+
 def bring_up(request: pytest.FixtureRequest, layout: Layout, *args: str) -> dict[str, str]:
     with visible(request):
-        result = stack("up", *args, WAARDIGWERK_TEST_CLOCK="1")
+        result = stack("up", *args, WAARDIGWERK_TEST_CLOCK="1", **of(layout))
         if result.returncode != 0:
-            stack("down")
+            stack("down", **of(layout))
             pytest.fail(f"the test stack did not start (stack.py up exit {result.returncode}); see its output above")
     return read_env_file(layout.env_file)
 
 
+def kafka_container(image: str) -> Any:
+    """The testcontainers Kafka module (KRaft, one node) for the apache/kafka image layout.
+
+    The module itself boots Confluent Platform images; the official apache/kafka image and its
+    local equivalent (deploy/docker/images.sh) are configured by the same KAFKA_* variables, so only
+    the boot script differs: advertise the mapped port, then the image's own /etc/kafka/docker/run.
+    """
+    from testcontainers.community.kafka import KafkaContainer
+
+    class ApacheKafkaContainer(KafkaContainer):
+        def _verify_min_kraft_version(self) -> None:
+            """The module checks Confluent Platform versions; Apache Kafka runs KRaft since 3.3."""
+
+        def tc_start(self) -> None:
+            listeners = f"{self.listener_name}://{self.get_container_host_ip()}:{self.get_exposed_port(self.port)}"
+            script = f"export KAFKA_ADVERTISED_LISTENERS={listeners},BROKER://$(hostname -i):9092\n"
+            self.create_file((script + "exec /etc/kafka/docker/run\n").encode(), self.TC_START_SCRIPT)
+
+    container = ApacheKafkaContainer(image).with_kraft()
+    for key in ("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"):
+        container.with_env(key, "1")
+    return container.with_env("KAFKA_HEAP_OPTS", "-Xmx512m")
+
+
 @contextlib.contextmanager
 def containers(request: pytest.FixtureRequest, layout: Layout) -> Iterator[dict[str, str]]:
-    from testcontainers.community.kafka import KafkaContainer
+    """Kafka and PostgreSQL from the testcontainers modules, the services as local processes."""
+    os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")  # its image is one more to pull
     from testcontainers.community.postgres import PostgresContainer
 
     password = secrets.token_urlsafe(24)
     kafka_image = os.environ.get("WAARDIGWERK_KAFKA_IMAGE") or "waardigwerk-local/kafka:3.9.1"
     postgres_image = os.environ.get("WAARDIGWERK_POSTGRES_IMAGE") or "waardigwerk-local/postgres:15"
     postgres = PostgresContainer(postgres_image, username="waardigwerk", password=password, dbname="waardigwerk")
-    postgres = postgres.with_command("postgres -c max_connections=200")
-    with KafkaContainer(kafka_image).with_kraft() as kafka, postgres as db:
-        endpoints = ["--kafka", kafka.get_bootstrap_server(), "--database", db.get_connection_url(driver=None)]
+    kafka = kafka_container(kafka_image)
+    with visible(request):
+        print(f"\ntestcontainers: {kafka_image} and {postgres_image}")
+    with postgres.with_command("postgres -c max_connections=200") as db:
+        kafka.start(timeout=180)
         try:
-            yield bring_up(request, layout, *endpoints)
+            endpoints = ["--kafka", kafka.get_bootstrap_server(), "--database", db.get_connection_url(driver=None)]
+            try:
+                yield bring_up(request, layout, *endpoints)
+            finally:
+                with visible(request):
+                    stack("down", **of(layout))
         finally:
-            with visible(request):
-                stack("down")
+            kafka.stop()
 
 
 @contextlib.contextmanager

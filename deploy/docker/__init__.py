@@ -1,0 +1,1 @@
+"""Container images and their entrypoint (docker-compose.yml, deploy/docker/images.sh)."""
