@@ -335,6 +335,18 @@ def events() -> list[tuple[str, str, str, str, dict[str, Any]]]:
         ),
         (
             lv,
+            "nl.waardigwerk.loonvordering.keteninformatie_gevraagd",
+            vakbond,
+            "FNV-LV-DEMO-01",
+            {
+                "vordering_id": "FNV-LV-DEMO-01",
+                "gevraagd_door": "vakbond",
+                "aan": {"kvk_nummer": "31000099"},
+                "gevraagd_op": "2026-05-02",
+            },
+        ),
+        (
+            lv,
             "nl.waardigwerk.loonvordering.partij_status",
             "urn:nld:curator:demo",
             "FNV-LV-DEMO-01",
