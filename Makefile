@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # $(call step,WHAT,COMMAND): say what runs, run it, say how long it took.
 step = @echo "==> $(1): $(2)"; start=$$SECONDS; $(2); echo "<== $(1): done in $$((SECONDS - start)) s"
 
-.PHONY: help setup up down status test lint typecheck asyncapi demo bench
+.PHONY: help setup up down status test lint typecheck asyncapi demo bench chaos
 
 help:
 	@echo "make setup      install what is missing (uv, Java, Maven, PostgreSQL), Python packages, Kafka jars"
@@ -25,6 +25,7 @@ help:
 	@echo "make test       setup, lint, typecheck, then every test tier (starts a test-clock stack if none runs)"
 	@echo "make demo       setup, up, replay the demo scenario; the stack keeps running"
 	@echo "make bench      benchmarks on a stack of their own: a table, and JSON under .bench/"
+	@echo "make chaos      the fault matrix on a stack of its own: lost/duplicated per fault, JSON under .chaos/"
 	@echo "make lint       ruff;  make typecheck: mypy;  make asyncapi: write docs/asyncapi/"
 
 setup:
@@ -45,7 +46,7 @@ lint:
 	$(call step,lint,$(UV) run ruff check .)
 
 typecheck:
-	$(call step,typecheck,$(UV) run mypy shared services tools bench deploy)
+	$(call step,typecheck,$(UV) run mypy shared services tools bench deploy chaos)
 
 test: setup lint typecheck
 	$(call step,tests: unit + handler + integration + end-to-end,$(UV) run pytest $(PYTEST_ARGS))
@@ -63,3 +64,11 @@ bench:
 	$(call step,a stack for the benchmarks (.bench/stack; every port +300),$(BENCH_STACK) $(STACK) up)
 	$(call step,benchmarks,$(BENCH_STACK) $(UV) run python -m bench || { $(BENCH_STACK) $(STACK) down; exit 1; })
 	$(call step,stop the benchmark stack,$(BENCH_STACK) $(STACK) down)
+
+# The fault matrix kills, freezes and restarts the broker, the database and services: a stack of its own.
+CHAOS_STACK := WAARDIGWERK_STACK_DIR=.chaos/stack WAARDIGWERK_PORT_OFFSET=400
+chaos:
+	rm -rf .chaos/stack
+	$(call step,a stack for the fault matrix (.chaos/stack; every port +400),$(CHAOS_STACK) $(STACK) up)
+	$(call step,fault matrix,$(CHAOS_STACK) $(UV) run python -m chaos || { $(CHAOS_STACK) $(STACK) down; exit 1; })
+	$(call step,stop the chaos stack,$(CHAOS_STACK) $(STACK) down)
