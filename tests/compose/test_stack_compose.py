@@ -125,7 +125,7 @@ async def test_whole_stack_down_and_up_keeps_the_data_in_its_volumes(
 
     await asyncio.to_thread(stack_py, compose_layout_, "down")  # containers gone, volumes kept
     assert docker_compose(compose_layout_, "ps", "--all", "--quiet").stdout.strip() == ""
-    await asyncio.to_thread(stack_py, compose_layout_, "up")
+    await asyncio.to_thread(lambda: stack_py(compose_layout_, "up", WAARDIGWERK_TEST_CLOCK="1"))
     assert await count_meldingen(stack_env["DATABASE_URL"], org) == before == (n, n)
 
     async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], [topic]) as partner:
