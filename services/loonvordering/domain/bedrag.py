@@ -9,9 +9,9 @@ Rule codes, one per line of the computation:
   of the worker's own monthly WML does not count as paid toward the WML (domain-rules §2 step 3;
   `shared.inhouding`, the cap the housing check and the WML fine use too).
 - LV-GARANTIE-VENSTER, LV-GARANTIE-SEIZOEN, LV-GARANTIE, LV-GARANTIE-AANVULLING (ser2025, rec. 6).
-- LV-TEKORT (with `per_maand`): the WML is owed per pay period (wage is paid per period of at most
-  a month, art. 7:623 BW [U]), so the shortfall is computed per month and a month paid too much
-  does not make up for another. The
+- LV-TEKORT (with `per_maand`, when `loon_tekort_per_maand`): the WML is owed over each pay period
+  (art. 7 WML with art. 7:623 BW [U]), so the shortfall is computed per month and a month paid too
+  much does not make up for another; domain-rules §2 pins one period total, the statute wins. The
   holiday allowance is taken with its month's wage, since a claim gives one paid amount a month [A].
 - LV-WML-TOTAAL, LV-VAKANTIEBIJSLAG (`mvb_pct` of the WML wage), LV-BETAALD, LV-BETAALD-TELT, LV-BEDRAG.
 
@@ -26,7 +26,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from services.loonvordering.domain.berekening import HONDERD, Stap, euro, getal
-from services.loonvordering.domain.garantie import aanvulling, garantievenster
+from services.loonvordering.domain.garantie import Garantievenster, aanvulling, garantievenster
 from services.loonvordering.domain.invoer import Blok, Vordering
 from services.loonvordering.domain.uren import Werkdag, segmenten
 from shared.inhouding import MaximaleInhouding, maximale_inhouding
@@ -82,31 +82,48 @@ def _inhouding_stappen(blok: Blok, vordering: Vordering, telt: Decimal, policy: 
     ]
 
 
+def _loon_van_blok(
+    blok: Blok,
+    vordering: Vordering,
+    venster: Garantievenster | None,
+    policy: Policy,
+    werkdag: Werkdag,
+    stappen: tuple[list[Stap], list[Stap]],
+) -> tuple[Decimal, Decimal]:
+    """The block's WML wage (with the guarantee's top-up) and its holiday allowance; the LV-WML
+    lines go to the first list of `stappen`, the guarantee lines to the second."""
+    wml_stappen, garantie = stappen
+    delen = segmenten(blok, vordering, policy, werkdag, [venster.tot + timedelta(days=1)] if venster else [])
+    for deel in delen:
+        groep = "" if deel.tariefgroep == "21+" else f", {deel.tariefgroep}"
+        uitleg = f"{deel.van} t/m {deel.tot}: {getal(deel.uren)} uur x € {euro(deel.tarief)}"
+        wml_stappen.append(Stap("LV-WML", f"{uitleg} ({deel.werkdagen} werkdagen{groep})", euro(deel.wml_loon)))
+    loon = sum((d.wml_loon for d in delen), Decimal(0))
+    mvb = sum((d.wml_loon * d.mvb_pct / HONDERD for d in delen), Decimal(0))
+    if venster is not None:
+        bij = aanvulling(venster, blok, delen, garantie)
+        loon += bij
+        mvb += bij * policy.decimal("mvb_pct", venster.van) / HONDERD
+    return loon, mvb
+
+
 def bereken_bedrag(vordering: Vordering, policy: Policy, werkdag: Werkdag = is_werkdag) -> Berekening:
     """The amount the worker can still claim for the period under `policy` (domain-rules §2, §3)."""
     blokken = vordering.blokken
     telt = [telt_als_betaald(blok, vordering, policy) for blok in blokken]
     inhouding = [s for b, t in zip(blokken, telt, strict=True) for s in _inhouding_stappen(b, vordering, t, policy)]
+    wml_stappen: list[Stap] = []
     garantie: list[Stap] = []
     venster = garantievenster(vordering, sum(telt, Decimal(0)), policy, garantie)
-    grenzen = [venster.tot + timedelta(days=1)] if venster else []
-    wml_stappen: list[Stap] = []
+    per_termijn = bool(vordering.per_maand) and bool(policy.value("loon_tekort_per_maand", vordering.periode_van))
     maand_stappen: list[Stap] = []
     totaal = vakantiebijslag = tekort = Decimal(0)
     for blok, betaald in zip(blokken, telt, strict=True):
-        delen = segmenten(blok, vordering, policy, werkdag, grenzen)
-        for deel in delen:
-            groep = "" if deel.tariefgroep == "21+" else f", {deel.tariefgroep}"
-            uitleg = f"{deel.van} t/m {deel.tot}: {getal(deel.uren)} uur x € {euro(deel.tarief)}"
-            wml_stappen.append(Stap("LV-WML", f"{uitleg} ({deel.werkdagen} werkdagen{groep})", euro(deel.wml_loon)))
-        loon = sum((d.wml_loon for d in delen), Decimal(0))
-        mvb = sum((d.wml_loon * d.mvb_pct / HONDERD for d in delen), Decimal(0))
-        if venster is not None:
-            bij = aanvulling(venster, blok, delen, garantie)
-            loon += bij
-            mvb += bij * policy.decimal("mvb_pct", venster.van) / HONDERD
-        blok_tekort = max(Decimal(0), loon + mvb - betaald)
-        if vordering.per_maand:
+        loon, mvb = _loon_van_blok(blok, vordering, venster, policy, werkdag, (wml_stappen, garantie))
+        totaal, vakantiebijslag = totaal + loon, vakantiebijslag + mvb
+        if per_termijn:
+            blok_tekort = max(Decimal(0), loon + mvb - betaald)
+            tekort += blok_tekort
             maand_stappen.append(
                 Stap(
                     "LV-TEKORT",
@@ -115,17 +132,17 @@ def bereken_bedrag(vordering: Vordering, policy: Policy, werkdag: Werkdag = is_w
                     euro(blok_tekort),
                 )
             )
-        totaal, vakantiebijslag, tekort = totaal + loon, vakantiebijslag + mvb, tekort + blok_tekort
-    betaald_bruto = vordering.betaald_bruto
+    if not per_termijn:
+        tekort = max(Decimal(0), totaal + vakantiebijslag - sum(telt, Decimal(0)))
     bedrag = euro(tekort)
     slot = [
         Stap("LV-WML-TOTAAL", "minimumloon over de periode", euro(totaal)),
         Stap("LV-VAKANTIEBIJSLAG", "minimumvakantiebijslag (mvb_pct) over het minimumloon", euro(vakantiebijslag)),
-        Stap("LV-BETAALD", "betaald aan loon en vakantiebijslag", euro(betaald_bruto)),
+        Stap("LV-BETAALD", "betaald aan loon en vakantiebijslag", euro(vordering.betaald_bruto)),
     ]
     if inhouding:
         slot.append(Stap("LV-BETAALD-TELT", "telt als betaald op het minimumloon", euro(sum(telt, Decimal(0)))))
-    if vordering.per_maand:
+    if per_termijn:
         uitleg = "te vorderen: de tekorten per maand opgeteld (het minimumloon is per betalingstermijn verschuldigd)"
     else:
         uitleg = "te vorderen: minimumloon + vakantiebijslag - betaald, niet minder dan 0"
@@ -134,7 +151,7 @@ def bereken_bedrag(vordering: Vordering, policy: Policy, werkdag: Werkdag = is_w
         bedrag_eur=bedrag,
         wml_loon=totaal,
         vakantiebijslag=vakantiebijslag,
-        betaald_bruto=betaald_bruto,
+        betaald_bruto=vordering.betaald_bruto,
         inkomensgarantie=venster is not None,
         stappen=(*wml_stappen, *inhouding, *garantie, *maand_stappen, *slot),
         beleid=policy.version,

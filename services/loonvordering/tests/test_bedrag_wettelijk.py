@@ -3,6 +3,7 @@ and 16), each table-driven. Every expected amount is worked out by hand in the r
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from services.loonvordering.domain.bedrag import bereken_bedrag
 from services.loonvordering.domain.berekening import Stap
 from services.loonvordering.domain.invoer import Blok, Vordering
-from shared.policy import Policy
+from shared.policy import Period, Policy
 
 D = Decimal
 GARANTIE: dict[str, Any] = {"eerste_tewerkstelling_in_nl": True, "is_uitzendonderneming": True}
@@ -156,11 +157,25 @@ def test_defect_15_bbl_youth_rates(huidig: Policy, leeftijd: int, bbl: bool, ver
 def test_defect_16_shortfall_per_month(
     huidig: Policy, januari: str, februari: str, verwacht: str, tekorten: list[str]
 ) -> None:
-    """Defect 16: with `per_maand` the shortfall is computed per month (LV-TEKORT) and summed."""
+    """Defect 16: with `per_maand` the shortfall is computed per month (LV-TEKORT) and summed. The
+    statute over domain-rules: §2 pins one total over the period, but the WML is owed over each pay
+    period (art. 7 WML; `loon_tekort_per_maand` in policy/huidig/loonvordering.yaml says so)."""
     claim = per_maand(maand(2026, 1, 160, januari), maand(2026, 2, 160, februari))
     uitkomst = bereken_bedrag(claim, huidig)
     assert uitkomst.bedrag_eur == D(verwacht)
     assert waarden(uitkomst.stappen, "LV-TEKORT") == [D(t) for t in tekorten]
+
+
+def test_defect_16_the_pay_period_rule_is_policy_data(huidig: Policy) -> None:
+    """Switched off in the policy, the months offset each other again (5,083.776 - 4,000)."""
+    uit = dataclasses.replace(
+        huidig,
+        parameters={**huidig.parameters, "loon_tekort_per_maand": (Period(geldig_van=date(2015, 7, 1), waarde=False),)},
+    )
+    claim = per_maand(maand(2026, 1, 160, "3000.00"), maand(2026, 2, 160, "1000.00"))
+    uitkomst = bereken_bedrag(claim, uit)
+    assert uitkomst.bedrag_eur == D("1083.78")
+    assert waarden(uitkomst.stappen, "LV-TEKORT") == []
 
 
 def test_defect_16_totals_only_stay_one_pay_period(huidig: Policy) -> None:
