@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.loonvordering.domain.bedrag import bereken_bedrag
-from services.loonvordering.domain.invoer import Vordering
+from services.loonvordering.domain.invoer import Blok, Vordering
 from services.loonvordering.domain.keten import (
     GROND_616E,
     Aanzegging,
@@ -20,7 +22,7 @@ from services.loonvordering.domain.keten import (
     aansprakelijken,
     volgende_termijnen,
 )
-from shared.policy import Policy, load_policy
+from shared.policy import Period, Policy, load_policy
 from shared.werkdagen import is_werkdag
 
 HUIDIG, SER2025 = load_policy("huidig"), load_policy("ser2025")
@@ -61,6 +63,37 @@ def test_the_amount_is_never_negative_and_always_in_cents(vordering: Vordering, 
     uitkomst = bereken_bedrag(vordering, policy)
     assert uitkomst.bedrag_eur >= 0
     assert uitkomst.bedrag_eur == uitkomst.bedrag_eur.quantize(Decimal("0.01"))
+
+
+VERREKENEND = dataclasses.replace(
+    HUIDIG,
+    parameters={**HUIDIG.parameters, "loon_tekort_per_maand": (Period(geldig_van=date(2015, 7, 1), waarde=False),)},
+)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.tuples(st.integers(0, 250), centen), min_size=1, max_size=5), st.integers(1, 12))
+def test_defect_16_per_month_never_claims_less_than_offsetting_the_months(
+    maanden: list[tuple[int, Decimal]], eerste_maand: int
+) -> None:
+    """Defect 16: the sum of max(0, owed - paid) per month is never below max(0, total owed - total
+    paid), whatever the months."""
+    blokken = []
+    for i, (uren, betaald) in enumerate(maanden):
+        jaar, maand = 2025 + (eerste_maand - 1 + i) // 12, (eerste_maand - 1 + i) % 12 + 1
+        laatste = date(jaar, maand, calendar.monthrange(jaar, maand)[1])
+        blokken.append(Blok(date(jaar, maand, 1), laatste, Decimal(uren), betaald))
+    claim = Vordering(
+        blokken[0].van,
+        blokken[-1].tot,
+        sum((b.uren for b in blokken), Decimal(0)),
+        sum((b.betaald for b in blokken), Decimal(0)),
+        30,
+        per_maand=tuple(blokken),
+    )
+    per_maand, verrekend = bereken_bedrag(claim, HUIDIG), bereken_bedrag(claim, VERREKENEND)
+    assert per_maand.bedrag_eur >= verrekend.bedrag_eur
+    assert len([s for s in per_maand.stappen if s.stap == "LV-TEKORT"]) == len(blokken)
 
 
 def werkdagen(van: date, tot: date) -> int:
