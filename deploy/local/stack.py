@@ -215,7 +215,7 @@ def cmd_up(layout: Layout, args: argparse.Namespace) -> int:
         record.save(layout)
         stack = Stack(layout, record)
         if record.mode == "docker":
-            say("a Docker engine answers: docker compose up")
+            say("WAARDIGWERK_STACK_MODE=docker: docker compose up")
             compose.up(stack.layout, record)
             stack.write_env()
             summary(stack)

@@ -24,5 +24,6 @@ service.handles(IN_BELASTINGDIENST, "nl.waardigwerk.belastingdienst.omzet", mode
 service.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.uitgevoerd", model=InspectieUitgevoerd)(h.inspectie_uitgevoerd)
 service.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.betaalbewijs", model=Betaalbewijs)(h.betaalbewijs)
 service.on_timer(h.HERSTEL_TIMER)(h.herstel_verstreken)
+service.batch_locks = h.sloten_per_batch
 
 app = service.app()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 import structlog
 
-from services.inspectie.adapters.repository import InspectieRepository
+from services.inspectie.adapters.repository import InspectieRepository, planning_key
 from services.inspectie.domain.boetes import Boete, NietBeoordeeld, OnvoldoendeGegevens, boete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.planning import Tekort, Verzoek, plan, regio_voor
@@ -22,6 +23,10 @@ from services.inspectie.domain.scope import scope
 from shared.contract.belastingdienst import Loonaangifte, Omzet
 from shared.contract.gemeente import GemeenteSignaal
 from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
+from shared.db import Conn
+from shared.envelope import CloudEvent
+from shared.locks import werkgever_key, werkgevers
+from shared.policy import Policy
 from shared.service import AMSTERDAM, Context, Rejected
 from shared.werkdagen import werkdagen_na
 
@@ -50,6 +55,29 @@ def steekproef(kvk: str, op: date, pct: int) -> bool:
 
 def stappen(berekening: Any) -> list[dict[str, Any]]:
     return [dataclasses.asdict(stap) for stap in berekening]
+
+
+# -- two replicas -------------------------------------------------------------------------------
+async def sloten_per_batch(conn: Conn, events: Sequence[CloudEvent], today: date, policy: Policy) -> list[str]:
+    """Safe at two replicas: what a batch holds before it applies, taken sorted (shared/locks.py).
+
+    Its employers (one open inspection per employer: the first signal creates it, a second
+    replica must wait and find it) and every region it may plan: the region of each employer's
+    open inspection, of each inspection a visit reports on, and the one each event's address
+    falls in. A region is planned by one batch at a time, so capacity is counted once per day."""
+    kvks = werkgevers(events)
+    regios = {regio_voor(_gemeentecode(event.data), today, policy) for event in events}
+    ids = {str(event.data["inspectie_id"]) for event in events if isinstance(event.data.get("inspectie_id"), str)}
+    regios |= await InspectieRepository(conn).regios(sorted(kvks), sorted(ids))
+    return sorted([*(werkgever_key(kvk) for kvk in kvks), *(planning_key(regio) for regio in regios)])
+
+
+def _gemeentecode(data: dict[str, Any]) -> str | None:
+    for veld in ("werklocatie", "adres"):
+        plaats = data.get(veld)
+        if isinstance(plaats, dict) and isinstance(plaats.get("gemeentecode"), str):
+            return str(plaats["gemeentecode"])
+    return None
 
 
 # -- signals ------------------------------------------------------------------------------------
@@ -188,8 +216,7 @@ async def herbeoordeel(
         uiterlijk_op=min(deadlines) if deadlines else None,
         soort="melding" if deadlines else "risico" if boven_drempel(risico, vandaag, policy) else "steekproef",
     )
-    await repo.bewaar_inspectie(inspectie)
-    await plan_regio(ctx, repo, inspectie["regio"], gewijzigd=inspectie)
+    await plan_regio(ctx, repo, inspectie["regio"], gewijzigd=inspectie)  # which stores it
 
 
 async def plan_regio(
@@ -204,9 +231,11 @@ async def plan_regio(
     """
     vanaf = werkdagen_na(ctx.today, 1)
     if gewijzigd is not None and await _plan_een(ctx, repo, gewijzigd, vanaf):
-        return
+        return  # stored once, with its day
     gewijzigd_id = gewijzigd["inspectie_id"] if gewijzigd else None
     inspecties = {i["inspectie_id"]: i for i in await repo.open_inspecties(regio)}
+    if gewijzigd is not None:  # as herbeoordeel left it (not stored yet): the round stores it once
+        inspecties = dict(sorted({**inspecties, gewijzigd["inspectie_id"]: gewijzigd}.items()))
     vast = [
         i
         for i in inspecties.values()
@@ -216,6 +245,8 @@ async def plan_regio(
     for i in vast:
         bezetting[(regio, i["gepland_op"])] = bezetting.get((regio, i["gepland_op"]), 0) + 1
     vaste_ids = {i["inspectie_id"] for i in vast}
+    if gewijzigd is not None and gewijzigd_id in vaste_ids:
+        await repo.bewaar_inspectie(gewijzigd)  # its day stays; its risk and scope are new
     verzoeken = [_verzoek(i) for i in inspecties.values() if i["inspectie_id"] not in vaste_ids]
     planning = plan(verzoeken, bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
     nieuw = {p.verzoek_id: p.gepland_op for p in planning.ingepland}

@@ -16,5 +16,6 @@ service.handles(IN_MELDINGEN, "nl.waardigwerk.melding.ingediend", model=MeldingI
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.gepland")(handlers.inspectie_gepland)
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.afgerond")(handlers.inspectie_afgerond)
 service.on_timer(handlers.TERMIJN_TIMER)(handlers.termijn_verstreken)
+service.batch_locks = handlers.werkgevers_per_batch
 
 app = service.app()

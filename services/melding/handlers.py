@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -18,6 +18,10 @@ from services.melding.domain.herhaling import Herhaling, beoordeel_herhaling, fo
 from services.melding.domain.koppeling import KoppelKandidaat, kies_zaak
 from services.melding.domain.zaak import OngeldigeOvergang, overgang
 from shared.contract.melding import MeldingIngediend, melder_referentie_uit
+from shared.db import Conn
+from shared.envelope import CloudEvent
+from shared.locks import werkgever_key, werkgevers
+from shared.policy import Policy
 from shared.service import AMSTERDAM, Context, Rejected
 
 ONTVANGEN = "nl.waardigwerk.melding.ontvangen"
@@ -26,6 +30,15 @@ TERMIJN_OVERSCHREDEN = "nl.waardigwerk.melding.termijn_overschreden"
 log = structlog.get_logger()
 HUISVESTING_SIGNAAL = "nl.waardigwerk.melding.huisvestingssignaal"
 TERMIJN_TIMER = "inspectietermijn"
+
+
+async def werkgevers_per_batch(conn: Conn, events: Sequence[CloudEvent], today: date, policy: Policy) -> list[str]:
+    """Safe at two replicas: reports about one employer are linked into cases one batch at a time.
+
+    The contract keys a report by the reporter's reference, so two reports about one employer can
+    reach two replicas at once; each would find no open case and open one. Every batch therefore
+    holds its employers' locks (taken sorted, shared/locks.py) before it reads a case."""
+    return sorted(werkgever_key(kvk) for kvk in werkgevers(events))
 
 
 def einde_van_dag(dag: date) -> datetime:

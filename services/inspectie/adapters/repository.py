@@ -11,11 +11,16 @@ from services.inspectie.domain.boetes import EerdereBoete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.risico import Signaal, Uitzendonderneming
 from services.inspectie.domain.sancties import Waarschuwing
+from shared import locks
 from shared.contract.inspectie import Betaalbewijs
 from shared.db import Conn
 from shared.envelope import dumps
 
 OPEN = ("gepland", "wachtend")
+
+
+def planning_key(regio: str) -> str:
+    return f"planning:{regio}"
 
 
 def _json(value: Any) -> str | None:
@@ -76,8 +81,20 @@ class InspectieRepository:
         return _inspectie(row) if row else None
 
     async def vergrendel_planning(self, regio: str) -> None:
-        """One planning round per region at a time (until the transaction ends)."""
-        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"planning:{regio}")
+        """One planning round per region at a time (until the transaction ends); a no-op when the
+        batch took it already (`handlers.sloten_per_batch`, in sorted order with the others)."""
+        await locks.lock(self.conn, planning_key(regio))
+
+    async def regios(self, kvks: list[str], inspectie_ids: list[str]) -> set[str]:
+        """The regions of these employers' open inspections and of these inspections."""
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT regio FROM inspectie WHERE (werkgever_kvk = ANY($1::text[]) "
+            "AND status = ANY($3::text[])) OR inspectie_id = ANY($2::text[])",
+            kvks,
+            inspectie_ids,
+            list(OPEN),
+        )
+        return {r["regio"] for r in rows}
 
     async def open_inspecties(self, regio: str) -> list[dict[str, Any]]:
         """The region's open inspections, for a planning round of the whole region."""

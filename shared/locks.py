@@ -1,0 +1,86 @@
+"""Serialise work on one business key across replicas of a service: advisory locks per batch.
+
+Two processes of a service in one consumer group each apply batches in their own transaction.
+Records about the same employer can reach both at once (the contract keys a report by the
+reporter's reference, not by the employer), so a service names the keys a batch touches
+(`Service.batch_locks`) and the runtime takes a transaction-scoped advisory lock on each at
+the start of the batch's transaction, all in one statement and in one global order (by lock
+id). Two batches then wait for each other instead of interleaving, and as every lock of a batch
+is taken up front in the same order, they can never deadlock on these locks.
+
+A lock key is text (`werkgever:<kvk>`, `planning:<regio>`); its lock id is PostgreSQL's
+`hashtext`, the same id a handler gets by taking the lock itself (`lock`): inside a batch that
+already holds it, that is a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from aiokafka import ConsumerRecord
+
+from shared.db import Conn
+from shared.envelope import CloudEvent, decode
+from shared.policy import Policy
+
+BatchLocks = Callable[[Conn, Sequence[CloudEvent], date, Policy], Awaitable[Iterable[str]]]
+
+_TAKE_SORTED = """
+SELECT count(pg_advisory_xact_lock(id))
+FROM (SELECT DISTINCT hashtext(k)::bigint AS id FROM unnest($1::text[]) AS k ORDER BY 1) AS sorted
+"""
+
+
+async def take(conn: Conn, keys: Iterable[str]) -> int:
+    """Lock every key until the transaction ends, in lock-id order; returns how many ids were locked."""
+    unique = sorted({key for key in keys if _storable(key)})
+    if not unique:
+        return 0
+    return int(await conn.fetchval(_TAKE_SORTED, unique))
+
+
+def _storable(key: str) -> bool:
+    """PostgreSQL text holds no NUL and no lone surrogate: such a key (hostile input) locks nothing
+    rather than failing the whole batch; its record is dead-lettered by the runtime."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in key
+
+
+async def lock(conn: Conn, key: str) -> None:
+    """One key, taken where the work finds it (a no-op when the batch already holds it)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)", key)
+
+
+def werkgever_key(kvk: str) -> str:
+    return f"werkgever:{kvk}"
+
+
+def decoded(records: Iterable[ConsumerRecord[bytes, bytes]]) -> list[CloudEvent]:
+    """The records that decode; the others are the runtime's to dead-letter (they lock nothing)."""
+    events = []
+    for record in records:
+        try:
+            events.append(decode(record.headers, record.value))
+        except Exception:  # any bad record is the runtime's to dead-letter
+            continue
+    return events
+
+
+def werkgevers(events: Iterable[CloudEvent]) -> set[str]:
+    """The employers (KvK numbers) the events are about: `werkgever` or, for chain facts, `partij`."""
+    found: set[str] = set()
+    for event in events:
+        data: Any = event.data
+        if not isinstance(data, dict):
+            continue
+        for field in ("werkgever", "partij"):
+            party = data.get(field)
+            kvk = party.get("kvk_nummer") if isinstance(party, dict) else None
+            if isinstance(kvk, str) and kvk:
+                found.add(kvk)
+    return found
