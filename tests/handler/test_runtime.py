@@ -25,10 +25,10 @@ from shared import timers
 from shared.contract.base import ContractModel, KvkNummer
 from shared.service import REPLAY_HEADER, Context, Rejected, Service
 from shared.settings import Settings
+from tests.poison import BUG, CANARY, poison_classes
 
 pytestmark = pytest.mark.stack
 TOPIC = "waardigwerk.in.proef"
-BUG = 4242  # an amount that trips a bug in the handler
 
 
 class Proef(ContractModel):
@@ -165,7 +165,6 @@ async def test_pruning_deletes_old_sent_outbox_rows_but_never_unsent_rows_or_del
 
 
 # -- poison and timers ------------------------------------------------------------------------
-CANARY = "123456782"  # passes the elfproef: a BSN as far as any check can tell
 
 
 def record(offset: int, headers: list[tuple[str, bytes | None]], value: bytes | None, key: bytes | None = b"k") -> Any:
@@ -189,44 +188,8 @@ def goed(offset: int, kvk: str) -> Any:
     return record(offset, hdrs, json.dumps({"kvk_nummer": kvk, "aantal": 1}).encode())
 
 
-def poison() -> dict[str, tuple[list[tuple[str, bytes | None]], bytes | None, bytes | None]]:
-    """Each class of hostile record the runtime must dead-letter alone: (headers, value, key)."""
-    base = [(k, v.encode()) for k, v in headers("p").items()]
-
-    def met(name: str, value: bytes | None) -> list[tuple[str, bytes | None]]:
-        return [(k, v) for k, v in base if k != name] + [(name, value)]
-
-    ok = b'{"kvk_nummer": "12345678", "aantal": 1}'
-    return {
-        "nul_in_ce_id": (met("ce_id", b"p\x00" + uuid.uuid4().hex.encode()), ok, b"k"),
-        "invalid_utf8_header": (met("ce_source", b"\xff\xfe"), ok, b"k"),
-        "null_header": (met("ce_subject", None), ok, b"k"),
-        "nul_in_header": (met("ce_subject", b"a\x00b"), ok, b"k"),
-        "nul_in_key_bad_record": (met("ce_id", uuid.uuid4().hex.encode()), b"not json", b"k\x00\xff"),
-        "lone_surrogate": (met("ce_id", uuid.uuid4().hex.encode()), b'{"kvk_nummer": "\\ud800", "aantal": 1}', b"k"),
-        "nul_in_data": (met("ce_id", uuid.uuid4().hex.encode()), b'{"kvk_nummer": "1234\\u0000", "aantal": 1}', b"k"),
-        "deep_json": (met("ce_id", uuid.uuid4().hex.encode()), b"[" * 10_000 + b"]" * 10_000, b"k"),
-        "huge_number": (
-            met("ce_id", uuid.uuid4().hex.encode()),
-            b'{"kvk_nummer": "12345678", "aantal": 1' + b"0" * 5000 + b"}",
-            b"k",
-        ),
-        "canary_time": (met("ce_time", CANARY.encode()), ok, b"k"),
-        "int_out_of_range": (
-            met("ce_id", uuid.uuid4().hex.encode()),
-            b'{"kvk_nummer": "12345678", "aantal": 9999999999}',
-            b"k",
-        ),
-        "handler_bug": (
-            met("ce_id", uuid.uuid4().hex.encode()),
-            b'{"kvk_nummer": "12345678", "aantal": %d}' % BUG,
-            b"k",
-        ),
-    }
-
-
 async def test_each_poison_record_is_dead_lettered_alone_and_the_batch_around_it_applies(service: Service) -> None:
-    klassen = poison()
+    klassen = poison_classes([(k, v.encode()) for k, v in headers("p").items()])
     batch, offset, verwacht = [], 0, []
     for naam, (hdrs, value, key) in klassen.items():
         for _ in range(5):
