@@ -58,7 +58,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.security import SASLScram512
 from pydantic import BaseModel, ValidationError
 
-from shared import db, health, inbox, outbox, timers
+from shared import db, health, inbox, locks, outbox, timers
 from shared.clock import Clock
 from shared.contract.base import fouten_van
 from shared.db import Conn
@@ -101,6 +101,12 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     # The database cannot work right now, whatever the record says: disk full, out of memory or
     # connections, an I/O error, a read-only standby after a failover, a lock timeout, a privilege
     # taken away. Never a reason to dead-letter input. (Bad SQL in a handler is a bug: bounded.)
+    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.PostgresSystemError,
+    asyncpg.exceptions.ReadOnlySQLTransactionError,
+    asyncpg.exceptions.LockNotAvailableError,
+    asyncpg.exceptions.InsufficientPrivilegeError,
+)
 
 
 # Errors that come from a record's content: the record is dead-lettered at once, never retried.
@@ -260,6 +266,8 @@ class Service:
     settings: Settings = field(default_factory=Settings)
     routes: dict[tuple[str, str], Route] = field(default_factory=dict)
     timer_handlers: dict[str, Handler] = field(default_factory=dict)
+    # The keys a batch must hold before it applies (shared/locks.py): safe at two replicas.
+    batch_locks: locks.BatchLocks | None = None
 
     def __post_init__(self) -> None:
         self.source = f"{OWN_SOURCE_PREFIX}{self.name}"
@@ -314,6 +322,7 @@ class Service:
         while True:
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
+                    await self._lock_batch(conn, records)
                     for record in records:
                         if careful:
                             await self._apply_isolated(conn, record, attempts)
@@ -340,6 +349,13 @@ class Service:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
 
+    async def _lock_batch(self, conn: Conn, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
+        """Take the batch's business-key locks first, all at once and in order (shared/locks.py)."""
+        if self.batch_locks is not None:
+            today = self.clock.now().astimezone(AMSTERDAM).date()
+            keys = await self.batch_locks(conn, locks.decoded(records), today, self.policy)
+            await locks.take(conn, keys)
+
     async def _consume_one_by_one(
         self, records: tuple[ConsumerRecord[bytes, bytes], ...], attempts: Counter[tuple[str, int, int]]
     ) -> None:
@@ -349,6 +365,7 @@ class Service:
             while True:
                 try:
                     async with self.pool.acquire() as conn, conn.transaction():
+                        await self._lock_batch(conn, (record,))
                         await self._apply_isolated(conn, record, attempts)
                     break
                 except TRANSIENT as exc:
