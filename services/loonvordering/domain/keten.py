@@ -154,11 +154,19 @@ def top_aansprakelijk_vanaf(feiten: Ketenfeiten, policy: Policy) -> date | None:
 
 def volgende_termijnen(feiten: Ketenfeiten, policy: Policy, na: date | None = None) -> list[Termijn]:
     """Dates (after `na`, when given) on which liability may change without a new event: a 616e
-    term running out, and the end of the top client's wait term. Sorted, without duplicates."""
+    term running out, the end of the top client's wait term, and the day the top client becomes
+    liable on lid 4/5 when a later-dated fact (a level's claim, a failure) sets it. Sorted, without
+    duplicates."""
     termijnen = {Termijn(sinds, GROND_616E) for _, sinds in _verzuim_616e(feiten, date.max, policy)}
     top, aanzegging = feiten.top, _aanzegging_top(feiten, date.max)
     if top is not None and aanzegging is not None:
         termijnen.add(Termijn(*_einde_wachttermijn(aanzegging, feiten.snelle_route, policy)))
+        vanaf = [
+            a
+            for a in aansprakelijken(feiten, date.max, policy)
+            if a.kvk_nummer == top.kvk_nummer and a.grond in (GROND_616B_LID_4, GROND_616B_LID_5)
+        ]
+        termijnen.update(Termijn(a.sinds, a.grond) for a in vanaf)
     return sorted(t for t in termijnen if na is None or t.datum > na)
 
 

@@ -225,6 +225,8 @@ def test_defect_14_top_client_only_after_every_level_was_claimed(
         informatieverzoeken=(),  # no 616e: A is not liable out of turn either
     )
     assert top_aansprakelijk_vanaf(feiten, ser2025) == top_vanaf
+    if top_vanaf is not None:  # a timer for that day, also when a later-dated claim on A sets it
+        assert Termijn(top_vanaf, GROND_616B_LID_5) in volgende_termijnen(feiten, ser2025)
 
 
 @pytest.mark.parametrize(
