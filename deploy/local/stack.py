@@ -3,7 +3,7 @@
     uv run python deploy/local/stack.py up          # everything, back when every part is healthy
     uv run python deploy/local/stack.py down        # stop exactly what up started
     uv run python deploy/local/stack.py status      # what runs where (exit 0 only if all is healthy)
-    uv run python deploy/local/stack.py restart [NAME...] | kill NAME... | start NAME...
+    uv run python deploy/local/stack.py restart [NAME...] | kill NAME... | start NAME... | stop NAME...
     uv run python deploy/local/stack.py fetch       # only fetch the Kafka jars (make setup)
 
 Without a Docker engine the stack is real local processes: the Apache Kafka broker in KRaft mode,
@@ -307,7 +307,7 @@ def cmd_status(layout: Layout) -> int:
 
 
 def cmd_control(layout: Layout, action: str, names: list[str]) -> int:
-    """`kill` (SIGKILL), `start`, or `restart` (stop, then start) parts by name; wait until healthy.
+    """`kill` (SIGKILL), `stop`, `start`, or `restart` (stop, then start) parts by name; wait until healthy.
 
     A (re)started service runs with the caller's WAARDIGWERK_TEST_CLOCK / WAARDIGWERK_BELEID where
     set, else with what it ran with before.
@@ -322,29 +322,39 @@ def cmd_control(layout: Layout, action: str, names: list[str]) -> int:
     overrides = requested(os.environ)
     stack = Stack(layout, record)
     if record.mode == "docker":
+        if action == "stop":
+            raise StackError("stop: for a local stack; with Docker Compose use `docker compose stop`")
         return control_compose(stack, action, names, overrides)
     parts = [stack.part(name) for name in names]
     for part in parts:
         if action == "kill":
             say(f"{part.name}: {part.kill()}")
-        elif action == "restart":
+        elif action in ("restart", "stop"):
             say(f"{part.name}: {part.stop()}")
         elif part.pid() is not None:
             say(f"{part.name}: already running")
     if action == "kill":
         return 0
+    if action == "stop":
+        for part in parts:
+            service, replica = parse_replica(part.name)
+            if replica > 1 and replica == record.replicas.get(service):
+                record.replicas[service] = replica - 1  # the last replica stopped: the stack shrinks
+        record.replicas = {name: count for name, count in record.replicas.items() if count > 1}
+        record.save(layout)
+        return 0
     starting = [part.name for part in parts if part.pid() is None]
     for name in starting:
         if name in record.services:
             record.apply(name, overrides)
+        service, replica = parse_replica(name)
+        if service in record.services and replica > record.replicas.get(service, 1):
+            record.replicas[service] = replica  # `down` and `status` include it from now on
     record.save(layout)
     asyncio.run(gather_all(bring_up(stack.part(name)) for name in starting))
     stack.write_env()
     return 0
 
-        service, replica = parse_replica(name)
-        if service in record.services and replica > record.replicas.get(service, 1):
-            record.replicas[service] = replica  # `down` and `status` include it from now on
 
 def control_compose(stack: Stack, action: str, names: list[str], overrides: Mapping[str, str]) -> int:
     known = {"kafka", "postgres", *stack.record.services}
@@ -384,7 +394,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     for action, text in (
         ("restart", "restart parts (default: every service)"),
         ("kill", "SIGKILL parts"),
-        ("start", "start parts that are not running"),
+        ("start", "start parts that are not running (a replica: `start melding-2`)"),
+        ("stop", "stop parts (local processes; the last replica of a service leaves the stack)"),
     ):
         commands.add_parser(action, help=text).add_argument("names", nargs="*", metavar="NAME")
     return parser.parse_args(argv)
