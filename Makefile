@@ -32,6 +32,7 @@ setup:
 	$(call step,system packages,deploy/bootstrap.sh)
 	$(call step,python packages,$(UV) sync --frozen)
 	$(call step,kafka jars,$(STACK) fetch)
+	$(call step,kubernetes manifest tools,deploy/k8s/tools.sh)
 
 up:
 	$(call step,start the stack,$(STACK) up)
