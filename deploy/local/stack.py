@@ -187,6 +187,11 @@ def fresh_record(layout: Layout, previous: Record | None, args: argparse.Namespa
         record.mode = "docker"
     record.services = configured(os.environ)
     record.kafka_brokers = brokers_requested(os.environ)
+    if record.kafka_brokers > 1 and (record.mode != "local" or record.external_kafka):
+        raise StackError(
+            "WAARDIGWERK_KAFKA_BROKERS>1 starts a cluster of local processes: WAARDIGWERK_STACK_MODE=local "
+            "(docker-compose.yml runs one broker; an external broker is a cluster of its own)"
+        )
     record.replicas = replicas_requested(os.environ, record.services)
     for name in record.services:
         record.apply(name, requested(os.environ))
