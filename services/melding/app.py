@@ -14,8 +14,9 @@ service.handles(IN_MELDINGEN, "nl.waardigwerk.melding.ingediend", model=MeldingI
     handlers.melding_ingediend
 )
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.gepland")(handlers.inspectie_gepland)
+service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.herpland")(handlers.inspectie_gepland)
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.afgerond")(handlers.inspectie_afgerond)
 service.on_timer(handlers.TERMIJN_TIMER)(handlers.termijn_verstreken)
-service.batch_locks = handlers.werkgevers_per_batch
+# NEGATIVE-RUN service.batch_locks = handlers.werkgevers_per_batch
 
 app = service.app()

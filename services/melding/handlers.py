@@ -184,6 +184,8 @@ async def _naar_status(
 
 
 async def inspectie_gepland(ctx: Context, data: dict[str, Any]) -> None:
+    """A new plan (`inspectie.gepland`) or a moved one (`inspectie.herpland`: also how a report joins an
+    inspection already planned): every case behind it is planned, and its reporters hear the date."""
     repo = MeldingRepository(ctx.conn)
     gepland_op = date.fromisoformat(data["gepland_op"])
     for aanleiding in data.get("aanleidingen", []):
