@@ -12,7 +12,7 @@ count, per fault:
     lost           published but never acknowledged
     cases          distinct cases in melding.melding for the run's organisation
     planned        employers with a planning outcome on the inspectorate's feed (one per report)
-    recovery_s     fault healed -> last output
+    recovery_s     fault ends (the heal starts) -> last output of the run
     restarted      services whose process changed, beyond the one the fault restarts
 
 Prints a table, writes JSON to .chaos/, exits 1 on any loss or duplicate (of acknowledgements,
@@ -95,8 +95,9 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         async def inject_and_heal() -> float:
             await fault.inject()
             await asyncio.sleep(fault.lasts_s)
+            healing = time.time()  # the fault ends here; starting the part again is part of the recovery
             await fault.heal()
-            return time.time()
+            return healing
 
         started = time.perf_counter()
         for i in range(N):

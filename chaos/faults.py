@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +100,47 @@ async def terminate_connections(database_url: str, service: str) -> int:
 Step = Callable[[], Awaitable[None]]
 
 
+def unsent(service: str) -> int:
+    """The service's outbox backlog as its /health/ready reports it (0 when it does not answer)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{LAYOUT.port(service)}/health/ready", timeout=2) as r:
+            return int((json.load(r).get("outbox") or {}).get("unsent") or 0)
+    except (OSError, ValueError, urllib.error.URLError):
+        return 0
+
+
+def kill_during_flush(service: str, backlog: int = 20, within_s: float = 15.0) -> Step:
+    """kill -9 of `service` once its outbox holds at least `backlog` unsent rows: the relay is
+    publishing a batch (sent to the broker, not yet marked sent) when the process dies."""
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        until = loop.time() + within_s
+        while loop.time() < until and await asyncio.to_thread(unsent, service) < backlog:
+            await asyncio.sleep(0.05)
+        await asyncio.to_thread(stack, "kill", service)
+
+    return run
+
+
+def table_locked(database_url: str, table: str, seconds: float) -> Step:
+    """A slow database for one service: an exclusive lock on one of its tables for `seconds`
+    (every statement on it waits), released by rolling back."""
+
+    async def run() -> None:
+        conn = await asyncpg.connect(database_url)
+        try:
+            locking = conn.transaction()
+            await locking.start()
+            await conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            await asyncio.sleep(seconds)
+            await locking.rollback()
+        finally:
+            await conn.close()
+
+    return run
+
+
 @dataclass(frozen=True)
 class Fault:
     """`inject` at `at` (share of the stream offered), `heal` `lasts_s` later. `rate`: its own rate
@@ -162,6 +206,18 @@ def catalogue(database_url: str) -> list[Fault]:
     ]
     faults += [
         Fault(
+            f"kill9-flush-{s}",
+            f"kill -9 {s} while its relay publishes a backlog (reports at 400/s), started again 5 s later",
+            kill_during_flush(s),
+            in_thread("start", s),
+            5.0,
+            rate=400.0,
+            restarts=(s,),
+        )
+        for s in services
+    ]
+    faults += [
+        Fault(
             "broker-kill-backlog",
             "SIGKILL of the broker with an outbox backlog (reports at 400/s), started again 75 s later",
             in_thread("kill", "kafka"),
@@ -185,6 +241,8 @@ def catalogue(database_url: str) -> list[Fault]:
               signalled("postgres", signal.SIGCONT), 20.0),
         Fault("pg-terminate-melding", "pg_terminate_backend of every connection of melding", terminate_melding,
               nothing, 0.0),
+        Fault("pg-lock-melding", "melding's case table locked (ACCESS EXCLUSIVE) for 20 s: a database that stalls",
+              table_locked(database_url, "melding.melding", 20.0), nothing, 0.0),
         Fault("rebalance-churn", "a second melding replica started and stopped every 4 s for 24 s",
               churn("melding", 24.0), nothing, 0.0),
     ]
