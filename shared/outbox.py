@@ -122,7 +122,7 @@ class Relay:
         batch: int = 500,
         *,
         poll_seconds: float = POLL_SECONDS,
-        backoff_s: tuple[float, float] = (0.2, 30.0),
+        backoff_s: tuple[float, float] = (0.2, 5.0),  # a healed broker or database is used within 5 s
         renew_producer: ProducerFactory | None = None,
     ) -> None:
         self.pool, self.producer, self.schema, self.batch = pool, producer, schema, batch
