@@ -59,10 +59,10 @@ class Console:
     async def ingelogd(self, naam: str, rol: Rol, gemeente: str | None = None) -> httpx.AsyncClient:
         """A client with a session for a new account (one login through the form)."""
         await self.account(naam, rol, gemeente)
-        client = self.client()
-        antwoord = await client.post("/login", data={"naam": naam, "wachtwoord": WACHTWOORD})
+        async with self.client() as login:
+            antwoord = await login.post("/login", data={"naam": naam, "wachtwoord": WACHTWOORD})
         assert antwoord.status_code == 303, antwoord.text
-        return client
+        return self.client(cookies={"waardigwerk_console": antwoord.cookies["waardigwerk_console"]})
 
     async def event(self, ce_type: str, data: dict[str, Any], **attrs: Any) -> str:
         event_id = attrs.pop("id", str(uuid.uuid4()))
