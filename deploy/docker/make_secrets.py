@@ -1,15 +1,16 @@
 """Write the secret files docker-compose.yml mounts, each a fresh random value; existing ones are kept.
 
-    python deploy/docker/make_secrets.py [DIR]        # default ./secrets
+    python deploy/docker/make_secrets.py [DIR] [--owner-of PATH]     # default ./secrets
 
 Runs with nothing but Python's standard library, so `docker compose run --rm generate-secrets`
 works with Docker alone. The directory is private to its owner (0700); the files inside are
 readable (0644) because the services run under their own user in the containers. Run as root (in
-a container), the files are given to the owner of the directory that holds DIR.
+a container) with `--owner-of PATH`, they are given to the owner of PATH (the checkout's user).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import sys
@@ -35,11 +36,15 @@ def missing(directory: Path, names: Iterable[str] = NAMES) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    directory = Path(argv[0] if argv else "secrets")
+    parser = argparse.ArgumentParser(description="write the missing secret files")
+    parser.add_argument("directory", nargs="?", default="secrets", type=Path)
+    parser.add_argument("--owner-of", type=Path, help="give the files to the owner of this path (as root)")
+    args = parser.parse_args(argv)
+    directory: Path = args.directory
     new = missing(directory)
     write_secrets(directory, new)
-    if os.geteuid() == 0:
-        owner = directory.resolve().parent.stat()
+    if args.owner_of is not None and os.geteuid() == 0:
+        owner = args.owner_of.stat()
         for path in (directory, *(directory / name for name in NAMES)):
             os.chown(path, owner.st_uid, owner.st_gid)
     kept = len(NAMES) - len(new)
