@@ -17,6 +17,6 @@ service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.gepland")(handler
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.herpland")(handlers.inspectie_gepland)
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.afgerond")(handlers.inspectie_afgerond)
 service.on_timer(handlers.TERMIJN_TIMER)(handlers.termijn_verstreken)
-# NEGATIVE-RUN service.batch_locks = handlers.werkgevers_per_batch
+service.batch_locks = handlers.werkgevers_per_batch
 
 app = service.app()
