@@ -72,13 +72,14 @@ def decoded(records: Iterable[ConsumerRecord[bytes, bytes]]) -> list[CloudEvent]
 
 
 def werkgevers(events: Iterable[CloudEvent]) -> set[str]:
-    """The employers (KvK numbers) the events are about: `werkgever` or, for chain facts, `partij`."""
+    """The employers (KvK numbers) the events are about: `werkgever`, for chain facts `partij`, for an
+    agency's admission (Wtta) `uitlener`."""
     found: set[str] = set()
     for event in events:
         data: Any = event.data
         if not isinstance(data, dict):
             continue
-        for field in ("werkgever", "partij"):
+        for field in ("werkgever", "partij", "uitlener"):
             party = data.get(field)
             kvk = party.get("kvk_nummer") if isinstance(party, dict) else None
             if isinstance(kvk, str) and kvk:

@@ -9,7 +9,16 @@ IN_BELASTINGDIENST = "waardigwerk.in.belastingdienst"
 IN_INSPECTIE = "waardigwerk.in.inspectie"
 IN_LOONVORDERINGEN = "waardigwerk.in.loonvorderingen"
 IN_HUURCONTRACTEN = "waardigwerk.in.huurcontracten"
-INBOUND = (IN_MELDINGEN, IN_GEMEENTE, IN_BELASTINGDIENST, IN_INSPECTIE, IN_LOONVORDERINGEN, IN_HUURCONTRACTEN)
+IN_NAU = "waardigwerk.in.nau"  # added: admissions of temporary-work agencies (Wtta)
+INBOUND = (
+    IN_MELDINGEN,
+    IN_GEMEENTE,
+    IN_BELASTINGDIENST,
+    IN_INSPECTIE,
+    IN_LOONVORDERINGEN,
+    IN_HUURCONTRACTEN,
+    IN_NAU,
+)
 
 # Test clock (contract §4).
 TEST_KLOK = "waardigwerk.test.klok"

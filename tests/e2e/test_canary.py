@@ -54,6 +54,16 @@ async def test_marked_personal_values_never_leak(stack_env: dict[str, str]) -> N
             },
         ),
         (
+            "waardigwerk.in.nau",
+            "nl.waardigwerk.nau.toelating",
+            {
+                "uitlener": {"kvk_nummer": kvk},
+                "besluit": "ingetrokken",
+                "besluit_op": "2026-06-01",
+                "toelichting": f"Bestuurder {mark}",
+            },
+        ),
+        (
             "waardigwerk.in.loonvorderingen",
             "nl.waardigwerk.loonvordering.ingediend",
             {

@@ -37,6 +37,8 @@ Soort = Literal[
     "loonvordering_onbetaald",
     "keteninformatie_te_laat",
     "eerdere_overtreding",
+    "wtta_zonder_toelating",
+    "wtta_toelating_na_faillissement",
 ]
 SOORTEN: frozenset[str] = frozenset(get_args(Soort))
 PROMILLE = Decimal("0.001")
