@@ -111,6 +111,8 @@ def fuzzed_record(draw: st.DrawFn) -> Fuzzed:
         headers = [(k, f"fz-{uuid.uuid4()}\x00".encode() if k == "ce_id" else v) for k, v in headers]
     if mutation in ("value", "both"):
         value = draw(st.one_of(st.none(), hostile_bytes, deep_json, huge_number, canary_json))
+    if key is None and value is None:
+        key = b""  # aiokafka sends no record with neither
     return Fuzzed(topic, key, headers, value, ref=ref if value is not None and value.startswith(b'{"melder"') else None)
 
 
@@ -168,6 +170,7 @@ async def run_example(bootstrap: str, stack_dir: Path, fuzz: list[Fuzzed]) -> No
             consumer.seek(tp, end)
         reader = asyncio.create_task(read(consumer, seen, stop))
         logs_before = log_sizes(stack_dir)
+        assert logs_before, f"no service logs under {stack_dir}: the canary check would see nothing"
         valid = [f"GOED-{uuid.uuid4().hex[:12]}" for _ in range(VALID_PER_EXAMPLE)]
         sends: list[tuple[Fuzzed | None, str | None, Any]] = []
         step = max(1, VALID_PER_EXAMPLE // max(1, len(fuzz)))
