@@ -95,7 +95,8 @@ build() {
   # shellcheck disable=SC2046 # the builder command is several words
   DOCKER_BUILDKIT=1 $(buildkit) --network host --progress plain \
     --secret "id=ca_bundle,src=${SSL_CERT_FILE:-deploy/docker/no-extra-ca.pem}" \
-    --build-arg "BASE_IMAGE=$BASE" --build-arg "PYTHON_IMAGE=$PYTHON" --file "$dockerfile" --tag "$tag" . \
+    --build-arg "BASE_IMAGE=$BASE" --build-arg "PYTHON_IMAGE=$PYTHON" --label nl.waardigwerk.image \
+    --file "$dockerfile" --tag "$tag" . \
     >"/tmp/waardigwerk-build-${tag//[\/:]/-}.log" 2>&1 ||
     { tail -n 40 "/tmp/waardigwerk-build-${tag//[\/:]/-}.log"; say "building $tag failed"; exit 1; }
 }
@@ -106,4 +107,5 @@ have_image "$POSTGRES" || timed "$POSTGRES" build "$POSTGRES" deploy/docker/post
 have_image "$KAFKA" || timed "$KAFKA" build "$KAFKA" deploy/docker/kafka.Dockerfile
 # The services' image, from this working tree on the local Python image (layers cached).
 timed "$APP" build "$APP" deploy/docker/Dockerfile
+docker image prune --force --filter label=nl.waardigwerk.image >/dev/null  # earlier builds of these tags
 say "ok: $BASE $PYTHON $POSTGRES $KAFKA $APP"
