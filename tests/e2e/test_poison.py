@@ -1,7 +1,9 @@
 """Multi-record batches on the real broker: hundreds of records over three partitions with each
 class of hostile record in the middle, and the service's database connections cut while it
 applies them. Every valid record has exactly one effect (the effect table has no key that would
-hide a second one) and every hostile record is in the DLQ with a reason."""
+hide a second one) and every hostile record is in the DLQ with a reason. Then, against the
+stack's melding: an envelope error is rejected to the reporter without repeating a personal
+value, and a reused ce_id with other content is dead-lettered."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from shared.contract.base import ContractModel, KvkNummer
 from shared.service import Context, Service
 from shared.settings import Settings
 from tests.poison import BUG, CANARY, poison_classes
+from tools.partner import Partner
 
 pytestmark = pytest.mark.stack
 VALID = 240
@@ -140,3 +143,82 @@ async def test_big_batches_with_poison_and_cut_connections_apply_each_valid_reco
         "handler_bug": "verwerkingsfout",
     }, "every hostile record dead-lettered with its reason"
     assert len(dead_rows) == len(poison_at), "each once, and nothing else"
+
+
+def report(ref: str) -> bytes:
+    return json.dumps(
+        {
+            "melder": {"soort": "vakbond", "organisatie": "fnv", "referentie": ref},
+            "werkgever": {"kvk_nummer": "12345678"},
+            "categorieen": ["onderbetaling"],
+            "omschrijving": "Minder dan het minimumloon.",
+        }
+    ).encode()
+
+
+def report_headers(ce_id: str, **changed: bytes) -> list[tuple[str, bytes | None]]:
+    base = {
+        "ce_specversion": b"1.0",
+        "ce_id": ce_id.encode(),
+        "ce_source": b"urn:nld:vakbond:fnv:meldpunt",
+        "ce_type": b"nl.waardigwerk.melding.ingediend",
+        "ce_time": b"2026-12-03T10:00:00+01:00",
+        "content-type": b"application/json",
+    }
+    return list({**base, **changed}.items())
+
+
+async def test_an_envelope_error_is_rejected_to_the_sender_and_no_personal_value_is_copied(
+    stack_env: dict[str, str],
+) -> None:
+    """A report whose ce_time (and subject, and an extra header) hold a BSN: the reporter is told
+    which attribute is wrong, and neither the rejection nor the dead letter's headers repeat it."""
+    ref, ce_id = f"FNV-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    topics = ["waardigwerk.uit.melder.fnv", "waardigwerk.in.meldingen.dlq"]
+    async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], topics) as partner:
+        producer = AIOKafkaProducer(bootstrap_servers=stack_env["KAFKA_BOOTSTRAP_SERVERS"])
+        await producer.start()
+        try:
+            hdrs = report_headers(ce_id, ce_time=CANARY.encode(), ce_subject=f"bsn {CANARY}".encode())
+            await producer.send_and_wait(
+                "waardigwerk.in.meldingen", report(ref), key=ref.encode(), headers=[*hdrs, ("x-bsn", CANARY.encode())]
+            )
+        finally:
+            await producer.stop()
+        afgewezen = await partner.expect(
+            "waardigwerk.uit.melder.fnv", "nl.waardigwerk.melding.afgewezen", lambda d: d["melder_referentie"] == ref
+        )
+        assert any("ce_time" in f["melding"] for f in afgewezen.data["fouten"]), "names the attribute"
+        assert CANARY not in json.dumps(afgewezen.data) and CANARY not in json.dumps(afgewezen.headers)
+        dead = await partner.expect("waardigwerk.in.meldingen.dlq", where=lambda d: d["melder"]["referentie"] == ref)
+    assert dead.headers["dlq_reden"] == "ongeldige_envelop" and dead.headers["ce_id"] == ce_id
+    assert "ce_time" in dead.headers["dlq_details"]
+    assert CANARY not in json.dumps(dead.headers), "no header of the dead letter repeats the BSN"
+    assert dead.value == report(ref), "the value is kept unchanged"
+
+
+async def test_the_same_ce_id_with_other_content_is_dead_lettered_not_ignored(stack_env: dict[str, str]) -> None:
+    first, second, ce_id = f"FNV-{uuid.uuid4().hex[:8]}", f"FNV-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    topics = ["waardigwerk.uit.melder.fnv", "waardigwerk.in.meldingen.dlq"]
+    async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], topics) as partner:
+        producer = AIOKafkaProducer(bootstrap_servers=stack_env["KAFKA_BOOTSTRAP_SERVERS"])
+        await producer.start()
+        try:
+            for ref in (first, first, second):  # a redelivery, then other content under the same id
+                await producer.send_and_wait(
+                    "waardigwerk.in.meldingen", report(ref), key=b"same", headers=report_headers(ce_id)
+                )
+        finally:
+            await producer.stop()
+        await partner.expect(
+            "waardigwerk.uit.melder.fnv", "nl.waardigwerk.melding.ontvangen", lambda d: d["melder_referentie"] == first
+        )
+        dead = await partner.expect("waardigwerk.in.meldingen.dlq", where=lambda d: d["melder"]["referentie"] == second)
+        await partner.settle(3)
+        dlq = partner.matching(
+            "waardigwerk.in.meldingen.dlq", None, lambda d: d["melder"]["referentie"] in (first, second)
+        )
+        acks = partner.matching("waardigwerk.uit.melder.fnv", "nl.waardigwerk.melding.ontvangen", lambda d: True)
+    assert dead.headers["dlq_reden"] == "ce_id_hergebruikt"
+    assert len(dlq) == 1, "the plain redelivery is no dead letter"
+    assert [a.data["melder_referentie"] for a in acks if a.data["melder_referentie"] in (first, second)] == [first]
