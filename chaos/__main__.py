@@ -215,7 +215,10 @@ async def main() -> int:
         return 2
     print(f"Chaos on {env['KAFKA_BOOTSTRAP_SERVERS']}: {len(faults)} faults, N={N} (CHAOS_N), {RATE:g}/s (CHAOS_RATE)")
     started = time.monotonic()
-    rows = []
+    rows: list[dict[str, Any]] = []
+    out = ROOT / ".chaos"
+    out.mkdir(exist_ok=True)
+    file = out / f"chaos-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     for fault in faults:
         await all_ready()
         await wait_idle(env["KAFKA_BOOTSTRAP_SERVERS"], client_options(env))
@@ -223,11 +226,10 @@ async def main() -> int:
         row = await run_fault(fault, env)
         print(f"  {fault.name}: {'; '.join(failed(row)) or 'ok'} (recovery {row['recovery_s']} s)", flush=True)
         rows.append(row)
+        result = {"when": datetime.now(UTC).isoformat(), "n": N, "rate": RATE, "rows": rows}
+        file.write_text(json.dumps(result | {"wall_s": round(time.monotonic() - started)}, indent=2))  # so far
     wall = round(time.monotonic() - started)
     print("\n" + table(rows) + f"\n\nwall time {wall} s")
-    out = ROOT / ".chaos"
-    out.mkdir(exist_ok=True)
-    file = out / f"chaos-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     result = {"when": datetime.now(UTC).isoformat(), "n": N, "rate": RATE, "wall_s": wall, "rows": rows}
     file.write_text(json.dumps(result, indent=2))
     print(f"written: {file.relative_to(ROOT)}")
