@@ -404,9 +404,8 @@ class Service:
         try:
             event = decode(record.headers, record.value)
         except EnvelopeError as exc:
+            # Nothing of this record was written yet: dead-lettered in place, in either mode.
             position = "/".join(map(str, _position(record)))
-            if not careful:
-                raise _Carefully from None
             if await inbox.first_delivery(conn, self.consumer, position):
                 log.warning("dead_lettered", reason="ongeldige_envelop", details=_safe_details(exc.reasons).decode())
                 await self._dead_letter(conn, record, "ongeldige_envelop", exc.reasons)
