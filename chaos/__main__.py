@@ -12,7 +12,8 @@ count, per fault:
     lost           published but never acknowledged
     cases          distinct cases in melding.melding for the run's organisation
     planned        employers with a planning outcome on the inspectorate's feed (one per report)
-    recovery_s     fault ends (the heal starts) -> last output of the run
+    recovery_s     fault ends (the heal starts) -> last output of the run (acks and planning)
+    ack_recovery_s fault ends -> last acknowledgement
     restarted      services whose process changed, beyond the one the fault restarts
 
 Prints a table, writes JSON to .chaos/, exits 1 on any loss or duplicate (of acknowledgements,
@@ -126,6 +127,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         plan_employers, plan_repeated, outcomes = planned(partner, wanted)
         ours = [e for e in partner.received if e.topic == feed or PAD.herken(e) in wanted]
         last_output = max((e.arrived for e in ours), default=healed_at)
+        last_ack = max((e.arrived for e in partner.matching(feed, ONTVANGEN)), default=healed_at)
         reader_alive = partner._task is not None and not partner._task.done()
     distinct = {a.data.get("melder_referentie") for a in acks}
     cases = await count_cases(env["DATABASE_URL"], org)
@@ -144,6 +146,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         "plan_dup": plan_repeated,
         "outcomes": outcomes,
         "recovery_s": round(max(0.0, last_output - healed_at), 1),
+        "ack_recovery_s": round(max(0.0, last_ack - healed_at), 1),
         "ready_after_s": round(ready_s, 1),
         "restarted": restarted,
         "reader_alive": reader_alive,
@@ -193,13 +196,14 @@ def failed(row: dict[str, Any]) -> list[str]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     head = f"{'fault':22s} {'published':>9s} {'acked':>6s} {'dup':>4s} {'lost':>5s} {'cases':>6s} {'planned':>7s} "
-    head += f"{'recovery_s':>10s} {'ready_s':>7s}  verdict"
+    head += f"{'recovery_s':>10s} {'ack_rec_s':>9s} {'ready_s':>7s}  verdict"
     lines = [head]
     for r in rows:
         verdict = "; ".join(failed(r)) or "ok"
         lines.append(
             f"{r['fault']:22s} {r['published']:9d} {r['acked']:6d} {r['dup']:4d} {r['lost']:5d} {r['cases']:6d} "
-            f"{r['planned']:7d} {r['recovery_s']:10.1f} {r['ready_after_s']:7.1f}  {verdict}"
+            f"{r['planned']:7d} {r['recovery_s']:10.1f} {r.get('ack_recovery_s', 0.0):9.1f} {r['ready_after_s']:7.1f}  "
+            f"{verdict}"
         )
     return "\n".join(lines)
 

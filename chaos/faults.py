@@ -197,7 +197,8 @@ def catalogue(database_url: str) -> list[Fault]:
     async def terminate_melding() -> None:
         await terminate_connections(database_url, "melding")
 
-    faults = [
+    faults = [Fault("baseline", "no fault: how long the outputs of the stream take anyway", nothing, nothing, 0.0)]
+    faults += [
         Fault(
             f"kill9-{s}", f"kill -9 {s}, started again 5 s later", in_thread("kill", s), in_thread("start", s), 5.0,
             restarts=(s,),
