@@ -73,13 +73,13 @@ def decoded(records: Iterable[ConsumerRecord[bytes, bytes]]) -> list[CloudEvent]
 
 def werkgevers(events: Iterable[CloudEvent]) -> set[str]:
     """The employers (KvK numbers) the events are about: `werkgever`, for chain facts `partij`, for an
-    agency's admission (Wtta) `uitlener`."""
+    agency's admission (Wtta) `uitlener`, for a posting (WagwEU) `opdrachtgever`."""
     found: set[str] = set()
     for event in events:
         data: Any = event.data
         if not isinstance(data, dict):
             continue
-        for field in ("werkgever", "partij", "uitlener"):
+        for field in ("werkgever", "partij", "uitlener", "opdrachtgever"):
             party = data.get(field)
             kvk = party.get("kvk_nummer") if isinstance(party, dict) else None
             if isinstance(kvk, str) and kvk:

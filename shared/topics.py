@@ -10,6 +10,7 @@ IN_INSPECTIE = "waardigwerk.in.inspectie"
 IN_LOONVORDERINGEN = "waardigwerk.in.loonvorderingen"
 IN_HUURCONTRACTEN = "waardigwerk.in.huurcontracten"
 IN_NAU = "waardigwerk.in.nau"  # added: admissions of temporary-work agencies (Wtta)
+IN_MELDLOKET = "waardigwerk.in.meldloket"  # added: notifications of posted workers (WagwEU)
 INBOUND = (
     IN_MELDINGEN,
     IN_GEMEENTE,
@@ -18,6 +19,7 @@ INBOUND = (
     IN_LOONVORDERINGEN,
     IN_HUURCONTRACTEN,
     IN_NAU,
+    IN_MELDLOKET,
 )
 
 # Test clock (contract §4).

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.inspectie import handlers as h
-from services.inspectie import handlers_wtta as wtta
+from services.inspectie import handlers_uitlening as uitlening
 from shared.contract.belastingdienst import Loonaangifte, Omzet
 from shared.contract.gemeente import GemeenteSignaal
 from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
+from shared.contract.meldloket import Detachering
 from shared.contract.nau import Toelating
 from shared.service import Service
-from shared.topics import IN_BELASTINGDIENST, IN_GEMEENTE, IN_INSPECTIE, IN_NAU, intern
+from shared.topics import IN_BELASTINGDIENST, IN_GEMEENTE, IN_INSPECTIE, IN_MELDLOKET, IN_NAU, intern
 
 service = Service("inspectie", migrations=Path(__file__).parent / "migrations")
 service.handles(intern("melding"), "nl.waardigwerk.melding.ontvangen")(h.melding_ontvangen)
@@ -22,12 +23,13 @@ service.handles(intern("loonvordering"), "nl.waardigwerk.loonvordering.keteninfo
 )
 service.handles(IN_GEMEENTE, "nl.waardigwerk.gemeente.signaal", model=GemeenteSignaal)(h.gemeente_signaal)
 service.handles(IN_BELASTINGDIENST, "nl.waardigwerk.belastingdienst.loonaangifte", model=Loonaangifte)(
-    wtta.loonaangifte
+    uitlening.loonaangifte
 )
 service.handles(IN_BELASTINGDIENST, "nl.waardigwerk.belastingdienst.omzet", model=Omzet)(h.omzet)
 service.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.uitgevoerd", model=InspectieUitgevoerd)(h.inspectie_uitgevoerd)
 service.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.betaalbewijs", model=Betaalbewijs)(h.betaalbewijs)
-service.handles(IN_NAU, "nl.waardigwerk.nau.toelating", model=Toelating)(wtta.toelating)
+service.handles(IN_NAU, "nl.waardigwerk.nau.toelating", model=Toelating)(uitlening.toelating)
+service.handles(IN_MELDLOKET, "nl.waardigwerk.meldloket.detachering", model=Detachering)(uitlening.detachering_gemeld)
 service.on_timer(h.HERSTEL_TIMER)(h.herstel_verstreken)
 service.batch_locks = h.sloten_per_batch
 

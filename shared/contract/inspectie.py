@@ -12,7 +12,8 @@ from pydantic import Field, model_validator
 
 from shared.contract.base import Adres, Bedrag, ContractModel, WerkgeverKvk
 
-Wet = Literal["WML", "Arbowet", "Atw", "Wav", "Waadi", "Wtta", "Wgv"]
+Wet = Literal["WML", "Arbowet", "Atw", "Wav", "Waadi", "Wtta", "Wgv", "WagwEU"]
+"""The laws a finding can be about. `WagwEU` (posted workers' notification) is an added value."""
 
 InspectieId = Annotated[str, Field(min_length=1, max_length=100)]
 

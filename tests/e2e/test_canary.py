@@ -64,6 +64,18 @@ async def test_marked_personal_values_never_leak(stack_env: dict[str, str]) -> N
             },
         ),
         (
+            "waardigwerk.in.meldloket",
+            "nl.waardigwerk.meldloket.detachering",
+            {
+                "melding_id": f"WAGWEU-{kvk}",
+                "dienstverrichter_naam": f"Dienstverrichter {mark}",
+                "opdrachtgever": {"kvk_nummer": kvk},
+                "aanvang_op": "2026-06-01",
+                "gemeld_op": "2026-06-03",
+                "werknemers": [{"werknemer_ref": mark, "a1_afgegeven_op": "2024-01-15"}],
+            },
+        ),
+        (
             "waardigwerk.in.loonvorderingen",
             "nl.waardigwerk.loonvordering.ingediend",
             {

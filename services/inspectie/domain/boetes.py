@@ -117,7 +117,13 @@ def boete(
     elif bevinding.wet == "Arbowet":
         regel, overtredingen = "BOETE-ARBO", _arbo(bevinding, op, policy, aantal_werknemers, stappen)
     elif bevinding.wet == "Wav":
-        regel, overtredingen = "BOETE-WAV", _wav(bevinding, op, policy, stappen)
+        regel, overtredingen = (
+            "BOETE-WAV",
+            _per_werknemer(bevinding, op, policy, "wav_boete_per_werknemer_eur", stappen),
+        )
+    elif bevinding.wet == "WagwEU":
+        regel = "BOETE-WAGWEU"
+        overtredingen = _per_werknemer(bevinding, op, policy, "wagweu_boete_per_werknemer_eur", stappen)
     else:
         regel, overtredingen = "BOETE-STANDAARD", _standaard(bevinding, op, policy, stappen)
     if not overtredingen:
@@ -315,11 +321,15 @@ def _arbo(
     return [_Overtreding(bevinding.code, bedrag, op)]
 
 
-def _wav(bevinding: Bevinding, op: date, policy: Policy, stappen: list[Stap]) -> list[_Overtreding]:
-    per_werknemer = policy.decimal("wav_boete_per_werknemer_eur", op)
+def _per_werknemer(
+    bevinding: Bevinding, op: date, policy: Policy, sleutel: str, stappen: list[Stap]
+) -> list[_Overtreding]:
+    """A fine per worker involved (Wav: employed without a permit; WagwEU: posted without notification)."""
+    per_werknemer = policy.decimal(sleutel, op)
     aantal = bevinding.aantal_betrokkenen or 1
     bron = "" if bevinding.aantal_betrokkenen else " (aantal betrokkenen onbekend: 1 [A])"
-    stappen.append(Stap("BOETE-WAV", f"{aantal} werknemer(s){bron} x bedrag per werknemer", per_werknemer))
+    code = "BOETE-WAV" if bevinding.wet == "Wav" else "BOETE-WAGWEU"
+    stappen.append(Stap(code, f"{aantal} werknemer(s){bron} x bedrag per werknemer", per_werknemer))
     return [_Overtreding("per werknemer", per_werknemer, op, aantal)]
 
 

@@ -39,6 +39,9 @@ Soort = Literal[
     "eerdere_overtreding",
     "wtta_zonder_toelating",
     "wtta_toelating_na_faillissement",
+    "detachering_te_laat_gemeld",
+    "a1_ongeldig",
+    "geen_substantiele_activiteit",
 ]
 SOORTEN: frozenset[str] = frozenset(get_args(Soort))
 PROMILLE = Decimal("0.001")

@@ -1,5 +1,6 @@
-"""inspectie's handlers for the admission of temporary-work agencies (Wtta; SER 2025 rec. 5): an NAU
-decision is kept, and an agency without a standing admission becomes a risk signal (domain/wtta.py).
+"""inspectie's handlers for labour supply across firms and borders: the admission of temporary-work
+agencies (Wtta; SER 2025 rec. 5; domain/wtta.py) and the notification of posted workers (WagwEU;
+SER 2025 rec. 7; domain/detachering.py). Each conclusion is a risk signal of the model.
 
 The payroll return is handled here first as before (`handlers.loonaangifte`: headcount, agency
 status, the below-WML signal) and then checked against the admissions known."""
@@ -7,22 +8,34 @@ status, the below-WML signal) and then checked against the admissions known."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from services.inspectie import handlers as h
 from services.inspectie.adapters.repository import InspectieRepository
 from services.inspectie.adapters.toelatingen import ToelatingRepository
-from services.inspectie.domain import wtta
-from services.inspectie.domain.risico import Signaal
+from services.inspectie.domain import detachering, wtta
+from services.inspectie.domain.risico import Signaal, Soort
 from shared.contract.belastingdienst import Loonaangifte
+from shared.contract.meldloket import Detachering
 from shared.contract.nau import Toelating
 from shared.service import Context
 
 
-async def _wtta_signaal(ctx: Context, kvk: str, soort: wtta.WttaSignaal, op: date) -> None:
+async def _signalen(
+    ctx: Context, kvk: str, soorten: list[Soort], op: date, werklocatie: dict[str, Any] | None = None
+) -> None:
+    """Store each signal under an id of its own (one event may give several), then reassess once."""
     repo = InspectieRepository(ctx.conn)
-    signaal = Signaal(soort, f"{ctx.cause.id}:{soort}", op)
-    if await repo.bewaar_signaal(signaal, kvk, {"soort": soort, "id": ctx.cause.id}):
-        await h.herbeoordeel(ctx, repo, kvk, None, None)
+    nieuw = False
+    for soort in soorten:
+        signaal = Signaal(soort, f"{ctx.cause.id}:{soort}", op)
+        nieuw |= await repo.bewaar_signaal(signaal, kvk, {"soort": soort, "id": ctx.cause.id})
+    if nieuw:
+        await h.herbeoordeel(ctx, repo, kvk, werklocatie, None)
+
+
+async def _wtta_signaal(ctx: Context, kvk: str, soort: wtta.WttaSignaal, op: date) -> None:
+    await _signalen(ctx, kvk, [soort], op)
 
 
 async def toelating(ctx: Context, t: Toelating) -> None:
@@ -45,3 +58,12 @@ async def loonaangifte(ctx: Context, aangifte: Loonaangifte) -> None:
         soort = wtta.na_loonaangifte(True, laatste, ctx.today, ctx.policy)
         if soort is not None:
             await _wtta_signaal(ctx, kvk, soort, ctx.today)
+
+
+async def detachering_gemeld(ctx: Context, d: Detachering) -> None:
+    """`nl.waardigwerk.meldloket.detachering`: late notice, missing or expired A1, and under ser2025
+    no substantial activity in the home state are signals about the Dutch client."""
+    soorten = detachering.signalen(d, ctx.today, ctx.policy)
+    if soorten:
+        werklocatie = d.werklocatie.model_dump() if d.werklocatie else None
+        await _signalen(ctx, d.opdrachtgever.kvk_nummer, list(soorten), ctx.today, werklocatie)
