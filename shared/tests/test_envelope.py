@@ -4,8 +4,20 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from shared.envelope import MAX_RECORD_BYTES, EnvelopeError, decode, encode, new_event
+from shared.envelope import (
+    MAX_RECORD_BYTES,
+    EnvelopeError,
+    clean_text,
+    decode,
+    dlq_headers,
+    encode,
+    loggable,
+    new_event,
+    possibly_personal,
+)
 
 
 def binary(**overrides: str | None) -> list[tuple[str, bytes]]:
@@ -78,3 +90,65 @@ def test_outbound_binary_mode_carries_correlation_and_causation() -> None:
     assert value == b'{"bedrag_eur":741.89}'
     roundtrip = decode(headers, value)
     assert roundtrip.id == event.id and roundtrip.causationid == "e-1"
+
+
+# -- hostile bytes and personal data -----------------------------------------------------------
+CANARY = b"123456782"  # passes the elfproef
+
+hostile = st.one_of(
+    st.none(),
+    st.binary(max_size=16),
+    st.sampled_from([b"\x00", b"\xff\xfe", b"\xed\xa0\x80", CANARY, b"bsn " + CANARY]),
+)
+header_names = st.sampled_from(["ce_id", "ce_time", "ce_type", "ce_source", "ce_subject", "content-type", "x-a"])
+values = st.one_of(
+    st.none(),
+    st.binary(max_size=64),
+    st.just(b"[" * 5_000 + b"]" * 5_000),
+    st.just(b'{"a": 1' + b"0" * 5_000 + b"}"),
+    st.just(b'{"a": "\\u0000"}'),
+    st.just(b'{"a": "\\ud800"}'),
+    st.just(b'{"bsn": "' + CANARY + b'"}'),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(changes=st.lists(st.tuples(header_names, hostile), max_size=4), value=values)
+def test_decode_raises_only_envelope_errors_whose_reasons_never_repeat_a_value(
+    changes: list[tuple[str, bytes | None]], value: bytes | None
+) -> None:
+    headers: list[tuple[str, bytes | None]] = [*binary(), *changes]
+    try:
+        event = decode(headers, value)
+    except EnvelopeError as exc:
+        assert exc.reasons, "a refusal always says why"
+        assert CANARY.decode() not in "; ".join(exc.reasons)
+        return
+    # What decodes is storable text: no NUL or lone surrogate in any attribute.
+    for attr in (event.id, event.type, event.source):
+        assert clean_text(attr)
+
+
+@given(changes=st.lists(st.tuples(header_names, hostile), max_size=6))
+def test_a_dead_letter_keeps_only_clean_envelope_headers_without_a_possible_bsn(
+    changes: list[tuple[str, bytes | None]],
+) -> None:
+    kept, dropped = dlq_headers([*binary(), *changes])
+    assert len(kept) + dropped == len(binary()) + len(changes)
+    for name, value in kept:
+        assert name.startswith("ce_") or name == "content-type"
+        assert CANARY not in value and b"\x00" not in value
+        value.decode("utf-8")
+
+
+def test_possibly_personal_means_nine_digits_passing_the_elfproef() -> None:
+    assert possibly_personal("bsn 123456782 x")
+    assert not possibly_personal("111222334"), "fails the elfproef"
+    assert not possibly_personal("urn:nld:kvk:40409352:portaal"), "a KvK number has eight digits"
+    assert loggable("e-1") == "e-1" and (loggable("123456782") or "").startswith("verborgen:")
+
+
+def test_ce_time_reasons_name_the_attribute_not_its_value() -> None:
+    with pytest.raises(EnvelopeError) as exc:
+        decode(binary(ce_time="123456782"), b"{}")
+    assert exc.value.reasons == ["ce_time is geen RFC 3339 tijdstip"]
