@@ -108,21 +108,23 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        if consument:
-            await service.start()
-        async with service.pool.acquire() as conn:
-            if settings.console_admin_user and settings.console_admin_password:
-                await _admin(conn)
-            if consument:
-                service.abonneer(await generatie(conn))
-        if consument:
-            await service.broker.start()
+        """The whole console; without the consumer (tests) only the database."""
+        await (service.start() if consument else service.open_storage())
         try:
+            async with service.pool.acquire() as conn:
+                if settings.console_admin_user and settings.console_admin_password:
+                    await _admin(conn)
+                if consument:
+                    service.abonneer(await generatie(conn))
+            if consument:
+                await service.broker.start()
             yield
         finally:
             if consument:
                 await service.broker.stop()
                 await service.stop()
+            else:
+                await service.pool.close()
 
     async def _admin(conn: Any) -> None:
         """The administrator from the environment; its password only written again when it changed."""
@@ -156,6 +158,8 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         try:
             naam, _, wachtwoord = base64.b64decode(kop[6:], validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
+            return None, 0
+        if "\x00" in naam or "\x00" in wachtwoord:
             return None, 0
         async with service.pool.acquire() as conn:
             rij = await conn.fetchrow(
@@ -208,6 +212,8 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
                     return Json({"fout": "niet ingelogd"}, 401)
                 return RedirectResponse(f"/login?volgende={quote(request.url.path)}", 303)
             request.state.gebruiker, request.state.sessie = gebruiker, sessie
+            if any("\x00" in v for v in [*request.query_params.values(), *map(str, request.path_params.values())]):
+                return fout(request, 400, "een parameter bevat een NUL-teken")
             if request.method not in ("GET", "HEAD") and sessie is not None and not await csrf_juist(request, sessie):
                 return fout(request, 403, "CSRF-token ontbreekt of klopt niet")
             try:
@@ -261,7 +267,9 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
 
     async def lees_dode_letters(request: Request, g: Gebruiker) -> dict[str, Any]:
         selectie = selectie_uit(request.query_params)
-        pagina_nr = max(1, _int_of_none(request.query_params.get("pagina")) or 1)
+        pagina_nr = _int_of_none(request.query_params.get("pagina", "1")) or 0
+        if pagina_nr < 1:
+            raise OngeldigeVraag("pagina is een geheel getal vanaf 1")
         async with service.pool.acquire() as conn:
             inhoud = await inzage.dode_letters(
                 conn,
@@ -307,7 +315,7 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         if not isinstance(body, dict) or body.get("bevestigd") is not True:
             raise OngeldigeVraag('bevestig de replay met {"bevestigd": true} (en eventueel topic, reden, dienst)')
         velden = {k: body.get(k) for k in ("topic", "reden", "dienst")}
-        if any(v is not None and not isinstance(v, str) for v in velden.values()):
+        if any(v is not None and (not isinstance(v, str) or "\x00" in v) for v in velden.values()):
             raise OngeldigeVraag("topic, reden en dienst zijn teksten")
         return Json(await replay(g, vragen.Selectie(velden["topic"], velden["reden"], velden["dienst"])))
 
@@ -413,6 +421,8 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
             return pagina(request, "login.html", {"volgende": volgende, "melding": melding})
         form: FormData = await request.form()
         naam = str(form.get("naam", ""))
+        if "\x00" in naam or "\x00" in str(form.get("wachtwoord", "")):
+            return pagina(request, "login.html", {"volgende": volgende, "melding": "Ongeldige invoer"}, 400)
         g, wacht = await aanmelden(naam, str(form.get("wachtwoord", "")), adres_van(request), "formulier")
         if wacht:
             melding = f"Te veel mislukte pogingen; probeer het over {wacht} seconden opnieuw"
