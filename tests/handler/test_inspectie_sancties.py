@@ -8,7 +8,9 @@ PostgreSQL (legal review defects 6, 7, 9 and 12, and the SER §4.1 agency line).
   repeat of the violation grounds no stoppage;
 - defect 12: a housing deduction that breaks HUIS-005 (from `huisvesting.gecontroleerd`) does not
   count as wage paid in the WML fine for the same worker and months;
-- SER §4.1: an agency (payroll return) gets the explained risk line and so crosses the threshold.
+- SER §4.1: an agency (payroll return) gets the explained risk line and so crosses the threshold;
+- SER rec. 5 and 7: an NAU withdrawal, an agency without admission, and a late posting
+  notification are stored as risk signals of the employer they concern.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ import pytest
 from faststream.kafka import TestKafkaBroker
 
 from services.inspectie import handlers as h
+from services.inspectie import handlers_uitlening as uitlening
 from shared.contract.belastingdienst import Loonaangifte
 from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
+from shared.contract.meldloket import Detachering
+from shared.contract.nau import Toelating
 from shared.policy import load_policy
 from shared.service import AMSTERDAM, Service
 from shared.settings import Settings
-from shared.topics import IN_BELASTINGDIENST, IN_INSPECTIE, intern
+from shared.topics import IN_BELASTINGDIENST, IN_INSPECTIE, IN_MELDLOKET, IN_NAU, intern
 
 pytestmark = pytest.mark.stack
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "inspectie" / "migrations"
@@ -40,7 +45,11 @@ async def _service(stack_env: dict[str, str], variant: str) -> Service:
     svc = Service("inspectie", migrations=MIGRATIONS, settings=Settings(database_url=stack_env["DATABASE_URL"]))
     svc.policy = load_policy(variant)
     svc.schema = f"test_{uuid.uuid4().hex[:10]}"
-    svc.handles(IN_BELASTINGDIENST, "nl.waardigwerk.belastingdienst.loonaangifte", model=Loonaangifte)(h.loonaangifte)
+    svc.handles(IN_BELASTINGDIENST, "nl.waardigwerk.belastingdienst.loonaangifte", model=Loonaangifte)(
+        uitlening.loonaangifte
+    )
+    svc.handles(IN_NAU, "nl.waardigwerk.nau.toelating", model=Toelating)(uitlening.toelating)
+    svc.handles(IN_MELDLOKET, "nl.waardigwerk.meldloket.detachering", model=Detachering)(uitlening.detachering_gemeld)
     svc.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.uitgevoerd", model=InspectieUitgevoerd)(h.inspectie_uitgevoerd)
     svc.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.betaalbewijs", model=Betaalbewijs)(h.betaalbewijs)
     svc.handles(intern("huisvesting"), "nl.waardigwerk.huisvesting.gecontroleerd")(h.huisvesting_gecontroleerd)
@@ -227,3 +236,37 @@ async def test_ser_4_1_an_agency_crosses_the_threshold_with_its_explained_line(
     if plannen:
         onderdelen = {o["signaal"]: o for o in plannen[0]["risico"]["onderdelen"]}
         assert (onderdelen["uitzendonderneming"]["bijdrage"], plannen[0]["risico"]["score"]) == (25.0, 50.0)
+
+
+async def signalen(service: Service, kvk: str) -> list[str]:
+    rows = await service.pool.fetch("SELECT soort FROM signaal WHERE werkgever_kvk = $1 ORDER BY soort", kvk)
+    return [r["soort"] for r in rows]
+
+
+async def test_rec_5_and_7_admissions_and_postings_become_signals_of_the_employer(service: Service) -> None:
+    """Rec. 5: withdrawn admission (2027) and an agency with none known; rec. 7: a notice after the work started."""
+    service.clock.apply(datetime(2027, 3, 1, 9, 0, tzinfo=AMSTERDAM))
+    async with TestKafkaBroker(service.broker) as broker:
+        ingetrokken = {"uitlener": {"kvk_nummer": "72000001"}, "besluit": "ingetrokken", "besluit_op": "2027-02-01"}
+        await stuur(broker, IN_NAU, "nl.waardigwerk.nau.toelating", ingetrokken, "urn:nld:nau:toelating")
+        oud = {"uitlener": {"kvk_nummer": "72000001"}, "besluit": "verleend", "besluit_op": "2027-01-10"}
+        await stuur(broker, IN_NAU, "nl.waardigwerk.nau.toelating", oud, "urn:nld:nau:toelating")  # older: no effect
+        await loonaangifte(broker, "72000002", 8, 0, is_uitzendonderneming=True)
+        await loonaangifte(broker, "72000003", 8, 0, is_uitzendonderneming=False)
+        detachering = {
+            "melding_id": "WAGWEU-1",
+            "opdrachtgever": {"kvk_nummer": "72000004"},
+            "aanvang_op": "2027-02-01",
+            "gemeld_op": "2027-02-03",
+            "werknemers": [{"werknemer_ref": "P-1", "a1_afgegeven_op": "2026-09-01"}],
+        }
+        await stuur(
+            broker, IN_MELDLOKET, "nl.waardigwerk.meldloket.detachering", detachering, "urn:nld:meldloket:wagweu"
+        )
+    assert await signalen(service, "72000001") == ["wtta_zonder_toelating"]
+    assert (await service.pool.fetchval("SELECT besluit FROM wtta_toelating WHERE uitlener_kvk = '72000001'")) == (
+        "ingetrokken"
+    )
+    assert await signalen(service, "72000002") == ["wtta_zonder_toelating"]
+    assert await signalen(service, "72000003") == []
+    assert await signalen(service, "72000004") == ["detachering_te_laat_gemeld"]
