@@ -319,6 +319,8 @@ class Service:
         (e.g. at commit) is retried the same number of times, then each record is applied in a
         transaction of its own, so that the blame can be pinned after all."""
         backoff, careful, attempts, batch_failures = 0.2, False, Counter[tuple[str, int, int]](), 0
+        while self._pool is None:  # a consumer that starts before the storage waits for it
+            await asyncio.sleep(0.1)
         while True:
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
