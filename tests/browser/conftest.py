@@ -45,8 +45,8 @@ async def login(page: Page, url: str, naam: str, wachtwoord: str) -> None:
     await page.goto(f"{url}/login")
     await page.fill("input[name=naam]", naam)
     await page.fill("input[name=wachtwoord]", wachtwoord)
-    await page.click("button[type=submit]")
-    await page.wait_for_load_state()
+    async with page.expect_navigation(timeout=60_000):  # a password hash takes a moment by design
+        await page.click("button[type=submit]")
     assert "/login" not in page.url, f"login as {naam} failed"
 
 

@@ -43,6 +43,15 @@ async def markeer(page: Page) -> None:
     await page.evaluate("window.__zonderHerladen = true")
 
 
+async def wacht_tot(page: Page, uitdrukking: str, timeout_ms: int = LIVE_S) -> None:
+    """Poll a condition from outside the page (the console's CSP forbids the eval behind wait_for_function)."""
+    for _ in range(timeout_ms // 250):
+        if await page.evaluate(uitdrukking):
+            return
+        await page.wait_for_timeout(250)
+    raise AssertionError(f"not within {timeout_ms} ms: {uitdrukking}")
+
+
 async def niet_herladen(page: Page) -> bool:
     return bool(await page.evaluate("window.__zonderHerladen === true"))
 
@@ -62,9 +71,7 @@ async def test_scenario_verschijnt_live_op_overzicht_en_in_tijdlijn(page: Page, 
             MELDER, "nl.waardigwerk.melding.ontvangen", lambda d: d["melder_referentie"] == ref
         )
         zaak_id = ontvangen.data["zaak_id"]
-        await page.wait_for_function(
-            f"Number(document.getElementById('aantal-gebeurtenissen').textContent) > {voor}", timeout=LIVE_S
-        )
+        await wacht_tot(page, f"Number(document.getElementById('aantal-gebeurtenissen').textContent) > {voor}")
         assert await niet_herladen(page)
         await screenshot(page, "overzicht")
 
@@ -76,7 +83,7 @@ async def test_scenario_verschijnt_live_op_overzicht_en_in_tijdlijn(page: Page, 
         await markeer(page)
         # The same report again (same reference and content): melding acknowledges it once more, for this case.
         await partner.publish(IN, INGEDIEND, melding(ref, kvk), key=ref)
-        await page.wait_for_function(f'document.querySelectorAll("{ontvangen_regels}").length === 2', timeout=LIVE_S)
+        await wacht_tot(page, f'document.querySelectorAll("{ontvangen_regels}").length === 2')
         assert await niet_herladen(page)
         await page.wait_for_selector("#tijdlijn tr[data-type='nl.waardigwerk.inspectie.gepland']", timeout=LIVE_S)
         assert "huidig@" in await page.inner_text("#beleid")
@@ -154,3 +161,37 @@ async def test_replay_van_een_dode_letter(page: Page, stack_env: dict[str, str])
     audit = await page.inner_text("#replay-audit")
     assert stack_env["CONSOLE_ADMIN_USER"] in audit and event_id in audit
     await screenshot(page, "dode-letters")
+
+
+PAGINAS = ["/", "/planning", "/vorderingen", "/huisvesting", "/dode-letters", "/zoeken?q=GM1783", "/gebruikers"]
+
+
+async def _bezoek(page: Page, url: str, pad: str, naam: str, fouten: list[str]) -> int:
+    antwoord = await page.goto(f"{url}{pad}")
+    assert antwoord is not None
+    if antwoord.status == 200:
+        tekst = await page.inner_text("main")
+        assert '{"' not in tekst and "':" not in tekst, f"raw JSON on {pad}"
+        await screenshot(page, naam)
+    return antwoord.status
+
+
+async def test_every_page_as_operator_and_as_municipal_officer(page: Page, stack_env: dict[str, str]) -> None:
+    """Each page renders without raw JSON and without a script or style the CSP would block."""
+    url = stack_env["CONSOLE_URL"]
+    fouten: list[str] = []
+    page.on("console", lambda m: fouten.append(m.text) if m.type == "error" else None)
+    suffix = uuid.uuid4().hex[:6]
+    operator = f"op-{suffix}"
+    await login(page, url, operator, gebruiker_toevoegen(stack_env, operator, "operator"))
+    statussen = {
+        pad: await _bezoek(page, url, pad, f"operator{pad.split('?')[0].replace('/', '-')}", fouten) for pad in PAGINAS
+    }
+    assert statussen == {**dict.fromkeys(PAGINAS, 200), "/gebruikers": 403}, statussen
+    await page.context.clear_cookies()
+    gemeente = f"westland-{suffix}"
+    await login(page, url, gemeente, gebruiker_toevoegen(stack_env, gemeente, "gemeente", "GM1783"))
+    for pad in ("/huisvesting", "/zoeken?q=GM1783"):
+        assert await _bezoek(page, url, pad, f"gemeente{pad.split('?')[0].replace('/', '-')}", fouten) == 200
+    assert await _bezoek(page, url, "/dode-letters", "gemeente-geen-dode-letters", fouten) == 403
+    assert not [f for f in fouten if "Content Security Policy" in f], fouten

@@ -176,7 +176,7 @@ async def test_security_headers_and_no_store_on_pages_with_personal_data(console
         csp = antwoord.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert antwoord.headers["x-content-type-options"] == "nosniff"
-        assert antwoord.headers["referrer-policy"] == "no-referrer"
+        assert antwoord.headers["referrer-policy"] == "same-origin"
         assert antwoord.headers["cache-control"] == "no-store"
     assert pagina.status_code == 200 and "<script>" not in pagina.text and "style=" not in pagina.text
 
