@@ -102,6 +102,7 @@ def kafka_container(image: str) -> Any:
 def containers(request: pytest.FixtureRequest, layout: Layout) -> Iterator[dict[str, str]]:
     """Kafka and PostgreSQL from the testcontainers modules, the services as local processes."""
     os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")  # its image is one more to pull
+    os.environ.setdefault("TC_HOST", "127.0.0.1")  # the mapped ports, on loopback (not a bridge gateway)
     from testcontainers.community.postgres import PostgresContainer
 
     password = secrets.token_urlsafe(24)
