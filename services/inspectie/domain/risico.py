@@ -10,17 +10,22 @@ Agency work (SER briefadvies 2025 §4.1: it doubles the risk): when the employer
 temporary-work agency, one more line raises the sum of the signal lines by a policy percentage
 (`risico_uitzendonderneming_opslag_pct`). It is a fact about the firm's business, not about any
 person, and without signals it adds nothing.
+
+`scores()` recomputes many employers at once with the same arithmetic as `score()` (each distinct
+contribution computed once, lines summed as whole thousandths) and builds no breakdown; build the
+breakdown with `score()` only for what is published.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Any, Literal, get_args
+from operator import attrgetter
+from typing import Any, Literal, TypeVar, get_args
 
 from shared.contract.inspectie import Wet
 from shared.policy import Policy
@@ -46,6 +51,7 @@ Soort = Literal[
 SOORTEN: frozenset[str] = frozenset(get_args(Soort))
 PROMILLE = Decimal("0.001")
 HALF = Decimal("0.5")
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,11 @@ def bijdrage(signaal: Signaal, op: date, policy: Policy) -> Decimal:
         return Decimal(0)
     gewicht = Decimal(str(policy.value("risico_gewichten", op)[signaal.soort]))
     halfwaardetijd = Decimal(str(policy.value("risico_halfwaardetijd_dagen", op)[signaal.soort]))
-    return gewicht * signaal.sterkte * _verval(dagen_oud, halfwaardetijd)
+    return _ruwe_bijdrage(gewicht, signaal.sterkte, dagen_oud, halfwaardetijd)
+
+
+def _ruwe_bijdrage(gewicht: Decimal, sterkte: Decimal, dagen_oud: int, halfwaardetijd: Decimal) -> Decimal:
+    return gewicht * sterkte * _verval(dagen_oud, halfwaardetijd)
 
 
 @cache
@@ -118,27 +128,80 @@ def _verval(dagen_oud: int, halfwaardetijd: Decimal) -> Decimal:
     return verval
 
 
+_TRIPEL = attrgetter("soort", "waargenomen_op", "sterkte")
+
+
+class _Bijdragen(dict[tuple[str, date, Decimal], int]):
+    """The quantised contributions on one date under one policy, as whole thousandths, by
+    (kind, observation date, strength) — see `_TRIPEL`.
+
+    With the date and the policy fixed a contribution depends only on that triple, so each
+    distinct one is computed once (on first look-up); summing integers is exact, like summing the
+    quantised Decimals. A signal observed after `op` is worth 0 here; callers leave it out of the
+    breakdown and of the agency line's condition.
+    """
+
+    def __init__(self, op: date, policy: Policy) -> None:
+        super().__init__()
+        self.op = op
+        self.gewichten: dict[str, Any] = policy.value("risico_gewichten", op)
+        self.halfwaardetijden: dict[str, Any] = policy.value("risico_halfwaardetijd_dagen", op)
+
+    def gewicht(self, soort: str) -> Decimal:
+        return Decimal(str(self.gewichten[soort]))
+
+    def __missing__(self, tripel: tuple[str, date, Decimal]) -> int:
+        soort, waargenomen_op, sterkte = tripel
+        dagen_oud = (self.op - waargenomen_op).days
+        waarde = 0
+        if dagen_oud >= 0:
+            halfwaardetijd = Decimal(str(self.halfwaardetijden[soort]))
+            ruw = _ruwe_bijdrage(self.gewicht(soort), sterkte, dagen_oud, halfwaardetijd)
+            waarde = int(ruw.quantize(PROMILLE, rounding=ROUND_HALF_UP).scaleb(3))
+        self[tripel] = waarde
+        return waarde
+
+
+def _promille_decimal(promille: int) -> Decimal:
+    """Whole thousandths as the Decimal the breakdown shows (always three decimals)."""
+    return Decimal(promille).scaleb(-3)
+
+
+def _opslag(totaal: Decimal, opslag_pct: Decimal) -> Decimal:
+    """The agency line: the sum of the signal lines raised by the policy percentage, quantised."""
+    return (totaal * opslag_pct / 100).quantize(PROMILLE, rounding=ROUND_HALF_UP)
+
+
+def _telt_opslag(uitzendonderneming: Uitzendonderneming | None, op: date, signaal_lijnen: bool) -> bool:
+    return uitzendonderneming is not None and uitzendonderneming.vastgesteld_op <= op and signaal_lijnen
+
+
 def score(
     signalen: Iterable[Signaal], op: date, policy: Policy, *, uitzendonderneming: Uitzendonderneming | None = None
 ) -> Risico:
     """The score on `op` from the signals known by then, with the breakdown that explains it."""
-    gewichten = policy.value("risico_gewichten", op)
-    onderdelen = tuple(
-        Onderdeel(
-            signaal=signaal.soort,
-            gewicht=Decimal(str(gewichten[signaal.soort])),
-            bijdrage=bijdrage(signaal, op, policy).quantize(PROMILLE, rounding=ROUND_HALF_UP),
-            bron_event_id=signaal.bron_event_id,
-            sterkte=signaal.sterkte,
-            dagen_oud=(op - signaal.waargenomen_op).days,
+    bijdragen = _Bijdragen(op, policy)
+    onderdelen: tuple[Onderdeel, ...] = ()
+    totaal_promille = 0
+    for signaal in sorted(signalen, key=lambda s: (s.waargenomen_op, s.bron_event_id, s.soort)):
+        if signaal.waargenomen_op > op:
+            continue
+        promille = bijdragen[_TRIPEL(signaal)]
+        totaal_promille += promille
+        onderdelen += (
+            Onderdeel(
+                signaal=signaal.soort,
+                gewicht=bijdragen.gewicht(signaal.soort),
+                bijdrage=_promille_decimal(promille),
+                bron_event_id=signaal.bron_event_id,
+                sterkte=signaal.sterkte,
+                dagen_oud=(op - signaal.waargenomen_op).days,
+            ),
         )
-        for signaal in sorted(signalen, key=lambda s: (s.waargenomen_op, s.bron_event_id, s.soort))
-        if signaal.waargenomen_op <= op
-    )
-    totaal = sum((onderdeel.bijdrage for onderdeel in onderdelen), Decimal("0.000"))
-    if uitzendonderneming is not None and uitzendonderneming.vastgesteld_op <= op and onderdelen:
+    totaal = _promille_decimal(totaal_promille)
+    if uitzendonderneming is not None and _telt_opslag(uitzendonderneming, op, bool(onderdelen)):
         opslag = policy.decimal("risico_uitzendonderneming_opslag_pct", op)
-        extra = (totaal * opslag / 100).quantize(PROMILLE, rounding=ROUND_HALF_UP)
+        extra = _opslag(totaal, opslag)
         onderdelen += (
             Onderdeel(
                 signaal="uitzendonderneming",
@@ -151,6 +214,35 @@ def score(
         )
         totaal += extra
     return Risico(score=totaal, onderdelen=onderdelen, model=policy.version)
+
+
+def scores(
+    per_werkgever: Mapping[K, Iterable[Signaal]],
+    op: date,
+    policy: Policy,
+    *,
+    uitzendondernemingen: Mapping[K, Uitzendonderneming] | None = None,
+) -> dict[K, Decimal]:
+    """Every employer's score on `op` at once, equal to `score(...).score` for each, without breakdowns.
+
+    For a recompute of many employers: each distinct contribution is computed once and the lines are
+    summed as whole thousandths. Build the breakdown with `score()` only for what is published.
+    """
+    bijdragen = _Bijdragen(op, policy)
+    promille_van = bijdragen.__getitem__
+    agentschappen = uitzendondernemingen or {}
+    opslag_pct: Decimal | None = None
+    uitkomst: dict[K, Decimal] = {}
+    for sleutel, signalen in per_werkgever.items():
+        lijst = signalen if isinstance(signalen, (list, tuple)) else list(signalen)
+        totaal = _promille_decimal(sum(map(promille_van, map(_TRIPEL, lijst))))
+        uitzend = agentschappen.get(sleutel)
+        if uitzend is not None and _telt_opslag(uitzend, op, any(s.waargenomen_op <= op for s in lijst)):
+            if opslag_pct is None:
+                opslag_pct = policy.decimal("risico_uitzendonderneming_opslag_pct", op)
+            totaal += _opslag(totaal, opslag_pct)
+        uitkomst[sleutel] = totaal
+    return uitkomst
 
 
 def loonaangifte_sterkte(onder_minimumloon: int, werknemers: int, op: date, policy: Policy) -> Decimal:

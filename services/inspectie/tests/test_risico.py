@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.inspectie.domain.risico import SOORTEN, Signaal, Uitzendonderneming, bijdrage, boven_drempel, score
+from services.inspectie.domain.risico import (
+    SOORTEN,
+    Signaal,
+    Uitzendonderneming,
+    bijdrage,
+    boven_drempel,
+    score,
+    scores,
+)
 from shared.policy import Policy, load_policy
 
 OP = date(2026, 6, 1)
@@ -155,3 +163,49 @@ def test_a_contribution_halves_after_one_half_life(soort: str, dagen_oud: int) -
     later = OP + timedelta(days=halfwaardetijd)
     assert abs(bijdrage(nu, later, HUIDIG) * 2 - bijdrage(nu, OP, HUIDIG)) < Decimal("1e-20")
     assert bijdrage(Signaal(soort, "e", OP), later, HUIDIG) * 2 == Decimal(HUIDIG.value("risico_gewichten", OP)[soort])  # type: ignore[arg-type]
+
+
+# Signals around `op` (also future ones), strengths written as "1" and "1.00", repeated triples
+# across employers, and agency lines before and after `op`.
+werkgever_signalen_st = st.lists(
+    st.builds(
+        Signaal,
+        soort=st.sampled_from(sorted(SOORTEN)),
+        bron_event_id=st.text("abc123", min_size=1, max_size=4),
+        waargenomen_op=st.dates(min_value=OP - timedelta(days=400), max_value=OP + timedelta(days=30)),
+        sterkte=st.sampled_from([Decimal("1"), Decimal("1.00"), Decimal(0)])
+        | st.decimals(min_value=0, max_value=5, places=3),
+    ),
+    max_size=6,
+)
+uitzend_st = st.none() | st.builds(
+    Uitzendonderneming,
+    bron_event_id=st.just("u-1"),
+    vastgesteld_op=st.dates(min_value=OP - timedelta(days=100), max_value=OP + timedelta(days=10)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    werkgevers=st.dictionaries(st.text("kvk0123", min_size=1, max_size=3), st.tuples(werkgever_signalen_st, uitzend_st))
+)
+def test_batch_scores_equal_the_score_of_every_employer(
+    werkgevers: dict[str, tuple[list[Signaal], Uitzendonderneming | None]],
+) -> None:
+    per_werkgever = {kvk: signalen for kvk, (signalen, _) in werkgevers.items()}
+    uitzend = {kvk: u for kvk, (_, u) in werkgevers.items() if u is not None}
+    batch = scores(per_werkgever, OP, HUIDIG, uitzendondernemingen=uitzend)
+    assert batch.keys() == werkgevers.keys()
+    opslag = HUIDIG.decimal("risico_uitzendonderneming_opslag_pct", OP)
+    for kvk, (signalen, u) in werkgevers.items():
+        enkel = score(signalen, OP, HUIDIG, uitzendonderneming=u).score
+        # The rule written out independently: quantise every known signal's contribution, sum, add the agency line.
+        lijnen = [
+            bijdrage(s, OP, HUIDIG).quantize(Decimal("0.001"), "ROUND_HALF_UP")
+            for s in signalen
+            if s.waargenomen_op <= OP
+        ]
+        verwacht = sum(lijnen, Decimal("0.000"))
+        if u is not None and u.vastgesteld_op <= OP and lijnen:
+            verwacht += (verwacht * opslag / 100).quantize(Decimal("0.001"), "ROUND_HALF_UP")
+        assert (str(batch[kvk]), str(enkel)) == (str(verwacht), str(verwacht)), kvk
