@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Page
+from playwright.async_api import Browser, Page
 
 from shared.service import REPLAY_HEADER
 from tests.browser.conftest import gebruiker_toevoegen, login, screenshot
@@ -185,13 +186,43 @@ async def test_every_page_as_operator_and_as_municipal_officer(page: Page, stack
     operator = f"op-{suffix}"
     await login(page, url, operator, gebruiker_toevoegen(stack_env, operator, "operator"))
     statussen = {
-        pad: await _bezoek(page, url, pad, f"operator{pad.split('?')[0].replace('/', '-')}", fouten) for pad in PAGINAS
+        pad: await _bezoek(page, url, pad, f"operator-{pad.split('?')[0].strip('/') or 'overzicht'}", fouten)
+        for pad in PAGINAS
     }
     assert statussen == {**dict.fromkeys(PAGINAS, 200), "/gebruikers": 403}, statussen
     await page.context.clear_cookies()
     gemeente = f"westland-{suffix}"
     await login(page, url, gemeente, gebruiker_toevoegen(stack_env, gemeente, "gemeente", "GM1783"))
     for pad in ("/huisvesting", "/zoeken?q=GM1783"):
-        assert await _bezoek(page, url, pad, f"gemeente{pad.split('?')[0].replace('/', '-')}", fouten) == 200
+        assert await _bezoek(page, url, pad, f"gemeente-{pad.split('?')[0].strip('/')}", fouten) == 200
     assert await _bezoek(page, url, "/dode-letters", "gemeente-geen-dode-letters", fouten) == 403
     assert not [f for f in fouten if "Content Security Policy" in f], fouten
+
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"  # `npm ci` in tests/browser
+
+
+async def test_no_serious_accessibility_violation(browser: Browser, stack_env: dict[str, str]) -> None:
+    """axe-core (WCAG 2.1 A/AA rules) on every page an operator opens: nothing serious or critical."""
+    assert AXE.is_file(), "axe-core is missing: run `npm ci` in tests/browser (make setup does)"
+    url = stack_env["CONSOLE_URL"]
+    # axe is injected as a script of its own: this context alone lets it past the console's CSP.
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    page = await context.new_page()
+    try:
+        naam = f"axe-{uuid.uuid4().hex[:6]}"
+        await login(page, url, naam, gebruiker_toevoegen(stack_env, naam, "operator"))
+        ernstig: dict[str, list[str]] = {}
+        for pad in [*PAGINAS[:-1], "/wachtwoord"]:
+            await page.goto(f"{url}{pad}")
+            await page.add_script_tag(path=str(AXE))
+            uitkomst = await page.evaluate(
+                "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+            )
+            assert uitkomst["passes"], f"axe checked nothing on {pad}"
+            fout = [f"{v['id']}: {v['help']}" for v in uitkomst["violations"] if v["impact"] in ("serious", "critical")]
+            if fout:
+                ernstig[pad] = fout
+        assert ernstig == {}, ernstig
+    finally:
+        await context.close()
