@@ -32,7 +32,7 @@ setup:
 	$(call step,system packages,deploy/bootstrap.sh)
 	$(call step,python packages,$(UV) sync --frozen)
 	$(call step,kafka jars,$(STACK) fetch)
-	$(call step,browser test packages (axe-core from tests/browser/package-lock.json),if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund; else echo 'npm missing - on Debian apt-get install npm - the accessibility test will fail'; fi)
+	$(call step,browser test packages (axe-core from tests/browser/package-lock.json),npm ci --prefix tests/browser --no-audit --no-fund)
 	$(call step,kubernetes manifest tools,deploy/k8s/tools.sh)
 
 up:

@@ -2,7 +2,8 @@
 # Install what this machine lacks to build, test and run waardigwerk (`make setup` and .ci/run call it).
 #
 # Needed: uv (pinned), Debian's chromium for the console's browser tests (Playwright drives it; no
-# browser download is possible here), and for the stack without Docker Java 17, Maven (fetches the
+# browser download is possible here), npm for the accessibility checker those tests load (axe-core,
+# locked in tests/browser/package-lock.json), and for the stack without Docker Java 17, Maven (fetches the
 # Kafka jars once) and the PostgreSQL server binaries. As root on Debian the missing packages are installed with
 # apt-get; otherwise this names them and fails. Safe to run again: it only acts on what is missing.
 set -euo pipefail
@@ -19,6 +20,7 @@ if [[ "${WAARDIGWERK_STACK_MODE:-}" != "docker" ]]; then
   compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || have postgres || packages+=(postgresql)
 fi
 [[ -x /usr/bin/chromium ]] || packages+=(chromium)
+have npm || packages+=(npm)
 have uv || have pip3 || python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 
 if ((${#packages[@]})); then
