@@ -8,7 +8,9 @@ count, per fault:
 
     published      reports the broker accepted (distinct)
     acked          distinct `melding.ontvangen` on the reporter's partner topic
-    dup            acknowledgements beyond one per report
+    dup            acknowledgements beyond one per report, under a new ce_id (a second effect)
+    redelivered    the same acknowledgement (same ce_id) again: the relay sent it, then the
+                   database lost the mark "sent"; the contract's idempotency key makes it one effect
     lost           published but never acknowledged
     cases          distinct cases in melding.melding for the run's organisation
     planned        employers with a planning outcome on the inspectorate's feed (one per report)
@@ -130,6 +132,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         last_ack = max((e.arrived for e in partner.matching(feed, ONTVANGEN)), default=healed_at)
         reader_alive = partner._task is not None and not partner._task.done()
     distinct = {a.data.get("melder_referentie") for a in acks}
+    ids = {a.ce.get("id") for a in acks}
     cases = await count_cases(env["DATABASE_URL"], org)
     ready_s = await all_ready()
     restarted = [s for s in SERVICES if s not in fault.restarts and pid(s) != pids_before[s]]
@@ -139,7 +142,8 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         "rate": rate,
         "published": len(accepted),
         "acked": len(distinct & accepted),
-        "dup": len(acks) - len(distinct),
+        "dup": len(ids) - len(distinct),  # a report acknowledged twice under different ce_ids
+        "redelivered": len(acks) - len(ids),  # the same ce_id again (the relay sent it before a crash)
         "lost": len(accepted - distinct),
         "cases": cases,
         "planned": plan_employers,
@@ -195,13 +199,15 @@ def failed(row: dict[str, Any]) -> list[str]:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = f"{'fault':22s} {'published':>9s} {'acked':>6s} {'dup':>4s} {'lost':>5s} {'cases':>6s} {'planned':>7s} "
+    head = f"{'fault':22s} {'published':>9s} {'acked':>6s} {'dup':>4s} {'redel':>5s} {'lost':>5s} "
+    head += f"{'cases':>6s} {'planned':>7s} "
     head += f"{'recovery_s':>10s} {'ack_rec_s':>9s} {'ready_s':>7s}  verdict"
     lines = [head]
     for r in rows:
         verdict = "; ".join(failed(r)) or "ok"
         lines.append(
-            f"{r['fault']:22s} {r['published']:9d} {r['acked']:6d} {r['dup']:4d} {r['lost']:5d} {r['cases']:6d} "
+            f"{r['fault']:22s} {r['published']:9d} {r['acked']:6d} {r['dup']:4d} {r.get('redelivered', 0):5d} "
+            f"{r['lost']:5d} {r['cases']:6d} "
             f"{r['planned']:7d} {r['recovery_s']:10.1f} {r.get('ack_recovery_s', 0.0):9.1f} {r['ready_after_s']:7.1f}  "
             f"{verdict}"
         )
