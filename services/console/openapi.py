@@ -74,6 +74,48 @@ TIJD = {"type": "string", "format": "date-time"}
 TIJD_OF_NULL = {"type": ["string", "null"], "format": "date-time"}
 VRIJ = {"type": "object", "additionalProperties": True}
 ALLES: dict[str, Any] = {}
+_TEGEN_NULMETING = _obj(
+    "aantal",
+    "nulmeting",
+    "nulmeting_jaar",
+    "verschil",
+    "nulmeting_bereikt",
+    aantal=GETAL,
+    nulmeting=GETAL,
+    nulmeting_jaar=GETAL,
+    verschil=GETAL,
+    nulmeting_bereikt={"type": "boolean"},
+)
+_JA_NEE_OF_NULL = {"type": ["boolean", "null"]}
+KERNCIJFERS = _obj(
+    "jaar",
+    "interventiedekking",
+    "stilleggingen",
+    "waarschuwingen",
+    "beleid",
+    jaar=GETAL,
+    interventiedekking=_obj(
+        "geinspecteerd",
+        "met_signaal",
+        "pct",
+        "nulmeting_onder_pct",
+        "doel_pct",
+        "nulmeting_bereikt",
+        "doel_bereikt",
+        geinspecteerd=GETAL,
+        met_signaal=GETAL,
+        pct={"type": ["number", "null"], "description": "null: geen werkgever met een risicosignaal dit jaar"},
+        nulmeting_onder_pct={"type": "number"},
+        nulmeting_jaar=GETAL,
+        doel_pct={"type": "number"},
+        nulmeting_bereikt=_JA_NEE_OF_NULL,
+        doel_bereikt=_JA_NEE_OF_NULL,
+        uitleg=TEKST,
+    ),
+    stilleggingen=_TEGEN_NULMETING,
+    waarschuwingen=_TEGEN_NULMETING,
+    beleid=TEKST,
+)
 REPLAY_ANTWOORD = _obj(
     "opnieuw_aangeboden",
     "al_aangeboden",
@@ -180,7 +222,7 @@ OPENAPI: dict[str, Any] = {
                 capaciteit=_lijst(_obj(regio=TEKST, gepland=GETAL, beschikbaar=GETAL, pct={"type": "number"})),
                 gebeurtenissen=GETAL,
                 dode_letters=GETAL,
-                kerncijfers=VRIJ,
+                kerncijfers=KERNCIJFERS,
             ),
         ),
         "/api/planning": _get(

@@ -10,6 +10,7 @@ from typing import Any
 
 from asyncpg import Record
 
+from services.console import kpi
 from services.console.overzicht import capaciteitsgebruik, doorvoer_per_minuut, termijn_oordeel
 from services.console.projectie import normaliseer_postcode
 from services.console.tijdlijn import causale_volgorde, hoort_bij_zaak
@@ -81,7 +82,50 @@ async def overzicht(conn: Conn, vandaag: date, nu: datetime, policy: Policy) -> 
         "horizon": (horizon[0], horizon[-1]),
         "gebeurtenissen": totalen["gebeurtenissen"],
         "dode_letters": totalen["dode_letters"],
+        "kerncijfers": kpi.kerncijfers(
+            await kerncijfer_tellingen(conn, vandaag.year),
+            policy.value("kpi_interventiedekking_pct", vandaag),
+            policy.value("kpi_sancties_nulmeting", vandaag),
+            policy.value("stillegging_herhaling_wetten", vandaag),
+            policy.version,
+        ),
     }
+
+
+async def kerncijfer_tellingen(conn: Conn, jaar: int) -> kpi.Tellingen:
+    """The counts behind the SER key figures for one calendar year (UTC), in one query. Distinct per employer,
+    per stoppage (inspection, law, code) and per fine id, so an event sent again under a new id counts once."""
+    rij = await conn.fetchrow(
+        """WITH jaar AS (SELECT type, kvk, inspectie_id, boete_id, data FROM gebeurtenis
+                         WHERE type = ANY($3::text[] || ARRAY[$4, $5, $6]) AND tijd >= $1 AND tijd < $2),
+                signaal AS (SELECT DISTINCT unnest(kvk) AS kvk FROM jaar WHERE type = ANY($3::text[])),
+                geinspecteerd AS (SELECT DISTINCT unnest(kvk) AS kvk FROM jaar WHERE type = $4),
+                boete AS (SELECT DISTINCT ON (boete_id) boete_id, data->>'wet' AS wet FROM jaar j
+                          WHERE type = $6 AND boete_id IS NOT NULL AND NOT EXISTS
+                                (SELECT 1 FROM gebeurtenis v WHERE v.type = $7 AND v.boete_id = j.boete_id))
+           SELECT (SELECT count(*) FROM signaal) AS met_signaal,
+                  (SELECT count(*) FROM signaal JOIN geinspecteerd USING (kvk)) AS geinspecteerd,
+                  (SELECT count(DISTINCT (inspectie_id, data->>'wet', data->>'code')) FROM jaar WHERE type = $5)
+                      AS stilleggingen,
+                  (SELECT coalesce(jsonb_object_agg(wet, n), '{}') FROM
+                       (SELECT wet, count(*) AS n FROM boete WHERE wet IS NOT NULL GROUP BY wet) w) AS boetes""",
+        datetime(jaar, 1, 1, tzinfo=UTC),
+        datetime(jaar + 1, 1, 1, tzinfo=UTC),
+        list(kpi.SIGNAAL_TYPEN),
+        kpi.INSPECTIE_UITGEVOERD,
+        kpi.STILLEGGING,
+        kpi.BOETE_OPGELEGD,
+        kpi.BOETE_VERVALLEN,
+    )
+    assert rij is not None
+    boetes = rij["boetes"]
+    return kpi.Tellingen(
+        jaar=jaar,
+        werkgevers_met_signaal=int(rij["met_signaal"]),
+        waarvan_geinspecteerd=int(rij["geinspecteerd"]),
+        stilleggingen=int(rij["stilleggingen"]),
+        boetes_per_wet=json.loads(boetes) if isinstance(boetes, str) else dict(boetes),
+    )
 
 
 async def zaak_bestaat(conn: Conn, zaak_id: str) -> bool:
