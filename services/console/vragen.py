@@ -100,9 +100,9 @@ async def kerncijfer_tellingen(conn: Conn, jaar: int) -> kpi.Tellingen:
                          WHERE type = ANY($3::text[] || ARRAY[$4, $5, $6]) AND tijd >= $1 AND tijd < $2),
                 signaal AS (SELECT DISTINCT unnest(kvk) AS kvk FROM jaar WHERE type = ANY($3::text[])),
                 geinspecteerd AS (SELECT DISTINCT unnest(kvk) AS kvk FROM jaar WHERE type = $4),
-                boete AS (SELECT DISTINCT ON (boete_id) boete_id, data->>'wet' AS wet FROM jaar j
-                          WHERE type = $6 AND boete_id IS NOT NULL AND NOT EXISTS
-                                (SELECT 1 FROM gebeurtenis v WHERE v.type = $7 AND v.boete_id = j.boete_id))
+                vervallen AS (SELECT DISTINCT boete_id FROM gebeurtenis WHERE type = $7 AND boete_id IS NOT NULL),
+                boete AS (SELECT DISTINCT ON (boete_id) boete_id, data->>'wet' AS wet FROM jaar
+                          WHERE type = $6 AND boete_id IS NOT NULL AND boete_id NOT IN (SELECT boete_id FROM vervallen))
            SELECT (SELECT count(*) FROM signaal) AS met_signaal,
                   (SELECT count(*) FROM signaal JOIN geinspecteerd USING (kvk)) AS geinspecteerd,
                   (SELECT count(DISTINCT (inspectie_id, data->>'wet', data->>'code')) FROM jaar WHERE type = $5)
