@@ -38,6 +38,7 @@ import asyncio
 import contextlib
 import dataclasses
 import re
+import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -696,12 +697,19 @@ class Service:
 
         subscriber(on_batch)
 
+    @property
+    def clock_group(self) -> str:
+        """The consumer group of this process's test-clock subscriber (one per replica)."""
+        return f"{self.consumer}.klok.{socket.gethostname()}-{self.settings.waardigwerk_health_port}"
+
     def app(self) -> AsgiFastStream:
         if self._app is not None:
             return self._app
         self._subscribe(sorted({r.topic for r in self.routes.values()}), self.consumer, self.consume)
         if self.clock.test_mode:
-            self._subscribe([TEST_KLOK], f"{self.consumer}.klok", self.set_clock)
+            # The test clock is a broadcast: every process of the service must follow it, so each
+            # replica reads it in a group of its own (stable across its restarts: host and port).
+            self._subscribe([TEST_KLOK], self.clock_group, self.set_clock)
         self._app = AsgiFastStream(
             self.broker,
             asgi_routes=health.routes(self.probe),
