@@ -26,7 +26,7 @@ from pathlib import Path
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from deploy.local import acl, procs
+from deploy.local import acl
 from deploy.local.layout import KAFKA_ADMIN_USER, ROOT, Layout, StackError
 from deploy.local.part import Part, Say
 from deploy.local.topics import ensure_topics, topic_defaults
@@ -260,25 +260,12 @@ class KafkaBroker(Part):
         partitions = {parts[1].split(",", 1)[0] for parts in named if len(parts) == 2}
         return f"{len(partitions)} partitions loaded so far"
 
-    async def wait_until_answers(self) -> float:
-        """As any part, but while the log shows log recovery going on it waits up to
-        `recovery_timeout`, and says so every 10 s."""
-        started = said = time.monotonic()
-        while True:
-            pid = procs.read_pid(self.pidfile)
-            if pid is None or not procs.alive(pid):
-                raise StackError(self.failure("exited while starting"))
-            if await self.answers():
-                return time.monotonic() - started
-            waited = time.monotonic() - started
-            recovery = self.log_recovery() if waited > self.start_timeout / 3 else None
-            limit = self.recovery_timeout if recovery else self.start_timeout
-            if waited > limit:
-                raise StackError(self.failure(f"did not become healthy within {limit:.0f} s"))
-            if recovery and time.monotonic() - said >= 10:
-                print(f"[{waited:6.1f}s] {self.name}: recovering its logs ({recovery}); waiting", flush=True)
-                said = time.monotonic()
-            await asyncio.sleep(0.25)
+    def start_limit(self, waited: float) -> tuple[float, str | None]:
+        """As any part, but while the log shows log recovery going on it may take `recovery_timeout`."""
+        recovery = self.log_recovery() if waited > self.start_timeout / 3 else None
+        if recovery:
+            return self.recovery_timeout, f"recovering its logs ({recovery})"
+        return self.start_timeout, None
 
     def command(self) -> list[str]:
         classpath = f"{jars_dir(self.layout)}/*"

@@ -115,17 +115,27 @@ class Part:
         self.pidfile.unlink(missing_ok=True)
         return outcome
 
+    def start_limit(self, waited: float) -> tuple[float, str | None]:
+        """How long the start may take, asked after `waited` seconds, and what the part is busy
+        with when it may take longer than `start_timeout` (said every 10 s while waiting)."""
+        return self.start_timeout, None
+
     async def wait_until_answers(self) -> float:
         """Seconds until it answered; fails fast, naming the log, if the process exits or time runs out."""
-        started = time.monotonic()
+        started = said = time.monotonic()
         while True:
             pid = procs.read_pid(self.pidfile)
             if pid is None or not procs.alive(pid):
                 raise StackError(self.failure("exited while starting"))
             if await self.answers():
                 return time.monotonic() - started
-            if time.monotonic() - started > self.start_timeout:
-                raise StackError(self.failure(f"did not become healthy within {self.start_timeout:.0f} s"))
+            waited = time.monotonic() - started
+            limit, busy = self.start_limit(waited)
+            if waited > limit:
+                raise StackError(self.failure(f"did not become healthy within {limit:.0f} s"))
+            if busy and time.monotonic() - said >= 10:
+                print(f"[{waited:6.1f}s] {self.name}: {busy}; waiting", flush=True)
+                said = time.monotonic()
             await asyncio.sleep(0.25)
 
     def failure(self, what: str) -> str:
