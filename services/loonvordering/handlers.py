@@ -124,7 +124,8 @@ async def _vestig(ctx: Context, claim: LoonvorderingIngediend, indiener: str | N
         await repo.bewaar_bsn(vid, claim.werknemer.bsn)
     feiten = await repo.ketenfeiten(v, snel)
     aansprakelijk = aansprakelijken(feiten, vandaag, policy)
-    await repo.zet(vid, aansprakelijk=als_data(aansprakelijk))
+    volgende = await _plan_termijnen(ctx, vid, feiten)
+    await repo.zet(vid, aansprakelijk=als_data(aansprakelijk), volgende_termijn=volgende)
     await ctx.emit(
         VASTGESTELD,
         {
@@ -136,7 +137,7 @@ async def _vestig(ctx: Context, claim: LoonvorderingIngediend, indiener: str | N
             "inkomensgarantie": berekening.inkomensgarantie,
             "snelle_route": snel,
             "aansprakelijk": als_data(aansprakelijk),
-            "volgende_termijn": await _plan_termijnen(ctx, vid, feiten),
+            "volgende_termijn": volgende,
             "beleid": policy.version,
         },
         vid,
@@ -152,7 +153,7 @@ async def _plan_termijnen(ctx: Context, vid: str, feiten: Ketenfeiten) -> dict[s
             begin_van_dag(t.datum),
             {"vordering_id": vid, "datum": t.datum.isoformat(), "soort": t.soort},
         )
-    return {"datum": termijnen[0].datum, "soort": termijnen[0].soort} if termijnen else None
+    return {"datum": termijnen[0].datum.isoformat(), "soort": termijnen[0].soort} if termijnen else None
 
 
 async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
@@ -170,8 +171,9 @@ async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
 
 # -- facts about the chain ------------------------------------------------------------------------
 async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, Any], reden: str, op: date) -> None:
-    """Who is liable now; announce it when that changed, and keep the term timers current. A party
-    newly liable out of turn (616e) is also reported as late with the chain information."""
+    """Who is liable now and the next term; announce them when either changed (a fact can move the
+    term alone, e.g. a claim on a level between under lid 4), and keep the term timers current. A
+    party newly liable out of turn (616e) is also reported as late with the chain information."""
     vordering = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate(v["invoer"], strict=False))
     feiten = await repo.ketenfeiten(v, snelle_route(vordering, ctx.policy))
     nu = als_data(aansprakelijken(feiten, op, ctx.policy))
@@ -184,8 +186,8 @@ async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, An
                 {**_kop(v), "partij": {"kvk_nummer": a["kvk_nummer"]}, "sinds": a["sinds"]},
                 v["vordering_id"],
             )
-    if nu != v["aansprakelijk"]:
-        await repo.zet(v["vordering_id"], aansprakelijk=nu)
+    if nu != v["aansprakelijk"] or volgende != v["volgende_termijn"]:
+        await repo.zet(v["vordering_id"], aansprakelijk=nu, volgende_termijn=volgende)
         await ctx.emit(
             GEWIJZIGD,
             {

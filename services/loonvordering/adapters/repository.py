@@ -27,8 +27,8 @@ class VorderingRepository:
         if row is None:
             return None
         v = dict(row)
-        for veld in ("invoer", "berekening", "aansprakelijk"):
-            v[veld] = json.loads(v[veld])
+        for veld in ("invoer", "berekening", "aansprakelijk", "volgende_termijn"):
+            v[veld] = json.loads(v[veld]) if v[veld] is not None else None
         return v
 
     async def bewaar(self, v: dict[str, Any]) -> None:
@@ -52,12 +52,12 @@ class VorderingRepository:
 
     async def zet(self, vordering_id: str, **velden: Any) -> None:
         for veld, waarde in velden.items():
-            if veld not in {"aansprakelijk", "status"}:
+            if veld not in {"aansprakelijk", "volgende_termijn", "status"}:
                 raise ValueError(veld)
             await self.conn.execute(
                 f"UPDATE vordering SET {veld} = $2 WHERE vordering_id = $1",
                 vordering_id,
-                dumps(waarde).decode() if veld == "aansprakelijk" else waarde,
+                waarde if veld == "status" else dumps(waarde).decode(),
             )
 
     async def bewaar_bsn(self, vordering_id: str, bsn: str) -> None:
