@@ -92,3 +92,18 @@ def test_replicas_are_named_and_counted_per_service() -> None:
     for bad in ("deling=2", "melding=x", f"melding={MAX_REPLICAS + 1}"):
         with pytest.raises(StackError, match="WAARDIGWERK_REPLICAS"):
             replicas_requested({"WAARDIGWERK_REPLICAS": bad}, services)
+
+
+def test_nodes_prepared_side_by_side_share_one_cluster_id(tmp_path: Path) -> None:
+    """The nodes of a cluster are prepared at the same time: all must format with one cluster id
+    (with a plain write, two nodes could each make an id of their own and never form a quorum)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from deploy.local.kafka_broker import brokers
+
+    for attempt in range(20):
+        layout = Layout(state=tmp_path / f"state-{attempt}", cache=tmp_path / "cache", offset=900)
+        nodes = brokers(layout, None, 3)
+        with ThreadPoolExecutor(len(nodes)) as pool:
+            ids = set(pool.map(lambda node: node.cluster_id(), nodes))
+        assert len(ids) == 1 and all(ids), f"attempt {attempt}: the nodes would format with ids {ids}"

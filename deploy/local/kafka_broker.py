@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import os
 import shutil
 import subprocess
 import time
@@ -276,8 +278,14 @@ class KafkaBroker(Part):
         """The id every node of this stack's cluster is formatted with (made once, kept)."""
         path = node_dir(self.layout, 1) / "cluster-id"
         if not path.is_file():
+            # The nodes are prepared side by side: the first to link its id in wins, and every node
+            # reads that one (a plain write let two nodes format with different ids).
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(cluster_id() + "\n")
+            mine = path.with_name(f"cluster-id.{self.name}")
+            mine.write_text(cluster_id() + "\n")
+            with contextlib.suppress(FileExistsError):
+                os.link(mine, path)
+            mine.unlink()
         return path.read_text().strip()
 
     def prepare(self, say: Say) -> None:

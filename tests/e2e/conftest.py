@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ def stack_command(*args: str, env: dict[str, str] | None = None) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack_policy(stack_env: dict[str, str]) -> Callable[[str], None]:
+def _policy_switch(stack_env: dict[str, str]) -> Callable[[str], None]:
     """Switch the domain services to a policy variant (a deployment runs one variant at a time)."""
     current = {"beleid": stack_env.get("WAARDIGWERK_BELEID") or "huidig"}
 
@@ -33,5 +33,12 @@ def stack_policy(stack_env: dict[str, str]) -> Callable[[str], None]:
             stack_command("restart", *DOMAIN_SERVICES, env={"WAARDIGWERK_BELEID": beleid})
             current["beleid"] = beleid
 
-    yield ensure
-    ensure(stack_env.get("WAARDIGWERK_BELEID") or "huidig")
+    return ensure
+
+
+@pytest.fixture
+def stack_policy(_policy_switch: Callable[[str], None], stack_env: dict[str, str]) -> Iterator[Callable[[str], None]]:
+    """The policy switch for one test; afterwards the stack runs its own variant again, so a test
+    that asks for no variant (written for current law) never inherits another test's."""
+    yield _policy_switch
+    _policy_switch(stack_env.get("WAARDIGWERK_BELEID") or "huidig")
