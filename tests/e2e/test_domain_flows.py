@@ -4,22 +4,18 @@ variant (income guarantee, back-pay window) against current law."""
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from tests.e2e.stappen import huurcontract_gecontroleerd, kvk
 from tools.partner import Partner
 from tools.voorbeelden import huurcontract
 
 pytestmark = pytest.mark.stack
 DIENSTEN = ["melding", "inspectie", "loonvordering", "huisvesting"]
-
-
-def kvk() -> str:
-    return f"{random.randrange(10_000_000, 99_999_999)}"
 
 
 def claim(ref: str, werkgever: str, inlener: str, **extra: Any) -> dict[str, Any]:
@@ -84,18 +80,7 @@ async def test_housing_breaches_reach_the_municipality_of_the_address(stack_env:
     topics = ["waardigwerk.uit.gemeente.GM1783", "waardigwerk.uit.gemeente.GM0363", "waardigwerk.test.klok"]
     async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], topics) as partner:
         await partner.set_clock("2026-06-15T09:00:00+02:00", DIENSTEN)
-        await partner.publish(
-            "waardigwerk.in.huurcontracten",
-            "nl.waardigwerk.huurcontract.aangeboden",
-            contract,
-            key=ref,
-            source="urn:nld:gemeente:GM1783:huisvesting",
-        )
-        e = await partner.expect(
-            "waardigwerk.uit.gemeente.GM1783",
-            "nl.waardigwerk.huisvesting.gecontroleerd",
-            lambda d: d["contract_referentie"] == ref,
-        )
+        e = await huurcontract_gecontroleerd(partner, contract, "GM1783")
         codes = {b["code"] for b in e.data["bevindingen"]}
         assert e.data["oordeel"] == "tekortkomingen"
         assert {"HUIS-001", "HUIS-003", "HUIS-006", "HUIS-012"} <= codes

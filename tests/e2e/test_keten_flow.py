@@ -11,12 +11,12 @@ rules (§4) under current law. T (top client) -> A -> B -> agency E, which emplo
 
 from __future__ import annotations
 
-import random
 import uuid
 from typing import Any
 
 import pytest
 
+from tests.e2e.stappen import kvk
 from tools.partner import Ontvangen, Partner
 
 pytestmark = pytest.mark.stack
@@ -25,10 +25,6 @@ LV = "waardigwerk.in.loonvorderingen"
 VAKBOND = "urn:nld:vakbond:fnv:loonclaims"
 FEED = "waardigwerk.uit.indiener.fnv"
 GEWIJZIGD = "nl.waardigwerk.loonvordering.aansprakelijke_gewijzigd"
-
-
-def kvk() -> str:
-    return f"{random.randrange(10_000_000, 99_999_999)}"
 
 
 def liable(data: dict[str, Any]) -> dict[str, tuple[str, str]]:

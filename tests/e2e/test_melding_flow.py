@@ -4,22 +4,18 @@ in the DLQ; a duplicate delivery has one effect. (The same behaviour as the publ
 
 from __future__ import annotations
 
-import random
 import uuid
 from typing import Any
 
 import pytest
 
+from tests.e2e.stappen import kvk
 from tools.partner import Partner
 
 pytestmark = pytest.mark.stack
 DIENSTEN = ["melding", "inspectie", "loonvordering", "huisvesting"]
 IN = "waardigwerk.in.meldingen"
 INGEDIEND = "nl.waardigwerk.melding.ingediend"
-
-
-def kvk() -> str:
-    return f"{random.randrange(10_000_000, 99_999_999)}"
 
 
 def melding(org: str, ref: str, werkgever: str, **extra: Any) -> dict[str, Any]:

@@ -12,11 +12,11 @@ Arbowet fine is scaled by the headcount (1500 x 85 % = 1275, not the 10 % of 2 p
 
 from __future__ import annotations
 
-import random
 import uuid
 
 import pytest
 
+from tests.e2e.stappen import huurcontract_gecontroleerd, kvk
 from tools.partner import Partner
 from tools.voorbeelden import huurcontract
 
@@ -25,7 +25,7 @@ DIENSTEN = ["melding", "inspectie", "loonvordering", "huisvesting"]
 
 
 async def test_headcount_agency_and_unlawful_housing_deduction_reach_the_fines(stack_env: dict[str, str]) -> None:
-    werkgever = f"{random.randrange(10_000_000, 99_999_999)}"
+    werkgever = kvk()
     ref, werknemer, inspectie_id = f"GM1783-HC-{uuid.uuid4().hex[:8]}", f"W-{uuid.uuid4().hex[:8]}", f"INS-{werkgever}"
     topics = ["waardigwerk.uit.gemeente.GM1783", "waardigwerk.uit.arbeidsinspectie", "waardigwerk.test.klok"]
     async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], topics) as partner:
@@ -59,18 +59,7 @@ async def test_headcount_agency_and_unlawful_housing_deduction_reach_the_fines(s
             inhouding_op_loon_per_maand_eur=300.00,
             schriftelijke_toestemming_inhouding=False,
         )
-        await partner.publish(
-            "waardigwerk.in.huurcontracten",
-            "nl.waardigwerk.huurcontract.aangeboden",
-            contract,
-            key=ref,
-            source="urn:nld:gemeente:GM1783:huisvesting",
-        )
-        gecontroleerd = await partner.expect(
-            "waardigwerk.uit.gemeente.GM1783",
-            "nl.waardigwerk.huisvesting.gecontroleerd",
-            lambda d: d["contract_referentie"] == ref,
-        )
+        gecontroleerd = await huurcontract_gecontroleerd(partner, contract, "GM1783")
         assert "HUIS-005" in {b["code"] for b in gecontroleerd.data["bevindingen"]}
         assert "onrechtmatige_inhouding" not in gecontroleerd.data, "the worker's deduction is not the municipality's"
         await partner.settle(3)  # inspectie reads the same check from the internal topic
