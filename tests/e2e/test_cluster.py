@@ -127,7 +127,13 @@ async def test_partition_leaders_killed_mid_stream_every_report_acknowledged_onc
     assert len(bootstrap.split(",")) == BROKERS
     for topic in (IN_MELDINGEN, intern("melding")):
         assert len(await leaders(bootstrap, topic)) >= 1
-        assert await min_isr(bootstrap, topic) == "2"
+        # A topic's config reaches every broker through the metadata log: the broker that answers
+        # may not have it yet right after the topics were made, so read until it has (at most 30 s).
+        deadline, isr = time.monotonic() + 30, await min_isr(bootstrap, topic)
+        while isr != "2" and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            isr = await min_isr(bootstrap, topic)
+        assert isr == "2", f"{topic}: min.insync.replicas {isr}"
     assert await in_sync(bootstrap, [IN_MELDINGEN, intern("melding")]), "replication factor 3, all in sync"
 
     org = f"cluster{uuid.uuid4().hex[:8]}"
