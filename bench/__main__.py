@@ -1,14 +1,20 @@
-"""`make bench`: how fast the stack is, against what this machine can do at all.
+"""`make bench`: how fast the stack is, what a report costs, against what this machine can do at all.
 
-(a) ceiling: raw aiokafka consume of N events + asyncpg COPY into a table + produce N events;
-(b) intake: BENCH_INTAKE_N reports (default 100 000) offered as fast as possible, then 20 s at a
-    fixed rate; throughput and p50/p99 latency from each report's ce_time until its
-    `melding.ontvangen` is consumed from the reporter's feed; the ratio (b)/(a);
-(c) the melding -> inspectie path: BENCH_N reports (default 5000) the same way, until the
-    inspectorate's feed says what happens to each (planned, re-planned, or short of capacity);
-(d) the inspectie domain alone: risk for 10k and 100k employers from 1M signals, and the plan.
-The reports go to new employers spread over the five regions. Prints a table and writes JSON to
-.bench/. BENCH_RATE sets the fixed rate (default 50/s).
+Stages, each started on an idle stack and costed until every service is idle again:
+- ceiling: raw aiokafka consume of BENCH_CEILING_N events + asyncpg COPY into a table + produce;
+- rate: reports at BENCH_RATE/s (default 50) for BENCH_RATE_S s (20), p50/p99 from each report's
+  ce_time until the inspectorate's feed says what happens to it (planned, re-planned or short of
+  capacity);
+- chain: BENCH_CHAIN_N reports (default BENCH_N, 20 000) flat out; reports/s until every service is
+  idle again, latency to the inspectorate's outcome;
+- intake: BENCH_INTAKE_N reports (default BENCH_N) flat out; reports/s and latency until each
+  report's `melding.ontvangen` is read from the reporter's feed;
+- idle: BENCH_IDLE_S s (30) with nothing offered: CPU of every process as % of one core;
+- the inspectie domain alone (bench/domein.py; BENCH_DOMEIN=0 leaves it out).
+Per stage: statements per report per service (bench/statements.py), CPU-ms per report per process
+(bench/cpu.py), record hops per report and the hop-limited ceiling (bench/hops.py), beside the
+targets. The reports go to new employers spread over the five regions. Prints the tables
+(bench/tabel.py) and writes JSON to .bench/.
 """
 
 from __future__ import annotations
@@ -20,22 +26,30 @@ import random
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
 
-from bench import domein
+from bench import cpu, domein, tabel
+from bench.hops import Broker
+from bench.statements import Statements
+from bench.tabel import TARGETS
 from tools.partner import Ontvangen, Partner
 from tools.stackenv import ROOT, client_options, stack_env
 
-N = int(os.environ.get("BENCH_N", "5000"))
-N_INTAKE = int(os.environ.get("BENCH_INTAKE_N", "100000"))
+N = int(os.environ.get("BENCH_N", "20000"))
+N_CEILING = int(os.environ.get("BENCH_CEILING_N", "100000"))
+N_INTAKE = int(os.environ.get("BENCH_INTAKE_N", str(N)))
+N_CHAIN = int(os.environ.get("BENCH_CHAIN_N", str(N)))
 RATE = float(os.environ.get("BENCH_RATE", "50"))
+RATE_S = float(os.environ.get("BENCH_RATE_S", "20"))
+IDLE_S = float(os.environ.get("BENCH_IDLE_S", "30"))
+DOMEIN = os.environ.get("BENCH_DOMEIN", "1") != "0"
 PAYLOAD = json.dumps(
     {
         "melder": {"soort": "vakbond", "organisatie": "bench", "referentie": "x" * 12},
@@ -73,6 +87,8 @@ async def ceiling(bootstrap: str, login: dict[str, str], database_url: str, n: i
                 batches = await consumer.getmany(timeout_ms=500)
                 records = [r for rs in batches.values() for r in rs]
                 if not records:
+                    if not done:
+                        started = time.perf_counter()  # joining the group is not throughput
                     continue
                 async with conn.transaction():
                     await conn.copy_records_to_table("bench_rows", records=[(r.key.decode(), r.value) for r in records])
@@ -197,77 +213,126 @@ async def measure(
         "rate": rate,
         "p50_ms": round(quantiles[49] * 1000, 1) if values else None,
         "p99_ms": round(quantiles[98] * 1000, 1) if values else None,
+        "first_offer": started,
     }
 
 
-async def wait_idle(bootstrap: str, login: dict[str, str]) -> None:
-    """Wait until every service group has consumed everything (no lag), so one benchmark's backlog
-    does not slow the next one down."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **login)
-    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, **login)
-    await admin.start()
-    await probe.start()
-    try:
-        started = time.perf_counter()
-        while True:
-            groups = [g for g, _ in await admin.list_consumer_groups() if g.startswith("waardigwerk.")]
-            lag = 0
-            for group in groups:
-                committed = await admin.list_consumer_group_offsets(group)
-                ends = await probe.end_offsets(list(committed))
-                lag += sum(max(0, ends[tp] - meta.offset) for tp, meta in committed.items() if meta.offset >= 0)
-            if lag == 0:
-                return
-            print(
-                f"  waiting for the services to catch up: {lag} records behind ({time.perf_counter() - started:.0f} s)",
-                flush=True,
-            )
-            await asyncio.sleep(5)
-    finally:
-        await probe.stop()
-        await admin.close()
+@dataclass
+class Meters:
+    """What every stage is measured with: the broker's offsets, the statements, the processes' CPU."""
+
+    broker: Broker
+    statements: Statements | None
+    pids: dict[str, int]
+
+    async def costed(self, reports: int, run: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+        """Run a stage from an idle stack and measure what it costs until the stack is idle again:
+        statements and CPU per report, hops per report. Adds `until_idle_s` (from the stage's first
+        report, `first_offer`, else from its start, until every service is idle)."""
+        await self.broker.wait_idle()
+        if self.statements:
+            await self.statements.reset()
+        before, cpu_before, started = await self.broker.tally(), cpu.snapshot(self.pids), time.perf_counter()
+        result = await run()
+        idle_at = await self.broker.wait_idle()
+        cpu_after, after = cpu.snapshot(self.pids), await self.broker.tally()
+        counts = await self.statements.counts() if self.statements else {}
+        result["load_average_1m"] = round(os.getloadavg()[0], 1)  # other work on the machine skews the rates
+        result["until_idle_s"] = round(idle_at - result.pop("first_offer", started), 3)
+        result["hops_per_report"] = round((after.committed - before.committed) / reports, 2)
+        result["appended_per_report"] = round((after.appended - before.appended) / reports, 2)
+        result["cpu_ms_per_report"] = {
+            k: round(v * 1000 / reports, 3) for k, v in cpu.used(cpu_before, cpu_after).items()
+        }
+        result["statements_per_report"] = {k: round(v / reports, 2) for k, v in sorted(counts.items())}
+        return result
+
+
+async def idle(meters: Meters, seconds: float) -> dict[str, Any]:
+    """CPU of every process and statements per second while nothing is offered."""
+    await meters.broker.wait_idle()
+    if meters.statements:
+        await meters.statements.reset()
+    before = cpu.snapshot(meters.pids)
+    await asyncio.sleep(seconds)
+    used = cpu.used(before, cpu.snapshot(meters.pids))
+    counts = await meters.statements.counts() if meters.statements else {}
+    return {
+        "seconds": seconds,
+        "cpu_percent": {k: round(v * 100 / seconds, 2) for k, v in used.items()},
+        "statements_per_s": {k: round(v / seconds, 2) for k, v in sorted(counts.items())},
+    }
 
 
 async def main() -> None:
     env = stack_env()
     bootstrap, database_url, login = env["KAFKA_BOOTSTRAP_SERVERS"], env["DATABASE_URL"], client_options(env)
-    print(f"Benchmarks on {bootstrap}: intake N={N_INTAKE} (BENCH_INTAKE_N), path N={N} (BENCH_N), rate {RATE:g}/s")
+    state = Path(env.get("WAARDIGWERK_STACK_DIR") or ROOT / ".stack")
+    pids = cpu.stack_pids(state)
+    services = [name for name in pids if name not in ("kafka", "postgres") and not name.startswith("kafka-")]
+    print(
+        f"Benchmarks on {bootstrap}: ceiling N={N_CEILING} (BENCH_CEILING_N), intake N={N_INTAKE} (BENCH_INTAKE_N), "
+        f"chain N={N_CHAIN} (BENCH_CHAIN_N), {RATE:g}/s for {RATE_S:g} s (BENCH_RATE, BENCH_RATE_S), "
+        f"idle {IDLE_S:g} s (BENCH_IDLE_S); processes: {', '.join(pids)}",
+        flush=True,
+    )
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(),
-        "n_intake": N_INTAKE,
-        "n": N,
+        "sizes": {"ceiling": N_CEILING, "intake": N_INTAKE, "chain": N_CHAIN, "rate": RATE, "rate_s": RATE_S},
         "cpus": os.cpu_count(),
+        "targets": TARGETS,
     }
-    print("(a) ceiling: consume + COPY + produce ...", flush=True)
-    results["ceiling"] = await ceiling(bootstrap, login, database_url, N_INTAKE)
-    stages = [  # the path first, while the regions still have capacity to plan into
-        ("path_rate", PAD, int(RATE * 20), RATE, f"(c) melding -> inspectie at {RATE:g}/s for 20 s"),
-        ("path_max", PAD, N, None, "(c) melding -> inspectie (planned, re-planned or short of capacity), flat out"),
-        ("intake_rate", INTAKE, int(RATE * 20), RATE, f"(b) intake at {RATE:g}/s for 20 s"),
-        ("intake_max", INTAKE, N_INTAKE, None, "(b) intake: ingediend -> ontvangen on the reporter's feed, flat out"),
-    ]
-    print("warm-up: 20 reports through the whole path (not measured) ...", flush=True)
-    await measure(bootstrap, login, PAD, 20, None)
-    for name, traject, n, rate, title in stages:
-        print(f"{title} ...", flush=True)
-        await wait_idle(bootstrap, login)
-        results[name] = await measure(bootstrap, login, traject, n, rate)
-    await wait_idle(bootstrap, login)
-    print("(d) inspectie domain: recompute risk and plan, 10k and 100k employers ...", flush=True)
-    results["inspectie_domein"] = await asyncio.to_thread(domein.main, [10_000, 100_000])
-    plafond = results["ceiling"]["events_per_s"]
-    for name in ("intake_max", "path_max"):
-        results[f"ratio_{name}_to_ceiling"] = round(results[name]["events_per_s"] / plafond, 4)
-    print(
-        f"\n{'benchmark':14s} {'events':>7s} {'done':>7s} {'ev/s':>9s} {'p50 ms':>9s} {'p99 ms':>9s} {'/ceiling':>9s}"
-    )
-    for name in ("ceiling", "intake_max", "intake_rate", "path_max", "path_rate"):
-        r = results[name]
-        ratio = results.get(f"ratio_{name}_to_ceiling", "")
-        print(
-            f"{name:14s} {r['events']:7d} {r.get('completed', r['events']):7d} {r['events_per_s']:9.1f} "
-            f"{r.get('p50_ms') or '':>9} {r.get('p99_ms') or '':>9} {ratio:>9}"
-        )
+    statements = await Statements.open(database_url, [s.partition("-")[0] for s in services])
+    if statements is None:
+        print("  pg_stat_statements is not loaded on this server: no statement counts", flush=True)
+    try:
+        async with Broker(bootstrap, login) as broker:
+            meters = Meters(broker, statements, pids)
+            print("warm-up: 20 reports through the whole path (not measured) ...", flush=True)
+            await measure(bootstrap, login, PAD, 20, None)
+            n_rate = int(RATE * RATE_S)
+            stages: list[tuple[str, int, Callable[[], Awaitable[dict[str, Any]]], str]] = [
+                (
+                    "ceiling",
+                    N_CEILING,
+                    lambda: ceiling(bootstrap, login, database_url, N_CEILING),
+                    "ceiling: consume + COPY + produce, no domain logic",
+                ),
+                (
+                    "rate",
+                    n_rate,
+                    lambda: measure(bootstrap, login, PAD, n_rate, RATE),
+                    f"report -> inspectie outcome at {RATE:g}/s for {RATE_S:g} s",
+                ),
+                (
+                    "chain",
+                    N_CHAIN,
+                    lambda: measure(bootstrap, login, PAD, N_CHAIN, None),
+                    "whole chain flat out, until every service is idle",
+                ),
+                (
+                    "intake",
+                    N_INTAKE,
+                    lambda: measure(bootstrap, login, INTAKE, N_INTAKE, None),
+                    "intake flat out: ingediend -> ontvangen on the reporter's feed",
+                ),
+            ]  # the rate stage first, while the regions still have capacity to plan into
+            for name, n, run, title in stages:
+                print(f"{name}: {title} ...", flush=True)
+                results[name] = await meters.costed(n, run)
+            chain = results["chain"]
+            chain["to_outcome_per_s"] = chain["events_per_s"]
+            chain["events_per_s"] = round(chain["completed"] / chain["until_idle_s"], 1)  # reports until idle
+            print(f"idle: {IDLE_S:g} s with nothing offered ...", flush=True)
+            results["idle"] = await idle(meters, IDLE_S)
+    finally:
+        if statements:
+            await statements.close()
+    if DOMEIN:
+        print("inspectie domain: recompute risk and plan, 10k and 100k employers ...", flush=True)
+        results["inspectie_domein"] = await asyncio.to_thread(domein.main, [10_000, 100_000])
+    print()
+    print(tabel.render(results, ["ceiling", "rate", "chain", "intake"], [*services, "kafka", "postgres"]))
     out = ROOT / ".bench"
     out.mkdir(exist_ok=True)
     file = out / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"

@@ -117,6 +117,7 @@ class PostgresServer(Part):
             "listen_addresses": "127.0.0.1",
             "unix_socket_directories": self.sockets,
             "max_connections": 200,  # six services with a pool each, plus the tests
+            "shared_preload_libraries": "pg_stat_statements",  # statements per report in `make bench`
         }
         return [str(self.bindir / "postgres"), "-D", str(self.data), *(f"-c{k}={v}" for k, v in settings.items())]
 
@@ -166,8 +167,19 @@ class PostgresServer(Part):
                 say(f"postgres: created role and database {DATABASE}")
         finally:
             await conn.close()
+        await self._statement_statistics()
         if not await self.healthy():
             raise StackError(self.failure(f"does not accept the stack's login as {DATABASE} on {self.address}"))
+
+    async def _statement_statistics(self) -> None:
+        """pg_stat_statements in the application database; the application role may reset it (the
+        benchmarks count statements per stage)."""
+        conn = await asyncpg.connect(host=str(self.sockets), port=self.port, user=SUPERUSER, database=DATABASE)
+        try:
+            await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            await conn.execute(f'GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint) TO "{DATABASE}"')
+        finally:
+            await conn.close()
 
     async def healthy(self) -> bool:
         try:
