@@ -13,14 +13,18 @@ person, and without signals it adds nothing.
 
 `scores()` recomputes many employers at once with the same arithmetic as `score()` (each distinct
 contribution computed once, lines summed as whole thousandths) and builds no breakdown; build the
-breakdown with `score()` only for what is published.
+breakdown with `score()` only for what is published. A contribution depends, on a fixed date under a
+fixed policy, only on the signal's (kind, observation date, strength): every signal holds that
+triple as one shared object (`Tripel`, interned when the signal is made), so a recompute looks each
+signal up by identity and touches nothing but the signal itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -54,7 +58,31 @@ HALF = Decimal("0.5")
 K = TypeVar("K", bound=Hashable)
 
 
-@dataclass(frozen=True)
+class Tripel:
+    """(kind, observation date, strength): all a contribution depends on once the date and the policy
+    are fixed. One object per distinct triple while any signal holds it (`_tripel`), so a recompute
+    finds a contribution by identity: no tuple built, hashed and compared per signal."""
+
+    __slots__ = ("__weakref__", "soort", "sterkte", "waargenomen_op")
+
+    def __init__(self, soort: str, waargenomen_op: date, sterkte: Decimal) -> None:
+        self.soort, self.waargenomen_op, self.sterkte = soort, waargenomen_op, sterkte
+
+
+_TRIPELS: weakref.WeakValueDictionary[tuple[str, date, Decimal], Tripel] = weakref.WeakValueDictionary()
+
+
+def _tripel(soort: str, waargenomen_op: date, sterkte: Decimal) -> Tripel:
+    """The shared Tripel of these values (equal strengths such as 1 and 1.00 share one: their
+    contributions are equal once quantised)."""
+    waarden = (soort, waargenomen_op, sterkte)
+    tripel = _TRIPELS.get(waarden)
+    if tripel is None:
+        tripel = _TRIPELS[waarden] = Tripel(*waarden)
+    return tripel
+
+
+@dataclass(frozen=True, slots=True)
 class Signaal:
     """Something observed about an employer. `wetten` are laws the source itself named (a report's
     categories); the laws a kind always points at come from policy (see scope.py)."""
@@ -64,12 +92,14 @@ class Signaal:
     waargenomen_op: date
     sterkte: Decimal = Decimal(1)
     wetten: tuple[Wet, ...] = ()
+    tripel: Tripel = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.soort not in SOORTEN:
             raise ValueError(f"unknown signal kind {self.soort!r}")
         if not self.sterkte.is_finite() or self.sterkte < 0:
             raise ValueError("sterkte must be a finite number >= 0")
+        object.__setattr__(self, "tripel", _tripel(self.soort, self.waargenomen_op, self.sterkte))
 
 
 @dataclass(frozen=True)
@@ -128,12 +158,12 @@ def _verval(dagen_oud: int, halfwaardetijd: Decimal) -> Decimal:
     return verval
 
 
-_TRIPEL = attrgetter("soort", "waargenomen_op", "sterkte")
+_TRIPEL = attrgetter("tripel")
 
 
-class _Bijdragen(dict[tuple[str, date, Decimal], int]):
+class _Bijdragen(dict[Tripel, int]):
     """The quantised contributions on one date under one policy, as whole thousandths, by
-    (kind, observation date, strength) — see `_TRIPEL`.
+    (kind, observation date, strength) — the signal's `Tripel`.
 
     With the date and the policy fixed a contribution depends only on that triple, so each
     distinct one is computed once (on first look-up); summing integers is exact, like summing the
@@ -150,8 +180,8 @@ class _Bijdragen(dict[tuple[str, date, Decimal], int]):
     def gewicht(self, soort: str) -> Decimal:
         return Decimal(str(self.gewichten[soort]))
 
-    def __missing__(self, tripel: tuple[str, date, Decimal]) -> int:
-        soort, waargenomen_op, sterkte = tripel
+    def __missing__(self, tripel: Tripel) -> int:
+        soort, waargenomen_op, sterkte = tripel.soort, tripel.waargenomen_op, tripel.sterkte
         dagen_oud = (self.op - waargenomen_op).days
         waarde = 0
         if dagen_oud >= 0:
@@ -186,7 +216,7 @@ def score(
     for signaal in sorted(signalen, key=lambda s: (s.waargenomen_op, s.bron_event_id, s.soort)):
         if signaal.waargenomen_op > op:
             continue
-        promille = bijdragen[_TRIPEL(signaal)]
+        promille = bijdragen[signaal.tripel]
         totaal_promille += promille
         onderdelen += (
             Onderdeel(
