@@ -11,7 +11,7 @@ import pytest
 from deploy.local.kafka_broker import MAX_BROKERS, bootstrap_servers, brokers_requested, node_ports, server_properties
 from deploy.local.layout import BASE_PORTS, SERVICES, Layout, StackError
 from deploy.local.service_procs import MAX_REPLICAS, parse_replica, replica_port, replicas_requested
-from deploy.local.topics import TopicPlan, topic_defaults, topic_plan
+from deploy.local.topics import TopicPlan, existing_topic_plan, topic_defaults, topic_plan
 from shared.settings import Settings, TopicSettings
 
 
@@ -82,6 +82,18 @@ def test_topic_settings_per_topic_over_stack_wide_over_defaults() -> None:
 def test_topic_overrides_are_read_from_json_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WAARDIGWERK_TOPIC_OVERRIDES", '{"waardigwerk.in.meldingen": {"min_insync_replicas": 3}}')
     assert topic_plan("waardigwerk.in.meldingen", 3, Settings()) == TopicPlan(3, 3, 3)
+
+
+def test_an_existing_topic_keeps_min_isr_from_its_own_replicas_not_from_the_brokers_counted() -> None:
+    """The topics job counted two live brokers (one restarting): its plan says RF 2 / min ISR 1,
+    but the topic has three replicas, so it keeps min ISR 2; a set min ISR is kept, capped at them."""
+    seen_two = topic_plan("waardigwerk.in.meldingen", 2, Settings())
+    assert seen_two == TopicPlan(3, 2, 1)
+    assert existing_topic_plan("waardigwerk.in.meldingen", seen_two, 3, Settings()) == TopicPlan(3, 3, 2)
+    assert existing_topic_plan("t", seen_two, 1, Settings()) == TopicPlan(3, 1, 1)
+    set_three = Settings(waardigwerk_topic_min_insync_replicas=3)
+    assert existing_topic_plan("t", seen_two, 3, set_three) == TopicPlan(3, 3, 3)
+    assert existing_topic_plan("t", seen_two, 2, set_three) == TopicPlan(3, 2, 2)
 
 
 def test_replicas_are_named_and_counted_per_service() -> None:

@@ -13,7 +13,6 @@ ports + 2·(n-1), so a cluster stays in its stack's block of ports (see `node_po
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import os
@@ -31,7 +30,7 @@ from aiokafka.errors import KafkaError
 from deploy.local import acl
 from deploy.local.layout import KAFKA_ADMIN_USER, ROOT, Layout, StackError
 from deploy.local.part import Part, Say
-from deploy.local.topics import ensure_topics, topic_defaults
+from deploy.local.topics import ensure_topics, topic_defaults, wait_for_brokers
 
 POM = ROOT / "deploy" / "kafka" / "pom.xml"
 CONTROLLER_USER = "controller"  # the secure broker's PLAIN user on its own controller listener
@@ -355,29 +354,11 @@ class KafkaBroker(Part):
         if self.brokers > 1:
             seconds = await wait_for_brokers(bootstrap, self.brokers, self.client_options, self.start_timeout)
             say(f"kafka: {self.brokers} brokers in the cluster after {seconds:.1f} s")
-        created = await ensure_topics(bootstrap, self.client_options)
+        created = await ensure_topics(bootstrap, self.client_options, brokers=self.brokers)
         say(f"kafka: topics ready ({created} created)")
         if self.passwords is not None:
             count = await acl.apply(bootstrap, self.passwords[KAFKA_ADMIN_USER])
             say(f"kafka: {count} ACL bindings for {len(acl.load().principals)} principals (default-deny)")
-
-
-async def wait_for_brokers(bootstrap: str, brokers: int, client_options: Mapping[str, str], within_s: float) -> float:
-    """Seconds until the cluster's metadata lists `brokers` live brokers (topics need them all)."""
-    started = time.monotonic()
-    while True:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000, **client_options)
-        try:
-            await admin.start()
-            if len((await admin.describe_cluster())["brokers"]) >= brokers:
-                return time.monotonic() - started
-        except (KafkaError, OSError):
-            pass
-        finally:
-            await admin.close()
-        if time.monotonic() - started > within_s:
-            raise StackError(f"the Kafka cluster did not reach {brokers} live brokers within {within_s:.0f} s")
-        await asyncio.sleep(0.5)
 
 
 def brokers(layout: Layout, passwords: Mapping[str, str] | None, count: int) -> list[KafkaBroker]:
