@@ -23,6 +23,7 @@ from shared.contract.loonvordering import (
     LoonvorderingIngediend,
     PartijStatus,
 )
+from shared.feitsleutel import Feit, eerste_keer, feit
 from shared.policy import Policy, PolicyError
 from shared.service import AMSTERDAM, Context, Rejected
 from shared.wml import GeenMinimumloon, volwassen_leeftijd
@@ -34,6 +35,7 @@ BETALING_VERWERKT = "nl.waardigwerk.loonvordering.betaling_verwerkt"
 VOLDAAN = "nl.waardigwerk.loonvordering.voldaan"
 AFGEWEZEN = "nl.waardigwerk.loonvordering.afgewezen"
 TERMIJN_TIMER = "ketentermijn"
+FEIT = "nl.waardigwerk.loonvordering."
 INSPECTIE = "arbeidsinspectie"
 
 
@@ -157,8 +159,11 @@ async def _plan_termijnen(ctx: Context, vid: str, feiten: Ketenfeiten) -> dict[s
 
 
 async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
-    """A refused claim goes back to the union that filed it, when the payload says which."""
-    indiener = ctx.cause.data.get("indiener") if isinstance(ctx.cause.data, dict) else None
+    """A refused claim goes back to the union that filed it, when the payload says which; a refused
+    fact about a claim (e.g. a payment under a key already used) goes to the union that filed that
+    claim, with its `vordering_id`."""
+    data = ctx.cause.data if isinstance(ctx.cause.data, dict) else {}
+    indiener = data.get("indiener")
     organisatie = indiener.get("organisatie") if isinstance(indiener, dict) else None
     referentie = indiener.get("referentie") if isinstance(indiener, dict) else None
     if isinstance(organisatie, str):
@@ -167,6 +172,19 @@ async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
             {"indiener_organisatie": organisatie, "indiener_referentie": referentie, "fouten": fouten},
             str(referentie or organisatie),
         )
+    elif isinstance(data.get("vordering_id"), str):
+        v = await VorderingRepository(ctx.conn).vordering(data["vordering_id"])
+        if v is not None and v["indiener_organisatie"] is not None:
+            await ctx.emit(
+                AFGEWEZEN,
+                {
+                    "indiener_organisatie": v["indiener_organisatie"],
+                    "indiener_referentie": v["indiener_referentie"],
+                    "vordering_id": v["vordering_id"],
+                    "fouten": fouten,
+                },
+                v["vordering_id"],
+            )
 
 
 # -- facts about the chain ------------------------------------------------------------------------
@@ -201,6 +219,11 @@ async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, An
         )
 
 
+async def _nieuw(ctx: Context, f: Feit, veld: str) -> bool:
+    """A partner's fact applies once: False when it was applied before (shared/feitsleutel.py)."""
+    return await eerste_keer(ctx.conn, f, ctx.cause.id, veld)
+
+
 async def _vordering(repo: VorderingRepository, sleutel: str) -> dict[str, Any]:
     v = await repo.vordering(sleutel)
     if v is None:
@@ -211,6 +234,9 @@ async def _vordering(repo: VorderingRepository, sleutel: str) -> dict[str, Any]:
 async def aanzegging(ctx: Context, a: Aanzegging) -> None:
     repo = VorderingRepository(ctx.conn)
     v = await _vordering(repo, a.vordering_id)
+    sleutel = {"vordering_id": v["vordering_id"], "aan": a.aan.kvk_nummer, "op": a.op}
+    if not await _nieuw(ctx, feit(FEIT + "aanzegging", sleutel, {}, f"de aanzegging aan {a.aan.kvk_nummer}"), "op"):
+        return
     await repo.feit(v["vordering_id"], "aanzegging", a.aan.kvk_nummer, a.op)
     await _herbeoordeel(ctx, repo, v, f"schriftelijke aanzegging aan {a.aan.kvk_nummer} op {a.op}", ctx.today)
 
@@ -218,6 +244,11 @@ async def aanzegging(ctx: Context, a: Aanzegging) -> None:
 async def partij_status(ctx: Context, s: PartijStatus) -> None:
     repo = VorderingRepository(ctx.conn)
     v = await _vordering(repo, s.vordering_id)
+    sleutel = {"vordering_id": v["vordering_id"], "partij": s.partij.kvk_nummer, "status": s.status}
+    omschrijving = f"de status {s.status} van {s.partij.kvk_nummer}"
+    f = feit(FEIT + "partij_status", sleutel, {"vastgesteld_op": s.vastgesteld_op}, omschrijving)
+    if not await _nieuw(ctx, f, "vastgesteld_op"):
+        return
     await repo.feit(v["vordering_id"], "status", s.partij.kvk_nummer, s.vastgesteld_op, s.status)
     await _herbeoordeel(ctx, repo, v, f"{s.partij.kvk_nummer}: {s.status} (vastgesteld {s.vastgesteld_op})", ctx.today)
 
@@ -226,20 +257,34 @@ async def keteninformatie_gevraagd(ctx: Context, k: KeteninformatieGevraagd) -> 
     """The worker asked a party to name the chain (616e): its two weeks run from `gevraagd_op`."""
     repo = VorderingRepository(ctx.conn)
     v = await _vordering(repo, k.vordering_id)
+    sleutel = {"vordering_id": v["vordering_id"], "aan": k.aan.kvk_nummer, "gevraagd_op": k.gevraagd_op}
+    omschrijving = f"het verzoek om keteninformatie aan {k.aan.kvk_nummer} van {k.gevraagd_op}"
+    f = feit(FEIT + "keteninformatie_gevraagd", sleutel, {"gevraagd_door": k.gevraagd_door}, omschrijving)
+    if not await _nieuw(ctx, f, "gevraagd_door"):
+        return
     await repo.feit(v["vordering_id"], "verzoek", k.aan.kvk_nummer, k.gevraagd_op, {"door": k.gevraagd_door})
     reden = f"keteninformatie gevraagd door {k.gevraagd_door} aan {k.aan.kvk_nummer} op {k.gevraagd_op}"
     await _herbeoordeel(ctx, repo, v, reden, ctx.today)
 
 
 async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
-    repo = VorderingRepository(ctx.conn)
+    """An answer is a fact of the day it arrives (it answers the requests made by then): sent again
+    that day it counts once; each party of the chain it names is recorded once per claim."""
+    repo, door = VorderingRepository(ctx.conn), k.verstrekt_door.kvk_nummer
     v = await _vordering(repo, k.vordering_id)
-    await repo.feit(v["vordering_id"], "antwoord", k.verstrekt_door.kvk_nummer, ctx.today)
+    vid = v["vordering_id"]
+    keten = [{"kvk_nummer": p.kvk_nummer, "rol": p.rol, "keurmerk": p.keurmerk} for p in k.keten]
+    sleutel = {"vordering_id": vid, "verstrekt_door": door, "ontvangen_op": ctx.today}
+    f = feit(FEIT + "keteninformatie", sleutel, {"keten": keten}, f"de keteninformatie van {door} van {ctx.today}")
+    if not await _nieuw(ctx, f, "keten"):
+        return
+    await repo.feit(vid, "antwoord", door, ctx.today)
     for partij in k.keten:
-        await repo.feit(
-            v["vordering_id"], "schakel", partij.kvk_nummer, ctx.today, {"rol": partij.rol, "keurmerk": partij.keurmerk}
-        )
-    await _herbeoordeel(ctx, repo, v, f"keteninformatie van {k.verstrekt_door.kvk_nummer}", ctx.today)
+        schakel = {"vordering_id": vid, "kvk_nummer": partij.kvk_nummer}
+        if await _nieuw(ctx, feit(FEIT + "keteninformatie.schakel", schakel, {}, ""), "keten"):
+            waarde = {"rol": partij.rol, "keurmerk": partij.keurmerk}
+            await repo.feit(vid, "schakel", partij.kvk_nummer, ctx.today, waarde)
+    await _herbeoordeel(ctx, repo, v, f"keteninformatie van {door}", ctx.today)
 
 
 async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
@@ -254,8 +299,17 @@ async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
 
 # -- payments -------------------------------------------------------------------------------------
 async def betaling(ctx: Context, b: Betaling) -> None:
+    """A payment counts once however often it is sent (its key: claim, payer, day, reference)."""
     repo = VorderingRepository(ctx.conn)
     v = await _vordering(repo, b.vordering_id)
+    door = b.betaald_door.kvk_nummer
+    sleutel = {"vordering_id": v["vordering_id"], "betaald_door": door, "betaald_op": b.betaald_op}
+    omschrijving = f"de betaling door {door} op {b.betaald_op}" + (
+        f" met referentie {b.referentie}" if b.referentie else " zonder referentie"
+    )
+    f = feit(FEIT + "betaling", {**sleutel, "referentie": b.referentie}, {"bedrag_eur": b.bedrag_eur}, omschrijving)
+    if not await _nieuw(ctx, f, "bedrag_eur"):
+        return
     await repo.bewaar_betaling(ctx.cause.id, v["vordering_id"], b.betaald_door.kvk_nummer, b.bedrag_eur, b.betaald_op)
     stand = saldo(Decimal(str(v["bedrag_eur"])), await repo.betalingen(v["vordering_id"]))
     await ctx.emit(

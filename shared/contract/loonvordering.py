@@ -218,7 +218,12 @@ class Keteninformatie(ContractModel):
 
 
 class Betaling(ContractModel):
+    """A payment is one fact per (claim, betaald_door, betaald_op, referentie): sent again it counts
+    once; under that key with another amount it is rejected. `referentie` (added, optional) is the
+    payer's own reference of the payment; it tells two payments by one party on one day apart."""
+
     vordering_id: VorderingId
     betaald_door: Partij
     bedrag_eur: Annotated[Bedrag, Field(gt=0)]
     betaald_op: date
+    referentie: Referentie | None = None

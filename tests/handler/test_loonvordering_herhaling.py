@@ -1,0 +1,173 @@
+"""Handler tier: a partner's fact about a claim has one effect however often it is sent, also under
+a new `ce_id` each time (issue 13, item 4). The inbox cannot help here: every send below has an id
+of its own. The same business key with other content is rejected to the filer with the reason.
+
+Keys (docs/contract-loonvorderingen.md): a payment by (claim, payer, day, reference), a notice by
+(claim, party, day), a party's status by (claim, party, status), an answer naming the chain by
+(claim, party, day it arrived)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from services.loonvordering import handlers as h
+from shared.contract import loonvordering as contract
+from shared.service import AMSTERDAM, Service
+from shared.settings import Settings
+from shared.topics import IN_LOONVORDERINGEN
+
+pytestmark = pytest.mark.stack
+MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "loonvordering" / "migrations"
+NU = datetime(2026, 5, 12, 9, 0, tzinfo=AMSTERDAM)
+TYPE = "nl.waardigwerk.loonvordering."
+REF = "FNV-LV-HERHALING"
+WERKGEVER, INLENER = "11223344", "12345678"
+
+
+@pytest.fixture
+async def service(stack_env: dict[str, str]) -> AsyncIterator[Service]:
+    svc = Service("loonvordering", migrations=MIGRATIONS, settings=Settings(database_url=stack_env["DATABASE_URL"]))
+    svc.schema = f"test_{uuid.uuid4().hex[:10]}"
+    routes: list[tuple[str, Any, Any]] = [
+        ("ingediend", contract.LoonvorderingIngediend, h.ingediend),
+        ("aanzegging", contract.Aanzegging, h.aanzegging),
+        ("partij_status", contract.PartijStatus, h.partij_status),
+        ("keteninformatie", contract.Keteninformatie, h.keteninformatie),
+        ("betaling", contract.Betaling, h.betaling),
+    ]
+    for soort, model, handler in routes:
+        svc.handles(IN_LOONVORDERINGEN, TYPE + soort, model=model, reject=h.afwijzen)(handler)
+    svc.app()
+    svc.clock.apply(NU)
+    await svc.open_storage()
+    yield svc
+    await svc.pool.execute(f'DROP SCHEMA "{svc.schema}" CASCADE')
+    await svc.pool.close()
+
+
+async def stuur(broker: KafkaBroker, soort: str, data: dict[str, Any]) -> None:
+    """Every send is a new event: a new ce_id, as a partner's resend from its own outbox has."""
+    headers = {
+        "ce_specversion": "1.0",
+        "ce_id": str(uuid.uuid4()),
+        "ce_source": "urn:nld:kvk:11223344:betalingen",
+        "ce_type": TYPE + soort,
+        "ce_time": NU.isoformat(),
+        "content-type": "application/json",
+    }
+    await broker.publish(json.dumps(data).encode(), IN_LOONVORDERINGEN, key=REF.encode(), headers=headers)
+
+
+async def uitgaand(service: Service, ce_type: str) -> list[dict[str, Any]]:
+    rows = await service.pool.fetch("SELECT value FROM outbox WHERE event_type = $1 ORDER BY id", ce_type)
+    return [json.loads(r["value"]) for r in rows]
+
+
+async def dode_letters(service: Service) -> list[dict[str, str]]:
+    rows = await service.pool.fetch(
+        "SELECT headers FROM outbox WHERE topic = $1 ORDER BY id", IN_LOONVORDERINGEN + ".dlq"
+    )
+    return [dict(json.loads(r["headers"])) for r in rows]
+
+
+async def vordering(broker: KafkaBroker, service: Service) -> tuple[str, float]:
+    claim = {
+        "indiener": {"organisatie": "fnv", "referentie": REF},
+        "werknemer": {"werknemer_ref": "W-7781", "leeftijd": 27},
+        "werkgever": {"kvk_nummer": WERKGEVER},
+        "keten": [{"kvk_nummer": INLENER, "rol": "inlener"}],
+        "periode_van": "2026-03-01",
+        "periode_tot": "2026-04-30",
+        "gewerkte_uren": 300,
+        "betaald_bruto_eur": 2500.00,
+    }
+    await stuur(broker, "ingediend", claim)
+    [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+    assert vastgesteld["bedrag_eur"] > 100
+    return vastgesteld["vordering_id"], vastgesteld["bedrag_eur"]
+
+
+def betaling(vid: str, bedrag: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "vordering_id": vid,
+        "betaald_door": {"kvk_nummer": WERKGEVER},
+        "bedrag_eur": bedrag,
+        "betaald_op": "2026-05-11",
+        **extra,
+    }
+
+
+async def test_a_payment_sent_again_under_a_new_id_counts_once_and_the_claim_stays_open(service: Service) -> None:
+    async with TestKafkaBroker(service.broker) as broker:
+        vid, bedrag = await vordering(broker, service)
+        deel = int(bedrag * 0.6)
+        await stuur(broker, "betaling", betaling(vid, deel))
+        await stuur(broker, "betaling", betaling(vid, deel))  # the same payment, resent
+        await stuur(broker, "betaling", betaling(REF, float(deel)))  # by the filer's reference, written 600.0
+    assert [b["openstaand_eur"] for b in await uitgaand(service, h.BETALING_VERWERKT)] == [round(bedrag - deel, 2)]
+    assert await uitgaand(service, h.VOLDAAN) == [], "60 % paid is not paid in full, however often it is sent"
+    assert await service.pool.fetchval("SELECT sum(bedrag_eur) FROM betaling") == pytest.approx(deel)
+    assert await dode_letters(service) == []
+
+
+async def test_a_payment_under_a_key_already_used_with_another_amount_is_rejected_to_the_filer(
+    service: Service,
+) -> None:
+    async with TestKafkaBroker(service.broker) as broker:
+        vid, bedrag = await vordering(broker, service)
+        await stuur(broker, "betaling", betaling(vid, round(bedrag * 0.6, 2)))
+        await stuur(broker, "betaling", betaling(vid, round(bedrag * 0.4, 2)))  # same payer, day, no reference
+    assert len(await uitgaand(service, h.BETALING_VERWERKT)) == 1
+    assert await uitgaand(service, h.VOLDAAN) == []
+    [dood] = await dode_letters(service)
+    assert dood["dlq_reden"] == "afgewezen" and "andere inhoud" in dood["dlq_details"]
+    [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
+    assert (afgewezen["indiener_organisatie"], afgewezen["vordering_id"]) == ("fnv", vid)
+    [fout] = afgewezen["fouten"]
+    assert fout["veld"] == "bedrag_eur"
+    assert f"de betaling door {WERKGEVER} op 2026-05-11 zonder referentie" in fout["melding"]
+
+
+async def test_two_payments_of_one_day_told_apart_by_their_reference_both_count(service: Service) -> None:
+    async with TestKafkaBroker(service.broker) as broker:
+        vid, bedrag = await vordering(broker, service)
+        await stuur(broker, "betaling", betaling(vid, round(bedrag * 0.6, 2), referentie="NL-TX-1"))
+        await stuur(broker, "betaling", betaling(vid, round(bedrag * 0.4, 2) + 0.01, referentie="NL-TX-2"))
+        await stuur(broker, "betaling", betaling(vid, round(bedrag * 0.4, 2) + 0.01, referentie="NL-TX-2"))
+    assert len(await uitgaand(service, h.BETALING_VERWERKT)) == 2
+    [voldaan] = await uitgaand(service, h.VOLDAAN)
+    assert voldaan["overbetaald_eur"] == pytest.approx(0.01, abs=0.011)
+
+
+async def test_chain_facts_sent_again_are_recorded_once_and_a_conflicting_status_is_rejected(service: Service) -> None:
+    async with TestKafkaBroker(service.broker) as broker:
+        vid, _ = await vordering(broker, service)
+        status = {"vordering_id": vid, "partij": {"kvk_nummer": WERKGEVER}, "status": "failliet"}
+        antwoord = {
+            "vordering_id": vid,
+            "verstrekt_door": {"kvk_nummer": INLENER},
+            "keten": [{"kvk_nummer": "99887766", "rol": "opdrachtgever"}],
+        }
+        for _ in range(2):
+            await stuur(broker, "partij_status", {**status, "vastgesteld_op": "2026-05-01"})
+            await stuur(broker, "aanzegging", {"vordering_id": vid, "aan": {"kvk_nummer": INLENER}, "op": "2026-05-02"})
+            await stuur(broker, "keteninformatie", antwoord)
+        await stuur(broker, "partij_status", {**status, "vastgesteld_op": "2026-05-03"})  # the same status, another day
+    feiten = await service.pool.fetch("SELECT soort, kvk_nummer FROM ketenfeit ORDER BY id")
+    assert [(f["soort"], f["kvk_nummer"]) for f in feiten] == [
+        ("status", WERKGEVER),
+        ("aanzegging", INLENER),
+        ("antwoord", INLENER),
+        ("schakel", "99887766"),
+    ]
+    [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
+    assert afgewezen["fouten"][0]["veld"] == "vastgesteld_op"
+    assert f"de status failliet van {WERKGEVER}" in afgewezen["fouten"][0]["melding"]
