@@ -22,6 +22,7 @@ from deploy.docker.entrypoint import with_secrets
 from deploy.docker.make_secrets import NAMES
 from deploy.docker.make_secrets import main as make_secrets
 from deploy.local import compose
+from deploy.local.kafka_broker import bootstrap_servers
 from deploy.local.layout import BASE_PORTS, SERVICES, Layout, Record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,3 +196,36 @@ def test_stack_py_publishes_the_offset_ports_and_its_settings(tmp_path: Path, mo
     assert services["melding"]["environment"]["WAARDIGWERK_TEST_CLOCK"] == "1"
     assert services["melding"]["environment"]["WAARDIGWERK_BELEID"] == "ser2025"
     assert variables["WAARDIGWERK_SECRETS_DIR"] == str(tmp_path / "secrets")
+
+
+def test_cluster_override_runs_three_voting_nodes_with_replicated_topics(
+    secrets_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docker-compose.cluster.yml, as stack.py hands it over for WAARDIGWERK_KAFKA_BROKERS=3."""
+    monkeypatch.setenv("WAARDIGWERK_IMAGES", "official")
+    layout = Layout(state=tmp_path, cache=tmp_path, offset=200)
+    record = Record(offset=200, services={"melding": "services.melding"}, kafka_brokers=3)
+    assert compose.compose_files(record) == [ROOT / "docker-compose.yml", ROOT / "docker-compose.cluster.yml"]
+    variables = compose.environment(layout, record)
+    chosen = {key: variables[key] for key in variables if key.startswith("WAARDIGWERK_")}
+    files = [arg for path in compose.compose_files(record) for arg in ("-f", str(path))]
+    cmd = [str(COMPOSE), *files, "config", "--format", "json"]
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **chosen}
+    result = subprocess.run(cmd, env={**env, "WAARDIGWERK_SECRETS_DIR": str(secrets_dir)}, capture_output=True)
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    nodes = compose.kafka_nodes(record)
+    assert nodes == ["kafka", "kafka-2", "kafka-3"]
+    published = [services[node]["ports"][0]["published"] for node in nodes]
+    assert published == [addr.rsplit(":", 1)[1] for addr in bootstrap_servers(layout, 3).split(",")]
+    assert len({services[node]["volumes"][0]["source"] for node in nodes}) == 3
+    for n, node in enumerate(nodes, start=1):
+        kafka = services[node]["environment"]
+        assert kafka["KAFKA_NODE_ID"] == str(n)
+        assert kafka["KAFKA_CONTROLLER_QUORUM_VOTERS"] == "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093"
+        assert f"EXTERNAL://127.0.0.1:{published[n - 1]}" in kafka["KAFKA_ADVERTISED_LISTENERS"]
+        assert (kafka["KAFKA_DEFAULT_REPLICATION_FACTOR"], kafka["KAFKA_MIN_INSYNC_REPLICAS"]) == ("3", "2")
+    assert services["topics"]["environment"]["WAARDIGWERK_KAFKA_BROKERS"] == "3"
+    for name in ("topics", "melding", "console"):
+        assert services[name]["environment"]["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092,kafka-2:9092,kafka-3:9092"
+        assert {"kafka", "kafka-2", "kafka-3"} <= set(services[name]["depends_on"])

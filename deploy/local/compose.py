@@ -9,6 +9,9 @@ Images (`WAARDIGWERK_IMAGES`): `official` runs the images docker-compose.yml nam
 services' image with compose; `local` builds equivalents from Debian packages first
 (deploy/docker/images.sh) and points the compose variables at them; `auto` (default) takes the
 official ones when the engine has them or can pull them, else the local ones.
+
+Kafka: one broker, or with `WAARDIGWERK_KAFKA_BROKERS=3` the three-node cluster of the override
+docker-compose.cluster.yml (published on the same ports as the local cluster's nodes).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from deploy.docker.make_secrets import missing, write_secrets
+from deploy.local.kafka_broker import node_ports
 from deploy.local.layout import CONSOLE_ADMIN_USER, DATABASE, PASSED_THROUGH, ROOT, Layout, Record, StackError
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+CLUSTER_FILE = ROOT / "docker-compose.cluster.yml"  # the nodes kafka-2 and kafka-3
+CLUSTER_BROKERS = 3
 IMAGES_SCRIPT = ROOT / "deploy" / "docker" / "images.sh"
-INFRASTRUCTURE = ("kafka", "postgres", "topics")
 # The official images docker-compose.yml defaults to, by the variable that overrides each.
 OFFICIAL = {"WAARDIGWERK_KAFKA_IMAGE": "apache/kafka:3.9.1", "WAARDIGWERK_POSTGRES_IMAGE": "postgres:15.20-bookworm"}
 
@@ -39,6 +44,21 @@ def compose_command() -> list[str]:
         return [str(pinned)]
     found = shutil.which("docker-compose")
     return [found] if found else ["docker", "compose"]
+
+
+def compose_files(record: Record) -> list[Path]:
+    return [COMPOSE_FILE, *([CLUSTER_FILE] if record.kafka_brokers > 1 else [])]
+
+
+def kafka_nodes(record: Record) -> list[str]:
+    """The compose services that run Kafka: `kafka`, and `kafka-2`, `kafka-3` in a cluster."""
+    return ["kafka", *(f"kafka-{n}" for n in range(2, record.kafka_brokers + 1))]
+
+
+def command(layout: Layout, record: Record) -> list[str]:
+    """`docker-compose` with this stack's files and project: what an operator types, too."""
+    files = [arg for path in compose_files(record) for arg in ("-f", str(path))]
+    return [*compose_command(), *files, "-p", project(layout)]
 
 
 def project(layout: Layout) -> str:
@@ -107,6 +127,7 @@ def environment(layout: Layout, record: Record, settings: Mapping[str, str] | No
         "WAARDIGWERK_SECRETS_DIR": str(secrets_dir(layout)),
         "CONSOLE_ADMIN_USER": CONSOLE_ADMIN_USER,
         "WAARDIGWERK_KAFKA_PORT": str(layout.port("kafka")),
+        **{f"WAARDIGWERK_KAFKA_{n}_PORT": str(node_ports(layout, n)[0]) for n in range(2, CLUSTER_BROKERS + 1)},
         "WAARDIGWERK_POSTGRES_PORT": str(layout.port("postgres")),
         "WAARDIGWERK_CONSOLE_PORT": str(layout.port("console")),
     }
@@ -114,7 +135,7 @@ def environment(layout: Layout, record: Record, settings: Mapping[str, str] | No
 
 def compose(layout: Layout, record: Record, *args: str, settings: Mapping[str, str] | None = None) -> None:
     """Run `docker-compose <args>` for this stack; fails with compose's own output."""
-    cmd = [*compose_command(), "-f", str(COMPOSE_FILE), "-p", project(layout), *args]
+    cmd = [*command(layout, record), *args]
     result = subprocess.run(cmd, env=environment(layout, record, settings), cwd=ROOT, check=False)
     if result.returncode != 0:
         raise StackError(f"`{' '.join(cmd)}` failed (exit {result.returncode}); see its output above")
@@ -135,7 +156,8 @@ def up(layout: Layout, record: Record) -> None:
     write_stack_secrets(layout, record)
     if local_images():
         build_local_images()
-    compose(layout, record, "up", "--detach", "--wait", build_flag(), *INFRASTRUCTURE, *record.services)
+    parts = [*kafka_nodes(record), "postgres", "topics", *record.services]
+    compose(layout, record, "up", "--detach", "--wait", build_flag(), *parts)
 
 
 def down(layout: Layout, record: Record, *, wipe: bool = False) -> None:

@@ -16,7 +16,8 @@ port), WAARDIGWERK_CACHE (Kafka jars, default ~/.cache/waardigwerk), WAARDIGWERK
 WAARDIGWERK_BELEID (passed to the services; `restart` with them set switches running services),
 WAARDIGWERK_SERVICES (which services, see service_procs.py), WAARDIGWERK_STACK_MODE (local|docker),
 WAARDIGWERK_SECURE=1 (local broker with SASL/SCRAM and default-deny ACLs, docs/security.md).
-WAARDIGWERK_KAFKA_BROKERS=3 (a 3-node KRaft cluster, topics RF 3 / min ISR 2; kafka_broker.py),
+WAARDIGWERK_KAFKA_BROKERS=3 (a 3-node KRaft cluster, topics RF 3 / min ISR 2; kafka_broker.py, and
+docker-compose.cluster.yml in docker mode),
 WAARDIGWERK_REPLICAS=melding=2,... (more processes of a service in its consumer group; service_procs.py).
 `up --kafka BOOTSTRAP --database URL` runs only the services, against a broker and a database
 started elsewhere (the test fixture does this with testcontainers).
@@ -187,10 +188,12 @@ def fresh_record(layout: Layout, previous: Record | None, args: argparse.Namespa
         record.mode = "docker"
     record.services = configured(os.environ)
     record.kafka_brokers = brokers_requested(os.environ)
-    if record.kafka_brokers > 1 and (record.mode != "local" or record.external_kafka):
+    if record.kafka_brokers > 1 and record.external_kafka:
+        raise StackError("WAARDIGWERK_KAFKA_BROKERS>1 starts a cluster: an external broker is a cluster of its own")
+    if record.mode == "docker" and record.kafka_brokers not in (1, compose.CLUSTER_BROKERS):
         raise StackError(
-            "WAARDIGWERK_KAFKA_BROKERS>1 starts a cluster of local processes: WAARDIGWERK_STACK_MODE=local "
-            "(docker-compose.yml runs one broker; an external broker is a cluster of its own)"
+            f"WAARDIGWERK_KAFKA_BROKERS={record.kafka_brokers}: with Docker Compose one broker or "
+            f"{compose.CLUSTER_BROKERS} (docker-compose.cluster.yml)"
         )
     record.replicas = replicas_requested(os.environ, record.services)
     for name in record.services:
@@ -362,7 +365,7 @@ def cmd_control(layout: Layout, action: str, names: list[str]) -> int:
 
 
 def control_compose(stack: Stack, action: str, names: list[str], overrides: Mapping[str, str]) -> int:
-    known = {"kafka", "postgres", *stack.record.services}
+    known = {*compose.kafka_nodes(stack.record), "postgres", *stack.record.services}
     unknown = [name for name in names if name not in known]
     if unknown:
         raise StackError(f"no part {', '.join(unknown)} in this stack (known: {', '.join(sorted(known))})")

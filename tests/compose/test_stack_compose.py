@@ -29,7 +29,7 @@ def docker_compose(layout: Layout, *args: str) -> subprocess.CompletedProcess[st
     """The pinned compose binary on this tier's project, as an operator would type it."""
     record = Record.load(layout)
     assert record is not None
-    cmd = [*compose.compose_command(), "-f", str(compose.COMPOSE_FILE), "-p", compose.project(layout), *args]
+    cmd = [*compose.command(layout, record), *args]
     env = compose.environment(layout, record)
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=600)
 
