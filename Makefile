@@ -24,7 +24,8 @@ help:
 	@echo "make status     what runs where"
 	@echo "make test       setup, lint, typecheck, then every test tier (starts a test-clock stack if none runs)"
 	@echo "make demo       setup, up, replay the demo scenario; the stack keeps running"
-	@echo "make bench      benchmarks on a stack of their own: a table, and JSON under .bench/"
+	@echo "make bench      benchmarks on a stack of their own: tables beside the targets, JSON under .bench/"
+	@echo "                (quick: BENCH_N=1000 BENCH_CEILING_N=20000 BENCH_RATE_S=5 BENCH_IDLE_S=10 BENCH_DOMEIN=0)"
 	@echo "make chaos      the fault matrix on a stack of its own: lost/duplicated per fault, JSON under .chaos/"
 	@echo "make lint       ruff;  make typecheck: mypy;  make asyncapi: write docs/asyncapi/"
 
@@ -60,6 +61,7 @@ demo: setup up
 	$(call step,demo scenario,$(UV) run python -m tools.demo)
 
 # The benchmarks fill every region's inspection capacity for weeks: they run on a stack of their own.
+# Sizes and stages: BENCH_* variables, see bench/__main__.py and docs/performance.md.
 BENCH_STACK := WAARDIGWERK_STACK_DIR=.bench/stack WAARDIGWERK_PORT_OFFSET=300
 bench:
 	rm -rf .bench/stack

@@ -24,6 +24,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -66,6 +67,8 @@ async def ceiling(bootstrap: str, login: dict[str, str], database_url: str, n: i
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5, **login)
     await producer.start()
     try:
+        for topic in (src, dst):  # a metadata request makes the broker create the topic before the loop
+            await producer.partitions_for(topic)
         for i in range(n):
             await producer.send(src, PAYLOAD, key=str(i).encode())
         await producer.flush()
@@ -217,6 +220,13 @@ async def measure(
     }
 
 
+def code_version() -> str:
+    """The commit the services run, with `+changes` when the working tree differs from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True)
+    return head.stdout.strip() + ("+changes" if changed.stdout.strip() else "")
+
+
 @dataclass
 class Meters:
     """What every stage is measured with: the broker's offsets, the statements, the processes' CPU."""
@@ -237,6 +247,7 @@ class Meters:
         idle_at = await self.broker.wait_idle()
         cpu_after, after = cpu.snapshot(self.pids), await self.broker.tally()
         counts = await self.statements.counts() if self.statements else {}
+        result["statement_evictions"] = await self.statements.evictions() if self.statements else 0
         result["load_average_1m"] = round(os.getloadavg()[0], 1)  # other work on the machine skews the rates
         result["until_idle_s"] = round(idle_at - result.pop("first_offer", started), 3)
         result["hops_per_report"] = round((after.committed - before.committed) / reports, 2)
@@ -270,19 +281,21 @@ async def main() -> None:
     state = Path(env.get("WAARDIGWERK_STACK_DIR") or ROOT / ".stack")
     pids = cpu.stack_pids(state)
     services = [name for name in pids if name not in ("kafka", "postgres") and not name.startswith("kafka-")]
-    print(
-        f"Benchmarks on {bootstrap}: ceiling N={N_CEILING} (BENCH_CEILING_N), intake N={N_INTAKE} (BENCH_INTAKE_N), "
-        f"chain N={N_CHAIN} (BENCH_CHAIN_N), {RATE:g}/s for {RATE_S:g} s (BENCH_RATE, BENCH_RATE_S), "
-        f"idle {IDLE_S:g} s (BENCH_IDLE_S); processes: {', '.join(pids)}",
-        flush=True,
-    )
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(),
         "sizes": {"ceiling": N_CEILING, "intake": N_INTAKE, "chain": N_CHAIN, "rate": RATE, "rate_s": RATE_S},
         "cpus": os.cpu_count(),
+        "code": code_version(),
         "targets": TARGETS,
     }
-    statements = await Statements.open(database_url, [s.partition("-")[0] for s in services])
+    print(
+        f"Benchmarks on {bootstrap}: ceiling N={N_CEILING} (BENCH_CEILING_N), intake N={N_INTAKE} (BENCH_INTAKE_N), "
+        f"chain N={N_CHAIN} (BENCH_CHAIN_N), {RATE:g}/s for {RATE_S:g} s (BENCH_RATE, BENCH_RATE_S), "
+        f"idle {IDLE_S:g} s (BENCH_IDLE_S); code {results['code']}; processes: {', '.join(pids)}",
+        flush=True,
+    )
+    schemas = list(dict.fromkeys(name.partition("-")[0] for name in services))  # replicas share one
+    statements = await Statements.open(database_url, schemas)
     if statements is None:
         print("  pg_stat_statements is not loaded on this server: no statement counts", flush=True)
     try:

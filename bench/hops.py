@@ -45,8 +45,13 @@ class Broker:
         await self.admin.close()
 
     async def tally(self) -> Tally:
-        topics = [t for t in await self.probe.topics() if not t.startswith("__")]
-        partitions = [TopicPartition(t, p) for t in topics for p in sorted(self.probe.partitions_for_topic(t) or ())]
+        described = await self.admin.describe_topics()  # fresh metadata: topics appear during a stage
+        partitions = [
+            TopicPartition(t["topic"], p["partition"])
+            for t in described
+            if not t["topic"].startswith("__")
+            for p in t["partitions"]
+        ]
         ends = await self.probe.end_offsets(partitions) if partitions else {}
         groups = [g for g, _ in await self.admin.list_consumer_groups() if g.startswith(GROUP_PREFIX)]
         committed = lag = 0

@@ -27,6 +27,7 @@ import asyncpg
 BENCH_TAG = "/* bench */"
 SHARED = "shared"
 PARAM = re.compile(r"\$(\d+)")
+COPY = re.compile(r'COPY\s+"?([a-z_][a-z0-9_]*)"?\s*\(([^)]*)\)', re.IGNORECASE)
 IDENT = re.compile(r'"?([a-z_][a-z0-9_]*)"?', re.IGNORECASE)
 MAX_VARIANTS = 81  # literal guesses per entry (3 per `$n`, up to four of them)
 
@@ -42,6 +43,7 @@ class Statements:
     conn: asyncpg.Connection
     schemas: list[str]
     tables: dict[str, set[str]] = field(default_factory=dict)  # table -> schemas that have it
+    columns: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (schema, table) -> columns
     owner: dict[int, str] = field(default_factory=dict)  # query id -> schema (or SHARED)
 
     @classmethod
@@ -54,20 +56,27 @@ class Statements:
             await conn.close()
             return None
         rows = await conn.fetch(
-            f"{BENCH_TAG} SELECT table_name, table_schema FROM information_schema.tables"
-            " WHERE table_schema = ANY($1::text[])",
+            f"{BENCH_TAG} SELECT table_schema, table_name, array_agg(column_name::text) AS columns"
+            " FROM information_schema.columns WHERE table_schema = ANY($1::text[]) GROUP BY 1, 2",
             schemas,
         )
         tables: dict[str, set[str]] = {}
+        columns: dict[tuple[str, str], set[str]] = {}
         for row in rows:
             tables.setdefault(row["table_name"], set()).add(row["table_schema"])
-        return cls(conn, schemas, tables)
+            columns[row["table_schema"], row["table_name"]] = set(row["columns"])
+        return cls(conn, schemas, tables, columns)
 
     async def close(self) -> None:
         await self.conn.close()
 
     async def reset(self) -> None:
         await self.conn.execute(f"{BENCH_TAG} SELECT public.pg_stat_statements_reset()")
+
+    async def evictions(self) -> int:
+        """How often since the last reset pg_stat_statements dropped its least used entries to make
+        room (then the counts are too low: raise pg_stat_statements.max)."""
+        return int(await self.conn.fetchval(f"{BENCH_TAG} SELECT dealloc FROM public.pg_stat_statements_info"))
 
     async def counts(self) -> dict[str, int]:
         """Calls per schema (and SHARED) since the last reset."""
@@ -93,6 +102,12 @@ class Statements:
         for schema in sorted(set.union(*holders)):
             if await self._explained_id(schema, query, queryid):
                 return schema
+        copy = COPY.match(query)
+        if copy:  # COPY cannot be prepared: the schema whose table has every column it names
+            table, named = copy.group(1), set(re.findall(r'"([^"]+)"', copy.group(2)))
+            fits = [s for s in self.tables.get(table, ()) if named <= self.columns.get((s, table), set())]
+            if len(fits) == 1:
+                return fits[0]
         common = set.intersection(*holders)  # a column may share a table's name: prefer all names
         unique = {s for h in holders if len(h) == 1 for s in h}
         if len(common) == 1:

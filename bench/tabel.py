@@ -48,9 +48,12 @@ def targets_of(stage: str, r: dict[str, Any]) -> list[str]:
     if stage == "intake":
         found.append(check("intake_reports_per_s", r["events_per_s"]))
     if stage == "rate":
-        found.append(check("rate_p99_ms", r.get("p99_ms")))
+        outcomes = ", ".join(f"{k.rpartition('.')[2]} {v}" for k, v in sorted(r.get("outputs", {}).items()))
+        found.append(f"{check('rate_p99_ms', r.get('p99_ms'))} (p99 of the first outcome: {outcomes})")
     if stage in REPORT_STAGES:
         found.append(check("statements_per_report", total_statements(r) if r["statements_per_report"] else None))
+        if r.get("statement_evictions"):
+            found.append(f"statements too low: pg_stat_statements dropped entries {r['statement_evictions']} times")
         found.append(check("cpu_ms_per_report", stack_cpu_ms(stage, r["cpu_ms_per_report"])))
     return found
 
@@ -104,7 +107,7 @@ def render(results: dict[str, Any], stages: list[str], parts: list[str]) -> str:
                 float(r["events_per_s"]),
                 r.get("p50_ms"),
                 r.get("p99_ms"),
-                total_statements(r) if r.get("statements_per_report") else None,
+                total_statements(r) if stage != "ceiling" and r.get("statements_per_report") else None,
                 stack_cpu_ms(stage, r["cpu_ms_per_report"]),
                 h,
                 float(r["appended_per_report"]),

@@ -118,6 +118,7 @@ class PostgresServer(Part):
             "unix_socket_directories": self.sockets,
             "max_connections": 200,  # six services with a pool each, plus the tests
             "shared_preload_libraries": "pg_stat_statements",  # statements per report in `make bench`
+            "pg_stat_statements.max": 50_000,  # every savepoint name is an entry of its own
         }
         return [str(self.bindir / "postgres"), "-D", str(self.data), *(f"-c{k}={v}" for k, v in settings.items())]
 
