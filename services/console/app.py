@@ -34,11 +34,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from services.console import gebruikers, inlogbeperking, inzage, sessies, vragen, weergave
+from services.console import gebruikers, inlogbeperking, inzage, lijstvragen, sessies, vragen, weergave
 from services.console.autorisatie import STARTPAGINA, Actie, Gebruiker, Rol, mag
 from services.console.beveiliging import BeveiligingsKoppen, zelfde_herkomst
 from services.console.instellingen import ConsoleSettings
 from services.console.lezer import ConsoleService
+from services.console.lijsten import Lijst, OngeldigeLijstvraag, Pagina, Vraag, lees_vraag
 from services.console.metrics import TELLERS
 from services.console.openapi import OPENAPI
 from services.console.opslag import generatie
@@ -222,7 +223,7 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
                 return fout(request, 403, str(exc))
             except inzage.NietGevonden as exc:
                 return fout(request, 404, str(exc))
-            except OngeldigeVraag as exc:
+            except (OngeldigeVraag, OngeldigeLijstvraag) as exc:
                 return fout(request, 400, str(exc))
 
         return endpoint
@@ -236,7 +237,7 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
             return pagina(request, template, await lees(request, g))
 
         async def api(request: Request, g: Gebruiker) -> Response:
-            return Json(await lees(request, g))
+            return Json(als_json(await lees(request, g)))
 
         return html, api
 
@@ -249,21 +250,28 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         async with service.pool.acquire() as conn:
             return await inzage.overzicht(conn, g, vandaag(), service.clock.now(), service.policy)
 
+    def vraag(request: Request, lijst: Lijst) -> Vraag:
+        return lees_vraag(request.query_params, lijst)
+
+    async def lees_zaken(request: Request, g: Gebruiker) -> dict[str, Any]:
+        async with service.pool.acquire() as conn:
+            return await inzage.zaken(conn, g, vraag(request, lijstvragen.ZAKEN), vandaag())
+
     async def lees_planning(request: Request, g: Gebruiker) -> dict[str, Any]:
         async with service.pool.acquire() as conn:
-            return await inzage.planning(conn, g)
+            return await inzage.planning(conn, g, vraag(request, lijstvragen.INSPECTIES))
 
     async def lees_zaak(request: Request, g: Gebruiker) -> dict[str, Any]:
         async with service.pool.acquire() as conn:
-            return await inzage.zaak(conn, g, request.path_params["zaak_id"])
+            return await inzage.zaak(conn, g, request.path_params["zaak_id"], vandaag())
 
     async def lees_vorderingen(request: Request, g: Gebruiker) -> dict[str, Any]:
         async with service.pool.acquire() as conn:
-            return await inzage.vorderingen(conn, g, vandaag())
+            return await inzage.vorderingen(conn, g, vraag(request, lijstvragen.VORDERINGEN), vandaag())
 
     async def lees_huisvesting(request: Request, g: Gebruiker) -> dict[str, Any]:
         async with service.pool.acquire() as conn:
-            return await inzage.huisvesting(conn, g)
+            return await inzage.huisvesting(conn, g, vraag(request, lijstvragen.HUISVESTING))
 
     async def lees_dode_letters(request: Request, g: Gebruiker) -> dict[str, Any]:
         selectie = selectie_uit(request.query_params)
@@ -486,6 +494,7 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
     # Each page with its JSON twin: (page path, API path, template, authorised read).
     leesbaar = [
         ("/", "/api/overzicht", "overzicht.html", lees_overzicht),
+        ("/zaken", "/api/zaken", "zaken.html", lees_zaken),
         ("/planning", "/api/planning", "planning.html", lees_planning),
         ("/zaken/{zaak_id}", "/api/zaken/{zaak_id}", "zaak.html", lees_zaak),
         ("/vorderingen", "/api/vorderingen", "vorderingen.html", lees_vorderingen),
@@ -524,6 +533,19 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
 
 class OngeldigeVraag(Exception):
     """400: the request is malformed (a missing parameter, a body that is not what the API takes)."""
+
+
+def als_json(inhoud: dict[str, Any]) -> dict[str, Any]:
+    """A page's read for its JSON twin: the list question as its query parameters, the page as numbers."""
+
+    def waarde(v: Any) -> Any:
+        if isinstance(v, Vraag):
+            return v.parameters()
+        if isinstance(v, Pagina):
+            return {"nummer": v.nummer, "grootte": v.grootte, "totaal": v.totaal, "paginas": v.paginas}
+        return v
+
+    return {k: waarde(v) for k, v in inhoud.items()}
 
 
 def selectie_uit(bron: Any) -> vragen.Selectie:

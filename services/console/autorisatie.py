@@ -176,6 +176,7 @@ def zaak_voor_gemeente(inhoud: Mapping[str, Any], gemeentecode: str) -> dict[str
         referenties=[r for r in zaak.get("referenties") or [] if r in eigen_refs],
         gemeentecode=gemeentecode,
         postcode=zaak.get("postcode") if eigen_plek else None,
+        omschrijving=zaak.get("omschrijving") if eigen_plek else None,
     )
     return {
         **inhoud,
@@ -190,11 +191,12 @@ def zaak_voor_gemeente(inhoud: Mapping[str, Any], gemeentecode: str) -> dict[str
 
 def zaakrij_voor_gemeente(rij: Mapping[str, Any], gemeentecode: str) -> dict[str, Any]:
     """A case in a list or search result: no reporters' references (they may be another municipality's), its
-    place only if it is this municipality's."""
+    place and its first report's description only if that report was made in this municipality."""
     eigen = rij.get("gemeentecode") == gemeentecode
     return {
         **rij,
         "referenties": [],
         "gemeentecode": gemeentecode,
         "postcode": rij.get("postcode") if eigen else None,
+        "omschrijving": rij.get("omschrijving") if eigen else None,
     }

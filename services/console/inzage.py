@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from services.console import vragen
+from services.console import dashboard, lijstvragen, vragen
 from services.console.autorisatie import (
     Actie,
     Gebruiker,
@@ -20,7 +20,7 @@ from services.console.autorisatie import (
     zaakrij_voor_gemeente,
     ziet_persoonsgegevens,
 )
-from services.console.overzicht import bevindingen_per_gemeente
+from services.console.lijsten import Pagina, Vraag, zonder_filter
 from shared.db import Conn
 from shared.policy import Policy
 
@@ -41,19 +41,53 @@ def vereis(gebruiker: Gebruiker, actie: Actie) -> None:
 async def overzicht(conn: Conn, g: Gebruiker, vandaag: date, nu: datetime, policy: Policy) -> dict[str, Any]:
     vereis(g, Actie.OVERZICHT)
     o = await vragen.overzicht(conn, vandaag, nu, policy)
+    per_week = await dashboard.capaciteit(conn, vandaag, policy)
     return {
         **o,
         "termijnen": [t.__dict__ for t in o["termijnen"]],
         "capaciteit": [{**c.__dict__, "pct": c.pct} for c in o["capaciteit"]],
+        "termijnen_per_week": await dashboard.termijnen_per_week(conn, vandaag),
+        "capaciteit_per_week": {
+            "labels": per_week["labels"],
+            "regios": [[{**c.__dict__, "pct": c.pct} for c in regio] for regio in per_week["regios"]],
+        },
+        "dode_letters_per_reden": await vragen.dode_letters_per_reden(conn),
+        "dode_timers": afschermen(g, await dashboard.dode_timers(conn)),
     }
 
 
-async def planning(conn: Conn, g: Gebruiker) -> dict[str, Any]:
+def _gemeente_van(g: Gebruiker) -> str | None:
+    """A municipal officer's municipality (their lists are restricted to it); None for the inspectorate."""
+    if g.rol is not Rol.GEMEENTE:
+        return None
+    if g.gemeentecode is None:
+        raise Geweigerd("een gemeente-account zonder gemeentecode ziet niets")
+    return g.gemeentecode
+
+
+def _lijst(g: Gebruiker, naam: str, rijen: list[dict[str, Any]], totaal: int, vraag: Vraag) -> dict[str, Any]:
+    return {naam: afschermen(g, rijen), "vraag": vraag, "pagina": Pagina(vraag.pagina, vraag.grootte, totaal)}
+
+
+async def zaken(conn: Conn, g: Gebruiker, vraag: Vraag, vandaag: date) -> dict[str, Any]:
+    """A page of cases; a municipal officer's are the cases they may open, each as their municipality sees it."""
+    vereis(g, Actie.ZAAK)
+    gemeente = _gemeente_van(g)
+    if gemeente is not None:
+        vraag = zonder_filter(vraag, "gemeente")
+    rijen, totaal = await lijstvragen.zaken(conn, vraag, vandaag, gemeente)
+    if gemeente is not None:
+        rijen = [zaakrij_voor_gemeente(r, gemeente) for r in rijen]
+    return {**_lijst(g, "zaken", rijen, totaal, vraag), "keuzes": await lijstvragen.zaak_keuzes(conn, gemeente)}
+
+
+async def planning(conn: Conn, g: Gebruiker, vraag: Vraag) -> dict[str, Any]:
     vereis(g, Actie.PLANNING)
-    return {"inspecties": afschermen(g, await vragen.planning(conn))}
+    rijen, totaal = await lijstvragen.inspecties(conn, vraag)
+    return {**_lijst(g, "inspecties", rijen, totaal, vraag), "keuzes": await lijstvragen.inspectie_keuzes(conn)}
 
 
-async def zaak(conn: Conn, g: Gebruiker, zaak_id: str) -> dict[str, Any]:
+async def zaak(conn: Conn, g: Gebruiker, zaak_id: str, vandaag: date) -> dict[str, Any]:
     """A municipal officer sees a case with a report, housing check or stoppage in their municipality, and only
     the parts of it that concern their municipality; any other case answers 403, also one that does not exist,
     so the answer never tells them whether another municipality has a case with that id."""
@@ -63,26 +97,51 @@ async def zaak(conn: Conn, g: Gebruiker, zaak_id: str) -> dict[str, Any]:
         gemeenten = (await vragen.zaak_gemeenten(conn, [zaak_id]))[zaak_id] if bestaat else set()
         if not (bestaat and mag_zaak(g, gemeenten)) or g.gemeentecode is None:
             raise Geweigerd(f"zaak {zaak_id} valt niet onder gemeente {g.gemeentecode}")
-        return dict(afschermen(g, zaak_voor_gemeente(await vragen.zaak(conn, zaak_id), g.gemeentecode)))
+        inhoud = zaak_voor_gemeente(await vragen.zaak(conn, zaak_id), g.gemeentecode)
+        return dict(afschermen(g, {**inhoud, "vorderingen": [], "vandaag": vandaag}))
     if not bestaat:
         raise NietGevonden(f"zaak {zaak_id} bestaat niet")
-    return dict(afschermen(g, await vragen.zaak(conn, zaak_id)))
+    inhoud = await vragen.zaak(conn, zaak_id)
+    kvk = inhoud["zaak"].get("kvk")
+    claims: list[dict[str, Any]] = []
+    if kvk and mag(g, Actie.VORDERINGEN):
+        alle = Vraag(1, 100, "bijgewerkt", False)
+        claims = nu_aansprakelijk((await lijstvragen.vorderingen(conn, alle, kvk=kvk))[0], vandaag)
+    return dict(afschermen(g, {**inhoud, "vorderingen": claims, "vandaag": vandaag}))
 
 
-async def vorderingen(conn: Conn, g: Gebruiker, vandaag: date) -> dict[str, Any]:
-    vereis(g, Actie.VORDERINGEN)
-    rijen = await vragen.vorderingen(conn)
+def nu_aansprakelijk(rijen: list[dict[str, Any]], vandaag: date) -> list[dict[str, Any]]:
+    """Each claim with the parties liable today (a party's liability starts on its `sinds`)."""
     for r in rijen:
         r["nu_aansprakelijk"] = [
-            a for a in r["aansprakelijk"] if isinstance(a, dict) and str(a.get("sinds") or "") <= vandaag.isoformat()
+            a
+            for a in r.get("aansprakelijk") or []
+            if isinstance(a, dict) and str(a.get("sinds") or "") <= vandaag.isoformat()
         ]
-    return {"vorderingen": afschermen(g, rijen), "vandaag": vandaag}
+    return rijen
 
 
-async def huisvesting(conn: Conn, g: Gebruiker) -> dict[str, Any]:
+async def vorderingen(conn: Conn, g: Gebruiker, vraag: Vraag, vandaag: date) -> dict[str, Any]:
+    vereis(g, Actie.VORDERINGEN)
+    rijen, totaal = await lijstvragen.vorderingen(conn, vraag)
+    return {
+        **_lijst(g, "vorderingen", nu_aansprakelijk(rijen, vandaag), totaal, vraag),
+        "vandaag": vandaag,
+        "keuzes": await lijstvragen.vordering_keuzes(conn),
+    }
+
+
+async def huisvesting(conn: Conn, g: Gebruiker, vraag: Vraag) -> dict[str, Any]:
     vereis(g, Actie.HUISVESTING)
-    controles = filter_gemeente(g, Actie.HUISVESTING, await vragen.huisvesting(conn))
-    return {"controles": afschermen(g, controles), "bevindingen_per_gemeente": bevindingen_per_gemeente(controles)}
+    gemeente = _gemeente_van(g)
+    if gemeente is not None:
+        vraag = zonder_filter(vraag, "gemeente")
+    rijen, totaal = await lijstvragen.huisvesting(conn, vraag, gemeente)
+    return {
+        **_lijst(g, "controles", rijen, totaal, vraag),
+        "bevindingen_per_gemeente": await lijstvragen.bevindingen_per_gemeente(conn, gemeente),
+        "keuzes": await lijstvragen.huisvesting_keuzes(conn, gemeente),
+    }
 
 
 async def dode_letters(

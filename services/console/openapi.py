@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.console import lijstvragen
+from services.console.lijsten import GROOTTES, PAGINA_MAX, ZOEK_MAX
+
 BIGINT_MAX = 2**63 - 1
 
 
@@ -123,6 +126,30 @@ REPLAY_ANTWOORD = _obj(
     al_aangeboden={**GETAL, "description": "gekozen dode letters waarvan de laatste poging al was aangeboden"},
     batch={**TEKST, "description": "id van deze replay (voortgang: /dode-letters?replay=<batch>)"},
 )
+
+
+def _lijstparameters(lijst: Any) -> list[dict[str, Any]]:
+    """The query parameters of a paginated list: page, size, sort, direction, prefix search and its filters."""
+
+    def q(naam: str, schema: dict[str, Any], beschrijving: str) -> dict[str, Any]:
+        return {"name": naam, "in": "query", "required": False, "schema": schema, "description": beschrijving}
+
+    return [
+        q("pagina", {"type": "integer", "minimum": 1, "maximum": PAGINA_MAX}, "pagina, vanaf 1"),
+        q("per_pagina", {"type": "integer", "enum": sorted({*GROOTTES, lijst.grootte})}, "rijen per pagina"),
+        q("sorteer", {"type": "string", "enum": list(lijst.sorteerbaar)}, f"standaard {lijst.standaard}"),
+        q("richting", {"type": "string", "enum": ["op", "af"]}, "oplopend of aflopend"),
+        q("q", {"type": "string", "maxLength": ZOEK_MAX, "pattern": ZONDER_NUL}, "begin van id, KvK of naam"),
+        *(q(f, PARAM, f"filter op {f}") for f in lijst.filters),
+    ]
+
+
+LIJSTKOP = {
+    "vraag": {"type": "object", "additionalProperties": TEKST, "description": "de gestelde vraag als query-parameters"},
+    "pagina": _obj("nummer", "grootte", "totaal", "paginas", nummer=GETAL, grootte=GETAL, totaal=GETAL, paginas=GETAL),
+    "keuzes": {"type": "object", "additionalProperties": _lijst(TEKST), "description": "waarden per filter"},
+}
+
 PERSOONSGEGEVENS = (
     " Persoonsgegevens (werknemer_ref, bsn, werknemer) staan er alleen voor de beheerder in; voor andere rollen is "
     "de waarde '[afgeschermd]', ook waar zo'n waarde in een andere waarde staat (een referentie 'INS-1:W-7')."
@@ -225,8 +252,18 @@ OPENAPI: dict[str, Any] = {
                 kerncijfers=KERNCIJFERS,
             ),
         ),
+        "/api/zaken": _get(
+            "Zaken per pagina: filter op status, termijn (overschreden, risico, op_schema, geen_termijn), regio, "
+            "gemeente, wet, beleidsvariant; zoeken op het begin van zaak-id, KvK-nummer of werkgeversnaam",
+            "beheerder, operator, planner; gemeente alleen de zaken die zij mag openen",
+            _obj(zaken=_lijst(VRIJ), **LIJSTKOP),
+            parameters=_lijstparameters(lijstvragen.ZAKEN),
+        ),
         "/api/planning": _get(
-            "Inspecties met planning en risico", "beheerder, operator, planner", _obj(inspecties=_lijst(VRIJ))
+            "Inspecties per pagina met planning, werkgever en risico",
+            "beheerder, operator, planner",
+            _obj(inspecties=_lijst(VRIJ), **LIJSTKOP),
+            parameters=_lijstparameters(lijstvragen.INSPECTIES),
         ),
         "/api/zaken/{zaak_id}": _get(
             "Eén zaak: tijdlijn over alle diensten in causale volgorde, risico-opbouw, berekeningen, boetes en "
@@ -247,12 +284,14 @@ OPENAPI: dict[str, Any] = {
         "/api/vorderingen": _get(
             "Loonvorderingen: keten van partijen, wie nu aansprakelijk is en op welke grond, volgende termijn",
             "beheerder, operator",
-            _obj(vorderingen=_lijst(VRIJ), vandaag={"type": "string", "format": "date"}),
+            _obj(vorderingen=_lijst(VRIJ), vandaag={"type": "string", "format": "date"}, **LIJSTKOP),
+            parameters=_lijstparameters(lijstvragen.VORDERINGEN),
         ),
         "/api/huisvesting": _get(
             "Huisvestingscontroles en bevindingen per gemeente en regelcode",
             "beheerder, operator; gemeente alleen de eigen gemeente",
-            _obj(controles=_lijst(VRIJ), bevindingen_per_gemeente=VRIJ),
+            _obj(controles=_lijst(VRIJ), bevindingen_per_gemeente=VRIJ, **LIJSTKOP),
+            parameters=_lijstparameters(lijstvragen.HUISVESTING),
         ),
         "/api/dode-letters": _get(
             "Dode letters, één per record met de geschiedenis van zijn pogingen; de replay-audit",

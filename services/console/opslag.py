@@ -87,9 +87,15 @@ async def _zaak(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
     naam = gebeurtenis_naam(event.type)
     await conn.execute(
         """INSERT INTO zaak (zaak_id, status, kvk, gemeentecode, postcode, referenties, uiterlijk_inspectie_op,
-                             gepland_op, termijn_overschreden, bijgewerkt)
-           VALUES ($1, coalesce($2, 'ontvangen'), $3, $4, $5, $6, $7::text::date, $8::text::date, $9, $10)
+                             gepland_op, termijn_overschreden, bijgewerkt, werkgever_naam, omschrijving,
+                             beleidsvariant, wetten)
+           VALUES ($1, coalesce($2, 'ontvangen'), $3, $4, $5, $6, $7::text::date, $8::text::date, $9, $10, $12, $13,
+                   $14, (SELECT coalesce(array_agg(DISTINCT data->>'wet' ORDER BY data->>'wet'), '{}') FROM gebeurtenis
+                         WHERE kvk @> ARRAY[$3::text] AND type = ANY($15::text[]) AND data->>'wet' IS NOT NULL))
            ON CONFLICT (zaak_id) DO UPDATE SET
+               werkgever_naam = coalesce(zaak.werkgever_naam, excluded.werkgever_naam),
+               omschrijving = coalesce(zaak.omschrijving, excluded.omschrijving),
+               beleidsvariant = coalesce(excluded.beleidsvariant, zaak.beleidsvariant),
                status = CASE WHEN $11 THEN zaak.status ELSE coalesce($2, zaak.status) END,
                kvk = coalesce(zaak.kvk, excluded.kvk),
                gemeentecode = coalesce(zaak.gemeentecode, excluded.gemeentecode),
@@ -110,10 +116,35 @@ async def _zaak(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
         naam == "termijn_overschreden",
         event.time,
         naam == "ontvangen",  # a report linked to an existing case does not move it back
+        _tekst(event.data.get("werkgever_naam")),
+        _tekst(event.data.get("omschrijving")),
+        beleidsvariant(s.beleid),
+        list(SANCTIE_TYPES),
     )
 
 
+SANCTIE_TYPES = ("nl.waardigwerk.inspectie.boete_opgelegd", "nl.waardigwerk.inspectie.stillegging_bevolen")
+
+
+def beleidsvariant(beleid: str | None) -> str | None:
+    """`ser2025@2026-01` -> `ser2025`: the variant of the policy, without its version."""
+    return beleid.split("@", 1)[0] or None if beleid else None
+
+
+def _tekst(waarde: Any) -> str | None:
+    return waarde if isinstance(waarde, str) and waarde.strip() else None
+
+
 async def _inspectie(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
+    wet = _tekst(event.data.get("wet"))
+    if event.type in SANCTIE_TYPES and wet and s.kvk:
+        # the laws an employer was fined or stopped under, on each of its cases (the list filters on them)
+        await conn.execute(
+            """UPDATE zaak SET wetten = (SELECT array_agg(DISTINCT w ORDER BY w) FROM unnest(wetten || $2::text) w)
+               WHERE kvk = ANY($1) AND NOT $2 = ANY(wetten)""",
+            list(s.kvk),
+            wet,
+        )
     status = inspectie_status(event.type)
     if s.inspectie_id is None or status is None:
         return
@@ -149,9 +180,10 @@ async def _inspectie(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
     if gebeurtenis_naam(event.type) in ("gepland", "herpland") and s.zaak_ids and event.data.get("gepland_op"):
         # The day the inspection behind these cases is planned on, also when it was moved (`herpland`).
         await conn.execute(
-            "UPDATE zaak SET gepland_op = $2::text::date WHERE zaak_id = ANY($1)",
+            "UPDATE zaak SET gepland_op = $2::text::date, regio = coalesce($3, regio) WHERE zaak_id = ANY($1)",
             list(s.zaak_ids),
             str(event.data["gepland_op"]),
+            _tekst(event.data.get("regio")),
         )
 
 

@@ -77,15 +77,3 @@ def doorvoer_per_minuut(tijden: Sequence[tuple[datetime, int]], nu: datetime, mi
         if 0 <= index < minuten:
             bakken[index] += aantal
     return bakken
-
-
-def bevindingen_per_gemeente(controles: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
-    """Housing findings counted by municipality and rule code (of the checks the user may see)."""
-    uit: dict[str, dict[str, int]] = {}
-    for c in controles:
-        for b in c.get("bevindingen") or []:
-            code = b.get("code") if isinstance(b, Mapping) else None
-            if code:
-                teller = uit.setdefault(c.get("gemeentecode") or "onbekend", {})
-                teller[code] = teller.get(code, 0) + 1
-    return {g: dict(sorted(t.items())) for g, t in sorted(uit.items())}

@@ -11,6 +11,7 @@ from typing import Any
 from asyncpg import Record
 
 from services.console import kpi
+from services.console.opslag import SANCTIE_TYPES
 from services.console.overzicht import capaciteitsgebruik, doorvoer_per_minuut, termijn_oordeel
 from services.console.projectie import normaliseer_postcode
 from services.console.tijdlijn import causale_volgorde, hoort_bij_zaak
@@ -195,9 +196,6 @@ async def zaak(conn: Conn, zaak_id: str) -> dict[str, Any]:
     }
 
 
-SANCTIE_TYPES = ("nl.waardigwerk.inspectie.boete_opgelegd", "nl.waardigwerk.inspectie.stillegging_bevolen")
-
-
 async def sancties(conn: Conn, kvk: str) -> list[dict[str, Any]]:
     """Every fine and stoppage of the employer, also from inspections this case did not lead to."""
     rijen = await conn.fetch(
@@ -238,19 +236,6 @@ async def _keten(conn: Conn, zaak_id: str) -> list[dict[str, Any]]:
             if e["vordering_id"]:
                 vorderingen.add(e["vordering_id"])
     return list(gevonden.values())
-
-
-async def planning(conn: Conn) -> list[dict[str, Any]]:
-    rijen = await conn.fetch("SELECT * FROM inspectie ORDER BY gepland_op NULLS LAST, inspectie_id")
-    return [_rij(r) for r in rijen]
-
-
-async def vorderingen(conn: Conn) -> list[dict[str, Any]]:
-    return [_rij(r) for r in await conn.fetch("SELECT * FROM vordering ORDER BY bijgewerkt DESC")]
-
-
-async def huisvesting(conn: Conn) -> list[dict[str, Any]]:
-    return [_rij(r) for r in await conn.fetch("SELECT * FROM huisvesting ORDER BY gemeentecode, bijgewerkt")]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from services.console import grafiek, keten
 from shared.service import AMSTERDAM
 
 
@@ -137,6 +138,19 @@ def beschrijf(e: dict[str, Any]) -> str:
         ("huisvesting", "gecontroleerd"): lambda: (
             f"Huurcontract {_ref(d, 'contract_referentie')} gecontroleerd: {_ref(d, 'oordeel')}"
         ),
+        ("timer", "dood"): lambda: (
+            f"Termijnbewaking {_ref(d, 'soort')} van {_ref(d, 'dienst')} opgegeven na {getal(d.get('pogingen'))} "
+            f"pogingen (laatste fout: {_ref(d, 'laatste_fout')})"
+        ),
+        ("loonvordering", "aansprakelijke_gewijzigd"): lambda: (
+            f"Loonvordering {_ref(d, 'vordering_id')}: aansprakelijkheid gewijzigd ({_ref(d, 'reden')}); nu "
+            + (
+                ", ".join(
+                    f"{a.get('rol')} {a.get('kvk_nummer')} ({a.get('grond')})" for a in _lijst(d, "aansprakelijk")
+                )
+                or "niemand"
+            )
+        ),
     }
     tekst = teksten.get((dienst, naam))
     if tekst is not None:
@@ -149,6 +163,45 @@ def beschrijf(e: dict[str, Any]) -> str:
     return f"{dienst or 'onbekend'}: {omschrijving}"
 
 
+def _lijst(d: dict[str, Any], sleutel: str) -> list[dict[str, Any]]:
+    return [v for v in d.get(sleutel) or [] if isinstance(v, dict)]
+
+
+def oorzaak_in_woorden(ce_type: str) -> str:
+    """`nl.waardigwerk.inspectie.gepland` -> `inspectie gepland`."""
+    dienst, naam = _naam(ce_type)
+    return f"{dienst} {naam}".strip().replace("_", " ")
+
+
+def waarde_in_woorden(waarde: Any) -> str:
+    """A value in a computation line: yes/no, a Dutch number, a date, or the text."""
+    if isinstance(waarde, bool) or waarde is None:
+        return getal(waarde)
+    if isinstance(waarde, int | float | Decimal):
+        return getal(waarde)
+    if isinstance(waarde, str) and len(waarde) == 10 and waarde[4] == "-" and waarde[7] == "-":
+        return datum(waarde)
+    return str(waarde)
+
+
+def risico_rij(onderdeel: Any) -> tuple[str, Any, str]:
+    """One contribution to a risk score as a chart row: its signal, its contribution, its source event."""
+    o: dict[str, Any] = onderdeel if isinstance(onderdeel, dict) else {}
+    label = str(o.get("signaal") or o.get("soort") or o.get("naam") or "onderdeel").replace("_", " ")
+    try:
+        bijdrage = Decimal(str(o.get("bijdrage") or 0))
+    except InvalidOperation:
+        bijdrage = Decimal(0)
+    return label, bijdrage, f"{label} (bron {o.get('bron_event_id') or 'onbekend'})"
+
+
 def registreer(env: Environment) -> None:
-    env.filters.update(tijd=tijd, datum=datum, bedrag=bedrag, getal=getal)
-    env.globals["beschrijf"] = beschrijf
+    env.filters.update(tijd=tijd, datum=datum, bedrag=bedrag, getal=getal, risico_rij=risico_rij)
+    env.globals.update(
+        beschrijf=beschrijf,
+        oorzaak_in_woorden=oorzaak_in_woorden,
+        waarde_in_woorden=waarde_in_woorden,
+        horizontaal=grafiek.horizontaal,
+        gestapeld=grafiek.gestapeld,
+        teken_keten=keten.teken,
+    )

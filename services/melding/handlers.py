@@ -137,6 +137,8 @@ async def _bevestig(
         # for inspectie's planning (internal; deling's allow-list keeps these from the reporter)
         "melder_soort": melding.melder.soort,
         "werkgever": {"kvk_nummer": melding.werkgever.kvk_nummer},
+        "werkgever_naam": melding.werkgever.naam,  # for the console's lists (internal, like the fields below)
+        "omschrijving": melding.omschrijving,
         "werklocatie": melding.werklocatie.model_dump() if melding.werklocatie else None,
         "categorieen": sorted(melding.categorieen),
         "aantal_betrokkenen": melding.aantal_betrokkenen,

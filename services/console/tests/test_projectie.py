@@ -2,12 +2,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 from services.console.gebruikers import controleer_wachtwoord, hash_wachtwoord
 from services.console.opslag import splits_headers
 from services.console.overzicht import (
-    bevindingen_per_gemeente,
     capaciteitsgebruik,
     doorvoer_per_minuut,
     termijn_oordeel,
@@ -86,15 +84,6 @@ def test_capaciteit_en_doorvoer() -> None:
         60,
     )
     assert (len(bakken), bakken[-1], bakken[0], sum(bakken)) == (60, 7, 2, 9)
-
-
-def test_bevindingen_per_gemeente() -> None:
-    controles: list[dict[str, Any]] = [
-        {"gemeentecode": "GM0363", "bevindingen": [{"code": "HV-01"}, {"code": "HV-03"}]},
-        {"gemeentecode": "GM0363", "bevindingen": [{"code": "HV-01"}]},
-        {"gemeentecode": None, "bevindingen": [{"code": "HV-02"}]},
-    ]
-    assert bevindingen_per_gemeente(controles) == {"GM0363": {"HV-01": 2, "HV-03": 1}, "onbekend": {"HV-02": 1}}
 
 
 def test_dlq_headers_gescheiden_van_het_origineel() -> None:
