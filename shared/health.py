@@ -3,7 +3,8 @@
     GET /health/live    200 while the process serves requests at all
     GET /health/ready   200 when it can do its work, else 503; JSON either way (below)
     GET /health         the same as /health/ready (what the stack and compose wait for)
-    GET /metrics        Prometheus text: outbox backlog, oldest unsent row, parked rows, tasks
+    GET /metrics        Prometheus text (shared.metrics): records by type, handler latency, consumer
+                        lag, outbox backlog, timers, database pool, background tasks
 
 Ready means: the broker answers, the database answers within `timeout_s`, every consumer is
 running, and every background task (relay, scheduler, housekeeping) is running and not failing
@@ -14,20 +15,31 @@ the reasons; it carries the outbox backlog and the age of its oldest unsent row.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from aiokafka import TopicPartition
 from faststream.asgi.types import Receive, Scope, Send
 from faststream.kafka import KafkaBroker
 
-from shared import metrics, outbox
+from shared import metrics, outbox, timers
 from shared.supervision import Supervisor
 
 CHECK_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the database says at a check: the outbox backlog and the timers."""
+
+    backlog: outbox.Backlog
+    timers: timers.Counts
 
 
 @dataclass
@@ -37,6 +49,7 @@ class Report:
     checks: dict[str, Any]
     backlog: outbox.Backlog | None = None
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timers: timers.Counts | None = None
 
     def as_json(self, service: str) -> dict[str, Any]:
         backlog = self.backlog
@@ -54,6 +67,7 @@ class Report:
                 "parked": backlog.parked,
             },
             "tasks": self.tasks,
+            "timers": None if self.timers is None else dataclasses.asdict(self.timers),
         }
 
 
@@ -68,6 +82,25 @@ def consumers_problems(broker: KafkaBroker) -> list[str]:
     return problems
 
 
+async def consumer_lag(broker: KafkaBroker) -> list[metrics.Lag]:
+    """Per assigned partition of every consumer: its end offset minus the group's committed offset
+    (the end offset itself when the group has committed nothing there yet)."""
+    lags: list[metrics.Lag] = []
+    for subscriber in broker.subscribers:
+        consumer = getattr(subscriber, "consumer", None)
+        group = getattr(subscriber, "group_id", None) or ""
+        if consumer is None:
+            continue
+        partitions: list[TopicPartition] = sorted(consumer.assignment())
+        if not partitions:
+            continue
+        ends = await consumer.end_offsets(partitions)
+        committed = await asyncio.gather(*(consumer.committed(tp) for tp in partitions))
+        for tp, done in zip(partitions, committed, strict=True):
+            lags.append(metrics.Lag(group, tp.topic, tp.partition, max(int(ends[tp]) - int(done or 0), 0)))
+    return lags
+
+
 @dataclass
 class Probe:
     service: str
@@ -75,25 +108,50 @@ class Probe:
     pool: Callable[[], asyncpg.Pool | None]
     supervisor: Supervisor
     timeout_s: float = CHECK_TIMEOUT_S
-    published: Callable[[], int] = lambda: 0
-    _query: asyncio.Task[outbox.Backlog] | None = field(default=None, init=False, repr=False)
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)  # the service's clock (timers due at "now")
+    # The checks that make the process unready when they fail (all are reported either way).
+    needs: tuple[str, ...] = ("broker", "database", "consumers", "tasks")
+    _query: asyncio.Task[Figures] | None = field(default=None, init=False, repr=False)
     _query_started: float = field(default=0.0, init=False, repr=False)
 
     async def report(self) -> Report:
-        reasons: list[str] = []
         checks: dict[str, Any] = {}
-        broker_ok, backlog = await asyncio.gather(self._broker(), self._database(checks))
+        broker_ok, figures = await asyncio.gather(self._broker(), self._database(checks))
         checks["broker"] = "ok" if broker_ok else f"no answer within {self.timeout_s:g} s"
-        if not broker_ok:
-            reasons.append(f"broker: {checks['broker']}")
-        if checks["database"] != "ok":
-            reasons.append(f"database: {checks['database']}")
-        consumers = consumers_problems(self.broker)
-        checks["consumers"] = consumers or "ok"
-        tasks = self.supervisor.problems()
-        checks["tasks"] = tasks or "ok"
-        reasons += consumers + tasks
-        return Report(not reasons, reasons, checks, backlog, self.supervisor.detail())
+        problems = {
+            "broker": [] if broker_ok else [f"broker: {checks['broker']}"],
+            "database": [] if checks["database"] == "ok" else [f"database: {checks['database']}"],
+            "consumers": consumers_problems(self.broker),
+            "tasks": self.supervisor.problems(),
+        }
+        checks["consumers"] = problems["consumers"] or "ok"
+        checks["tasks"] = problems["tasks"] or "ok"
+        reasons = [reason for found in problems.values() for reason in found]
+        ready = not any(problems[check] for check in self.needs)
+        backlog, due = (figures.backlog, figures.timers) if figures is not None else (None, None)
+        return Report(ready, reasons, checks, backlog, self.supervisor.detail(), due)
+
+    async def snapshot(self, report: Report) -> metrics.Snapshot:
+        """The report with what only the metrics show: consumer lag and the database pool."""
+        backlog, due, pool = report.backlog, report.timers, self.pool()
+        snapshot = metrics.Snapshot(self.service, report.ready, tasks=report.tasks)
+        if backlog is not None:
+            snapshot.unsent, snapshot.parked = backlog.unsent, backlog.parked
+            snapshot.oldest_unsent_age_s = backlog.oldest_unsent_age_s
+        if due is not None:
+            snapshot.timers_due, snapshot.timers_overdue, snapshot.timers_dead = due.due, due.overdue, due.dead
+        if pool is not None:
+            size, idle = pool.get_size(), pool.get_idle_size()
+            snapshot.pool_in_use, snapshot.pool_idle, snapshot.pool_max = size - idle, idle, pool.get_max_size()
+        try:
+            snapshot.lag = await asyncio.wait_for(consumer_lag(self.broker), self.timeout_s)
+        except Exception:
+            snapshot.lag = []  # the broker does not answer: no lag figures rather than stale ones
+        return snapshot
+
+    async def _figures(self, pool: asyncpg.Pool) -> Figures:
+        backlog = await outbox.backlog(pool)
+        return Figures(backlog, await timers.counts(pool, self.now()))
 
     async def _broker(self) -> bool:
         try:
@@ -101,8 +159,8 @@ class Probe:
         except Exception:
             return False
 
-    async def _database(self, checks: dict[str, Any]) -> outbox.Backlog | None:
-        """The backlog query, waited for at most `timeout_s`. It runs as a task of its own that is
+    async def _database(self, checks: dict[str, Any]) -> Figures | None:
+        """The backlog and timer queries, waited for at most `timeout_s`. It runs as a task of its own that is
         left to finish when it takes longer (cancelling a query on a frozen server blocks on the
         connection's release), and a new one starts only once the previous one is done."""
         pool = self.pool()
@@ -110,11 +168,11 @@ class Probe:
             checks["database"] = "not connected"
             return None
         if self._query is None or self._query.done():
-            self._query, self._query_started = asyncio.create_task(outbox.backlog(pool)), time.monotonic()
+            self._query, self._query_started = asyncio.create_task(self._figures(pool)), time.monotonic()
             self._query.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieved, even if late
         query = self._query
         try:
-            backlog = await asyncio.wait_for(asyncio.shield(query), self.timeout_s)
+            figures = await asyncio.wait_for(asyncio.shield(query), self.timeout_s)
         except TimeoutError:
             waited = time.monotonic() - self._query_started
             checks["database"] = f"no answer within {self.timeout_s:g} s (waiting {waited:.0f} s)"
@@ -124,7 +182,7 @@ class Probe:
             return None
         checks["database"] = "ok"
         checks["database_ms"] = round((time.monotonic() - self._query_started) * 1000, 1)
-        return backlog
+        return figures
 
 
 async def _respond(send: Send, status: int, body: bytes, content_type: str) -> None:
@@ -147,7 +205,7 @@ def routes(probe: Probe) -> list[tuple[str, Any]]:
 
     async def prometheus(scope: Scope, receive: Receive, send: Send) -> None:
         report = await probe.report()
-        body = metrics.render(probe.service, report.ready, report.backlog, report.tasks, probe.published()).encode()
+        body = metrics.render(await probe.snapshot(report))
         await _respond(send, 200, body, metrics.CONTENT_TYPE)
 
     return [("/health/live", live), ("/health/ready", ready), ("/health", ready), ("/metrics", prometheus)]

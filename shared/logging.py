@@ -1,25 +1,96 @@
-"""structlog as JSON lines, bound to service, event id and correlation id.
+"""Every log line of the process as one JSON object on stdout, bound to service, event id and
+correlation id; never a BSN.
 
-Log lines never carry personal data: handlers log ids and types, not payloads.
+structlog renders the runtime's own lines; the standard library's loggers (FastStream's own and
+its access logger, uvicorn's server and access lines, yoyo's migrations, aiokafka) go through the
+same renderer via one handler on the root logger. FastStream gives its loggers handlers of their
+own (coloured text, not propagated): `configure` puts the JSON handler in their place.
+
+Log lines never carry personal data: handlers log ids and types, not payloads. As a last line of
+defence, every nine-digit number that passes the elfproef (it may be a BSN) is masked in the
+rendered line, whatever logged it.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
+from shared.envelope import possibly_personal
+
+BSN_MASK = "<bsn?>"
+# The access logger FastStream creates for a Kafka broker; it keeps a stdout handler it finds there.
+FASTSTREAM_LOGGERS = ("faststream", "faststream.access", "faststream.access.kafka")
+_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
+
+
+def mask_bsn(text: str) -> str:
+    """`text` with every nine-digit number that may be a BSN replaced by a mask."""
+    if not possibly_personal(text):
+        return text
+    return _NINE_DIGITS.sub(lambda m: BSN_MASK if possibly_personal(m.group(0)) else m.group(0), text)
+
+
+def _render(logger: Any, name: str, event: MutableMapping[str, Any]) -> str:
+    return mask_bsn(str(structlog.processors.JSONRenderer()(logger, name, event)))
+
+
+def _from_stdlib(logger: Any, name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """A standard-library record: its logger's name and the fields FastStream's filter adds."""
+    record: logging.LogRecord | None = event.get("_record")
+    if record is not None:
+        event["logger"] = record.name
+        for extra in ("topic", "group_id", "message_id"):
+            value = getattr(record, extra, None)
+            if value:
+                event[extra] = value
+    return event
+
+
+def json_handler(stream: Any = None) -> logging.Handler:
+    """A handler that writes standard-library records as the same JSON lines as structlog's."""
+    handler = logging.StreamHandler(stream or sys.stdout)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[
+                structlog.contextvars.merge_contextvars,
+                structlog.processors.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+            ],
+            processors=[
+                _from_stdlib,
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                _render,
+            ],
+        )
+    )
+    return handler
+
 
 def configure(service: str, level: str = "INFO") -> structlog.stdlib.BoundLogger:
-    logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level)
+    """JSON lines for structlog and for every standard-library logger of the process."""
+    handler = json_handler()
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    for name in FASTSTREAM_LOGGERS:
+        own = logging.getLogger(name)
+        # The access logger does not propagate (FastStream sets that): it writes through the handler.
+        own.handlers = [handler] if name == "faststream.access.kafka" else []
+        own.propagate = name != "faststream.access.kafka"
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
+            _render,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(sys.stdout),

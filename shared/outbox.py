@@ -32,6 +32,7 @@ from aiokafka.errors import (
     UnsupportedForMessageFormatError,
 )
 
+from shared import metrics
 from shared.db import Conn
 from shared.envelope import CloudEvent, encode
 from shared.supervision import Backoff, TaskHealth
@@ -229,4 +230,6 @@ class Relay:
             log.error("outbox_row_parked", outbox_id=row_id, reason=reason, schema=self.schema)
         self.published += len(sent)
         self.parked += len(parked)
+        metrics.OUTBOX_PUBLISHED.labels(self.schema).inc(len(sent))
+        metrics.OUTBOX_PARKED.labels(self.schema).inc(len(parked))
         return len(rows)

@@ -59,7 +59,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.security import SASLScram512
 from pydantic import BaseModel, ValidationError
 
-from shared import db, health, inbox, locks, outbox, timers
+from shared import db, health, inbox, locks, metrics, outbox, timers, tracing
 from shared.clock import Clock
 from shared.contract.base import fouten_van
 from shared.db import Conn
@@ -489,7 +489,11 @@ class Service:
             raise _DeadLetter("onbekend_type", [melding], [{"veld": "ce_type", "melding": melding}])
         try:
             payload = route.model.model_validate_json(event.data_json) if route.model else event.data
-            await route.handler(ctx, payload)
+            started = asyncio.get_running_loop().time()
+            with tracing.handling(self.source, event, route.topic):
+                await route.handler(ctx, payload)
+            elapsed = asyncio.get_running_loop().time() - started
+            metrics.record_handled(self.name, event.id, route.ce_type, elapsed)
             log.info("handled")
         except ValidationError as exc:
             fouten = fouten_van(exc)
@@ -526,6 +530,8 @@ class Service:
         if dropped:
             headers.append(("dlq_weggelaten_headers", str(dropped).encode()))
         await outbox.put(conn, dlq(record.topic), record.key, headers, record.value, event_type="dlq")
+        ce_type = metrics.type_label(_header_text(record.headers, "ce_type"), {r.ce_type for r in self.routes.values()})
+        metrics.record_dead_letter(self.name, "/".join(map(str, _position(record))), ce_type, reason)
 
     # -- timers and the test clock ------------------------------------------------------
     async def fire_due(self) -> int:
@@ -632,6 +638,7 @@ class Service:
     async def start(self) -> None:
         settings = self.settings
         configure(self.name, settings.waardigwerk_log_level)
+        tracing.configure(self.name, settings.waardigwerk_traces)
         await self.open_storage()
         self._producer = await self._new_producer()
         self.relay = outbox.Relay(self.pool, self._producer, self.schema, renew_producer=self._renew_producer)
@@ -705,6 +712,10 @@ class Service:
     def app(self) -> AsgiFastStream:
         if self._app is not None:
             return self._app
+        configure(self.name, self.settings.waardigwerk_log_level)  # JSON from the first line on
+        known = {KLOK_GEZET, *(r.ce_type for r in self.routes.values())}
+        for middleware in metrics.broker_middlewares(self.name, known):
+            self.broker.add_middleware(middleware)
         self._subscribe(sorted({r.topic for r in self.routes.values()}), self.consumer, self.consume)
         if self.clock.test_mode:
             # The test clock is a broadcast: every process of the service must follow it, so each
@@ -721,8 +732,7 @@ class Service:
     @property
     def probe(self) -> health.Probe:
         """Readiness as /health/ready reports it (broker, database, consumers, background tasks)."""
-        published = lambda: self.relay.published if self.relay is not None else 0  # noqa: E731
-        return health.Probe(self.name, self.broker, lambda: self._pool, self.supervisor, published=published)
+        return health.Probe(self.name, self.broker, lambda: self._pool, self.supervisor, now=self.clock.now)
 
     def run(self) -> None:
         """Entry point of `python -m services.<name>`: the app with its health endpoint."""

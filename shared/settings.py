@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     waardigwerk_beleid: str = "huidig"
     waardigwerk_health_port: int = 0
     waardigwerk_log_level: str = "INFO"
+    # OpenTelemetry traces (shared/tracing.py): off, or sent with the OTLP/HTTP exporter, or to stderr.
+    waardigwerk_traces: Literal["", "otlp", "console"] = ""
     waardigwerk_http_host: str = "127.0.0.1"  # health and console; 0.0.0.0 in a container
     waardigwerk_batch_max: int = Field(default=500, ge=1)
     waardigwerk_fetch_max_wait_ms: int = Field(default=50, ge=0)  # latency per hop when input trickles in

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
 from shared.db import Conn
+
+OVERDUE_AFTER = timedelta(minutes=1)  # the scheduler looks every second: a minute late is a stall
 
 
 @dataclass(frozen=True)
@@ -141,3 +143,24 @@ async def retry(conn: Conn | asyncpg.Pool, soort: str, sleutel: str) -> bool:
         sleutel,
     )
     return status.split()[-1] != "0"
+
+
+@dataclass(frozen=True)
+class Counts:
+    due: int  # live, not fired, due at "now" (waiting for the scheduler or for a retry)
+    overdue: int  # of those, due longer than `OVERDUE_AFTER` ago
+    dead: int
+
+
+async def counts(conn: Conn | asyncpg.Pool, now: datetime) -> Counts:
+    """How many timers are due, overdue and dead at `now` (the service's clock), for the metrics."""
+    row = await conn.fetchrow(
+        """SELECT count(*) FILTER (WHERE dood_sinds IS NULL AND due_at <= $1) AS due,
+                  count(*) FILTER (WHERE dood_sinds IS NULL AND due_at <= $2) AS overdue,
+                  count(*) FILTER (WHERE dood_sinds IS NOT NULL) AS dead
+           FROM timer WHERE fired_at IS NULL""",
+        now,
+        now - OVERDUE_AFTER,
+    )
+    assert row is not None
+    return Counts(int(row["due"]), int(row["overdue"]), int(row["dead"]))

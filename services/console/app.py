@@ -37,10 +37,11 @@ from starlette.templating import Jinja2Templates
 from services.console import gebruikers, inlogbeperking, inzage, lijstvragen, sessies, vragen, weergave
 from services.console.autorisatie import STARTPAGINA, Actie, Gebruiker, Rol, mag
 from services.console.beveiliging import BeveiligingsKoppen, zelfde_herkomst
+from services.console.gezondheid import cijfers, klaar, probe_van
 from services.console.instellingen import ConsoleSettings
 from services.console.lezer import ConsoleService
 from services.console.lijsten import Lijst, OngeldigeLijstvraag, Pagina, Vraag, lees_vraag
-from services.console.metrics import TELLERS
+from services.console.metrics import LOGINS, REPLAYS
 from services.console.openapi import OPENAPI
 from services.console.opslag import generatie
 from shared.envelope import dumps
@@ -106,6 +107,7 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
     inactief = timedelta(minutes=settings.console_sessie_inactief_min)
     maximaal = timedelta(hours=settings.console_sessie_max_uren)
     basic_cache: dict[str, float] = {}
+    probe = probe_van(service)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -146,13 +148,13 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
             wacht = await inlogbeperking.wachttijd(conn, naam, adres, settings)
             if wacht:
                 log.warning("login_geweigerd", uitkomst="geblokkeerd", gebruiker=naam, adres=adres, via=via)
-                TELLERS.tel("console_logins_total", uitkomst="geblokkeerd")
+                LOGINS.labels("geblokkeerd").inc()
                 return None, wacht
             g = await gebruikers.inloggen(conn, naam, wachtwoord)
             await inlogbeperking.registreer(conn, naam, adres, g is not None)
         uitkomst = "geslaagd" if g else "mislukt"
         (log.info if g else log.warning)("login", uitkomst=uitkomst, gebruiker=naam, adres=adres, via=via)
-        TELLERS.tel("console_logins_total", uitkomst=uitkomst)
+        LOGINS.labels(uitkomst).inc()
         return g, 0
 
     async def basic(request: Request, kop: str) -> tuple[Gebruiker | None, int]:
@@ -305,7 +307,7 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         async with service.pool.acquire() as conn, conn.transaction():
             uitkomst = await inzage.replay(conn, g, selectie, batch)
         log.info("replay", door=g.naam, selectie=selectie.__dict__, **uitkomst)
-        TELLERS.tel("console_replays_total", n=uitkomst["opnieuw_aangeboden"])
+        REPLAYS.inc(uitkomst["opnieuw_aangeboden"])
         return uitkomst
 
     async def api_replay_een(request: Request, g: Gebruiker) -> Response:
@@ -472,17 +474,11 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         return Response(status_code=204)
 
     async def ready(request: Request) -> Response:
-        """Ready when pages can be served: the database answers within 2 s."""
-        try:
-            async with asyncio.timeout(2.0):
-                async with service.pool.acquire() as conn:
-                    await conn.fetchval("SELECT count(*) FROM leesmodel")
-        except Exception as exc:
-            return Json({"klaar": False, "database": repr(exc)[:200]}, 503)
-        return Response(status_code=204)
+        """Ready when pages can be served (services.console.gezondheid)."""
+        return await klaar(probe)
 
     async def metrics(request: Request) -> Response:
-        return Response(TELLERS.tekst(), media_type="text/plain; version=0.0.4")
+        return await cijfers(probe)
 
     async def openapi(request: Request) -> Response:
         return Json(OPENAPI)

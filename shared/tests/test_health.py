@@ -23,8 +23,21 @@ class FrozenPool:
 
 
 class AnsweringPool:
-    async def fetchrow(self, *_: Any) -> dict[str, Any]:
+    """A pool whose outbox has a backlog and whose timers are due, overdue and dead."""
+
+    async def fetchrow(self, query: str, *_: Any) -> dict[str, Any]:
+        if "FROM timer" in query:
+            return {"due": 4, "overdue": 2, "dead": 1}
         return {"unsent": 3, "oldest": 12.5, "parked": 1}
+
+    def get_size(self) -> int:
+        return 5
+
+    def get_idle_size(self) -> int:
+        return 3
+
+    def get_max_size(self) -> int:
+        return 10
 
 
 async def test_a_frozen_database_and_a_stopped_task_make_the_service_not_ready_with_reasons() -> None:
@@ -52,15 +65,20 @@ async def test_a_frozen_database_and_a_stopped_task_make_the_service_not_ready_w
         await supervisor.stop()
 
 
-async def test_the_backlog_is_reported_and_exposed_as_metrics() -> None:
+async def test_the_backlog_timers_and_pool_are_reported_and_exposed_as_metrics() -> None:
     supervisor = Supervisor()
     probe = Probe("proef", KafkaBroker("127.0.0.1:9"), lambda: AnsweringPool(), supervisor, timeout_s=0.2)  # type: ignore[arg-type, return-value]
     report = await probe.report()
     assert report.backlog == Backlog(3, 12.5, 1)
     assert report.as_json("proef")["outbox"] == {"unsent": 3, "oldest_unsent_age_s": 12.5, "parked": 1}
-    text = metrics.render("proef", report.ready, report.backlog, report.tasks, 7)
-    assert 'waardigwerk_outbox_unsent{service="proef"} 3\n' in text
+    assert report.as_json("proef")["timers"] == {"due": 4, "overdue": 2, "dead": 1}
+    text = metrics.render(await probe.snapshot(report)).decode()
+    assert 'waardigwerk_outbox_unsent{service="proef"} 3.0\n' in text
     assert 'waardigwerk_outbox_oldest_unsent_age_seconds{service="proef"} 12.5\n' in text
-    assert 'waardigwerk_outbox_parked{service="proef"} 1\n' in text
-    assert 'waardigwerk_outbox_published_total{service="proef"} 7\n' in text
-    assert 'waardigwerk_ready{service="proef"} 0\n' in text  # no broker
+    assert 'waardigwerk_outbox_parked{service="proef"} 1.0\n' in text
+    assert 'waardigwerk_timers_due{service="proef"} 4.0\n' in text
+    assert 'waardigwerk_timers_overdue{service="proef"} 2.0\n' in text
+    assert 'waardigwerk_timers_dead{service="proef"} 1.0\n' in text
+    assert 'waardigwerk_db_pool_connections{service="proef",state="in_use"} 2.0\n' in text
+    assert 'waardigwerk_db_pool_max{service="proef"} 10.0\n' in text
+    assert 'waardigwerk_ready{service="proef"} 0.0\n' in text  # no broker
