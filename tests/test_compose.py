@@ -22,7 +22,7 @@ from deploy.docker.entrypoint import with_secrets
 from deploy.docker.make_secrets import NAMES
 from deploy.docker.make_secrets import main as make_secrets
 from deploy.local import compose
-from deploy.local.kafka_broker import bootstrap_servers
+from deploy.local.kafka_broker import bootstrap_servers, secure_users
 from deploy.local.layout import BASE_PORTS, SERVICES, Layout, Record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,3 +229,45 @@ def test_cluster_override_runs_three_voting_nodes_with_replicated_topics(
     for name in ("topics", "melding", "console"):
         assert services[name]["environment"]["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092,kafka-2:9092,kafka-3:9092"
         assert {"kafka", "kafka-2", "kafka-3"} <= set(services[name]["depends_on"])
+
+
+def test_secure_override_logs_every_client_in_and_keeps_every_password_a_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docker-compose.secure.yml with the secrets stack.py writes for WAARDIGWERK_SECURE=1."""
+    monkeypatch.setenv("WAARDIGWERK_IMAGES", "official")
+    layout = Layout(state=tmp_path, cache=tmp_path, offset=200)
+    record = Record(offset=200, services={"melding": "services.melding"}, secure=True)
+    record.kafka_passwords = {user: f"pw-{user}" for user in secure_users()}
+    assert compose.compose_files(record)[-1] == ROOT / "docker-compose.secure.yml"
+    compose.write_stack_secrets(layout, record)
+    variables = compose.environment(layout, record)
+    files = [arg for path in compose.compose_files(record) for arg in ("-f", str(path))]
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    env |= {key: variables[key] for key in variables if key.startswith("WAARDIGWERK_")}
+    result = subprocess.run([str(COMPOSE), *files, "config", "--format", "json"], env=env, capture_output=True)
+    assert result.returncode == 0, result.stderr
+    parsed = json.loads(result.stdout)
+    assert not [pw for pw in record.kafka_passwords.values() if pw in result.stdout.decode()]
+    services = parsed["services"]
+    kafka = services["kafka"]["environment"]
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert set(kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")) == {
+        "INTERNAL:SASL_PLAINTEXT",
+        "EXTERNAL:SASL_PLAINTEXT",
+        "CONTROLLER:SASL_PLAINTEXT",
+    }
+    assert kafka["KAFKA_OPTS"] == "-Djava.security.auth.login.config=/run/secrets/kafka_jaas"
+    assert "--command-config" in services["kafka"]["healthcheck"]["test"]
+    assert services["acls"]["command"] == ["python", "-m", "deploy.local.acl"]
+    assert services["melding"]["depends_on"]["acls"]["condition"] == "service_completed_successfully"
+    for name, user in (("melding", "dienst-melding"), ("topics", "admin"), ("acls", "admin")):
+        login = services[name]["environment"]
+        assert (login["KAFKA_SECURITY_PROTOCOL"], login["KAFKA_SASL_USERNAME"]) == ("SASL_PLAINTEXT", user)
+        secret = login["KAFKA_SASL_PASSWORD_FILE"].removeprefix("/run/secrets/")
+        assert secret in sources(services[name])
+        assert Path(parsed["secrets"][secret]["file"]).read_text().strip() == record.kafka_passwords[user]
+    secrets = compose.secrets_dir(layout)
+    scram = (secrets / "kafka_scram_users").read_text().split()
+    assert scram.count("--add-scram") == len(secure_users()) - 1  # every user but the controller's PLAIN one
+    assert 'user_controller="pw-controller"' in (secrets / "kafka_jaas").read_text()

@@ -4,11 +4,14 @@ The table is data so it can be reviewed on its own; this module expands it into 
 (one SCRAM-SHA-512 user each) and ACL bindings, and creates the bindings with the admin
 principal. aiokafka's admin client has no ACL call, so the bindings go out as one CreateAcls
 request (Kafka API 30, v1: the first version with prefixed patterns) through aiokafka's client.
-Creating a binding that exists is a no-op for the broker, so this runs on every start.
+Creating a binding that exists is a no-op for the broker, so this runs on every start: the local
+stack once its secure broker answers, the `acls` job of docker-compose.secure.yml as
+`python -m deploy.local.acl` (broker and admin login from KAFKA_BOOTSTRAP_SERVERS / KAFKA_SASL_*).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -22,6 +25,7 @@ from aiokafka.protocol.admin import CreateAclsRequest_v1
 from aiokafka.protocol.api import Request
 
 from deploy.local.layout import KAFKA_ADMIN_USER, ROOT, StackError
+from shared.settings import Settings
 
 TABLE = ROOT / "deploy" / "kafka" / "acl.yaml"
 MECHANISM = "SCRAM-SHA-512"
@@ -195,3 +199,10 @@ async def apply(bootstrap: str, admin_password: str, table: Table | None = None)
     if failed:
         raise StackError("creating the Kafka ACLs failed:\n  " + "\n  ".join(failed))
     return len(wanted)
+
+
+if __name__ == "__main__":
+    settings = Settings()
+    password = settings.kafka_sasl_password.get_secret_value()
+    count = asyncio.run(apply(settings.kafka_bootstrap_servers, password))
+    print(f"{count} ACL bindings for {len(load().principals)} principals (default-deny)")

@@ -11,7 +11,9 @@ services' image with compose; `local` builds equivalents from Debian packages fi
 official ones when the engine has them or can pull them, else the local ones.
 
 Kafka: one broker, or with `WAARDIGWERK_KAFKA_BROKERS=3` the three-node cluster of the override
-docker-compose.cluster.yml (published on the same ports as the local cluster's nodes).
+docker-compose.cluster.yml (published on the same ports as the local cluster's nodes). With
+`WAARDIGWERK_SECURE=1` the override docker-compose.secure.yml: SASL/SCRAM and default-deny ACLs as
+the local secure broker, its JAAS configuration, SCRAM users and passwords as compose secrets.
 """
 
 from __future__ import annotations
@@ -26,12 +28,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from deploy.docker.make_secrets import missing, write_secrets
-from deploy.local.kafka_broker import node_ports
-from deploy.local.layout import CONSOLE_ADMIN_USER, DATABASE, PASSED_THROUGH, ROOT, Layout, Record, StackError
+from deploy.local import acl
+from deploy.local.kafka_broker import CONTROLLER_USER, PLAIN_LOGIN, SCRAM_LOGIN, node_ports, scram_arguments
+from deploy.local.layout import (
+    CONSOLE_ADMIN_USER,
+    DATABASE,
+    KAFKA_ADMIN_USER,
+    PASSED_THROUGH,
+    ROOT,
+    Layout,
+    Record,
+    StackError,
+)
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 CLUSTER_FILE = ROOT / "docker-compose.cluster.yml"  # the nodes kafka-2 and kafka-3
 CLUSTER_BROKERS = 3
+SECURE_FILE = ROOT / "docker-compose.secure.yml"  # SASL/SCRAM, ACLs and the `acls` job
 IMAGES_SCRIPT = ROOT / "deploy" / "docker" / "images.sh"
 # The official images docker-compose.yml defaults to, by the variable that overrides each.
 OFFICIAL = {"WAARDIGWERK_KAFKA_IMAGE": "apache/kafka:3.9.1", "WAARDIGWERK_POSTGRES_IMAGE": "postgres:15.20-bookworm"}
@@ -47,7 +60,11 @@ def compose_command() -> list[str]:
 
 
 def compose_files(record: Record) -> list[Path]:
-    return [COMPOSE_FILE, *([CLUSTER_FILE] if record.kafka_brokers > 1 else [])]
+    return [
+        COMPOSE_FILE,
+        *([CLUSTER_FILE] if record.kafka_brokers > 1 else []),
+        *([SECURE_FILE] if record.secure else []),
+    ]
 
 
 def kafka_nodes(record: Record) -> list[str]:
@@ -77,6 +94,31 @@ def secret_values(record: Record) -> dict[str, str]:
         "db_password": record.postgres_password,
         "pseudonym_key": record.pseudonym_key,
         "console_admin_password": record.console_admin_password,
+    }
+
+
+def kafka_secret_values(record: Record) -> dict[str, str]:
+    """The secure broker's secrets (docker-compose.secure.yml), from the record's SCRAM passwords."""
+    if not record.secure:
+        return {}
+    passwords = record.kafka_passwords
+    admin, controller = passwords[KAFKA_ADMIN_USER], passwords[CONTROLLER_USER]
+    admin_login = f'{SCRAM_LOGIN} username="{KAFKA_ADMIN_USER}" password="{admin}";'
+    jaas = (
+        f"KafkaServer {{\n  {admin_login}\n}};\n"  # the client listeners; inter-broker as admin
+        f'controller.KafkaServer {{\n  {PLAIN_LOGIN} username="{CONTROLLER_USER}" password="{controller}" '
+        f'user_{CONTROLLER_USER}="{controller}";\n}};'
+    )
+    client = f"security.protocol=SASL_PLAINTEXT\nsasl.mechanism={acl.MECHANISM}\nsasl.jaas.config={admin_login}"
+    services = {
+        f"kafka_{user.replace('-', '_')}": key for user, key in passwords.items() if user.startswith(acl.SERVICE_PREFIX)
+    }
+    return {
+        "kafka_jaas": jaas,
+        "kafka_scram_users": "\n".join(scram_arguments(passwords)),
+        "kafka_admin_client": client,
+        "kafka_admin_password": admin,
+        **services,
     }
 
 
@@ -148,7 +190,7 @@ def build_flag() -> str:
 
 def write_stack_secrets(layout: Layout, record: Record) -> None:
     """The record's secrets, and the ones only the containers use (kept once made)."""
-    write_secrets(secrets_dir(layout), secret_values(record))
+    write_secrets(secrets_dir(layout), secret_values(record) | kafka_secret_values(record))
     write_secrets(secrets_dir(layout), missing(secrets_dir(layout)))
 
 
@@ -156,7 +198,8 @@ def up(layout: Layout, record: Record) -> None:
     write_stack_secrets(layout, record)
     if local_images():
         build_local_images()
-    parts = [*kafka_nodes(record), "postgres", "topics", *record.services]
+    jobs = ["topics", *(["acls"] if record.secure else [])]
+    parts = [*kafka_nodes(record), "postgres", *jobs, *record.services]
     compose(layout, record, "up", "--detach", "--wait", build_flag(), *parts)
 
 

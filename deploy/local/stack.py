@@ -199,8 +199,10 @@ def fresh_record(layout: Layout, previous: Record | None, args: argparse.Namespa
     for name in record.services:
         record.apply(name, requested(os.environ))
     if secure_requested(os.environ):
-        if record.mode != "local" or record.external_kafka:
-            raise StackError("WAARDIGWERK_SECURE=1 secures a broker the stack starts: WAARDIGWERK_STACK_MODE=local")
+        if record.external_kafka:
+            raise StackError("WAARDIGWERK_SECURE=1 secures a broker the stack starts, not an external one")
+        if record.mode == "docker" and record.kafka_brokers > 1:
+            raise StackError("WAARDIGWERK_SECURE=1 with Docker Compose: one broker, not WAARDIGWERK_KAFKA_BROKERS>1")
         known = record.kafka_passwords
         record.secure = True
         record.kafka_passwords = {user: known.get(user) or secrets.token_urlsafe(24) for user in secure_users()}
