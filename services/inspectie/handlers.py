@@ -25,6 +25,7 @@ from shared.contract.gemeente import GemeenteSignaal
 from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
 from shared.db import Conn
 from shared.envelope import CloudEvent
+from shared.feitsleutel import eerste_keer, feit
 from shared.locks import werkgever_key, werkgevers
 from shared.policy import Policy
 from shared.service import AMSTERDAM, Context, Rejected
@@ -80,6 +81,16 @@ def _gemeentecode(data: dict[str, Any]) -> str | None:
     return None
 
 
+# -- a partner's fact applies once -------------------------------------------------------------
+async def eerste_keer_ontvangen(
+    ctx: Context, sleutel: dict[str, Any], inhoud: dict[str, Any], omschrijving: str, veld: str
+) -> bool:
+    """False when the fact this event states was applied before (sent again under a new ce_id); a
+    different fact under a key already used is rejected (shared/feitsleutel.py; the key per type is
+    in docs/contract-inspectie.md)."""
+    return await eerste_keer(ctx.conn, feit(ctx.cause.type, sleutel, inhoud, omschrijving), ctx.cause.id, veld)
+
+
 # -- signals ------------------------------------------------------------------------------------
 async def _signaal(
     ctx: Context,
@@ -115,6 +126,12 @@ async def melding_ontvangen(ctx: Context, data: dict[str, Any]) -> None:
 
 
 async def gemeente_signaal(ctx: Context, s: GemeenteSignaal) -> None:
+    """One signal per (kind, address, day it was established): sent again it is counted once."""
+    sleutel = {"signaal": s.signaal, "adres": s.adres.model_dump(), "vastgesteld_op": s.vastgesteld_op}
+    omschrijving = f"het signaal {s.signaal} voor {s.adres.postcode} {s.adres.huisnummer} van {s.vastgesteld_op}"
+    inhoud = s.model_dump(exclude={"signaal", "adres", "vastgesteld_op"})
+    if not await eerste_keer_ontvangen(ctx, sleutel, inhoud, omschrijving, "vastgesteld_op"):
+        return
     if s.werkgever is not None:
         await _signaal(
             ctx, s.werkgever.kvk_nummer, f"gemeente_{s.signaal}", s.vastgesteld_op, werklocatie=s.adres.model_dump()
@@ -504,7 +521,14 @@ async def _leg_op(
 
 
 async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
-    """Proof of back pay: every held fine of the inspection that it (with earlier proofs) covers lapses."""
+    """Proof of back pay: every held fine of the inspection that it (with earlier proofs) covers lapses.
+    A proof counts once per (inspection, employer, day paid, reference), however often it is sent."""
+    sleutel = bewijs.model_dump(include={"inspectie_id", "werkgever", "betaald_op", "referentie"})
+    omschrijving = f"het betaalbewijs voor {bewijs.inspectie_id} van {bewijs.betaald_op}" + (
+        f" met referentie {bewijs.referentie}" if bewijs.referentie else " zonder referentie"
+    )
+    if not await eerste_keer_ontvangen(ctx, sleutel, {"bedrag_eur": bewijs.bedrag_eur}, omschrijving, "referentie"):
+        return
     repo = InspectieRepository(ctx.conn)
     await repo.bewaar_betaalbewijs(ctx.cause.id, bewijs)
     for b in await repo.aangehouden_boetes(bewijs.inspectie_id):

@@ -39,8 +39,14 @@ async def _wtta_signaal(ctx: Context, kvk: str, soort: wtta.WttaSignaal, op: dat
 
 
 async def toelating(ctx: Context, t: Toelating) -> None:
-    """`nl.waardigwerk.nau.toelating`: keep the latest decision; a withdrawal or refusal is a signal."""
+    """`nl.waardigwerk.nau.toelating`: keep the latest decision; a withdrawal or refusal is a signal.
+    One decision per agency and day: sent again it is one signal."""
     kvk = t.uitlener.kvk_nummer
+    sleutel, inhoud = {"uitlener": kvk, "besluit_op": t.besluit_op}, t.model_dump(exclude={"uitlener", "besluit_op"})
+    if not await h.eerste_keer_ontvangen(
+        ctx, sleutel, inhoud, f"het besluit over {kvk} van {t.besluit_op}", "besluit_op"
+    ):
+        return
     besluit = wtta.Toelatingsbesluit(t.besluit, t.besluit_op, t.bestuurder_faillissement_op)
     if not await ToelatingRepository(ctx.conn).bewaar(kvk, besluit, ctx.cause.id):
         return  # older than the decision known
@@ -50,7 +56,13 @@ async def toelating(ctx: Context, t: Toelating) -> None:
 
 
 async def loonaangifte(ctx: Context, aangifte: Loonaangifte) -> None:
-    """The payroll return as before; an agency without a standing admission is a signal as well."""
+    """The payroll return as before; an agency without a standing admission is a signal as well.
+    One return per employer and month: sent again it has no second effect."""
+    kvk, tijdvak = aangifte.werkgever.kvk_nummer, aangifte.tijdvak
+    inhoud = aangifte.model_dump(exclude={"werkgever", "tijdvak"})
+    omschrijving = f"de loonaangifte van {kvk} over {tijdvak}"
+    if not await h.eerste_keer_ontvangen(ctx, {"werkgever": kvk, "tijdvak": tijdvak}, inhoud, omschrijving, "tijdvak"):
+        return
     await h.loonaangifte(ctx, aangifte)
     if aangifte.is_uitzendonderneming:
         kvk = aangifte.werkgever.kvk_nummer
@@ -62,7 +74,11 @@ async def loonaangifte(ctx: Context, aangifte: Loonaangifte) -> None:
 
 async def detachering_gemeld(ctx: Context, d: Detachering) -> None:
     """`nl.waardigwerk.meldloket.detachering`: late notice, missing or expired A1, and under ser2025
-    no substantial activity in the home state are signals about the Dutch client."""
+    no substantial activity in the home state are signals about the Dutch client. One notification per
+    `melding_id`: sent again it gives no second signal."""
+    inhoud, omschrijving = d.model_dump(exclude={"melding_id"}), f"de detacheringsmelding {d.melding_id}"
+    if not await h.eerste_keer_ontvangen(ctx, {"melding_id": d.melding_id}, inhoud, omschrijving, "melding_id"):
+        return
     soorten = detachering.signalen(d, ctx.today, ctx.policy)
     if soorten:
         werklocatie = d.werklocatie.model_dump() if d.werklocatie else None

@@ -308,7 +308,7 @@ async def betaling(ctx: Context, b: Betaling) -> None:
         f" met referentie {b.referentie}" if b.referentie else " zonder referentie"
     )
     f = feit(FEIT + "betaling", {**sleutel, "referentie": b.referentie}, {"bedrag_eur": b.bedrag_eur}, omschrijving)
-    if not await _nieuw(ctx, f, "bedrag_eur"):
+    if not await _nieuw(ctx, f, "referentie"):
         return
     await repo.bewaar_betaling(ctx.cause.id, v["vordering_id"], b.betaald_door.kvk_nummer, b.bedrag_eur, b.betaald_op)
     stand = saldo(Decimal(str(v["bedrag_eur"])), await repo.betalingen(v["vordering_id"]))

@@ -57,7 +57,12 @@ class InspectieUitgevoerd(ContractModel):
 
 
 class Betaalbewijs(ContractModel):
+    """A proof is one fact per (inspectie_id, werkgever, betaald_op, referentie): sent again it counts
+    once; under that key with another amount it is rejected. `referentie` (added, optional) is the
+    payer's own reference of the payment; it tells two payments of one day apart."""
+
     inspectie_id: InspectieId
     werkgever: WerkgeverKvk
     bedrag_eur: Bedrag
     betaald_op: date
+    referentie: Annotated[str, Field(min_length=1, max_length=100)] | None = None

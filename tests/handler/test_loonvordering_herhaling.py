@@ -9,7 +9,6 @@ Keys (docs/contract-loonvorderingen.md): a payment by (claim, payer, day, refere
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -20,9 +19,10 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from services.loonvordering import handlers as h
 from shared.contract import loonvordering as contract
+from shared.policy import load_policy
 from shared.service import AMSTERDAM, Service
-from shared.settings import Settings
 from shared.topics import IN_LOONVORDERINGEN
+from tests.handler.herhaling import als_nieuw_event, dienst
 
 pytestmark = pytest.mark.stack
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "loonvordering" / "migrations"
@@ -34,36 +34,21 @@ WERKGEVER, INLENER = "11223344", "12345678"
 
 @pytest.fixture
 async def service(stack_env: dict[str, str]) -> AsyncIterator[Service]:
-    svc = Service("loonvordering", migrations=MIGRATIONS, settings=Settings(database_url=stack_env["DATABASE_URL"]))
-    svc.schema = f"test_{uuid.uuid4().hex[:10]}"
-    routes: list[tuple[str, Any, Any]] = [
-        ("ingediend", contract.LoonvorderingIngediend, h.ingediend),
-        ("aanzegging", contract.Aanzegging, h.aanzegging),
-        ("partij_status", contract.PartijStatus, h.partij_status),
-        ("keteninformatie", contract.Keteninformatie, h.keteninformatie),
-        ("betaling", contract.Betaling, h.betaling),
+    routes = [
+        (IN_LOONVORDERINGEN, TYPE + "ingediend", contract.LoonvorderingIngediend, h.ingediend),
+        (IN_LOONVORDERINGEN, TYPE + "aanzegging", contract.Aanzegging, h.aanzegging),
+        (IN_LOONVORDERINGEN, TYPE + "partij_status", contract.PartijStatus, h.partij_status),
+        (IN_LOONVORDERINGEN, TYPE + "keteninformatie", contract.Keteninformatie, h.keteninformatie),
+        (IN_LOONVORDERINGEN, TYPE + "betaling", contract.Betaling, h.betaling),
     ]
-    for soort, model, handler in routes:
-        svc.handles(IN_LOONVORDERINGEN, TYPE + soort, model=model, reject=h.afwijzen)(handler)
-    svc.app()
-    svc.clock.apply(NU)
-    await svc.open_storage()
-    yield svc
-    await svc.pool.execute(f'DROP SCHEMA "{svc.schema}" CASCADE')
-    await svc.pool.close()
+    async with dienst(
+        "loonvordering", stack_env["DATABASE_URL"], MIGRATIONS, routes, NU, load_policy("huidig"), reject=h.afwijzen
+    ) as svc:
+        yield svc
 
 
 async def stuur(broker: KafkaBroker, soort: str, data: dict[str, Any]) -> None:
-    """Every send is a new event: a new ce_id, as a partner's resend from its own outbox has."""
-    headers = {
-        "ce_specversion": "1.0",
-        "ce_id": str(uuid.uuid4()),
-        "ce_source": "urn:nld:kvk:11223344:betalingen",
-        "ce_type": TYPE + soort,
-        "ce_time": NU.isoformat(),
-        "content-type": "application/json",
-    }
-    await broker.publish(json.dumps(data).encode(), IN_LOONVORDERINGEN, key=REF.encode(), headers=headers)
+    await als_nieuw_event(broker, IN_LOONVORDERINGEN, TYPE + soort, data, REF, NU)
 
 
 async def uitgaand(service: Service, ce_type: str) -> list[dict[str, Any]]:
@@ -132,7 +117,7 @@ async def test_a_payment_under_a_key_already_used_with_another_amount_is_rejecte
     [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
     assert (afgewezen["indiener_organisatie"], afgewezen["vordering_id"]) == ("fnv", vid)
     [fout] = afgewezen["fouten"]
-    assert fout["veld"] == "bedrag_eur"
+    assert fout["veld"] == "referentie"
     assert f"de betaling door {WERKGEVER} op 2026-05-11 zonder referentie" in fout["melding"]
 
 
