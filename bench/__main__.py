@@ -294,6 +294,8 @@ async def main() -> None:
         f"idle {IDLE_S:g} s (BENCH_IDLE_S); code {results['code']}; processes: {', '.join(pids)}",
         flush=True,
     )
+    file = ROOT / ".bench" / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
+    file.parent.mkdir(exist_ok=True)
     schemas = list(dict.fromkeys(name.partition("-")[0] for name in services))  # replicas share one
     statements = await Statements.open(database_url, schemas)
     if statements is None:
@@ -333,6 +335,8 @@ async def main() -> None:
             for name, n, run, title in stages:
                 print(f"{name}: {title} ...", flush=True)
                 results[name] = await meters.costed(n, run)
+                print(f"  {name}: {json.dumps(results[name])}", flush=True)
+                file.write_text(json.dumps(results, indent=2))  # what a run stopped halfway has
             chain = results["chain"]
             chain["to_outcome_per_s"] = chain["events_per_s"]
             chain["events_per_s"] = round(chain["completed"] / chain["until_idle_s"], 1)  # reports until idle
@@ -346,9 +350,6 @@ async def main() -> None:
         results["inspectie_domein"] = await asyncio.to_thread(domein.main, [10_000, 100_000])
     print()
     print(tabel.render(results, ["ceiling", "rate", "chain", "intake"], [*services, "kafka", "postgres"]))
-    out = ROOT / ".bench"
-    out.mkdir(exist_ok=True)
-    file = out / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     file.write_text(json.dumps(results, indent=2))
     print(f"written: {file.relative_to(ROOT)}")
 
