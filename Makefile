@@ -27,13 +27,14 @@ help:
 	@echo "make bench      benchmarks on a stack of their own: tables beside the targets, JSON under .bench/"
 	@echo "                (quick: BENCH_N=1000 BENCH_CEILING_N=20000 BENCH_RATE_S=5 BENCH_IDLE_S=10 BENCH_DOMEIN=0)"
 	@echo "make chaos      the fault matrix on a stack of its own: lost/duplicated per fault, JSON under .chaos/"
-	@echo "make lint       ruff;  make typecheck: mypy;  make asyncapi: write docs/asyncapi/"
+	@echo "make lint       ruff;  make typecheck: mypy;  make asyncapi: write and validate docs/asyncapi/"
 
 setup:
 	$(call step,system packages,deploy/bootstrap.sh)
 	$(call step,python packages,$(UV) sync --frozen)
 	$(call step,kafka jars,$(STACK) fetch)
 	$(call step,browser test packages (axe-core from tests/browser/package-lock.json),npm ci --prefix tests/browser --no-audit --no-fund)
+	$(call step,AsyncAPI CLI (from tools/asyncapi-cli/package-lock.json; again only when the lock changed),test tools/asyncapi-cli/node_modules/.package-lock.json -nt tools/asyncapi-cli/package-lock.json || npm ci --prefix tools/asyncapi-cli --no-audit --no-fund --ignore-scripts)
 	$(call step,kubernetes manifest tools,deploy/k8s/tools.sh)
 
 up:
@@ -54,8 +55,10 @@ typecheck:
 test: setup lint typecheck
 	$(call step,tests: unit + handler + integration + end-to-end,$(UV) run pytest $(PYTEST_ARGS))
 
+# Written by `faststream docs gen` for each service, then checked by the AsyncAPI CLI (make setup installs it).
 asyncapi:
 	$(call step,asyncapi documents,$(UV) run python -m tools.asyncapi)
+	$(call step,validate them,for f in docs/asyncapi/*.yaml; do CI=true tools/asyncapi-cli/node_modules/.bin/asyncapi validate "$$f" --fail-severity warn; done)
 
 demo: setup up
 	$(call step,demo scenario,$(UV) run python -m tools.demo)
@@ -65,7 +68,7 @@ demo: setup up
 BENCH_STACK := WAARDIGWERK_STACK_DIR=.bench/stack WAARDIGWERK_PORT_OFFSET=300
 bench:
 	rm -rf .bench/stack
-	$(call step,a stack for the benchmarks (.bench/stack; every port +300),$(BENCH_STACK) $(STACK) up)
+	$(call step,a stack for the benchmarks (.bench/stack; every port +300; up twice: a busy machine starts slowly),$(BENCH_STACK) $(STACK) up || $(BENCH_STACK) $(STACK) up || { $(BENCH_STACK) $(STACK) down; exit 1; })
 	$(call step,benchmarks,$(BENCH_STACK) $(UV) run python -m bench || { $(BENCH_STACK) $(STACK) down; exit 1; })
 	$(call step,stop the benchmark stack,$(BENCH_STACK) $(STACK) down)
 

@@ -66,7 +66,7 @@ class Broker:
                     lag += max(0, end - meta.offset)
         return Tally(appended=sum(ends.values()), committed=committed, lag=lag)
 
-    async def wait_idle(self, give_up_s: float = 1800) -> float:
+    async def wait_idle(self, give_up_s: float = 3600) -> float:
         """Wait until no service lags and nothing is appended until the next look; returns the
         perf_counter time of the first look that found no lag (confirmed by the one after it)."""
         started = last_said = time.perf_counter()
