@@ -21,6 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from deploy.local.layout import BASE_PORTS
 from tests.e2e.stappen import kvk
+from tests.e2e.test_melding_flow import melding as report
 from tools.partner import Partner
 
 pytestmark = pytest.mark.stack
@@ -79,14 +80,7 @@ def series(figures: dict[tuple[str, frozenset[tuple[str, str]]], float], name: s
 
 
 def melding(ref: str, werkgever: str, bsn: str) -> dict[str, Any]:
-    return {
-        "melder": {"soort": "vakbond", "organisatie": "fnv", "referentie": ref},
-        "werkgever": {"kvk_nummer": werkgever, "naam": "Kas Westland BV"},
-        "werklocatie": {"postcode": "2671AB", "huisnummer": "12", "gemeentecode": "GM1783"},
-        "categorieen": ["onderbetaling"],
-        "aantal_betrokkenen": 14,
-        "omschrijving": f"Werknemer met BSN {bsn} krijgt minder dan het minimumloon.",
-    }
+    return report("fnv", ref, werkgever, omschrijving=f"Werknemer met BSN {bsn} krijgt minder dan het minimumloon.")
 
 
 async def test_metrics_show_the_flow_and_logs_are_json_without_bsn(stack_env: dict[str, str]) -> None:
