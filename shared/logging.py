@@ -7,8 +7,8 @@ same renderer via one handler on the root logger. FastStream gives its loggers h
 own (coloured text, not propagated): `configure` puts the JSON handler in their place.
 
 Log lines never carry personal data: handlers log ids and types, not payloads. As a last line of
-defence, every nine-digit number that passes the elfproef (it may be a BSN) is masked in the
-rendered line, whatever logged it.
+defence, every nine-digit number that passes the elfproef (it may be a BSN) is masked in every
+value of a line (texts, numbers, the message, a traceback), whatever logged it.
 """
 
 from __future__ import annotations
@@ -36,8 +36,24 @@ def mask_bsn(text: str) -> str:
     return _NINE_DIGITS.sub(lambda m: BSN_MASK if possibly_personal(m.group(0)) else m.group(0), text)
 
 
-def _render(logger: Any, name: str, event: MutableMapping[str, Any]) -> str:
-    return mask_bsn(str(structlog.processors.JSONRenderer()(logger, name, event)))
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_bsn(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return BSN_MASK if possibly_personal(str(value)) else value
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_masked(v) for v in value]
+    return value
+
+
+def _mask_bsns(logger: Any, name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Every value of the line, the message and an exception's text included, with possible BSNs masked."""
+    for key, value in event.items():
+        if not key.startswith("_"):
+            event[key] = _masked(value)
+    return event
 
 
 def _from_stdlib(logger: Any, name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -66,7 +82,8 @@ def json_handler(stream: Any = None) -> logging.Handler:
                 _from_stdlib,
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 structlog.processors.format_exc_info,
-                _render,
+                _mask_bsns,
+                structlog.processors.JSONRenderer(),
             ],
         )
     )
@@ -90,7 +107,8 @@ def configure(service: str, level: str = "INFO") -> structlog.stdlib.BoundLogger
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
-            _render,
+            _mask_bsns,
+            structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(sys.stdout),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import sys
 from collections.abc import Iterator
 
 from opentelemetry import trace
@@ -80,7 +81,8 @@ def configure(service: str, kind: str = "", *, exporter: SpanExporter | None = N
     if exporter is not None:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     elif kind == "console":
-        provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+        one_line = lambda span: span.to_json(indent=None) + "\n"  # noqa: E731
+        provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter(out=sys.stderr, formatter=one_line)))
     elif kind == "otlp":
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 

@@ -40,7 +40,7 @@ async def test_every_line_is_json_with_service_and_ids_and_no_bsn(json_logs: Any
     service_logging.configure("proef")
     log = structlog.get_logger()
     structlog.contextvars.bind_contextvars(event_id="e-1", correlation_id="c-1")
-    log.info("handled", omschrijving=f"BSN {BSN}", nummer=NOT_A_BSN)
+    log.info("handled", omschrijving=f"BSN {BSN}", nummer=NOT_A_BSN, als_getal=int(BSN), lijst=[{"bsn": BSN}])
     logging.getLogger("yoyo.migrations").info("Applying 0001_melding for %s", BSN)
     access_line = ('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", f"/zoeken?q={BSN}", "1.1", 200)
     logging.getLogger("uvicorn.access").info(*access_line)
@@ -69,6 +69,7 @@ async def test_every_line_is_json_with_service_and_ids_and_no_bsn(json_logs: Any
     handled = by_event["handled"]
     assert (handled["event_id"], handled["correlation_id"]) == ("e-1", "c-1")
     assert handled["omschrijving"] == f"BSN {service_logging.BSN_MASK}" and handled["nummer"] == NOT_A_BSN
+    assert handled["als_getal"] == service_logging.BSN_MASK and handled["lijst"] == [{"bsn": service_logging.BSN_MASK}]
     assert by_event[f"Applying 0001_melding for {service_logging.BSN_MASK}"]["logger"] == "yoyo.migrations"
     assert any(p["event"].startswith("127.0.0.1:5 - \"GET /zoeken?q=<bsn?>") for p in parsed)
     assert "ValueError" in by_event["failed"]["exception"] and "ValueError" in by_event["batch_failed"]["exception"]
