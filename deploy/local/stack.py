@@ -216,6 +216,7 @@ def cmd_up(layout: Layout, args: argparse.Namespace) -> int:
     if previous is not None and (stack := Stack(layout, previous)).running_locally():
         if all(asyncio.run(health(stack.parts))):
             print(f"The stack in {stack.layout.state} is already running: nothing to do.")
+            stack.write_env()  # an `up` that ran out of time before every part answered did not write it
             warn_about_ignored_settings(stack.record)
             summary(stack)
             return 0
