@@ -34,7 +34,6 @@ from aiokafka.errors import (
 
 from shared import metrics
 from shared.db import Conn
-from shared.envelope import CloudEvent, encode
 from shared.supervision import Backoff, TaskHealth
 
 log = structlog.get_logger()
@@ -51,8 +50,10 @@ PERMANENT: tuple[type[BaseException], ...] = (
 )
 
 
-async def put(
-    conn: Conn,
+OutboxRow = tuple[str, bytes | None, str, bytes | None, str | None, str | None]
+
+
+def row(
     topic: str,
     key: str | bytes | None,
     headers: Sequence[tuple[str, bytes]],
@@ -60,23 +61,19 @@ async def put(
     *,
     event_id: str | None = None,
     event_type: str | None = None,
-) -> None:
-    """The key is stored as bytes (a dead letter keeps any key unchanged); header values must be
-    text PostgreSQL can store (no NUL), which `shared.envelope.dlq_headers` guarantees for a DLQ copy."""
+) -> OutboxRow:
+    """An outbox row's columns. The key is stored as bytes (a dead letter keeps any key unchanged);
+    header values must be text PostgreSQL can store (no NUL), which `shared.envelope.dlq_headers`
+    guarantees for a DLQ copy."""
+    encoded = json.dumps([[k, v.decode("utf-8", "replace")] for k, v in headers])
+    return (topic, key.encode() if isinstance(key, str) else key, encoded, value, event_id, event_type)
+
+
+async def put(conn: Conn, row: OutboxRow) -> None:
+    """One record (`row(...)`) in the caller's transaction (a handler's go through `shared.batch.Writes`)."""
     await conn.execute(
-        "INSERT INTO outbox (topic, key, headers, value, event_id, event_type) VALUES ($1, $2, $3, $4, $5, $6)",
-        topic,
-        key.encode() if isinstance(key, str) else key,
-        json.dumps([[k, v.decode("utf-8", "replace")] for k, v in headers]),
-        value,
-        event_id,
-        event_type,
+        "INSERT INTO outbox (topic, key, headers, value, event_id, event_type) VALUES ($1, $2, $3, $4, $5, $6)", *row
     )
-
-
-async def put_event(conn: Conn, topic: str, key: str, event: CloudEvent) -> None:
-    headers, value = encode(event)
-    await put(conn, topic, key, headers, value, event_id=event.id, event_type=event.type)
 
 
 async def prune(conn: Conn, keep_days: int) -> int:
@@ -223,9 +220,7 @@ class Relay:
                     sent.append(row_id)
             await conn.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", sent)
             if parked:
-                await conn.executemany(
-                    "UPDATE outbox SET parked_at = now(), parked_reason = $2 WHERE id = $1", parked
-                )
+                await conn.executemany("UPDATE outbox SET parked_at = now(), parked_reason = $2 WHERE id = $1", parked)
         for row_id, reason in parked:
             log.error("outbox_row_parked", outbox_id=row_id, reason=reason, schema=self.schema)
         self.published += len(sent)

@@ -40,11 +40,11 @@ import dataclasses
 import re
 import socket
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -59,7 +59,8 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.security import SASLScram512
 from pydantic import BaseModel, ValidationError
 
-from shared import db, health, inbox, locks, metrics, outbox, timers, tracing
+from shared import batch, db, health, inbox, locks, metrics, outbox, timers, tracing
+from shared.batch import Writes
 from shared.clock import Clock
 from shared.contract.base import fouten_van
 from shared.db import Conn
@@ -133,13 +134,19 @@ class Rejected(Exception):
 
 @dataclass
 class Context:
-    """What a handler gets: the open transaction, the event that caused the work, "now", the policy."""
+    """What a handler gets: the open transaction, the event that caused the work, "now", the policy,
+    the batch's write buffer and what the service loaded for the batch (`Service.batch_state`).
+
+    `emit`, `publish`, `schedule`, `cancel` and `append` are buffered and written at the end of
+    the batch, one statement per table (shared/batch.py); a handler never reads them back."""
 
     conn: Conn
     cause: CloudEvent
     now: datetime
     policy: Policy
     service: Service
+    writes: Writes
+    batch: Any = None
 
     @property
     def today(self) -> Any:
@@ -152,20 +159,33 @@ class Context:
         event = new_event(
             type=type, source=self.service.source, data=data, time=self.now, cause=self.cause, subject=subject
         )
-        await outbox.put_event(self.conn, topic or intern(self.service.name), key, event)
+        self.writes.put_event(topic or intern(self.service.name), key, event)
         return event
 
+    def publish(self, topic: str, key: str, event: CloudEvent) -> None:
+        """An event built by the handler itself (e.g. deling's copies), through the outbox."""
+        self.writes.put_event(topic, key, event)
+
+    def append(self, table: str, row: dict[str, Any]) -> None:
+        """A row for an append-only table of the service (audit, disclosures), copied in per batch."""
+        self.writes.append(table, row)
+
     async def schedule(self, soort: str, sleutel: str, due_at: datetime, payload: dict[str, Any]) -> None:
-        await timers.schedule(
-            self.conn, soort, sleutel, due_at, payload, correlationid=self.cause.chain_id, causationid=self.cause.id
-        )
+        self.writes.schedule(soort, sleutel, due_at, payload, self.cause)
 
     async def cancel(self, soort: str, sleutel: str) -> None:
-        await timers.cancel(self.conn, soort, sleutel)
+        self.writes.cancel(soort, sleutel)
 
 
 Handler = Callable[[Context, Any], Awaitable[None]]
 RejectHook = Callable[[Context, list[dict[str, str]]], Awaitable[None]]
+
+
+class BatchState(Protocol):
+    async def flush(self, conn: Conn) -> None: ...
+
+
+BatchLoader = Callable[[Conn, Sequence[tuple[CloudEvent, Any]]], Awaitable[BatchState]]
 
 
 @dataclass(frozen=True)
@@ -254,6 +274,42 @@ def _safe_details(details: list[str]) -> bytes:
     return text.encode("utf-8", "replace")
 
 
+@dataclass(frozen=True)
+class _Item:
+    """A record to apply: decoded, routed, validated; `content` is its inbox digest."""
+
+    record: ConsumerRecord[bytes, bytes]
+    event: CloudEvent
+    route: Route
+    payload: Any
+    content: bytes
+    dlq_key: str
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """A record to dead-letter, once: `key` is its inbox key for that (position or `dlq:<id>:<replay>`)."""
+
+    record: ConsumerRecord[bytes, bytes]
+    event: CloudEvent | None
+    key: str
+    reason: str
+    details: list[str]
+    fouten: list[dict[str, str]] | None
+
+
+@contextlib.contextmanager
+def _bound(event: CloudEvent) -> Iterator[None]:
+    """The event's ids on every log line while it is handled."""
+    structlog.contextvars.bind_contextvars(
+        event_id=loggable(event.id), correlation_id=loggable(event.chain_id), ce_type=loggable(event.type)
+    )
+    try:
+        yield
+    finally:
+        structlog.contextvars.unbind_contextvars("event_id", "correlation_id", "ce_type")
+
+
 class _DeadLetter(Exception):
     def __init__(self, reason: str, details: list[str], fouten: list[dict[str, str]] | None = None) -> None:
         super().__init__(reason)
@@ -269,6 +325,9 @@ class Service:
     timer_handlers: dict[str, Handler] = field(default_factory=dict)
     # The keys a batch must hold before it applies (shared/locks.py): safe at two replicas.
     batch_locks: locks.BatchLocks | None = None
+    # What the handlers read, loaded once per batch and handed to each as `ctx.batch`; its
+    # `flush(conn)` writes what they changed (see shared/batch.py).
+    batch_state: BatchLoader | None = None
 
     def __post_init__(self) -> None:
         self.source = f"{OWN_SOURCE_PREFIX}{self.name}"
@@ -311,33 +370,53 @@ class Service:
     async def consume(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
         """Apply a batch exactly once; never raises for a record's content, never stalls on one.
 
-        First without a savepoint per record (the common case: every record applies). When one
-        must be dead-lettered, or anything else goes wrong, the batch is rolled back and applied
+        The batch is sorted before its transaction (`_sort`): records that are no CloudEvent, of a
+        type nobody handles, or that fail their schema are dead-lettered without rolling back the
+        others. In the transaction the inbox is claimed for the whole batch in one statement, the
+        service loads what its handlers read once (`batch_state`), every handler runs, and the
+        writes are flushed per table (shared/batch.py). When a handler fails (a rejection by the
+        domain, content PostgreSQL cannot store, a bug), the batch is rolled back and applied
         again with a savepoint per record, so only that record's writes are undone and each error
         is pinned to its record. Connection-class errors are retried with backoff without end; an
         error the runtime cannot classify is retried `waardigwerk_record_pogingen` times per
         record, then that record is dead-lettered. An error that no record can be blamed for
         (e.g. at commit) is retried the same number of times, then each record is applied in a
         transaction of its own, so that the blame can be pinned after all."""
+        items, bad = self._sort(records)
+        if not items and not bad:
+            return  # nothing this service needs: no transaction, no inbox row
+
+        async def apply(conn: Conn, careful: bool, attempts: Counter[tuple[str, int, int]]) -> None:
+            await self._apply_batch(conn, items, bad, careful, attempts)
+
+        async def one_by_one(attempts: Counter[tuple[str, int, int]]) -> None:
+            await self._consume_one_by_one(items, bad, attempts)
+
+        await self.in_transaction(len(records), apply, one_by_one)
+
+    async def in_transaction(
+        self,
+        size: int,
+        apply: Callable[[Conn, bool, Counter[tuple[str, int, int]]], Awaitable[None]],
+        one_by_one: Callable[[Counter[tuple[str, int, int]]], Awaitable[None]],
+    ) -> None:
+        """Run `apply(conn, careful, attempts)` in a transaction until it commits (see `consume`):
+        first fast, then careful; transient errors retried without end, others bounded, and
+        `one_by_one` as the last resort."""
         backoff, careful, attempts, batch_failures = 0.2, False, Counter[tuple[str, int, int]](), 0
         while self._pool is None:  # a consumer that starts before the storage waits for it
             await asyncio.sleep(0.1)
         while True:
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
-                    await self._lock_batch(conn, records)
-                    for record in records:
-                        if careful:
-                            await self._apply_isolated(conn, record, attempts)
-                        else:
-                            await self._apply(conn, record, False)
+                    await apply(conn, careful, attempts)
                 return
             except _Carefully:
-                log.info("batch_again_with_savepoints", records=len(records))
+                log.info("batch_again_with_savepoints", records=size)
                 careful = True
                 continue
             except TRANSIENT as exc:
-                log.warning("batch_retry", error=type(exc).__name__, retry_in_s=backoff, records=len(records))
+                log.warning("batch_retry", error=type(exc).__name__, retry_in_s=backoff, records=size)
             except _RetryRecord as retry:
                 log.warning("record_retry", error=retry.error, attempt=retry.attempt, retry_in_s=backoff)
             except Exception as exc:
@@ -347,33 +426,122 @@ class Service:
                 batch_failures += 1
                 log.warning("batch_failed_unpinned", error=type(exc).__name__, attempt=batch_failures, **_where(exc))
                 if batch_failures >= self.settings.waardigwerk_record_pogingen:
-                    await self._consume_one_by_one(records, attempts)
+                    await one_by_one(attempts)
                     return
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
 
-    async def _lock_batch(self, conn: Conn, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
+    def _sort(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> tuple[list[_Item], list[_Bad]]:
+        """Decode and validate the batch before any transaction (pure: no I/O).
+
+        Returns the records to apply and the records to dead-letter, each under the inbox key that
+        makes its effect happen once. Another service's event that no handler here needs is
+        dropped (no inbox row); the same `ce_id` twice in the batch is applied once, or, with other
+        content, dead-lettered as a reused id."""
+        items: list[_Item] = []
+        bad: list[_Bad] = []
+        seen: dict[str, bytes] = {}
+        for record in records:
+            try:
+                event = decode(record.headers, record.value)
+            except EnvelopeError as exc:
+                fouten = [{"veld": "envelop", "melding": r} for r in exc.reasons]
+                position = "/".join(map(str, _position(record)))
+                bad.append(_Bad(record, None, position, "ongeldige_envelop", exc.reasons, fouten))
+                continue
+            route = self.routes.get((record.topic, event.type))
+            dlq_key = f"dlq:{event.id}:{_header_text(record.headers, REPLAY_HEADER)}"
+            if route is None:
+                if not event.source.startswith(OWN_SOURCE_PREFIX):
+                    melding = "ce_type hoort niet op dit topic"
+                    fout = [{"veld": "ce_type", "melding": melding}]
+                    bad.append(_Bad(record, event, dlq_key, "onbekend_type", [melding], fout))
+                continue  # another service's domain event that this one does not need
+            content = inbox.digest(event.type, event.data_json)
+            if event.id in seen:
+                if seen[event.id] != content:
+                    bad.append(_Bad(record, event, dlq_key, "ce_id_hergebruikt", [REUSED_ID], None))
+                continue  # the same event twice in one batch: once
+            try:
+                payload = route.model.model_validate_json(event.data_json) if route.model else event.data
+            except ValidationError as exc:
+                fouten = fouten_van(exc)
+                bad.append(_Bad(record, event, dlq_key, "schema", [f["melding"] for f in fouten], fouten))
+                continue
+            except CONTENT_ERRORS as exc:
+                bad.append(_Bad(record, event, dlq_key, "ongeldige_inhoud", [_describe(exc)], None))
+                continue
+            seen[event.id] = content
+            items.append(_Item(record, event, route, payload, content, dlq_key))
+        return items, bad
+
+    async def _apply_batch(
+        self,
+        conn: Conn,
+        items: Sequence[_Item],
+        bad: Sequence[_Bad],
+        careful: bool,
+        attempts: Counter[tuple[str, int, int]],
+    ) -> None:
+        """One transaction: locks, the inbox claim, the handlers, the flush (see `consume`)."""
+        writes = Writes()
+        await self._lock_batch(conn, [i.event for i in items] + [b.event for b in bad if b.event is not None])
+        claims = await batch.claim(
+            conn, self.consumer, {**{i.event.id: i.content for i in items}, **{b.key: None for b in bad}}
+        )
+        dead = [b for b in bad if claims[b.key].first]
+        fresh: list[_Item] = []
+        reused: list[_Item] = []
+        for item in items:
+            got = claims[item.event.id]
+            if got.first:
+                fresh.append(item)
+            elif got.earlier is not None and got.earlier != item.content:
+                reused.append(item)
+            else:
+                log.info("duplicate_ignored", event_id=loggable(item.event.id))
+        if reused:
+            again = await batch.claim(conn, self.consumer, {i.dlq_key: None for i in reused})
+            dead += [
+                _Bad(i.record, i.event, i.dlq_key, "ce_id_hergebruikt", [REUSED_ID], None)
+                for i in reused
+                if again[i.dlq_key].first
+            ]
+        for b in dead:
+            await self._dead_letter_bad(conn, writes, b)
+        if careful:
+            for item in fresh:
+                await self._apply_isolated(conn, writes, item, attempts)
+        elif fresh:
+            state = await self.batch_state(conn, [(i.event, i.payload) for i in fresh]) if self.batch_state else None
+            for item in fresh:
+                await self._apply_fast(conn, writes, item, state)
+            if state is not None:
+                await state.flush(conn)
+        await writes.flush(conn)
+
+    async def _lock_batch(self, conn: Conn, events: Sequence[CloudEvent]) -> None:
         """Take the batch's business-key locks first, all at once and in order (shared/locks.py)."""
-        if self.batch_locks is not None:
+        if self.batch_locks is not None and events:
             today = self.clock.now().astimezone(AMSTERDAM).date()
-            keys = await self.batch_locks(conn, locks.decoded(records), today, self.policy)
+            keys = await self.batch_locks(conn, events, today, self.policy)
             await locks.take(conn, keys)
 
     async def _consume_one_by_one(
-        self, records: tuple[ConsumerRecord[bytes, bytes], ...], attempts: Counter[tuple[str, int, int]]
+        self, items: Sequence[_Item], bad: Sequence[_Bad], attempts: Counter[tuple[str, int, int]]
     ) -> None:
         """Last resort: one transaction per record; a record that keeps failing is dead-lettered alone."""
-        for record in records:
+        for one_item, one_bad in [([i], []) for i in items] + [([], [b]) for b in bad]:
             backoff = 0.2
             while True:
                 try:
                     async with self.pool.acquire() as conn, conn.transaction():
-                        await self._lock_batch(conn, (record,))
-                        await self._apply_isolated(conn, record, attempts)
+                        await self._apply_batch(conn, one_item, one_bad, True, attempts)
                     break
                 except TRANSIENT as exc:
                     log.warning("record_retry", error=type(exc).__name__, retry_in_s=backoff)
                 except Exception as exc:
+                    record = (one_item[0].record if one_item else one_bad[0].record)
                     attempts[_position(record)] += 1
                     if attempts[_position(record)] >= 2 * self.settings.waardigwerk_record_pogingen:
                         async with self.pool.acquire() as conn, conn.transaction():
@@ -382,71 +550,70 @@ class Service:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
 
-    async def _apply_isolated(
-        self, conn: Conn, record: ConsumerRecord[bytes, bytes], attempts: Counter[tuple[str, int, int]]
-    ) -> None:
-        """One record in a savepoint of its own; an error of its content dead-letters it at once,
-        an unclassified error counts an attempt (the batch is tried again) until it is dead-lettered."""
-        try:
-            async with conn.transaction():
-                await self._apply(conn, record, True)
-            return
-        except TRANSIENT:
-            raise
-        except CONTENT_ERRORS as exc:
-            reason, details = "ongeldige_inhoud", [_describe(exc)]
-        except Exception as exc:
-            attempts[_position(record)] += 1
-            if attempts[_position(record)] < self.settings.waardigwerk_record_pogingen:
-                raise _RetryRecord(type(exc).__name__, attempts[_position(record)]) from exc
-            reason, details = "verwerkingsfout", [f"{type(exc).__name__} na {attempts[_position(record)]} pogingen"]
-            log.error("record_failed", error=type(exc).__name__, attempts=attempts[_position(record)], **_where(exc))
-        await self._dead_letter(conn, record, reason, details)
+    def _context(self, conn: Conn, writes: Writes, event: CloudEvent, state: Any = None) -> Context:
+        return Context(conn, event, self.clock.now(), self.policy, self, writes, state)
 
-    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes], careful: bool = True) -> None:
-        try:
-            event = decode(record.headers, record.value)
-        except EnvelopeError as exc:
-            # Nothing of this record was written yet: dead-lettered in place, in either mode.
-            position = "/".join(map(str, _position(record)))
-            if await inbox.first_delivery(conn, self.consumer, position):
-                log.warning("dead_lettered", reason="ongeldige_envelop", details=_safe_details(exc.reasons).decode())
-                await self._dead_letter(conn, record, "ongeldige_envelop", exc.reasons)
-                await self._reject(conn, record, None, [{"veld": "envelop", "melding": r} for r in exc.reasons])
-            return
-        structlog.contextvars.bind_contextvars(
-            event_id=loggable(event.id), correlation_id=loggable(event.chain_id), ce_type=loggable(event.type)
-        )
-        try:
-            route = self.routes.get((record.topic, event.type))
-            ctx = Context(conn, event, self.clock.now(), self.policy, self)
+    async def _apply_fast(self, conn: Conn, writes: Writes, item: _Item, state: Any) -> None:
+        """A record in the batch's transaction; any failure sends the batch to the careful path."""
+        with _bound(item.event):
             try:
-                async with conn.transaction() if careful else contextlib.nullcontext():
-                    content = inbox.digest(event.type, event.data_json)
-                    seen = await inbox.delivery(conn, self.consumer, event.id, content)
-                    if seen is inbox.Delivery.CONFLICT:
-                        raise _DeadLetter("ce_id_hergebruikt", [REUSED_ID])
-                    if seen is inbox.Delivery.REPEAT:
-                        log.info("duplicate_ignored")
-                        return
-                    await self._handle(ctx, route, event)
+                ctx = self._context(conn, writes, item.event, state)
+                await self._handle(ctx, item.route, item.event, item.payload)
+            except TRANSIENT:
+                raise
+            except Exception as exc:
+                raise _Carefully from exc
+
+    async def _apply_isolated(
+        self, conn: Conn, writes: Writes, item: _Item, attempts: Counter[tuple[str, int, int]]
+    ) -> None:
+        """One record in a savepoint of its own, with what its handler reads loaded for it alone.
+        An error of its content dead-letters it at once, an unclassified error counts an attempt
+        (the batch is tried again) until it is dead-lettered."""
+        mark = writes.mark()
+        with _bound(item.event):
+            try:
+                async with conn.transaction():
+                    pair = [(item.event, item.payload)]
+                    state = await self.batch_state(conn, pair) if self.batch_state else None
+                    ctx = self._context(conn, writes, item.event, state)
+                    await self._handle(ctx, item.route, item.event, item.payload)
+                    if state is not None:
+                        await state.flush(conn)
+                return
+            except TRANSIENT:
+                raise
             except _DeadLetter as dead:
-                if not careful:
-                    raise _Carefully from None
-                # Dead-lettered under a key of its own: a duplicate of the bad record is dead-lettered
-                # once, while a replay (marked by the console) is processed again after a fix.
-                replay = _header_text(record.headers, REPLAY_HEADER)
-                if not await inbox.first_delivery(conn, self.consumer, f"dlq:{event.id}:{replay}"):
-                    return
-                log.warning("dead_lettered", reason=dead.reason, details=_safe_details(dead.details).decode())
-                await self._dead_letter(conn, record, dead.reason, dead.details)
-                if dead.fouten is not None:
-                    await self._reject(conn, record, ctx, dead.fouten)
-        finally:
-            structlog.contextvars.unbind_contextvars("event_id", "correlation_id", "ce_type")
+                writes.undo(mark)
+                failed = _Bad(item.record, item.event, item.dlq_key, dead.reason, dead.details, dead.fouten)
+            except Exception as exc:
+                writes.undo(mark)
+                position = _position(item.record)
+                attempts[position] += 1
+                if attempts[position] < self.settings.waardigwerk_record_pogingen:
+                    raise _RetryRecord(type(exc).__name__, attempts[position]) from exc
+                log.error("record_failed", error=type(exc).__name__, attempts=attempts[position], **_where(exc))
+                reason = f"{type(exc).__name__} na {attempts[position]} pogingen"
+                failed = _Bad(item.record, item.event, item.dlq_key, "verwerkingsfout", [reason], None)
+            # Dead-lettered after all: the record's inbox claim goes too, so that a replay of it (marked
+            # by the console) is processed again; a duplicate of the bad record is dead-lettered once.
+            await batch.unclaim(conn, self.consumer, [item.event.id])
+            if await inbox.first_delivery(conn, self.consumer, item.dlq_key):
+                await self._dead_letter_bad(conn, writes, failed)
+
+    async def _dead_letter_bad(self, conn: Conn, writes: Writes, bad: _Bad) -> None:
+        log.warning("dead_lettered", reason=bad.reason, details=_safe_details(bad.details).decode())
+        await self._dead_letter(conn, bad.record, bad.reason, bad.details)
+        if bad.fouten is not None:
+            await self._reject(conn, writes, bad.record, bad.event, bad.fouten)
 
     async def _reject(
-        self, conn: Conn, record: ConsumerRecord[bytes, bytes], ctx: Context | None, fouten: list[dict[str, str]]
+        self,
+        conn: Conn,
+        writes: Writes,
+        record: ConsumerRecord[bytes, bytes],
+        event: CloudEvent | None,
+        fouten: list[dict[str, str]],
     ) -> None:
         """Tell the sender, when the topic has a rejection and the payload names who sent it.
 
@@ -454,17 +621,17 @@ class Service:
         the value as data when it is a JSON object. A rejection that fails is logged, never fatal:
         the dead letter is what remains."""
         hooks = [r for r in self.routes.values() if r.topic == record.topic and r.reject is not None]
-        own = next((r for r in hooks if ctx is not None and r.ce_type == ctx.cause.type), None)
+        own = next((r for r in hooks if event is not None and r.ce_type == event.type), None)
         route = own or next(iter(hooks), None)
         if route is None or route.reject is None:
             return
-        if ctx is None:
+        if event is None:
             try:
                 body = parse_json(record.value or b"")
             except EnvelopeError:
                 body = None
             data = body if isinstance(body, dict) else {}
-            cause = CloudEvent(
+            event = CloudEvent(
                 id="/".join(map(str, _position(record))),
                 source=self.source,
                 type="nl.waardigwerk.onleesbaar",
@@ -472,28 +639,21 @@ class Service:
                 data=data,
                 data_json=(record.value or b"") if data else b"",
             )
-            ctx = Context(conn, cause, self.clock.now(), self.policy, self)
+        mark = writes.mark()
         try:
             async with conn.transaction():
-                await route.reject(ctx, fouten)
+                await route.reject(self._context(conn, writes, event), fouten)
         except TRANSIENT:
             raise
         except Exception as exc:
+            writes.undo(mark)
             log.warning("rejection_failed", error=type(exc).__name__, **_where(exc))
 
-    async def _handle(self, ctx: Context, route: Route | None, event: CloudEvent) -> None:
-        if route is None:
-            if ctx.cause.source.startswith(OWN_SOURCE_PREFIX):
-                return  # another service's domain event that this one does not need
-            melding = "ce_type hoort niet op dit topic"
-            raise _DeadLetter("onbekend_type", [melding], [{"veld": "ce_type", "melding": melding}])
+    async def _handle(self, ctx: Context, route: Route, event: CloudEvent, payload: Any) -> None:
         try:
-            payload = route.model.model_validate_json(event.data_json) if route.model else event.data
-            started = asyncio.get_running_loop().time()
-            with tracing.handling(self.source, event, route.topic):
+            with tracing.handling(self.source, event, route.topic), metrics.Stopwatch() as watch:
                 await route.handler(ctx, payload)
-            elapsed = asyncio.get_running_loop().time() - started
-            metrics.record_handled(self.name, event.id, route.ce_type, elapsed)
+            metrics.record_handled(self.name, event.id, route.ce_type, watch.seconds)
             log.info("handled")
         except ValidationError as exc:
             fouten = fouten_van(exc)
@@ -529,7 +689,7 @@ class Service:
         ]
         if dropped:
             headers.append(("dlq_weggelaten_headers", str(dropped).encode()))
-        await outbox.put(conn, dlq(record.topic), record.key, headers, record.value, event_type="dlq")
+        await outbox.put(conn, outbox.row(dlq(record.topic), record.key, headers, record.value, event_type="dlq"))
         ce_type = metrics.type_label(_header_text(record.headers, "ce_type"), {r.ce_type for r in self.routes.values()})
         metrics.record_dead_letter(self.name, "/".join(map(str, _position(record))), ce_type, reason)
 
@@ -553,17 +713,19 @@ class Service:
                     data=timer.payload,
                 )
                 handler = self.timer_handlers.get(timer.soort)
+                writes = Writes()
                 try:
                     if handler is None:
                         raise LookupError(f"geen handler voor timers van soort {timer.soort}")
                     async with conn.transaction():
-                        await handler(Context(conn, cause, self.clock.now(), self.policy, self), timer.payload)
+                        await handler(self._context(conn, writes, cause), timer.payload)
+                        await timers.fired(conn, timer.id, self.clock.now())
+                        await writes.flush(conn)
                 except TRANSIENT:
                     raise
                 except Exception as exc:
                     await self._timer_failed(conn, timer, cause, exc)
                     continue
-                await timers.fired(conn, timer.id, self.clock.now())
                 fired += 1
 
     async def _timer_failed(self, conn: Conn, timer: timers.DueTimer, cause: CloudEvent, exc: Exception) -> None:
@@ -581,8 +743,9 @@ class Service:
                 "pogingen": timer.pogingen + 1,
                 "laatste_fout": fout,
             }
-            ctx = Context(conn, cause, self.clock.now(), self.policy, self)
-            await ctx.emit(TIMER_DOOD, data, f"{timer.soort}:{timer.sleutel}")
+            writes = Writes()
+            await self._context(conn, writes, cause).emit(TIMER_DOOD, data, f"{timer.soort}:{timer.sleutel}")
+            await writes.flush(conn)
 
     async def _scheduler(self, task: TaskHealth) -> None:
         """Fire due timers every second; a failing round (any error) is retried with backoff."""
@@ -621,8 +784,10 @@ class Service:
             self.clock.apply(nu)
             fired = await self.fire_due()
             async with self.pool.acquire() as conn, conn.transaction():
-                ctx = Context(conn, event, nu, self.policy, self)
+                writes = Writes()
+                ctx = Context(conn, event, nu, self.policy, self, writes)
                 await ctx.emit(KLOK_BEVESTIGD, {"dienst": self.name, "nu": nu.isoformat()}, "klok", topic=TEST_KLOK)
+                await writes.flush(conn)
             log.info("clock_set", nu=nu.isoformat(), timers_fired=fired)
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -690,8 +855,6 @@ class Service:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             parser=_untouched_batch,
             decoder=_raw_bodies,
-            title=f"{self.name}:{group}",
-            description="; ".join(f"{r.topic}: {r.ce_type}" for r in self.routes.values() if r.topic in topics),
         )
 
         async def on_batch(msg: KafkaMessage) -> None:

@@ -44,35 +44,6 @@ class DeadTimer:
     dood_sinds: datetime
 
 
-async def schedule(
-    conn: Conn,
-    soort: str,
-    sleutel: str,
-    due_at: datetime,
-    payload: dict[str, Any],
-    *,
-    correlationid: str | None = None,
-    causationid: str | None = None,
-) -> None:
-    """Create or move a timer; one that already fired stays fired (a deadline fires once)."""
-    await conn.execute(
-        """INSERT INTO timer (soort, sleutel, due_at, payload, correlationid, causationid)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (soort, sleutel) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload
-           WHERE timer.fired_at IS NULL""",
-        soort,
-        sleutel,
-        due_at,
-        json.dumps(payload, default=str),
-        correlationid,
-        causationid,
-    )
-
-
-async def cancel(conn: Conn, soort: str, sleutel: str) -> None:
-    await conn.execute("DELETE FROM timer WHERE soort = $1 AND sleutel = $2 AND fired_at IS NULL", soort, sleutel)
-
-
 async def claim_next_due(conn: Conn, now: datetime) -> DueTimer | None:
     """Lock the earliest due, live timer that is not waiting for a retry, in the caller's transaction.
 

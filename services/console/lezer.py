@@ -9,6 +9,7 @@ inbox holds the event id (the record's position for a dead letter) in the same t
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import structlog
@@ -58,8 +59,25 @@ async def pas_toe(conn: Conn, record: ConsumerRecord[bytes, bytes]) -> None:
 class ConsoleService(Service):
     """The runtime with the console's own record handling and a consumer group per read-model generation."""
 
-    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes], careful: bool = True) -> None:
-        await pas_toe(conn, record)
+    async def consume(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
+        """Every record of the batch in the runtime's transaction and retry, each in its own savepoint."""
+
+        async def apply(conn: Conn, careful: bool, attempts: Counter[tuple[str, int, int]]) -> None:
+            for record in records:
+                await pas_toe(conn, record)
+
+        async def one_by_one(attempts: Counter[tuple[str, int, int]]) -> None:
+            for record in records:
+
+                async def alone(conn: Conn, careful: bool, attempts: Counter[tuple[str, int, int]]) -> None:
+                    await pas_toe(conn, record)  # noqa: B023 (awaited in this iteration)
+
+                async def give_up(attempts: Counter[tuple[str, int, int]]) -> None:
+                    log.error("console_record_failed", topic=record.topic, offset=record.offset)  # noqa: B023
+
+                await self.in_transaction(1, alone, give_up)
+
+        await self.in_transaction(len(records), apply, one_by_one)
 
     def abonneer(self, generatie: int) -> None:
         """Subscribe before the broker starts: the topics in this generation's group, and the test clock."""

@@ -354,9 +354,10 @@ async def replay(conn: Conn, selectie: Selectie, door: str, batch: str) -> tuple
         headers = [(k, v.encode()) for k, v in json.loads(r["headers"]) if k != REPLAY_HEADER]
         headers.append((REPLAY_HEADER, marker.encode()))
         sleutel = r["sleutel_ruw"] if r["sleutel_ruw"] is not None else r["sleutel"]
-        await outbox.put(
-            conn, r["origineel_topic"], sleutel, headers, r["waarde"], event_id=r["ce_id"], event_type="replay"
+        replay = outbox.row(
+            r["origineel_topic"], sleutel, headers, r["waarde"], event_id=r["ce_id"], event_type="replay"
         )
+        await outbox.put(conn, replay)
         await conn.execute(
             """INSERT INTO replay_audit (door, dlq_topic, partitie, positie, naar_topic, ce_id, ce_type, reden, batch)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from services.deling.domain.beleid import load_deelbeleid
 from services.deling.domain.verstrekking import verstrekkingen
-from shared import outbox
+from shared import asyncapi
+from shared.contract.gebeurtenissen import GEBEURTENISSEN
 from shared.envelope import CloudEvent
 from shared.service import Context, Service
 from shared.topics import intern
@@ -36,26 +38,33 @@ async def doorsturen(ctx: Context, data: dict[str, Any]) -> None:
             causationid=bron.id,
             data=v.data,
         )
-        await outbox.put_event(ctx.conn, v.topic, zaak_ref or event.id, event)
-        await ctx.conn.execute(
-            """INSERT INTO verstrekking (ontvanger, topic, event_id, bron_event_id, type, velden, doel, grondslag,
-                                         beleid, zaak_ref, tijd)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())""",
-            v.ontvanger,
-            v.topic,
-            event.id,
-            bron.id,
-            bron.type,
-            list(v.velden),
-            v.doel,
-            v.grondslag,
-            beleid.version,
-            zaak_ref,
+        ctx.publish(v.topic, zaak_ref or event.id, event)
+        ctx.append(
+            "verstrekking",
+            {
+                "ontvanger": v.ontvanger,
+                "topic": v.topic,
+                "event_id": event.id,
+                "bron_event_id": bron.id,
+                "type": bron.type,
+                "velden": list(v.velden),
+                "doel": v.doel,
+                "grondslag": v.grondslag,
+                "beleid": beleid.version,
+                "zaak_ref": zaak_ref,
+                "tijd": datetime.now(UTC),  # when it was disclosed (wall clock, also under a test clock)
+            },
         )
 
 
 for ce_type in sorted(beleid.typen()):
     context = ce_type.split(".")[2]
     service.handles(intern(context), ce_type)(doorsturen)
+# The partner feeds of the AsyncAPI document: per recipient and type, only the fields it may receive.
+for naam, ontvanger in beleid.ontvangers.items():
+    for ce_type, regel in sorted(ontvanger.typen.items()):
+        gebeurtenis = GEBEURTENISSEN[ce_type]
+        feed = asyncapi.partnerbericht(gebeurtenis, regel.velden, f"{gebeurtenis.__name__}Aan{naam.title()}")
+        asyncapi.publishes(service, regel.topic, ce_type, feed, f"{ontvanger.omschrijving}: {ontvanger.doel}")
 
 app = service.app()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.melding import handlers
+from services.melding.adapters import intake
 from shared.contract.melding import MeldingIngediend
 from shared.service import Service
 from shared.topics import IN_MELDINGEN, intern
@@ -18,5 +19,6 @@ service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.herpland")(handle
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.afgerond")(handlers.inspectie_afgerond)
 service.on_timer(handlers.TERMIJN_TIMER)(handlers.termijn_verstreken)
 service.batch_locks = handlers.werkgevers_per_batch
+service.batch_state = intake.laad
 
 app = service.app()

@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from services.melding.adapters.intake import Intake
 from services.melding.adapters.repository import MeldingRepository
 from services.melding.domain import terugkoppeling
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
@@ -47,10 +48,14 @@ def einde_van_dag(dag: date) -> datetime:
 
 
 async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
-    repo = MeldingRepository(ctx.conn)
+    """File a report: a new case or a link to an open one, its deadline, and the acknowledgement.
+
+    Reads and writes go through the batch's intake (`adapters.intake`): loaded once per batch,
+    written once per table; two reports of one batch about one employer see each other."""
+    intake: Intake = ctx.batch
     melder = melding.melder
     hash_ = inhoud_hash(ctx.cause.data)
-    bestaand = await repo.melding_met_referentie(melder.organisatie, melder.referentie)
+    bestaand = intake.melding_met_referentie(melder.organisatie, melder.referentie)
     if bestaand is not None:
         if beoordeel_herhaling(bestaand.inhoud_hash, hash_) is Herhaling.ANDERE_INHOUD:
             raise Rejected(fouten_referentie_hergebruikt())
@@ -71,7 +76,7 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
             laatste_melding_op=z.laatste_melding_op,
             organisaties=z.organisaties,
         )
-        for z in await repo.open_zaken(kvk)
+        for z in intake.open_zaken_van(kvk)
     ]
     zaak_id = kies_zaak(
         kandidaten,
@@ -85,24 +90,13 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     gemeentecode = melding.werklocatie.gemeentecode if melding.werklocatie else None
     if zaak_id is None:
         zaak_id = f"Z-{uuid.uuid4().hex[:12].upper()}"
-        await repo.open_zaak(zaak_id, kvk, "ontvangen", categorieen, scope, gemeentecode, ontvangen_op, uiterlijk)
-        await repo.audit(zaak_id, None, "ontvangen", "zaak geopend op een melding", ctx.now, ctx.cause.id)
+        intake.open_zaak(zaak_id, kvk, categorieen, scope, gemeentecode, ontvangen_op, uiterlijk, melder.organisatie)
+        intake.audit(zaak_id, "ontvangen", "zaak geopend op een melding", ctx.now, ctx.cause.id)
     else:
-        await repo.voeg_toe_aan_zaak(zaak_id, categorieen, scope, ontvangen_op)
-        await repo.audit(zaak_id, None, "ontvangen", "melding gekoppeld aan de zaak", ctx.now, ctx.cause.id)
+        intake.voeg_toe_aan_zaak(kvk, zaak_id, categorieen, scope, ontvangen_op, melder.organisatie)
+        intake.audit(zaak_id, "ontvangen", "melding gekoppeld aan de zaak", ctx.now, ctx.cause.id)
     melding_id = str(uuid.uuid4())
-    await repo.bewaar_melding(
-        melding_id,
-        melder.organisatie,
-        melder.referentie,
-        melder.soort,
-        zaak_id,
-        hash_,
-        categorieen,
-        ontvangen_op,
-        uiterlijk,
-        ctx.cause.data,
-    )
+    intake.bewaar_melding(melding_id, melder, zaak_id, hash_, categorieen, ontvangen_op, uiterlijk, ctx.cause.data)
     await ctx.schedule(TERMIJN_TIMER, melding_id, einde_van_dag(uiterlijk), {"melding_id": melding_id})
     await _bevestig(ctx, melding, zaak_id, ontvangen_op, uiterlijk, gekoppeld, melding_id=melding_id, scope=scope)
     if meldt_huisvesting(categorieen) and melding.werklocatie is not None:
@@ -180,6 +174,8 @@ async def _naar_status(
     if wijziging is None:
         return
     await repo.zet_status(zaak_id, van, naar, wijziging.omschrijving, ctx.now, ctx.cause.id, resultaat)
+    if isinstance(ctx.batch, Intake):
+        ctx.batch.status_gewijzigd(zaak_id, naar)
     for organisatie, referentie in await repo.melders_van_zaak(zaak_id):
         bericht = feedback(terugkoppeling.MelderRef(organisatie, referentie))
         await ctx.emit(bericht.type, bericht.data, zaak_id)

@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from shared.contract.base import ContractModel, KvkNummer
 from shared.db import Conn
+from shared.envelope import CloudEvent
 from shared.service import Context, Service
 from shared.settings import Settings
 
@@ -30,11 +32,11 @@ class EenKeerStuk(Service):
 
     failures = 0
 
-    async def _apply(self, conn: Conn, record: ConsumerRecord[bytes, bytes], careful: bool = True) -> None:
+    async def _lock_batch(self, conn: Conn, events: Sequence[CloudEvent]) -> None:
         if self.failures == 0:
             self.failures += 1
             raise RuntimeError("unexpected failure outside a handler")
-        await super()._apply(conn, record, careful)
+        await super()._lock_batch(conn, events)
 
 
 async def test_a_failed_batch_is_read_again_and_applied_once(stack_env: dict[str, str], tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ async def service(stack_env: dict[str, str]) -> AsyncIterator[Service]:
     )
     svc.schema = f"test_{uuid.uuid4().hex[:10]}"
     svc.routes, svc.timer_handlers = dict(melding_app.routes), dict(melding_app.timer_handlers)  # as the app declares
+    svc.batch_locks, svc.batch_state = melding_app.batch_locks, melding_app.batch_state
     svc.app()
     svc.clock.apply(datetime(2027, 3, 1, 9, 0, tzinfo=AMSTERDAM))
     await svc.open_storage()

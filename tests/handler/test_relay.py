@@ -39,7 +39,7 @@ async def storage(stack_env: dict[str, str], tmp_path: Path) -> AsyncIterator[as
 
 async def put(pool: asyncpg.Pool, topic: str, value: bytes, key: str = "k") -> None:
     async with pool.acquire() as conn:
-        await outbox.put(conn, topic, key, [("ce_id", str(uuid.uuid4()).encode())], value)
+        await outbox.put(conn, outbox.row(topic, key, [("ce_id", str(uuid.uuid4()).encode())], value))
 
 
 async def rows(pool: asyncpg.Pool) -> list[asyncpg.Record]:

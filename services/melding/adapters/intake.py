@@ -1,0 +1,196 @@
+"""The intake of a batch of reports, set-based: read once per batch, write once per table.
+
+`laad` reads, for every report of the batch at once, the reports already filed under the same
+references and the open cases of the employers named (two statements). The handler then works
+on this state in memory, so two reports of one batch about one employer see each other: the
+second is linked to the case the first opened. `flush` writes what changed with one COPY per
+table (new cases, reports, audit lines) and one pipelined UPDATE for the cases that were widened.
+
+The state only covers the intake; the other handlers of melding read and write the database as
+before, and tell the state when they close a case or change its status, so that a report later
+in the same batch is linked as it would be one batch later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from services.melding.adapters.repository import BestaandeMelding, OpenZaak
+from shared.contract.melding import MeldingIngediend
+from shared.db import Conn
+from shared.envelope import CloudEvent
+
+_MELDINGEN = """
+SELECT m.organisatie, m.referentie, m.melding_id, m.zaak_id, m.inhoud_hash, m.ontvangen_op, m.uiterlijk_inspectie_op
+FROM melding m JOIN unnest($1::text[], $2::text[]) AS r(organisatie, referentie) USING (organisatie, referentie)
+"""
+_OPEN_ZAKEN = """
+SELECT z.werkgever_kvk, z.zaak_id, z.status, z.categorieen, z.laatste_melding_op,
+       array_agg(DISTINCT m.organisatie) AS organisaties
+FROM zaak z JOIN melding m USING (zaak_id)
+WHERE z.werkgever_kvk = ANY($1::text[]) AND z.status <> 'gesloten'
+GROUP BY z.zaak_id
+"""
+_VERBREED = """
+UPDATE zaak SET categorieen = ARRAY(SELECT DISTINCT unnest(categorieen || $2::text[]) ORDER BY 1),
+                scope = ARRAY(SELECT DISTINCT unnest(scope || $3::text[]) ORDER BY 1),
+                laatste_melding_op = greatest(laatste_melding_op, $4)
+WHERE zaak_id = $1
+"""
+ZAAK_KOLOMMEN = (
+    "zaak_id",
+    "werkgever_kvk",
+    "status",
+    "categorieen",
+    "scope",
+    "gemeentecode",
+    "geopend_op",
+    "laatste_melding_op",
+    "uiterlijk_inspectie_op",
+)
+MELDING_KOLOMMEN = (
+    "melding_id",
+    "organisatie",
+    "referentie",
+    "melder_soort",
+    "zaak_id",
+    "inhoud_hash",
+    "categorieen",
+    "ontvangen_op",
+    "uiterlijk_inspectie_op",
+    "data",
+)
+AUDIT_KOLOMMEN = ("zaak_id", "tijd", "van_status", "naar_status", "omschrijving", "event_id")
+
+
+@dataclass
+class Intake:
+    """What the batch's reports read, and what they wrote, until `flush`."""
+
+    meldingen: dict[tuple[str, str], BestaandeMelding] = field(default_factory=dict)
+    open_zaken: dict[str, list[OpenZaak]] = field(default_factory=dict)
+    nieuwe_zaken: list[tuple[Any, ...]] = field(default_factory=list)
+    nieuwe_meldingen: list[tuple[Any, ...]] = field(default_factory=list)
+    audit_regels: list[tuple[Any, ...]] = field(default_factory=list)
+    verbreed: dict[str, tuple[set[str], set[str], date]] = field(default_factory=dict)
+
+    # -- reading --------------------------------------------------------------------------
+    def melding_met_referentie(self, organisatie: str, referentie: str) -> BestaandeMelding | None:
+        return self.meldingen.get((organisatie, referentie))
+
+    def open_zaken_van(self, kvk: str) -> list[OpenZaak]:
+        return list(self.open_zaken.get(kvk, []))
+
+    # -- writing ----------------------------------------------------------------------------
+    def open_zaak(
+        self,
+        zaak_id: str,
+        kvk: str,
+        categorieen: list[str],
+        scope: list[str],
+        gemeentecode: str | None,
+        ontvangen_op: date,
+        uiterlijk: date,
+        organisatie: str,
+    ) -> None:
+        self.nieuwe_zaken.append(
+            (zaak_id, kvk, "ontvangen", categorieen, scope, gemeentecode, ontvangen_op, ontvangen_op, uiterlijk)
+        )
+        zaak = OpenZaak(zaak_id, "ontvangen", tuple(categorieen), ontvangen_op, (organisatie,))
+        self.open_zaken.setdefault(kvk, []).append(zaak)
+
+    def voeg_toe_aan_zaak(
+        self, kvk: str, zaak_id: str, categorieen: list[str], scope: list[str], op: date, organisatie: str
+    ) -> None:
+        """A linked report widens the case: categories and scope grow, the latest report date moves."""
+        cats, scopes, laatste = self.verbreed.get(zaak_id, (set(), set(), op))
+        self.verbreed[zaak_id] = (cats | set(categorieen), scopes | set(scope), max(laatste, op))
+        self.open_zaken[kvk] = [
+            dataclasses.replace(
+                z,
+                categorieen=tuple(sorted(set(z.categorieen) | set(categorieen))),
+                laatste_melding_op=max(z.laatste_melding_op, op),
+                organisaties=tuple(sorted(set(z.organisaties) | {organisatie})),
+            )
+            if z.zaak_id == zaak_id
+            else z
+            for z in self.open_zaken.get(kvk, [])
+        ]
+
+    def bewaar_melding(
+        self,
+        melding_id: str,
+        melder: Any,
+        zaak_id: str,
+        inhoud_hash: str,
+        categorieen: list[str],
+        ontvangen_op: date,
+        uiterlijk: date,
+        data: dict[str, Any],
+    ) -> None:
+        self.nieuwe_meldingen.append(
+            (
+                melding_id,
+                melder.organisatie,
+                melder.referentie,
+                melder.soort,
+                zaak_id,
+                inhoud_hash,
+                categorieen,
+                ontvangen_op,
+                uiterlijk,
+                json.dumps(data),
+            )
+        )
+        key = (melder.organisatie, melder.referentie)
+        self.meldingen[key] = BestaandeMelding(melding_id, zaak_id, inhoud_hash, ontvangen_op, uiterlijk)
+
+    def audit(self, zaak_id: str, naar: str, omschrijving: str, tijd: datetime, event_id: str) -> None:
+        self.audit_regels.append((zaak_id, tijd, None, naar, omschrijving, event_id))
+
+    def status_gewijzigd(self, zaak_id: str, status: str) -> None:
+        """Another handler of the batch moved a case: a closed case takes no new reports."""
+        for kvk, zaken in self.open_zaken.items():
+            self.open_zaken[kvk] = [
+                dataclasses.replace(z, status=status) if z.zaak_id == zaak_id else z
+                for z in zaken
+                if not (z.zaak_id == zaak_id and status == "gesloten")
+            ]
+
+    async def flush(self, conn: Conn) -> None:
+        if self.nieuwe_zaken:
+            await conn.copy_records_to_table("zaak", columns=list(ZAAK_KOLOMMEN), records=self.nieuwe_zaken)
+        if self.verbreed:
+            await conn.executemany(
+                _VERBREED, [(z, sorted(c), sorted(sc), op) for z, (c, sc, op) in self.verbreed.items()]
+            )
+        if self.nieuwe_meldingen:
+            await conn.copy_records_to_table("melding", columns=list(MELDING_KOLOMMEN), records=self.nieuwe_meldingen)
+        if self.audit_regels:
+            await conn.copy_records_to_table("zaak_audit", columns=list(AUDIT_KOLOMMEN), records=self.audit_regels)
+        self.nieuwe_zaken, self.nieuwe_meldingen, self.audit_regels, self.verbreed = [], [], [], {}
+
+
+async def laad(conn: Conn, events: Sequence[tuple[CloudEvent, Any]]) -> Intake:
+    """Two reads for the whole batch (none when it holds no report)."""
+    meldingen = [payload for _, payload in events if isinstance(payload, MeldingIngediend)]
+    intake = Intake()
+    if not meldingen:
+        return intake
+    refs = sorted({(m.melder.organisatie, m.melder.referentie) for m in meldingen})
+    for r in await conn.fetch(_MELDINGEN, [o for o, _ in refs], [ref for _, ref in refs]):
+        intake.meldingen[(r["organisatie"], r["referentie"])] = BestaandeMelding(
+            r["melding_id"], r["zaak_id"], r["inhoud_hash"], r["ontvangen_op"], r["uiterlijk_inspectie_op"]
+        )
+    kvks = sorted({m.werkgever.kvk_nummer for m in meldingen})
+    for r in await conn.fetch(_OPEN_ZAKEN, kvks):
+        zaak = OpenZaak(
+            r["zaak_id"], r["status"], tuple(r["categorieen"]), r["laatste_melding_op"], tuple(r["organisaties"])
+        )
+        intake.open_zaken.setdefault(r["werkgever_kvk"], []).append(zaak)
+    return intake
