@@ -126,10 +126,10 @@ async def melding_ontvangen(ctx: Context, data: dict[str, Any]) -> None:
 
 
 async def gemeente_signaal(ctx: Context, s: GemeenteSignaal) -> None:
-    """One signal per (kind, address, day it was established): sent again it is counted once."""
-    sleutel = {"signaal": s.signaal, "adres": s.adres.model_dump(), "vastgesteld_op": s.vastgesteld_op}
+    """One signal per (kind, address, employer, day it was established): sent again it is counted once."""
+    sleutel = s.model_dump(include={"signaal", "adres", "werkgever", "vastgesteld_op"})
     omschrijving = f"het signaal {s.signaal} voor {s.adres.postcode} {s.adres.huisnummer} van {s.vastgesteld_op}"
-    inhoud = s.model_dump(exclude={"signaal", "adres", "vastgesteld_op"})
+    inhoud = s.model_dump(exclude={"signaal", "adres", "werkgever", "vastgesteld_op"})
     if not await eerste_keer_ontvangen(ctx, sleutel, inhoud, omschrijving, "vastgesteld_op"):
         return
     if s.werkgever is not None:

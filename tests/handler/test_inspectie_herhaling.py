@@ -3,7 +3,7 @@ each time under a new `ce_id` (issue 13, item 4): a signal is not counted twice 
 proof of half the back pay sent twice does not lapse a fine. The same business key with other
 content is rejected with the reason (dead letter `afgewezen`).
 
-Keys (docs/contract-inspectie.md): a municipal signal by (kind, address, day established), a payroll
+Keys (docs/contract-inspectie.md): a municipal signal by (kind, address, employer, day established), a payroll
 return by (employer, month), a posting notification by `melding_id`, an NAU decision by (agency,
 day), a proof of back pay by (inspection, employer, day paid, reference)."""
 
@@ -88,11 +88,14 @@ async def test_partner_signals_sent_again_are_counted_once_and_another_content_i
             await stuur(broker, "nl.waardigwerk.nau.toelating", toelating)
             await stuur(broker, "nl.waardigwerk.meldloket.detachering", detachering)
         await stuur(broker, "nl.waardigwerk.gemeente.signaal", {**gemeente, "aantal_personen": 14})
+        # The same dwelling and day, another employer's workers: a signal of its own.
+        await stuur(broker, "nl.waardigwerk.gemeente.signaal", {**gemeente, "werkgever": {"kvk_nummer": "73000005"}})
         await stuur(broker, "nl.waardigwerk.belastingdienst.loonaangifte", {**aangifte, "aantal_onder_minimumloon": 3})
     assert await signalen(service, "73000001") == ["gemeente_overbewoning"]
     assert await signalen(service, "73000002") == ["loonaangifte_onder_wml"]
     assert await signalen(service, "73000003") == ["wtta_zonder_toelating"]
     assert await signalen(service, "73000004") == ["detachering_te_laat_gemeld"]
+    assert await signalen(service, "73000005") == ["gemeente_overbewoning"]
     redenen = await afgewezen(service)
     assert len(redenen) == 2
     assert "het signaal overbewoning voor 2671AB 40 van 2027-02-20 is al ontvangen met een andere inhoud" in redenen[0]
