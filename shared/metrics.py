@@ -8,7 +8,7 @@ Counted as they happen (label `service`, and `ce_type` / `reason` where it says 
     waardigwerk_handler_seconds{ce_type}                    histogram of a handler's time
     waardigwerk_outbox_published_total, waardigwerk_outbox_parked_rows_total (shared.outbox)
 
-`ce_type` is the record's type when the service handles it, else `onbekend` (so hostile input
+`ce_type` is the record's type when the service handles it, else `overig` (so hostile input
 cannot make series without end). A batch's counts are kept aside while it is applied and added
 only when it was committed (`count_after_commit`, a FastStream middleware): a batch applied
 again (with savepoints, or after a transient error) counts each record once, as it ended.
@@ -22,6 +22,7 @@ middleware adds `faststream_*` series per topic (received, processed, latency, i
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,7 +53,7 @@ OUTBOX_PARKED = Counter("waardigwerk_outbox_parked_rows", "Outbox rows this proc
 
 
 # -- counts that wait for their batch's commit ---------------------------------------------------
-OTHER_TYPE = "onbekend"  # the label of a type the service does not handle (labels stay bounded)
+OTHER_TYPE = "overig"  # the label of every type the service does not handle (labels stay bounded)
 
 
 @dataclass
@@ -93,6 +94,19 @@ def record_dead_letter(service: str, position: str, ce_type: str, reason: str) -
     pending.dead[position] = (service, ce_type, reason)
     if now:
         pending.flush()
+
+
+class Stopwatch:
+    """`with Stopwatch() as watch:` ... `watch.seconds` (wall time, as a handler's latency is felt)."""
+
+    seconds = 0.0
+
+    def __enter__(self) -> Stopwatch:
+        self._started = time.perf_counter()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.seconds = time.perf_counter() - self._started
 
 
 def type_label(ce_type: str, known: Collection[str]) -> str:

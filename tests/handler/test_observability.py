@@ -98,13 +98,13 @@ async def test_records_are_counted_once_per_type_and_outcome(services: tuple[Ser
         await broker.publish(b"{}", IN, key=b"c", headers=headers("vreemd-1", "nl.waardigwerk.iets.anders"))
     name = svc.name
     assert figure("waardigwerk_records_consumed_total", service=name, ce_type=INGEDIEND) == 3
-    assert figure("waardigwerk_records_consumed_total", service=name, ce_type="onbekend") == 1
+    assert figure("waardigwerk_records_consumed_total", service=name, ce_type="overig") == 1
     assert figure("waardigwerk_records_handled_total", service=name, ce_type=INGEDIEND) == 1
     assert figure("waardigwerk_handler_seconds_count", service=name, ce_type=INGEDIEND) == 1
     assert figure("waardigwerk_handler_seconds_sum", service=name, ce_type=INGEDIEND) > 0
     dead = "waardigwerk_records_dead_lettered_total"
     assert figure(dead, service=name, ce_type=INGEDIEND, reason="schema") == 1
-    assert figure(dead, service=name, ce_type="onbekend", reason="onbekend_type") == 1
+    assert figure(dead, service=name, ce_type="overig", reason="onbekend_type") == 1
     assert figure("faststream_received_messages_total", app_name=name, broker="kafka", handler=IN) == 4
 
 
