@@ -59,7 +59,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.security import SASLScram512
 from pydantic import BaseModel, ValidationError
 
-from shared import batch, db, health, inbox, locks, metrics, outbox, timers, tracing
+from shared import asyncapi, batch, db, health, inbox, locks, metrics, outbox, timers, tracing
 from shared.batch import Writes
 from shared.clock import Clock
 from shared.contract.base import fouten_van
@@ -855,6 +855,8 @@ class Service:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             parser=_untouched_batch,
             decoder=_raw_bodies,
+            # Untyped (its records are parsed here): the document declares each message instead (shared/asyncapi.py).
+            include_in_schema=False,
         )
 
         async def on_batch(msg: KafkaMessage) -> None:
@@ -886,6 +888,7 @@ class Service:
             self._subscribe([TEST_KLOK], self.clock_group, self.set_clock)
         self._app = AsgiFastStream(
             self.broker,
+            specification=asyncapi.Specificatie(self),
             asgi_routes=health.routes(self.probe),
             on_startup=[self.start],
             after_shutdown=[self.stop],
