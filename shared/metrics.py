@@ -29,11 +29,19 @@ from typing import Any
 
 from faststream import BaseMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+disable_created_metrics()  # no `*_created` series beside every counter and histogram (before any is made)
 
 CONSUMED = Counter(
     "waardigwerk_records_consumed", "Records that reached the handler routing", ["service", "ce_type"]
