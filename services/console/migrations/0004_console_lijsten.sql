@@ -24,7 +24,7 @@ FROM (SELECT k.kvk, array_agg(DISTINCT g.data->>'wet' ORDER BY g.data->>'wet') A
 WHERE w.kvk = z.kvk;
 
 CREATE INDEX zaak_status_bijgewerkt ON zaak (status, bijgewerkt DESC);
-CREATE INDEX zaak_bijgewerkt ON zaak (bijgewerkt DESC, zaak_id);
+CREATE INDEX zaak_bijgewerkt ON zaak (bijgewerkt DESC NULLS LAST, zaak_id DESC);  -- the default order, newest first
 CREATE INDEX zaak_uiterlijk ON zaak (uiterlijk_inspectie_op, zaak_id);
 CREATE INDEX zaak_regio ON zaak (regio);
 CREATE INDEX zaak_variant ON zaak (beleidsvariant);

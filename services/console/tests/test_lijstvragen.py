@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from services.console import lijstvragen, vragen
-from services.console.autorisatie import Rol, mag_zaak
-from services.console.autorisatie import Gebruiker as G
+from services.console.autorisatie import Gebruiker, Rol, mag_zaak
 from services.console.lijsten import lees_vraag
 from services.console.overzicht import termijn_oordeel
 from services.console.tests.conftest import Console
@@ -106,7 +105,7 @@ async def test_een_gemeente_ziet_in_de_lijst_precies_de_zaken_die_zij_mag_openen
         gemeenten = await vragen.zaak_gemeenten(conn, alle)
     for gemeente in ("GM0363", "GM0599", "GM0344", "GM0772"):
         ids, totaal = await zaken(console, {"sorteer": "zaak", "richting": "op"}, gemeente)
-        mag = [z for z in alle if mag_zaak(G("g", Rol.GEMEENTE, gemeente), gemeenten[z])]
+        mag = [z for z in alle if mag_zaak(Gebruiker("g", Rol.GEMEENTE, gemeente), gemeenten[z])]
         assert (ids, totaal) == (mag, len(mag)), gemeente
     assert (await zaken(console, {"sorteer": "zaak", "richting": "op"}, "GM0363"))[0] == alle
 
