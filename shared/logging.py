@@ -115,5 +115,12 @@ def configure(service: str, level: str = "INFO") -> structlog.stdlib.BoundLogger
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
+    logging.captureWarnings(True)  # Python's warnings as lines of the logger py.warnings
+    sys.excepthook = _uncaught
     logger: structlog.stdlib.BoundLogger = structlog.get_logger()
     return logger
+
+
+def _uncaught(kind: type[BaseException], error: BaseException, trace: Any) -> None:
+    """An exception that ends the process: one JSON line (with its traceback), not Python's text."""
+    logging.getLogger("uncaught").critical("process_failed", exc_info=(kind, error, trace))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +32,8 @@ def json_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
     own = {lg.name: (lg.handlers[:], lg.propagate) for lg in loggers}
     yield lambda: [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     root.handlers, root.level = saved[0], saved[1]
+    logging.captureWarnings(False)
+    sys.excepthook = sys.__excepthook__
     for name, (handlers, propagate) in own.items():
         logging.getLogger(name).handlers, logging.getLogger(name).propagate = handlers, propagate
     structlog.contextvars.clear_contextvars()
@@ -49,6 +53,11 @@ async def test_every_line_is_json_with_service_and_ids_and_no_bsn(json_logs: Any
     except ValueError:
         logging.getLogger("aiokafka").exception("failed")
         log.exception("batch_failed")
+    warnings.warn(f"deprecated for {BSN}", DeprecationWarning, stacklevel=1)
+    try:
+        raise SystemError("the process ends")
+    except SystemError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
     broker = KafkaBroker()
 
     @broker.subscriber("proef.logging")
@@ -72,6 +81,8 @@ async def test_every_line_is_json_with_service_and_ids_and_no_bsn(json_logs: Any
     assert handled["als_getal"] == service_logging.BSN_MASK and handled["lijst"] == [{"bsn": service_logging.BSN_MASK}]
     assert by_event[f"Applying 0001_melding for {service_logging.BSN_MASK}"]["logger"] == "yoyo.migrations"
     assert any(p["event"].startswith("127.0.0.1:5 - \"GET /zoeken?q=<bsn?>") for p in parsed)
+    assert any(p.get("logger") == "py.warnings" and "deprecated for <bsn?>" in p["event"] for p in parsed)
+    assert "SystemError: the process ends" in by_event["process_failed"]["exception"]
     assert "ValueError" in by_event["failed"]["exception"] and "ValueError" in by_event["batch_failed"]["exception"]
     faststream = [p for p in parsed if p.get("logger", "").startswith("faststream")]
     assert any("own about" in p["event"] for p in faststream)
