@@ -40,15 +40,8 @@ def migrate(database_url: str, schema: str, service_migrations: Path) -> None:
         backend.apply_migrations(backend.to_apply(migrations))
 
 
-async def _session_kept(conn: asyncpg.Connection) -> None:
-    """A released connection is not reset beyond what asyncpg always does (roll back an open
-    transaction, forget its listeners): no code here changes session state (settings, session
-    advisory locks, cursors; the relay UNLISTENs itself), so the reset query (`RESET ALL`, ...) would
-    only cost a round trip on every release."""
-
-
 async def create_pool(database_url: str, schema: str, *, max_size: int = 10) -> asyncpg.Pool:
     pool: asyncpg.Pool = await asyncpg.create_pool(
-        database_url, min_size=1, max_size=max_size, server_settings={"search_path": schema}, reset=_session_kept
+        database_url, min_size=1, max_size=max_size, server_settings={"search_path": schema}
     )
     return pool

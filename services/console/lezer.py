@@ -3,23 +3,32 @@
 The console reads every type on its topics, including types that do not exist yet, and it reads
 dead-letter topics whose records may not even be CloudEvents. The runtime's routing (one handler
 per type, dead-lettering the unknown) does not fit that, so the console keeps the runtime's batch
-transaction, retry and test clock, and replaces only how one record is applied. Exactly once: the
-inbox holds the event id (the record's position for a dead letter) in the same transaction.
+transaction, retry and test clock, and replaces how a batch is applied (`projecteer_batch`):
+the events are logged in one statement, whose `ON CONFLICT DO NOTHING RETURNING` tells which are
+new (the event log is the console's inbox), the dead letters' positions are claimed in the inbox
+in one more, and only then does each new record update its projection, in record order.
+
+Nothing is skipped quietly: a record that is no CloudEvent is logged and left out (its copy is on
+the dead-letter topic of the service that refused it); a record whose projection fails is tried
+again with the runtime's backoff and, after its attempts, kept as a dead letter of the console
+itself (reason `projectiefout`), which the operator sees and can replay.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
 from aiokafka import ConsumerRecord
 
-from services.console.opslag import bewaar_dode_letter, bewaar_gebeurtenis
-from shared import inbox
+from services.console.opslag import bewaar_dode_letter, log_gebeurtenissen, projecteer
+from shared import batch
 from shared.db import Conn
-from shared.envelope import EnvelopeError, decode
-from shared.service import TRANSIENT, Service
+from shared.envelope import CloudEvent, EnvelopeError, decode
+from shared.service import TRANSIENT, Service, _RetryRecord, _where
 from shared.topics import INBOUND, INTERNAL, TEST_KLOK, dlq
 
 log = structlog.get_logger()
@@ -27,6 +36,8 @@ INBOX = "console"
 MIGRATIONS = Path(__file__).parent / "migrations"
 DLQ_TOPICS = tuple(dlq(t) for t in (*INBOUND, *INTERNAL))
 TOPICS = (*INTERNAL, *DLQ_TOPICS)
+PROJECTIEFOUT = "projectiefout"
+Pogingen = Counter[tuple[str, int, int]]
 
 
 def groep(generatie: int) -> str:
@@ -34,46 +45,109 @@ def groep(generatie: int) -> str:
     return f"waardigwerk.console.g{generatie}"
 
 
-async def pas_toe(conn: Conn, record: ConsumerRecord[bytes, bytes]) -> None:
-    """Apply one record in its own savepoint: a record the console cannot read is logged, never blocking."""
-    try:
-        async with conn.transaction():
-            if record.topic.endswith(".dlq"):
-                positie = f"{record.topic}/{record.partition}/{record.offset}"
-                if await inbox.first_delivery(conn, INBOX, positie):
-                    await bewaar_dode_letter(
-                        conn, record.topic, record.partition, record.offset, record.key, record.headers, record.value
-                    )
-                return
-            event = decode(record.headers, record.value)
-            if await inbox.first_delivery(conn, INBOX, event.id):
-                await bewaar_gebeurtenis(conn, record.topic, event)
-    except EnvelopeError as exc:
-        log.warning("console_record_skipped", topic=record.topic, offset=record.offset, reasons=exc.reasons)
-    except TRANSIENT:
-        raise
-    except Exception:
-        log.exception("console_projection_failed", topic=record.topic, offset=record.offset)
+def _positie(record: ConsumerRecord[bytes, bytes]) -> str:
+    return f"{record.topic}/{record.partition}/{record.offset}"
+
+
+def _gelezen(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[tuple[ConsumerRecord[bytes, bytes], CloudEvent]]:
+    """The domain events of the batch (a record that is no CloudEvent is logged and left out)."""
+    events = []
+    for record in records:
+        if record.topic.endswith(".dlq"):
+            continue
+        try:
+            events.append((record, decode(record.headers, record.value)))
+        except EnvelopeError as exc:
+            log.warning("console_record_skipped", topic=record.topic, offset=record.offset, reasons=exc.reasons)
+    return events
+
+
+async def projecteer_batch(
+    conn: Conn, records: Sequence[ConsumerRecord[bytes, bytes]], careful: bool, attempts: Pogingen, pogingen: int
+) -> None:
+    """The batch in the caller's transaction: two statements to tell what is new, then each new
+    record's projection in record order (careful: each in a savepoint, failures pinned to it)."""
+    events = _gelezen(records)
+    nieuw = await log_gebeurtenissen(conn, [(r.topic, e) for r, e in events])
+    dode = [r for r in records if r.topic.endswith(".dlq")]
+    claims = await batch.claim(conn, INBOX, {_positie(r): None for r in dode})
+    per_record = {id(r): e for r, e in events}
+    werk: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent | None]] = []
+    for record in records:
+        event = per_record.get(id(record))
+        if event is not None and event.id in nieuw:
+            nieuw.discard(event.id)  # the same event twice in one batch: projected once
+            werk.append((record, event))
+        elif record.topic.endswith(".dlq") and claims[_positie(record)].first:
+            werk.append((record, None))
+    for record, event in werk:
+        if not careful:
+            await _pas_toe(conn, record, event)
+            continue
+        try:
+            async with conn.transaction():
+                await _pas_toe(conn, record, event)
+        except TRANSIENT:
+            raise
+        except Exception as exc:
+            attempts[(record.topic, record.partition, record.offset)] += 1
+            n = attempts[(record.topic, record.partition, record.offset)]
+            if n < pogingen:
+                raise _RetryRecord(type(exc).__name__, n) from exc
+            log.error("console_projection_failed", topic=record.topic, offset=record.offset, attempts=n, **_where(exc))
+            await _bewaar_als_projectiefout(conn, record, f"{type(exc).__name__} na {n} pogingen")
+
+
+async def _pas_toe(conn: Conn, record: ConsumerRecord[bytes, bytes], event: CloudEvent | None) -> None:
+    if event is None:
+        await bewaar_dode_letter(
+            conn, record.topic, record.partition, record.offset, record.key, record.headers, record.value
+        )
+    else:
+        await projecteer(conn, event)
+
+
+async def _bewaar_als_projectiefout(conn: Conn, record: ConsumerRecord[bytes, bytes], details: str) -> None:
+    """A record the console could not project is shown as a dead letter of the console itself: on the
+    dead-letter topic of the record's own topic, at position -1 - its offset (no real dead letter
+    has a negative position), so that a replay sends it to its own topic again."""
+    headers = [
+        *record.headers,
+        ("dlq_reden", PROJECTIEFOUT.encode()),
+        ("dlq_details", details.encode()),
+        ("dlq_topic", record.topic.encode()),
+        ("dlq_dienst", b"console"),
+        ("dlq_tijd", datetime.now(UTC).isoformat().encode()),
+    ]
+    await bewaar_dode_letter(
+        conn,
+        dlq(record.topic.removesuffix(".dlq")),
+        record.partition,
+        -1 - record.offset,
+        record.key,
+        headers,
+        record.value,
+    )
 
 
 class ConsoleService(Service):
-    """The runtime with the console's own record handling and a consumer group per read-model generation."""
+    """The runtime with the console's own batch projection and a consumer group per read-model generation."""
 
     async def consume(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
-        """Every record of the batch in the runtime's transaction and retry, each in its own savepoint."""
+        pogingen = self.settings.waardigwerk_record_pogingen
 
-        async def apply(conn: Conn, careful: bool, attempts: Counter[tuple[str, int, int]]) -> None:
+        async def apply(conn: Conn, careful: bool, attempts: Pogingen) -> None:
+            await projecteer_batch(conn, records, careful, attempts, pogingen)
+
+        async def one_by_one(attempts: Pogingen) -> None:
             for record in records:
-                await pas_toe(conn, record)
 
-        async def one_by_one(attempts: Counter[tuple[str, int, int]]) -> None:
-            for record in records:
+                async def alone(conn: Conn, careful: bool, attempts: Pogingen) -> None:
+                    await projecteer_batch(conn, (record,), True, attempts, pogingen)  # noqa: B023
 
-                async def alone(conn: Conn, careful: bool, attempts: Counter[tuple[str, int, int]]) -> None:
-                    await pas_toe(conn, record)  # noqa: B023 (awaited in this iteration)
-
-                async def give_up(attempts: Counter[tuple[str, int, int]]) -> None:
-                    log.error("console_record_failed", topic=record.topic, offset=record.offset)  # noqa: B023
+                async def give_up(attempts: Pogingen) -> None:
+                    async with self.pool.acquire() as conn, conn.transaction():
+                        await _bewaar_als_projectiefout(conn, record, "batch kon niet worden vastgelegd")  # noqa: B023
 
                 await self.in_transaction(1, alone, give_up)
 

@@ -42,40 +42,72 @@ def _json(waarde: Any) -> str | None:
     return None if waarde is None else dumps(waarde).decode()
 
 
+_LOG = """
+INSERT INTO gebeurtenis (id, type, tijd, bron, correlationid, causationid, topic, zaak_ids, inspectie_id,
+                         vordering_id, contract_referentie, boete_id, kvk, gemeentecode, postcode,
+                         referentie, beleid, data, werknemer_refs)
+SELECT id, type, tijd, bron, correlationid, causationid, topic, string_to_array(zaak_ids, chr(31)), inspectie_id,
+       vordering_id, contract_referentie, boete_id, string_to_array(kvk, chr(31)), gemeentecode, postcode,
+       referentie, beleid, data, string_to_array(werknemer_refs, chr(31))
+FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+            $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+            $17::text[], $18::jsonb[], $19::text[])
+     AS t(id, type, tijd, bron, correlationid, causationid, topic, zaak_ids, inspectie_id, vordering_id,
+          contract_referentie, boete_id, kvk, gemeentecode, postcode, referentie, beleid, data, werknemer_refs)
+ON CONFLICT (id) DO NOTHING RETURNING id
+"""
+
+
+def _lijst(waarden: Sequence[str]) -> str:
+    """A text array as one text (unit separator between the items): unnest takes no arrays of arrays."""
+    return "\x1f".join(waarden)
+
+
+async def log_gebeurtenissen(conn: Conn, events: Sequence[tuple[str, CloudEvent]]) -> set[str]:
+    """Log a batch of (topic, event) in one statement; returns the ids that were new."""
+    if not events:
+        return set()
+    rijen = []
+    for topic, event in events:
+        s = sleutels(event.data)
+        rijen.append(
+            (
+                event.id,
+                event.type,
+                event.time,
+                event.source,
+                event.chain_id,
+                event.causationid,
+                topic,
+                _lijst(s.zaak_ids),
+                s.inspectie_id,
+                s.vordering_id,
+                s.contract_referentie,
+                s.boete_id,
+                _lijst(s.kvk),
+                s.gemeentecode,
+                s.postcode,
+                s.referentie,
+                s.beleid,
+                _json(event.data),
+                _lijst(s.werknemer_refs),
+            )
+        )
+    return {r["id"] for r in await conn.fetch(_LOG, *map(list, zip(*rijen, strict=True)))}
+
+
+async def projecteer(conn: Conn, event: CloudEvent) -> None:
+    """Update the projection of the service the event comes from (an event logged for the first time)."""
+    project = PROJECTIES.get(dienst_van(event.type))
+    if project is not None:
+        await project(conn, event, sleutels(event.data))
+
+
 async def bewaar_gebeurtenis(conn: Conn, topic: str, event: CloudEvent) -> bool:
-    """Log the event and update the projections; False when it was already there."""
-    s = sleutels(event.data)
-    nieuw = await conn.fetchval(
-        """INSERT INTO gebeurtenis (id, type, tijd, bron, correlationid, causationid, topic, zaak_ids, inspectie_id,
-                                    vordering_id, contract_referentie, boete_id, kvk, gemeentecode, postcode,
-                                    referentie, beleid, data, werknemer_refs)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19)
-           ON CONFLICT (id) DO NOTHING RETURNING true""",
-        event.id,
-        event.type,
-        event.time,
-        event.source,
-        event.chain_id,
-        event.causationid,
-        topic,
-        list(s.zaak_ids),
-        s.inspectie_id,
-        s.vordering_id,
-        s.contract_referentie,
-        s.boete_id,
-        list(s.kvk),
-        s.gemeentecode,
-        s.postcode,
-        s.referentie,
-        s.beleid,
-        _json(event.data),
-        list(s.werknemer_refs),
-    )
-    if not nieuw:
+    """Log one event and update the projections; False when it was already there."""
+    if event.id not in await log_gebeurtenissen(conn, [(topic, event)]):
         return False
-    projecteer = PROJECTIES.get(dienst_van(event.type))
-    if projecteer is not None:
-        await projecteer(conn, event, s)
+    await projecteer(conn, event)
     return True
 
 

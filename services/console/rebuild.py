@@ -13,7 +13,7 @@ import asyncio
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from services.console.lezer import MIGRATIONS, TOPICS, ConsoleService, groep, pas_toe
+from services.console.lezer import MIGRATIONS, TOPICS, ConsoleService, groep
 from services.console.opslag import leesmodel_legen
 
 
@@ -44,9 +44,7 @@ async def rebuild() -> None:
             batches = await consumer.getmany(*open_, timeout_ms=1000, max_records=500)
             for tp, records in batches.items():
                 records = [r for r in records if r.offset < eind[tp]]
-                async with service.pool.acquire() as conn, conn.transaction():
-                    for record in records:
-                        await pas_toe(conn, record)
+                await service.consume(tuple(records))
                 if records:
                     await consumer.commit({tp: records[-1].offset + 1})
                     gelezen[tp.topic] += len(records)
