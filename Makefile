@@ -65,7 +65,8 @@ demo: setup up
 
 # The benchmarks fill every region's inspection capacity for weeks: they run on a stack of their own.
 # Sizes and stages: BENCH_* variables, see bench/__main__.py and docs/performance.md.
-BENCH_STACK := WAARDIGWERK_STACK_DIR=.bench/stack WAARDIGWERK_PORT_OFFSET=300
+# pg_stat_statements keeps 200 000 entries there (about 150 MB): each savepoint name of a stage is one.
+BENCH_STACK := WAARDIGWERK_STACK_DIR=.bench/stack WAARDIGWERK_PORT_OFFSET=300 WAARDIGWERK_PG_STATEMENTS_MAX=200000
 bench:
 	rm -rf .bench/stack
 	$(call step,a stack for the benchmarks (.bench/stack; every port +300; up twice: a busy machine starts slowly),$(BENCH_STACK) $(STACK) up || $(BENCH_STACK) $(STACK) up || { $(BENCH_STACK) $(STACK) down; exit 1; })
