@@ -94,7 +94,8 @@ def configure(service: str, level: str = "INFO") -> structlog.stdlib.BoundLogger
     """JSON lines for structlog and for every standard-library logger of the process."""
     handler = json_handler()
     root = logging.getLogger()
-    root.handlers = [handler]
+    # In place of any plain stream handler (basicConfig's, an earlier configure's); others stay (a test's capture).
+    root.handlers = [h for h in root.handlers if type(h) is not logging.StreamHandler] + [handler]
     root.setLevel(level)
     for name in FASTSTREAM_LOGGERS:
         own = logging.getLogger(name)
