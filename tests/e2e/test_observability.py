@@ -53,7 +53,7 @@ def request(url: str, body: Any = None, headers: dict[str, str] | None = None, f
         url, data=data, headers={**({"Content-Type": kind} if data else {}), **(headers or {})}
     )
     try:
-        with urllib.request.urlopen(req, timeout=10) as response:
+        with urllib.request.urlopen(req, timeout=60) as response:  # a loaded machine: a first login is slow
             return int(response.status), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
