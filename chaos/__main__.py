@@ -1,6 +1,6 @@
 """`make chaos`: the fault matrix, on a stack of its own, with figures.
 
-For each fault (chaos/faults.py): CHAOS_N reports (default 2 000) offered at CHAOS_RATE per
+For each fault (chaos/faults.py, chaos/detours.py): CHAOS_N reports (default 2 000) offered at CHAOS_RATE per
 second (default 50; a fault may set its own) as a union would, each retried with its own ce_id
 until the broker has it; the fault injected mid-stream and healed after its duration; then wait
 until every report is acknowledged or nothing new arrives for CHAOS_QUIET_S (default 90). Then
@@ -40,14 +40,18 @@ from typing import Any
 import asyncpg
 from aiokafka.errors import KafkaError
 
-from bench.__main__ import PAD, PLAN_UITKOMSTEN, melding, wait_idle
+from bench.__main__ import PAD, PLAN_UITKOMSTEN, melding
+from bench.hops import Broker
+from chaos.detours import arranged
 from chaos.faults import LAYOUT, Fault, catalogue, pid
+from chaos.resources import Sampler, report
 from tools.partner import Partner
 from tools.stackenv import ROOT, client_options, stack_env
 
 N = int(os.environ.get("CHAOS_N", "2000"))
 RATE = float(os.environ.get("CHAOS_RATE", "50"))
 QUIET_S = float(os.environ.get("CHAOS_QUIET_S", "90"))
+SOAK_S = float(os.environ.get("CHAOS_SOAK_S", "1800"))
 SERVICES = ["melding", "inspectie", "loonvordering", "huisvesting", "deling"]
 ONTVANGEN = "nl.waardigwerk.melding.ontvangen"
 
@@ -86,8 +90,11 @@ async def publish_until_accepted(partner: Partner, data: dict[str, Any], event_i
 async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
     bootstrap, login = env["KAFKA_BOOTSTRAP_SERVERS"], client_options(env)
     org = f"chaos-{uuid.uuid4().hex[:8]}"
-    kvk_basis = random.randrange(10_000_000, 99_999_999 - N)
     rate = fault.rate or RATE
+    n = N if fault.seconds is None else round(fault.seconds * rate)
+    kvk_basis = random.randrange(10_000_000, 99_999_999 - n)
+    sampler = Sampler() if fault.sampled else None
+    sampling = asyncio.create_task(sampler.run()) if sampler else None
     feed = f"waardigwerk.uit.melder.{org}"
     pids_before = {s: pid(s) for s in SERVICES}
     accepted: set[str] = set()
@@ -103,8 +110,8 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
             return healing
 
         started = time.perf_counter()
-        for i in range(N):
-            if fault_task is None and i >= N * fault.at:
+        for i in range(n):
+            if fault_task is None and i >= n * fault.at:
                 print(f"  {fault.name}: {fault.what} (after {i} reports)", flush=True)
                 fault_task = asyncio.create_task(inject_and_heal())
             data = melding(org, kvk_basis, i)
@@ -114,7 +121,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         healed_at = await fault_task
         await asyncio.gather(*sends)
         print(f"  {fault.name}: healed; {len(accepted)} reports accepted; waiting for the outputs", flush=True)
-        wanted = {melding(org, kvk_basis, i)["werkgever"]["kvk_nummer"] for i in range(N)}
+        wanted = {melding(org, kvk_basis, i)["werkgever"]["kvk_nummer"] for i in range(n)}
         last_count, last_change = -1, time.monotonic()
         while time.monotonic() - last_change < QUIET_S:
             count = len(partner.received)
@@ -131,6 +138,8 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         last_output = max((e.arrived for e in ours), default=healed_at)
         last_ack = max((e.arrived for e in partner.matching(feed, ONTVANGEN)), default=healed_at)
         reader_alive = partner._task is not None and not partner._task.done()
+    if sampling is not None:
+        sampling.cancel()
     distinct = {a.data.get("melder_referentie") for a in acks}
     ids = {a.ce.get("id") for a in acks}
     cases = await count_cases(env["DATABASE_URL"], org)
@@ -154,7 +163,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         "ready_after_s": round(ready_s, 1),
         "restarted": restarted,
         "reader_alive": reader_alive,
-    }
+    } | ({"resources": sampler.summary()} if sampler else {})
 
 
 def planned(partner: Partner, wanted: set[str]) -> tuple[int, int, dict[str, int]]:
@@ -218,7 +227,8 @@ async def main() -> int:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # reconnect noise while the broker is down
     env = stack_env()
     chosen = [f for f in os.environ.get("CHAOS_FAULTS", "").split(",") if f]
-    faults = [f for f in catalogue(env["DATABASE_URL"]) if not chosen or f.name in chosen]
+    every = catalogue(env["DATABASE_URL"]) + arranged(env["DATABASE_URL"], SOAK_S)
+    faults = [f for f in every if not chosen or f.name in chosen]
     unknown = set(chosen) - {f.name for f in faults}
     if unknown:
         print(f"unknown faults: {', '.join(sorted(unknown))}", file=sys.stderr)
@@ -230,16 +240,28 @@ async def main() -> int:
     out.mkdir(exist_ok=True)
     file = out / f"chaos-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     for fault in faults:
-        await all_ready()
-        await wait_idle(env["KAFKA_BOOTSTRAP_SERVERS"], client_options(env))
         print(f"{fault.name} ...", flush=True)
-        row = await run_fault(fault, env)
+        if fault.prepare:
+            await fault.prepare()
+        await all_ready()
+        async with Broker(env["KAFKA_BOOTSTRAP_SERVERS"], client_options(env)) as broker:
+            await broker.wait_idle(give_up_s=600)
+        try:
+            row = await run_fault(fault, env)
+        finally:
+            if fault.cleanup:
+                await fault.cleanup()
+        if "resources" in row:
+            print(report(row["resources"]), flush=True)
         print(f"  {fault.name}: {'; '.join(failed(row)) or 'ok'} (recovery {row['recovery_s']} s)", flush=True)
         rows.append(row)
         result = {"when": datetime.now(UTC).isoformat(), "n": N, "rate": RATE, "rows": rows}
         file.write_text(json.dumps(result | {"wall_s": round(time.monotonic() - started)}, indent=2))  # so far
     wall = round(time.monotonic() - started)
     print("\n" + table(rows) + f"\n\nwall time {wall} s")
+    for row in rows:
+        if "resources" in row:
+            print(f"\n{row['fault']}: memory and open files\n" + report(row["resources"]))
     result = {"when": datetime.now(UTC).isoformat(), "n": N, "rate": RATE, "wall_s": wall, "rows": rows}
     file.write_text(json.dumps(result, indent=2))
     print(f"written: {file.relative_to(ROOT)}")

@@ -28,14 +28,15 @@ from tools.stackenv import ROOT
 LAYOUT = Layout.from_environ(os.environ)
 
 
-def stack(*args: str) -> None:
-    """Run stack.py on the chaos stack; its output goes to .chaos/stack-control.log."""
+def stack(*args: str, env: dict[str, str] | None = None) -> None:
+    """Run stack.py on the chaos stack (`env`: more environment); output to .chaos/stack-control.log."""
     log = ROOT / ".chaos" / "stack-control.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("a") as out:
         subprocess.run(
             [sys.executable, str(ROOT / "deploy" / "local" / "stack.py"), *args],
             cwd=ROOT,
+            env={**os.environ, **(env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
             check=True,
@@ -155,6 +156,10 @@ class Fault:
     at: float = 0.3
     rate: float | None = None
     restarts: tuple[str, ...] = ()
+    prepare: Step | None = None  # before the stream (e.g. a service started through a proxy)
+    cleanup: Step | None = None  # after the count
+    seconds: float | None = None  # a stream of this length at the rate instead of CHAOS_N reports
+    sampled: bool = False  # RSS and open files of every process sampled during the stream
 
 
 def in_thread(*args: str) -> Step:

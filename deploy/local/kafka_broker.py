@@ -135,10 +135,30 @@ controller.quorum.election.timeout.ms={300 if brokers == 1 else 1000}
 """
 
 
+PROXIED_LISTENER_STEP = 70  # client port + 70: the proxied listener; + 71: the proxy in front of it
+
+
+def proxied_listener(port: int) -> tuple[int, int] | None:
+    """(listener port, advertised proxy port) when WAARDIGWERK_KAFKA_PROXIED=1 (plaintext brokers)."""
+    if os.environ.get("WAARDIGWERK_KAFKA_PROXIED") != "1":
+        return None
+    return port + PROXIED_LISTENER_STEP, port + PROXIED_LISTENER_STEP + 1
+
+
 def listeners(port: int, controller: int, passwords: Mapping[str, str] | None) -> str:
     """Plaintext by default. Secure: clients log in with SCRAM-SHA-512 and are authorised by ACL only
     (default-deny); the controller listener (loopback) takes one PLAIN user from this file, because
     SCRAM users live in the metadata log the controller serves, so they cannot guard it."""
+    if passwords is None and (proxied := proxied_listener(port)):
+        # `make chaos` (WAARDIGWERK_KAFKA_PROXIED=1): one more listener, advertised at a proxy's port,
+        # so a client that bootstraps through that proxy reconnects through it too (a partition).
+        own, proxy = proxied
+        return f"""\
+listeners=PLAINTEXT://127.0.0.1:{port},PROXIED://127.0.0.1:{own},CONTROLLER://127.0.0.1:{controller}
+advertised.listeners=PLAINTEXT://127.0.0.1:{port},PROXIED://127.0.0.1:{proxy}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+"""
     if passwords is None:
         return f"""\
 listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}

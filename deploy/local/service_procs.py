@@ -16,6 +16,7 @@ does not run yet adds it to the stack.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -138,7 +139,11 @@ class ServiceProcess(Part):
 def service_env(
     name: str, kafka: str, database_url: str, settings: Mapping[str, str], record: Record
 ) -> dict[str, str]:
-    """What a service is started with, beyond the caller's own environment."""
+    """What a service is started with, beyond the caller's own environment. A fault of `make chaos`
+    starts one service through its proxies: WAARDIGWERK_SERVICE_KAFKA / WAARDIGWERK_SERVICE_DATABASE_URL
+    in the environment of that `stack.py start` replace the stack's addresses for it."""
+    kafka = os.environ.get("WAARDIGWERK_SERVICE_KAFKA") or kafka
+    database_url = os.environ.get("WAARDIGWERK_SERVICE_DATABASE_URL") or database_url
     env = {
         "KAFKA_BOOTSTRAP_SERVERS": kafka,
         "DATABASE_URL": database_url,

@@ -1,0 +1,170 @@
+"""Faults that need the chaos stack arranged first: one service started through a proxy (to the
+broker: a network partition; to PostgreSQL: a slow database), and a tablespace on a small tmpfs
+inside the stack's directory (a full disk)."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import pwd
+import subprocess
+
+import asyncpg
+
+from chaos.faults import LAYOUT, Fault, Step, nothing, stack
+from chaos.proxy import Proxy
+from deploy.local.kafka_broker import PROXIED_LISTENER_STEP
+from deploy.local.layout import DATABASE
+from deploy.local.postgres_server import SUPERUSER, PostgresServer
+
+
+class Detour:
+    """`service` restarted with its broker or database address at a proxy of the chaos process
+    (`prepare`), and restarted on the stack's own addresses again afterwards (`cleanup`)."""
+
+    def __init__(self, service: str, to: str, database_url: str) -> None:
+        self.service = service
+        if to == "kafka":
+            target = LAYOUT.port("kafka") + PROXIED_LISTENER_STEP  # the listener advertised at the proxy
+            self.proxy = Proxy(target + 1, target)
+            self.env = {"WAARDIGWERK_SERVICE_KAFKA": self.proxy.address}
+        else:
+            port = LAYOUT.port("postgres")
+            self.proxy = Proxy(port + PROXIED_LISTENER_STEP, port)
+            url = database_url.replace(f":{port}/", f":{self.proxy.listen_port}/")
+            assert url != database_url, f"no port {port} in the database URL"
+            self.env = {"WAARDIGWERK_SERVICE_DATABASE_URL": url}
+
+    async def prepare(self) -> None:
+        await self.proxy.__aenter__()
+        await asyncio.to_thread(stack, "stop", self.service)
+        await asyncio.to_thread(stack, "start", self.service, env=self.env)
+
+    async def cleanup(self) -> None:
+        await asyncio.to_thread(stack, "stop", self.service)
+        await asyncio.to_thread(stack, "start", self.service)
+        await self.proxy.__aexit__()
+
+    def cut(self) -> Step:
+        async def run() -> None:
+            self.proxy.cut()
+
+        return run
+
+    def mend(self) -> Step:
+        async def run() -> None:
+            self.proxy.mend()
+
+        return run
+
+    def slow(self, seconds: float) -> Step:
+        async def run() -> None:
+            self.proxy.delay(seconds)
+
+        return run
+
+
+class FullDisk:
+    """A table of a service moved to a tablespace on a tmpfs of `size_mb` (in the chaos stack's
+    directory, never the machine's disk); `fill` writes a file until the tmpfs is full, so every
+    new page of the table fails with ENOSPC; `free` removes the file."""
+
+    def __init__(self, table: str, size_mb: int = 16) -> None:
+        self.table, self.size_mb = table, size_mb
+        self.mount = LAYOUT.state / "chaos-disk"
+        self.filler = self.mount / "filler"
+
+    async def sql(self, *statements: str) -> None:
+        """As the cluster's superuser, over the stack's own socket (a tablespace needs it)."""
+        server = PostgresServer(LAYOUT, "")
+        conn = await asyncpg.connect(host=str(server.sockets), port=server.port, user=SUPERUSER, database=DATABASE)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    async def prepare(self) -> None:
+        owner = pwd.getpwnam("postgres")
+        self.mount.mkdir(parents=True, exist_ok=True)
+        options = f"size={self.size_mb}m,uid={owner.pw_uid},gid={owner.pw_gid},mode=0700"
+        mount = ["mount", "-t", "tmpfs", "-o", options, "chaos-disk", str(self.mount)]
+        await asyncio.to_thread(subprocess.run, mount, check=True)
+        try:
+            (self.mount / "pg").mkdir()
+            os.chown(self.mount / "pg", owner.pw_uid, owner.pw_gid)
+            await self.sql(
+                f"CREATE TABLESPACE chaos_disk LOCATION '{self.mount / 'pg'}'",
+                f"ALTER TABLE {self.table} SET TABLESPACE chaos_disk",
+            )
+        except BaseException:
+            await asyncio.to_thread(subprocess.run, ["umount", str(self.mount)], check=False)
+            raise
+
+    async def fill(self) -> None:
+        await asyncio.to_thread(self._fill)
+
+    def _fill(self) -> None:
+        chunk = b"\0" * (1 << 20)
+        with self.filler.open("wb", buffering=0) as out:
+            try:
+                while True:
+                    out.write(chunk)
+            except OSError as error:
+                if error.errno != errno.ENOSPC:
+                    raise
+
+    async def free(self) -> None:
+        self.filler.unlink(missing_ok=True)
+
+    async def cleanup(self) -> None:
+        await self.free()
+        await self.sql(f"ALTER TABLE {self.table} SET TABLESPACE pg_default", "DROP TABLESPACE chaos_disk")
+        await asyncio.to_thread(subprocess.run, ["umount", str(self.mount)], check=False)
+
+
+def arranged(database_url: str, soak_s: float) -> list[Fault]:
+    """The faults with a `prepare` and a `cleanup`, and the soak."""
+    partition = Detour("melding", "kafka", database_url)
+    slow = Detour("melding", "postgres", database_url)
+    disk = FullDisk("melding.melding")
+    return [
+        Fault(
+            "partition-melding",
+            "melding cut off from the broker for 20 s (its connections through a proxy, dropped and unanswered)",
+            partition.cut(),
+            partition.mend(),
+            20.0,
+            prepare=partition.prepare,
+            cleanup=partition.cleanup,
+        ),
+        Fault(
+            "pg-slow-melding",
+            "every chunk between melding and PostgreSQL delayed 150 ms each way for 30 s (a proxy)",
+            slow.slow(0.15),
+            slow.slow(0.0),
+            30.0,
+            prepare=slow.prepare,
+            cleanup=slow.cleanup,
+        ),
+        Fault(
+            "disk-full",
+            "melding's case table on a 16 MB tmpfs tablespace, filled for 20 s (ENOSPC), then freed",
+            disk.fill,
+            disk.free,
+            20.0,
+            prepare=disk.prepare,
+            cleanup=disk.cleanup,
+        ),
+        Fault(
+            "soak",
+            f"{soak_s:g} s at the steady rate (CHAOS_SOAK_S), RSS and open files sampled per process",
+            nothing,
+            nothing,
+            0.0,
+            at=0.999,  # "healed" at the stream's end: recovery is the time to drain after it
+            seconds=soak_s,
+            sampled=True,
+        ),
+    ]
