@@ -67,12 +67,16 @@ class Proxy:
             asyncio.create_task(self._pump(client_reader, upstream_writer)),
             asyncio.create_task(self._pump(upstream_reader, client_writer)),
         ]
-        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
-        for task in pumps:
-            task.cancel()
-        for writer in (client_writer, upstream_writer):
-            writer.transport.abort()
-            self.connections.discard(writer)
+        try:
+            await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            pass  # the proxy closes
+        finally:
+            for task in pumps:
+                task.cancel()
+            for writer in (client_writer, upstream_writer):
+                writer.transport.abort()
+                self.connections.discard(writer)
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Copies one direction; with a latency each chunk leaves `latency_s` after it arrived."""
