@@ -172,19 +172,21 @@ async def test_zaakpagina_met_risicografiek_en_keten_van_aansprakelijkheid(
     page: Page, stack_env: dict[str, str], gezaaid: dict[str, Any]
 ) -> None:
     url = await als_operator(page, stack_env)
-    for _ in range(60):  # the inspection is planned a moment after the report
-        await page.goto(f"{url}/zaken/{gezaaid['zaak_id']}")
-        if await page.locator("svg[id^=risico-] rect.staaf").count():
-            break
-        await page.wait_for_timeout(1000)
-    assert gezaaid["naam"] in await page.inner_text("#werkgever")
-    assert "Melding 0" in await page.inner_text("#omschrijving")
+    # A seeded case whose inspection is planned, with the risk score behind the plan.
+    await page.goto(f"{url}/zaken?status=inspectie_gepland&per_pagina=10")
+    await page.locator("#zaken tr[data-zaak] a").first.click()
+    await page.wait_for_url("**/zaken/Z-*")
     staven = await page.locator("svg[id^=risico-]").first.locator("rect.staaf").count()
     regels = await page.locator("table.risico-tabel").first.locator("tr").count() - 1
     assert staven == regels > 0, "one bar per contribution of the risk score"
     titel = await page.locator("svg[id^=risico-] rect.staaf title").first.text_content()
     assert titel and "bron" in titel
+    await geen_ruwe_json(page)
+    await screenshot(page, "operator-zaak-risico")
 
+    await page.goto(f"{url}/zaken/{gezaaid['zaak_id']}")
+    assert gezaaid["naam"] in await page.inner_text("#werkgever")
+    assert "Melding 0" in await page.inner_text("#omschrijving")
     keten = page.locator(f"figure.keten[data-vordering='{gezaaid['vordering']}']")
     await keten.wait_for()
     partijen = await keten.locator("g.partij").evaluate_all(
