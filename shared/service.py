@@ -108,6 +108,9 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.ReadOnlySQLTransactionError,
     asyncpg.exceptions.LockNotAvailableError,
     asyncpg.exceptions.InsufficientPrivilegeError,
+    # A connection the server ended while it sat idle in the pool can answer its next query with a
+    # protocol error ("another operation is in progress") before asyncpg sees the socket close.
+    asyncpg.exceptions.InternalClientError,
 )
 
 

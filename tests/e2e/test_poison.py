@@ -83,7 +83,6 @@ async def test_big_batches_with_poison_and_cut_connections_apply_each_valid_reco
         await ctx.conn.execute("INSERT INTO proef (kvk, aantal) VALUES ($1, $2)", proef.kvk_nummer, proef.aantal)
 
     service.handles(topic, TYPE, model=Proef)(registreer)
-    since = time.time()
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -109,23 +108,28 @@ async def test_big_batches_with_poison_and_cut_connections_apply_each_valid_reco
         await producer.stop()
     assert len(poison_at) == len(klassen)
 
+    # The test reads through a connection of its own, opened before the cut: the cut ends every
+    # connection the service opened, and the test must not see the service's pool recover.
+    watcher = await asyncpg.connect(stack_env["DATABASE_URL"], server_settings={"search_path": service.schema})
+    since = time.time()
     service.app()
     started = asyncio.get_running_loop().time()
     await service.broker.start()
     await service.start()
     try:
         for _ in range(1200):
-            n = await service.pool.fetchval("SELECT count(*) FROM proef")
-            dead = await service.pool.fetchval("SELECT count(*) FROM outbox WHERE topic = $1", f"{topic}.dlq")
+            n = await watcher.fetchval("SELECT count(*) FROM proef")
+            dead = await watcher.fetchval("SELECT count(*) FROM outbox WHERE topic = $1", f"{topic}.dlq")
             if n >= VALID and dead >= len(klassen):
                 break
             await asyncio.sleep(0.25)
         await asyncio.sleep(1.0)  # a second effect would show up here
-        rows = await service.pool.fetch("SELECT kvk, count(*) AS n FROM proef GROUP BY kvk")
-        dead_rows = await service.pool.fetch("SELECT headers FROM outbox WHERE topic = $1", f"{topic}.dlq")
+        rows = await watcher.fetch("SELECT kvk, count(*) AS n FROM proef GROUP BY kvk")
+        dead_rows = await watcher.fetch("SELECT headers FROM outbox WHERE topic = $1", f"{topic}.dlq")
     finally:
         await service.broker.stop()
-        await service.pool.execute(f'DROP SCHEMA "{service.schema}" CASCADE')
+        await watcher.execute(f'DROP SCHEMA "{service.schema}" CASCADE')
+        await watcher.close()
         await service.stop()
     print(f"{VALID} valid + {len(klassen)} poison in {asyncio.get_running_loop().time() - started:.1f} s, {cut[0]} cut")
     assert cut[0] > 0, "the connections were cut while a batch applied"
