@@ -57,7 +57,8 @@ def cluster(request: pytest.FixtureRequest) -> Iterator[tuple[Layout, dict[str, 
 
 
 async def admin_for(bootstrap: str) -> AIOKafkaAdminClient:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+    # Generous: three JVMs in containers on a loaded machine answer slowly (3 s timed out).
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30_000)
     await admin.start()
     return admin
 
