@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
 
 from deploy.local import acl
@@ -27,6 +27,7 @@ from tests.compose.conftest import compose_layout, stack_py
 from tests.compose.test_stack_compose import INGEDIEND, ONTVANGEN, docker_compose, melding
 from tests.conftest import visible
 from tools.partner import Partner
+from tools.stackenv import client_options
 
 pytestmark = [pytest.mark.compose]
 UNION = "fnv"  # deploy/kafka/acl.yaml: melder-fnv writes the intake, reads waardigwerk.uit.melder.fnv
@@ -69,6 +70,7 @@ async def test_without_a_valid_login_the_published_listener_refuses(
     await admin.close()
 
 
+ENTRYPOINT = ["python", "-m", "deploy.docker.entrypoint"]  # secret files into variables, as for the service
 PROBE = """
 import asyncio, sys
 from aiokafka.admin import AIOKafkaAdminClient
@@ -95,7 +97,9 @@ def test_inside_the_compose_network_a_service_without_credentials_is_refused(
 ) -> None:
     layout, _, _ = secure
     outcomes = {
-        login: docker_compose(layout, "exec", "-T", "melding", "python", "-c", PROBE, login).stdout.split()[-1]
+        login: docker_compose(
+            layout, "exec", "-T", "melding", *ENTRYPOINT, "python", "-c", PROBE, login
+        ).stdout.split()[-1]
         for login in ("none", "own")
     }
     assert outcomes == {"none": "refused", "own": "admitted"}
@@ -125,6 +129,12 @@ async def test_a_union_report_sent_as_its_own_principal_is_acknowledged(
     login = acl.client_options(principal, record.kafka_passwords[principal])
     data = melding(UNION, 0)
     data["melder"]["referentie"] = f"secure-{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"], **client_options(env))
+    await admin.start()  # the feed exists before its reader subscribes (the union may not create it)
+    try:
+        await admin.create_topics([NewTopic(feed, 3, 1)])
+    finally:
+        await admin.close()
     async with Partner(env["KAFKA_BOOTSTRAP_SERVERS"], [feed], login) as partner:
         await partner.publish(IN_MELDINGEN, INGEDIEND, data, key=data["melder"]["referentie"])
         ack = await partner.expect_record(
