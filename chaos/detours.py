@@ -66,29 +66,34 @@ class Detour:
 
 
 class FullDisk:
-    """A table of a service moved to a tablespace on a tmpfs of `size_mb` (in the chaos stack's
+    """A table of a service moved to a tablespace on a tmpfs of its size plus `room_mb` (in the chaos stack's
     directory, never the machine's disk); `fill` writes a file until the tmpfs is full, so every
     new page of the table fails with ENOSPC; `free` removes the file."""
 
-    def __init__(self, table: str, size_mb: int = 16) -> None:
-        self.table, self.size_mb = table, size_mb
+    def __init__(self, table: str, room_mb: int = 16) -> None:
+        self.table, self.room_mb = table, room_mb
         self.mount = LAYOUT.state / "chaos-disk"
         self.filler = self.mount / "filler"
 
-    async def sql(self, *statements: str) -> None:
-        """As the cluster's superuser, over the stack's own socket (a tablespace needs it)."""
+    async def sql(self, *statements: str) -> int:
+        """As the cluster's superuser, over the stack's own socket (a tablespace needs it); the
+        value of the last statement."""
         server = PostgresServer(LAYOUT, "")
         conn = await asyncpg.connect(host=str(server.sockets), port=server.port, user=SUPERUSER, database=DATABASE)
         try:
+            value = None
             for statement in statements:
-                await conn.execute(statement)
+                value = await conn.fetchval(statement)
+            return int(value or 0)
         finally:
             await conn.close()
 
     async def prepare(self) -> None:
         owner = pwd.getpwnam("postgres")
         self.mount.mkdir(parents=True, exist_ok=True)
-        options = f"size={self.size_mb}m,uid={owner.pw_uid},gid={owner.pw_gid},mode=0700"
+        table_mb = await self.sql(f"SELECT pg_table_size('{self.table}') / (1 << 20)")
+        size_mb = table_mb + self.room_mb  # the table as it is (earlier rows filled it) and room to fill
+        options = f"size={size_mb}m,uid={owner.pw_uid},gid={owner.pw_gid},mode=0700"
         mount = ["mount", "-t", "tmpfs", "-o", options, "chaos-disk", str(self.mount)]
         await asyncio.to_thread(subprocess.run, mount, check=True)
         try:
@@ -149,15 +154,6 @@ def arranged(database_url: str, soak_s: float) -> list[Fault]:
             cleanup=slow.cleanup,
         ),
         Fault(
-            "disk-full",
-            "melding's case table on a 16 MB tmpfs tablespace, filled for 20 s (ENOSPC), then freed",
-            disk.fill,
-            disk.free,
-            20.0,
-            prepare=disk.prepare,
-            cleanup=disk.cleanup,
-        ),
-        Fault(
             "soak",
             f"{soak_s:g} s at the steady rate (CHAOS_SOAK_S), RSS and open files sampled per process",
             nothing,
@@ -166,5 +162,14 @@ def arranged(database_url: str, soak_s: float) -> list[Fault]:
             at=0.999,  # "healed" at the stream's end: recovery is the time to drain after it
             seconds=soak_s,
             sampled=True,
+        ),
+        Fault(
+            "disk-full",
+            "melding's case table on a tmpfs tablespace (its size + 16 MB), filled for 20 s (ENOSPC), then freed",
+            disk.fill,
+            disk.free,
+            20.0,
+            prepare=disk.prepare,
+            cleanup=disk.cleanup,
         ),
     ]

@@ -135,7 +135,7 @@ controller.quorum.election.timeout.ms={300 if brokers == 1 else 1000}
 """
 
 
-PROXIED_LISTENER_STEP = 70  # client port + 70: the proxied listener; + 71: the proxy in front of it
+PROXIED_LISTENER_STEP = 94  # client port + 94: the proxied listener; + 95: its proxy (no port of another stack)
 
 
 def proxied_listener(port: int) -> tuple[int, int] | None:
