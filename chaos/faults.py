@@ -116,10 +116,11 @@ def kill_during_flush(service: str, backlog: int = 20, within_s: float = 15.0) -
 
     async def run() -> None:
         loop = asyncio.get_running_loop()
-        until = loop.time() + within_s
-        while loop.time() < until and await asyncio.to_thread(unsent, service) < backlog:
+        until, held = loop.time() + within_s, 0
+        while loop.time() < until and (held := await asyncio.to_thread(unsent, service)) < backlog:
             await asyncio.sleep(0.05)
         await asyncio.to_thread(stack, "kill", service)
+        print(f"  {service} killed with {held} unsent outbox rows (threshold {backlog})", flush=True)
 
     return run
 
