@@ -116,7 +116,10 @@ def configure(service: str, level: str = "INFO") -> structlog.stdlib.BoundLogger
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
-    logging.captureWarnings(True)  # Python's warnings as lines of the logger py.warnings
+    # Python's warnings as lines of the logger py.warnings. Turned off first: captureWarnings(True)
+    # keeps an earlier hook it installed, even when `warnings.showwarning` was put back since.
+    logging.captureWarnings(False)
+    logging.captureWarnings(True)
     sys.excepthook = _uncaught
     logger: structlog.stdlib.BoundLogger = structlog.get_logger()
     return logger

@@ -87,3 +87,16 @@ async def test_every_line_is_json_with_service_and_ids_and_no_bsn(json_logs: Any
     faststream = [p for p in parsed if p.get("logger", "").startswith("faststream")]
     assert any("own about" in p["event"] for p in faststream)
     assert any(p.get("logger") == "faststream.access.kafka" and p.get("topic") == "proef.logging" for p in faststream)
+
+
+def test_warnings_are_logged_after_a_second_configure(json_logs: Any) -> None:
+    """A process (or a test session) that configures logging twice, with the warnings hook put back
+    in between, still logs Python's warnings: `captureWarnings(True)` alone keeps its first hook."""
+    service_logging.configure("proef")
+    warnings.showwarning = warnings._showwarning_orig  # type: ignore[attr-defined]  # as after catch_warnings
+    service_logging.configure("proef")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn("a second configure", UserWarning, stacklevel=1)
+    parsed = [json.loads(line) for line in json_logs()]
+    assert any(p.get("logger") == "py.warnings" and "a second configure" in p["event"] for p in parsed)
