@@ -3,8 +3,8 @@
 A batch of records is applied in one transaction. Instead of a round trip per record for the
 inbox, the outbox and the timers, the runtime
 
-- claims the inbox for every record of the batch in one statement (`claim`), which also tells a
-  redelivery (same `ce_id`, same content) from a reuse of an id for other content;
+- claims the inbox for every record of the batch in one statement (`shared.inbox.claim`), which
+  also tells a redelivery (same `ce_id`, same content) from a reuse of an id for other content;
 - gives each handler a `Writes` buffer: outbox records, timer changes and appended rows are kept
   in memory and written at the end of the batch with one statement per table (`unnest`, COPY),
   so the outbox trigger notifies the relay once per batch.
@@ -17,7 +17,7 @@ are made; `mark` and `undo` drop the writes of a record whose savepoint was roll
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,48 +26,6 @@ from shared import outbox
 from shared.db import Conn
 from shared.envelope import CloudEvent, encode
 from shared.outbox import OutboxRow
-
-_CLAIM = """
-WITH input AS (
-    SELECT * FROM unnest($2::text[], $3::bytea[]) AS t(event_id, inhoud_hash)
-), claimed AS (
-    INSERT INTO inbox (consumer, event_id, inhoud_hash)
-    SELECT $1, event_id, inhoud_hash FROM input
-    ON CONFLICT DO NOTHING RETURNING event_id
-)
-SELECT input.event_id, claimed.event_id IS NOT NULL AS first, earlier.inhoud_hash AS earlier
-FROM input
-LEFT JOIN claimed USING (event_id)
-LEFT JOIN inbox AS earlier ON earlier.consumer = $1 AND earlier.event_id = input.event_id
-"""
-
-
-@dataclass(frozen=True)
-class Claim:
-    """What the inbox said of one key: seen for the first time, or seen before with this digest."""
-
-    first: bool
-    earlier: bytes | None
-
-
-async def claim(conn: Conn, consumer: str, keys: Mapping[str, bytes | None]) -> dict[str, Claim]:
-    """Record every key (event id, or a dead letter's own key) in one statement.
-
-    `keys` maps each key to the digest of its content (None where there is none); keys must be
-    distinct (the caller sorts out repeats within one batch). The outer SELECT reads the snapshot
-    from before the insert, so `earlier` is the digest of the row that was already there."""
-    if not keys:
-        return {}
-    rows = await conn.fetch(_CLAIM, consumer, list(keys), list(keys.values()))
-    return {r["event_id"]: Claim(r["first"], bytes(r["earlier"]) if r["earlier"] is not None else None) for r in rows}
-
-
-async def unclaim(conn: Conn, consumer: str, event_ids: Iterable[str]) -> None:
-    """Forget keys claimed in this transaction (a record that was dead-lettered after all may come
-    again as a replay and must then be processed)."""
-    ids = list(event_ids)
-    if ids:
-        await conn.execute("DELETE FROM inbox WHERE consumer = $1 AND event_id = ANY($2::text[])", consumer, ids)
 
 
 @dataclass(frozen=True)
@@ -123,9 +81,6 @@ class Writes:
         del self.outbox[mark[0] :]
         del self.timer_ops[mark[1] :]
         del self.rows[mark[2] :]
-
-    def __bool__(self) -> bool:
-        return bool(self.outbox or self.timer_ops or self.rows)
 
     # -- flushing -----------------------------------------------------------------------
     async def flush(self, conn: Conn) -> None:

@@ -59,7 +59,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.security import SASLScram512
 from pydantic import BaseModel, ValidationError
 
-from shared import asyncapi, batch, db, health, inbox, locks, metrics, outbox, timers, tracing
+from shared import asyncapi, db, health, inbox, locks, metrics, outbox, timers, tracing
 from shared.batch import Writes
 from shared.clock import Clock
 from shared.contract.base import fouten_van
@@ -489,7 +489,7 @@ class Service:
         """One transaction: locks, the inbox claim, the handlers, the flush (see `consume`)."""
         writes = Writes()
         await self._lock_batch(conn, [i.event for i in items] + [b.event for b in bad if b.event is not None])
-        claims = await batch.claim(
+        claims = await inbox.claim(
             conn, self.consumer, {**{i.event.id: i.content for i in items}, **{b.key: None for b in bad}}
         )
         dead = [b for b in bad if claims[b.key].first]
@@ -504,7 +504,7 @@ class Service:
             else:
                 log.info("duplicate_ignored", event_id=loggable(item.event.id))
         if reused:
-            again = await batch.claim(conn, self.consumer, {i.dlq_key: None for i in reused})
+            again = await inbox.claim(conn, self.consumer, {i.dlq_key: None for i in reused})
             dead += [
                 _Bad(i.record, i.event, i.dlq_key, "ce_id_hergebruikt", [REUSED_ID], None)
                 for i in reused
@@ -600,7 +600,7 @@ class Service:
                 failed = _Bad(item.record, item.event, item.dlq_key, "verwerkingsfout", [reason], None)
             # Dead-lettered after all: the record's inbox claim goes too, so that a replay of it (marked
             # by the console) is processed again; a duplicate of the bad record is dead-lettered once.
-            await batch.unclaim(conn, self.consumer, [item.event.id])
+            await inbox.unclaim(conn, self.consumer, [item.event.id])
             if await inbox.first_delivery(conn, self.consumer, item.dlq_key):
                 await self._dead_letter_bad(conn, writes, failed)
 

@@ -25,7 +25,7 @@ import structlog
 from aiokafka import ConsumerRecord
 
 from services.console.opslag import bewaar_dode_letter, log_gebeurtenissen, projecteer
-from shared import batch
+from shared import inbox
 from shared.db import Conn
 from shared.envelope import CloudEvent, EnvelopeError, decode
 from shared.service import TRANSIENT, Service, _RetryRecord, _where
@@ -70,7 +70,7 @@ async def projecteer_batch(
     events = _gelezen(records)
     nieuw = await log_gebeurtenissen(conn, [(r.topic, e) for r, e in events])
     dode = [r for r in records if r.topic.endswith(".dlq")]
-    claims = await batch.claim(conn, INBOX, {_positie(r): None for r in dode})
+    claims = await inbox.claim(conn, INBOX, {_positie(r): None for r in dode})
     per_record = {id(r): e for r, e in events}
     werk: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent | None]] = []
     for record in records:
