@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -200,7 +201,51 @@ def up(layout: Layout, record: Record) -> None:
         build_local_images()
     jobs = ["topics", *(["acls"] if record.secure else [])]
     parts = [*kafka_nodes(record), "postgres", *jobs, *record.services]
-    compose(layout, record, "up", "--detach", "--wait", build_flag(), *parts)
+    try:
+        compose(layout, record, "up", "--detach", "--wait", build_flag(), *parts)
+    except StackError as error:
+        raise StackError(f"{error}\n{diagnosis(layout, record)}") from error
+
+
+def diagnosis(layout: Layout, record: Record) -> str:
+    """What is wrong after a failed `up`: each container that is not healthy (or a job that did not
+    end with 0), with its state and the last lines of its log."""
+    base = [*command(layout, record)]
+    env = environment(layout, record)
+    listed = subprocess.run(
+        [*base, "ps", "--all", "--format", "json"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    containers = parse_ps(listed.stdout)
+    if not containers:
+        return f"no container listed (`ps` said: {(listed.stderr or listed.stdout).strip()[-500:]})"
+    lines = []
+    for container in containers:
+        if container_is_fine(container):
+            continue
+        name = str(container.get("Service") or container.get("Name"))
+        state = f"{container.get('State')} {container.get('Health') or ''} exit {container.get('ExitCode')}".strip()
+        logs = subprocess.run(
+            [*base, "logs", "--no-color", "--tail", "25", name], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        tail = "\n    ".join((logs.stdout + logs.stderr).strip().splitlines()[-25:])
+        lines.append(f"  {name}: {state}\n    {tail}")
+    return "containers not healthy:\n" + "\n".join(lines) if lines else "every container is healthy now"
+
+
+def parse_ps(output: str) -> list[dict[str, object]]:
+    """`ps --format json` prints one JSON array (Compose 2.20 and older) or one object per line."""
+    output = output.strip()
+    if not output:
+        return []
+    if output.startswith("["):
+        return list(json.loads(output))
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def container_is_fine(container: Mapping[str, object]) -> bool:
+    if container.get("State") == "exited":
+        return container.get("ExitCode") == 0  # a job that ended well
+    return container.get("State") == "running" and container.get("Health") in ("", None, "healthy")
 
 
 def down(layout: Layout, record: Record, *, wipe: bool = False) -> None:

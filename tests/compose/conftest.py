@@ -13,6 +13,7 @@ its volumes at the end (`WAARDIGWERK_COMPOSE_KEEP=1` leaves it running).
 
 from __future__ import annotations
 
+import collections
 import os
 import subprocess
 import sys
@@ -72,12 +73,22 @@ def compose_stack_env(layout: Layout, **extra: str) -> dict[str, str]:
 
 
 def stack_py(layout: Layout, *args: str, check: bool = True, **extra: str) -> subprocess.CompletedProcess[str]:
-    """deploy/local/stack.py on the compose stack (its progress goes to the terminal)."""
+    """deploy/local/stack.py on the compose stack: its progress goes to the terminal, and the end of
+    its output into the failure, so a report that shows only the failures still says why."""
     cmd = [sys.executable, str(ROOT / "deploy" / "local" / "stack.py"), *args]
-    result = subprocess.run(cmd, cwd=ROOT, env=compose_stack_env(layout, **extra), text=True, check=False)
-    if check and result.returncode != 0:
-        pytest.fail(f"stack.py {' '.join(args)} failed (exit {result.returncode}); see its output above")
-    return result
+    env = compose_stack_env(layout, **extra)
+    with subprocess.Popen(cmd, cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+        assert proc.stdout is not None
+        tail: collections.deque[str] = collections.deque(maxlen=FAILURE_LINES)
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            tail.append(line)
+    if check and proc.returncode != 0:
+        pytest.fail(f"stack.py {' '.join(args)} failed (exit {proc.returncode}); its last lines:\n{''.join(tail)}")
+    return subprocess.CompletedProcess(cmd, proc.returncode, "".join(tail))
+
+
+FAILURE_LINES = 60
 
 
 def engine_answers() -> bool:
