@@ -6,6 +6,7 @@ from pathlib import Path
 
 from services.inspectie import handlers as h
 from services.inspectie import handlers_uitlening as uitlening
+from services.inspectie.adapters import planning
 from shared.contract.belastingdienst import Loonaangifte, Omzet
 from shared.contract.gemeente import GemeenteSignaal
 from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
@@ -32,5 +33,6 @@ service.handles(IN_NAU, "nl.waardigwerk.nau.toelating", model=Toelating)(uitleni
 service.handles(IN_MELDLOKET, "nl.waardigwerk.meldloket.detachering", model=Detachering)(uitlening.detachering_gemeld)
 service.on_timer(h.HERSTEL_TIMER)(h.herstel_verstreken)
 service.batch_locks = h.sloten_per_batch
+service.batch_state = planning.laad
 
 app = service.app()

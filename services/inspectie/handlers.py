@@ -13,6 +13,7 @@ from typing import Any
 
 import structlog
 
+from services.inspectie.adapters.planning import Planning, planning_van
 from services.inspectie.adapters.repository import InspectieRepository, planning_key
 from services.inspectie.domain.boetes import Boete, NietBeoordeeld, OnvoldoendeGegevens, boete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
@@ -104,10 +105,10 @@ async def _signaal(
     aanleiding: dict[str, str] | None = None,
     uiterlijk_op: date | None = None,
 ) -> None:
-    repo = InspectieRepository(ctx.conn)
     signaal = Signaal(soort, ctx.cause.id, op, sterkte, wetten)  # type: ignore[arg-type]
-    if await repo.bewaar_signaal(signaal, kvk, aanleiding or {"soort": soort, "id": ctx.cause.id}):
-        await herbeoordeel(ctx, repo, kvk, werklocatie, uiterlijk_op)
+    async with planning_van(ctx) as planning:
+        if await planning.bewaar_signaal(signaal, kvk, aanleiding or {"soort": soort, "id": ctx.cause.id}):
+            await herbeoordeel(ctx, planning, kvk, werklocatie, uiterlijk_op)
 
 
 async def melding_ontvangen(ctx: Context, data: dict[str, Any]) -> None:
@@ -144,6 +145,8 @@ async def loonaangifte(ctx: Context, aangifte: Loonaangifte) -> None:
     await repo.bewaar_aantal_werknemers(kvk, aangifte.tijdvak, aangifte.aantal_werknemers)
     if aangifte.is_uitzendonderneming is not None:
         await repo.bewaar_uitzendonderneming(kvk, aangifte.is_uitzendonderneming, ctx.cause.id, ctx.today)
+        if isinstance(ctx.batch, Planning):
+            ctx.batch.uitzendonderneming_gewijzigd(kvk)
     if aangifte.aantal_onder_minimumloon > 0:
         sterkte = loonaangifte_sterkte(
             aangifte.aantal_onder_minimumloon, aangifte.aantal_werknemers, ctx.today, ctx.policy
@@ -195,18 +198,19 @@ async def keteninformatie_te_laat(ctx: Context, data: dict[str, Any]) -> None:
 
 # -- planning -----------------------------------------------------------------------------------
 async def herbeoordeel(
-    ctx: Context, repo: InspectieRepository, kvk: str, werklocatie: dict[str, Any] | None, uiterlijk_op: date | None
+    ctx: Context, planning: Planning, kvk: str, werklocatie: dict[str, Any] | None, uiterlijk_op: date | None
 ) -> None:
-    """Recompute the employer's risk and integrated scope, then plan its region again."""
+    """Recompute the employer's risk and integrated scope, then plan its region again (on the
+    batch's state: adapters/planning.py)."""
     policy, vandaag = ctx.policy, ctx.today
-    open_signalen = await repo.open_signalen(kvk)
+    open_signalen = await planning.open_signalen(kvk)
     signalen = [s for s, _ in open_signalen]
-    risico = score(signalen, vandaag, policy, uitzendonderneming=await repo.uitzendonderneming(kvk))
+    risico = score(signalen, vandaag, policy, uitzendonderneming=await planning.uitzendonderneming(kvk))
     aanleidingen: list[dict[str, str]] = []
     for _, a in open_signalen:
         if a and a not in aanleidingen:
             aanleidingen.append(a)
-    inspectie = await repo.open_inspectie(kvk)
+    inspectie = await planning.open_inspectie(kvk)
     if inspectie is None:
         inspectie = {
             "inspectie_id": f"INS-{hashlib.sha256(ctx.cause.id.encode()).hexdigest()[:12].upper()}",
@@ -233,22 +237,26 @@ async def herbeoordeel(
         uiterlijk_op=min(deadlines) if deadlines else None,
         soort="melding" if deadlines else "risico" if boven_drempel(risico, vandaag, policy) else "steekproef",
     )
-    await plan_regio(ctx, repo, inspectie["regio"], gewijzigd=inspectie)  # which stores it
+    await plan_regio(ctx, planning, inspectie["regio"], gewijzigd=inspectie)  # which stores it
 
 
-async def plan_regio(
-    ctx: Context, repo: InspectieRepository, regio: str, gewijzigd: dict[str, Any] | None = None
-) -> None:
+async def plan_regio(ctx: Context, planning: Planning, regio: str, gewijzigd: dict[str, Any] | None = None) -> None:
     """One planning round for a region: reports earliest deadline first, then risk, then the random share.
 
     Inspections already drawn at random keep their day (the draw is not repeated); everything else
     is planned again, so a report can take the place of a risk-selected visit. Every new plan is
     announced (`gepland`), every moved one too (`herpland`), and a deadline capacity cannot meet is
     reported at once (`capaciteitstekort`), never silently missed.
+
+    The common case plans one inspection on the batch's state (`_plan_een`); a round of the whole
+    region works on the database, after the state is written, and the state reads it again after.
     """
     vanaf = werkdagen_na(ctx.today, 1)
-    if gewijzigd is not None and await _plan_een(ctx, repo, gewijzigd, vanaf):
+    if gewijzigd is not None and await _plan_een(ctx, planning, gewijzigd, vanaf):
         return  # stored once, with its day
+    await planning.flush(ctx.conn)
+    planning.vergeet()
+    repo = InspectieRepository(ctx.conn)
     gewijzigd_id = gewijzigd["inspectie_id"] if gewijzigd else None
     inspecties = {i["inspectie_id"]: i for i in await repo.open_inspecties(regio)}
     if gewijzigd is not None:  # as herbeoordeel left it (not stored yet): the round stores it once
@@ -265,8 +273,8 @@ async def plan_regio(
     if gewijzigd is not None and gewijzigd_id in vaste_ids:
         await repo.bewaar_inspectie(gewijzigd)  # its day stays; its risk and scope are new
     verzoeken = [_verzoek(i) for i in inspecties.values() if i["inspectie_id"] not in vaste_ids]
-    planning = plan(verzoeken, bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
-    nieuw = {p.verzoek_id: p.gepland_op for p in planning.ingepland}
+    uitkomst = plan(verzoeken, bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
+    nieuw = {p.verzoek_id: p.gepland_op for p in uitkomst.ingepland}
     for inspectie_id, inspectie in inspecties.items():
         if inspectie_id in vaste_ids:
             continue
@@ -274,25 +282,24 @@ async def plan_regio(
         if (dag, "gepland" if dag else "wachtend") == (vorige, inspectie["status"]) and inspectie_id != gewijzigd_id:
             continue
         await _leg_plan_vast(ctx, repo, inspectie, dag, herpland_omdat="een melding met een eerdere uiterste datum")
-    for tekort in planning.tekort:
-        await _meld_tekort(ctx, repo, inspecties[tekort.verzoek_id], tekort, planning.beleid)
+    for tekort in uitkomst.tekort:
+        await _meld_tekort(ctx, repo, inspecties[tekort.verzoek_id], tekort, uitkomst.beleid)
 
 
-async def _plan_een(ctx: Context, repo: InspectieRepository, doel: dict[str, Any], vanaf: date) -> bool:
+async def _plan_een(ctx: Context, planning: Planning, doel: dict[str, Any], vanaf: date) -> bool:
     """The common case, cheaply: plan one inspection around the others, reading only how many visits
     each day already has. False when a full round could do better: the deadline is missed while a
     visit it goes before holds a slot (then the whole region is planned again). Otherwise a missed
     deadline is a shortage no plan avoids, reported as the full round would."""
     regio, inspectie_id = doel["regio"], doel["inspectie_id"]
-    await repo.vergrendel_planning(regio)
-    bezetting = await repo.bezetting(regio, vanaf, inspectie_id)
-    planning = plan([_verzoek(doel)], bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
-    if planning.tekort and await repo.verdringbaar(regio, vanaf, planning.tekort[0].uiterlijk_op, inspectie_id):
+    bezetting = await planning.bezetting(regio, vanaf, inspectie_id)
+    uitkomst = plan([_verzoek(doel)], bezetting, vanaf, ctx.policy, seed=ctx.today.toordinal())
+    if uitkomst.tekort and await planning.verdringbaar(regio, vanaf, uitkomst.tekort[0].uiterlijk_op, inspectie_id):
         return False
-    dag = planning.ingepland[0].gepland_op if planning.ingepland else None
-    await _leg_plan_vast(ctx, repo, doel, dag, herpland_omdat="eerdere uiterste datum")
-    for tekort in planning.tekort:
-        await _meld_tekort(ctx, repo, doel, tekort, planning.beleid)
+    dag = uitkomst.ingepland[0].gepland_op if uitkomst.ingepland else None
+    await _leg_plan_vast(ctx, planning, doel, dag, herpland_omdat="eerdere uiterste datum")
+    for tekort in uitkomst.tekort:
+        await _meld_tekort(ctx, planning, doel, tekort, uitkomst.beleid)
     return True
 
 
@@ -302,11 +309,15 @@ def _verzoek(i: dict[str, Any]) -> Verzoek:
 
 
 async def _leg_plan_vast(
-    ctx: Context, repo: InspectieRepository, inspectie: dict[str, Any], dag: date | None, herpland_omdat: str
+    ctx: Context,
+    store: InspectieRepository | Planning,
+    inspectie: dict[str, Any],
+    dag: date | None,
+    herpland_omdat: str,
 ) -> None:
     """Store the inspection's (new) day, or that it waits; announce a new or moved plan."""
     vorige = inspectie["gepland_op"]
-    await repo.bewaar_inspectie({**inspectie, "gepland_op": dag, "status": "gepland" if dag else "wachtend"})
+    await store.bewaar_inspectie({**inspectie, "gepland_op": dag, "status": "gepland" if dag else "wachtend"})
     if dag is None:
         return
     if vorige is None:
@@ -317,12 +328,12 @@ async def _leg_plan_vast(
 
 
 async def _meld_tekort(
-    ctx: Context, repo: InspectieRepository, inspectie: dict[str, Any], tekort: Tekort, beleid: str
+    ctx: Context, store: InspectieRepository | Planning, inspectie: dict[str, Any], tekort: Tekort, beleid: str
 ) -> None:
     """A deadline capacity cannot meet is reported once per inspection, with the first day left."""
     if inspectie.get("tekort_gemeld"):
         return
-    await repo.tekort_gemeld(tekort.verzoek_id)
+    await store.tekort_gemeld(tekort.verzoek_id)
     log.warning(
         "capacity_shortage",
         regio=tekort.regio,
@@ -367,6 +378,13 @@ async def _meld_plan(
 
 # -- after the visit ----------------------------------------------------------------------------
 async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
+    async with planning_van(ctx) as planning:
+        await planning.flush(ctx.conn)  # this handler works on the database itself
+        planning.vergeet()
+        await _na_bezoek(ctx, planning, u)
+
+
+async def _na_bezoek(ctx: Context, planning: Planning, u: InspectieUitgevoerd) -> None:
     repo, policy, op, kvk = InspectieRepository(ctx.conn), ctx.policy, u.uitgevoerd_op, u.werkgever.kvk_nummer
     werklocatie = u.werklocatie.model_dump() if u.werklocatie else None
     inspectie = await repo.inspectie(u.inspectie_id) or {
@@ -470,7 +488,7 @@ async def inspectie_uitgevoerd(ctx: Context, u: InspectieUitgevoerd) -> None:
         kvk,
     )
     if inspectie.get("gepland_op"):
-        await plan_regio(ctx, repo, inspectie["regio"])  # its slot is free again
+        await plan_regio(ctx, planning, inspectie["regio"])  # its slot is free again
 
 
 async def _leg_op(

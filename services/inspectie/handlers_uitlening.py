@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from services.inspectie import handlers as h
-from services.inspectie.adapters.repository import InspectieRepository
+from services.inspectie.adapters.planning import planning_van
 from services.inspectie.adapters.toelatingen import ToelatingRepository
 from services.inspectie.domain import detachering, wtta
 from services.inspectie.domain.risico import Signaal, Soort
@@ -25,13 +25,13 @@ async def _signalen(
     ctx: Context, kvk: str, soorten: list[Soort], op: date, werklocatie: dict[str, Any] | None = None
 ) -> None:
     """Store each signal under an id of its own (one event may give several), then reassess once."""
-    repo = InspectieRepository(ctx.conn)
-    nieuw = False
-    for soort in soorten:
-        signaal = Signaal(soort, f"{ctx.cause.id}:{soort}", op)
-        nieuw |= await repo.bewaar_signaal(signaal, kvk, {"soort": soort, "id": ctx.cause.id})
-    if nieuw:
-        await h.herbeoordeel(ctx, repo, kvk, werklocatie, None)
+    async with planning_van(ctx) as planning:
+        nieuw = False
+        for soort in soorten:
+            signaal = Signaal(soort, f"{ctx.cause.id}:{soort}", op)
+            nieuw |= await planning.bewaar_signaal(signaal, kvk, {"soort": soort, "id": ctx.cause.id})
+        if nieuw:
+            await h.herbeoordeel(ctx, planning, kvk, werklocatie, None)
 
 
 async def _wtta_signaal(ctx: Context, kvk: str, soort: wtta.WttaSignaal, op: date) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.inspectie.domain.boetes import EerdereBoete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
-from services.inspectie.domain.risico import Signaal, Uitzendonderneming
+from services.inspectie.domain.risico import Signaal
 from services.inspectie.domain.sancties import Waarschuwing
 from shared import locks
 from shared.contract.inspectie import Betaalbewijs
@@ -27,7 +27,7 @@ def _json(value: Any) -> str | None:
     return None if value is None else dumps(value).decode()
 
 
-def _inspectie(row: Any) -> dict[str, Any]:
+def inspectie_uit_rij(row: Any) -> dict[str, Any]:
     i = dict(row)
     for veld in ("werklocatie", "aanleidingen", "risico"):
         i[veld] = json.loads(i[veld]) if i[veld] else None
@@ -54,32 +54,12 @@ class InspectieRepository:
         )
         return bool(inserted)
 
-    async def open_signalen(self, kvk: str) -> list[tuple[Signaal, dict[str, str] | None]]:
-        rows = await self.conn.fetch(
-            "SELECT * FROM signaal WHERE werkgever_kvk = $1 AND open ORDER BY waargenomen_op, bron_event_id", kvk
-        )
-        return [
-            (
-                Signaal(r["soort"], r["bron_event_id"], r["waargenomen_op"], r["sterkte"], tuple(r["wetten"])),
-                json.loads(r["aanleiding"]) if r["aanleiding"] else None,
-            )
-            for r in rows
-        ]
-
     async def sluit_signalen(self, kvk: str, tot_en_met: date) -> None:
         await self.conn.execute(
             "UPDATE signaal SET open = false WHERE werkgever_kvk = $1 AND waargenomen_op <= $2", kvk, tot_en_met
         )
 
     # -- inspections
-    async def open_inspectie(self, kvk: str) -> dict[str, Any] | None:
-        row = await self.conn.fetchrow(
-            "SELECT * FROM inspectie WHERE werkgever_kvk = $1 AND status = ANY($2::text[]) LIMIT 1 FOR UPDATE",
-            kvk,
-            list(OPEN),
-        )
-        return _inspectie(row) if row else None
-
     async def vergrendel_planning(self, regio: str) -> None:
         """One planning round per region at a time (until the transaction ends); a no-op when the
         batch took it already (`handlers.sloten_per_batch`, in sorted order with the others)."""
@@ -104,42 +84,14 @@ class InspectieRepository:
             regio,
             list(OPEN),
         )
-        return [_inspectie(r) for r in rows]
-
-    async def bezetting(self, regio: str, vanaf: date, behalve: str) -> dict[tuple[str, date], int]:
-        """Visits planned per day from `vanaf` on, other than `behalve`: what one new plan must fit around."""
-        rows = await self.conn.fetch(
-            "SELECT gepland_op, count(*) AS n FROM inspectie WHERE regio = $1 AND status = 'gepland' "
-            "AND gepland_op >= $2 AND inspectie_id <> $3 GROUP BY gepland_op",
-            regio,
-            vanaf,
-            behalve,
-        )
-        return {(regio, r["gepland_op"]): r["n"] for r in rows}
-
-    async def verdringbaar(self, regio: str, vanaf: date, uiterlijk_op: date, behalve: str) -> bool:
-        """Is a planned visit there that a report due `uiterlijk_op` goes before in a full round?
-
-        That is one not drawn at random and not yet due, with no deadline or a later one
-        (domain/planning.py: earliest deadline first, late reports before risk selection)."""
-        return bool(
-            await self.conn.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM inspectie WHERE regio = $1 AND status = 'gepland' "
-                "AND gepland_op >= $2 AND soort <> 'steekproef' AND inspectie_id <> $4 "
-                "AND (uiterlijk_op IS NULL OR uiterlijk_op > $3))",
-                regio,
-                vanaf,
-                uiterlijk_op,
-                behalve,
-            )
-        )
+        return [inspectie_uit_rij(r) for r in rows]
 
     async def tekort_gemeld(self, inspectie_id: str) -> None:
         await self.conn.execute("UPDATE inspectie SET tekort_gemeld = true WHERE inspectie_id = $1", inspectie_id)
 
     async def inspectie(self, inspectie_id: str) -> dict[str, Any] | None:
         row = await self.conn.fetchrow("SELECT * FROM inspectie WHERE inspectie_id = $1 FOR UPDATE", inspectie_id)
-        return _inspectie(row) if row else None
+        return inspectie_uit_rij(row) if row else None
 
     async def bewaar_inspectie(self, i: dict[str, Any]) -> None:
         await self.conn.execute(
@@ -201,14 +153,6 @@ class InspectieRepository:
             aantal,
             tijdvak,
         )
-
-    async def uitzendonderneming(self, kvk: str) -> Uitzendonderneming | None:
-        row = await self.conn.fetchrow(
-            "SELECT uitzendonderneming_bron, uitzendonderneming_op FROM werkgever "
-            "WHERE kvk_nummer = $1 AND uitzendonderneming",
-            kvk,
-        )
-        return Uitzendonderneming(row["uitzendonderneming_bron"], row["uitzendonderneming_op"]) if row else None
 
     async def bewaar_uitzendonderneming(self, kvk: str, ja: bool, bron_event_id: str, op: date) -> None:
         """Whether the employer is a temporary-work agency, as the latest source says."""
