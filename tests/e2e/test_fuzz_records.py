@@ -14,6 +14,7 @@ import json
 import random
 import time
 import uuid
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +39,19 @@ LOGS = ("melding", "huisvesting", "deling", "inspectie")
 EMPLOYERS = [str(random.randrange(10_000_000, 99_999_999)) for _ in range(3)]
 
 
+def employer_of(ref: str) -> str:
+    """One of EMPLOYERS, fixed by the reference (strategies draw no randomness of their own)."""
+    return EMPLOYERS[zlib.crc32(ref.encode()) % len(EMPLOYERS)]
+
+
 def report(ref: str, extra: str = "Uitzendkrachten krijgen minder dan het minimumloon.") -> bytes:
     return json.dumps(
         {
             "melder": {"soort": "vakbond", "organisatie": "fnv", "referentie": ref},
-            "werkgever": {"kvk_nummer": random.choice(EMPLOYERS), "naam": "Kas Westland BV"},
+            "werkgever": {
+                "kvk_nummer": employer_of(ref),
+                "naam": "Kas Westland BV",
+            },
             "werklocatie": {"postcode": "3511AA", "huisnummer": "1", "gemeentecode": "GM0344"},
             "categorieen": ["onderbetaling"],
             "aantal_betrokkenen": 3,
