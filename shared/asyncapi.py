@@ -8,7 +8,8 @@ here instead, once per topic and message type, on a broker that is never connect
 - a subscriber per route, its handler typed with the route's pydantic model (the domain event's
   model from `shared.contract.gebeurtenissen` where the route takes the data as it is);
 - a publisher per event the service emits (`schema=` the model): its domain events on its own
-  topic, the partner feeds it declares with `publishes`, dead timers, the test clock's answer;
+  topic, the partner feeds it declares with `publishes`, dead timers and the answers to the
+  console's retry commands, the test clock's answer;
 - a publisher per dead-letter topic (`<topic>.dlq`) of every topic it reads.
 
 The document therefore comes out of FastStream as usual (`faststream docs gen
@@ -33,7 +34,14 @@ from faststream.specification.base import Specification
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
-from shared.contract.gebeurtenissen import GEBEURTENISSEN, KlokBevestigd, KlokGezet, TimerDood
+from shared.contract.gebeurtenissen import (
+    GEBEURTENISSEN,
+    KlokBevestigd,
+    KlokGezet,
+    TimerDood,
+    TimerHersteld,
+    TimerNietHersteld,
+)
 from shared.contract.koppen import CloudEventKoppen, DlqKoppen
 from shared.topics import TEST_KLOK, dlq, intern
 
@@ -80,7 +88,13 @@ def model_of(ce_type: str, model: type[BaseModel] | None) -> type[BaseModel] | N
 
 def berichten(service: Service) -> list[Bericht]:
     """Everything the service reads and sends, one entry per topic and message type."""
-    from shared.service import KLOK_BEVESTIGD, KLOK_GEZET, TIMER_DOOD  # here: shared.service imports this module
+    from shared.service import (  # here: shared.service imports this module
+        KLOK_BEVESTIGD,
+        KLOK_GEZET,
+        TIMER_DOOD,
+        TIMER_HERSTELD,
+        TIMER_NIET_HERSTELD,
+    )
 
     gelezen = [
         Bericht("ontvangen", r.topic, r.ce_type, model_of(r.ce_type, r.model) or dict_model(r.ce_type))
@@ -94,6 +108,11 @@ def berichten(service: Service) -> list[Bericht]:
     if service.timer_handlers:
         omschrijving = "a timer of this service gave up after its attempts"
         eigen.append(Bericht("verzonden", intern(service.name), TIMER_DOOD, TimerDood, omschrijving))
+        for ce_type, model, omschrijving in (
+            (TIMER_HERSTELD, TimerHersteld, "a dead timer was revived at the console's command"),
+            (TIMER_NIET_HERSTELD, TimerNietHersteld, "a retry command of the console changed nothing"),
+        ):
+            eigen.append(Bericht("verzonden", intern(service.name), ce_type, model, omschrijving))
     if service.clock.test_mode:
         gelezen.append(Bericht("ontvangen", TEST_KLOK, KLOK_GEZET, KlokGezet))
         eigen.append(Bericht("verzonden", TEST_KLOK, KLOK_BEVESTIGD, KlokBevestigd))

@@ -29,7 +29,11 @@ untouched: FastStream's parser never decodes their headers (it fails on hostile 
 
 Timers fire in the transaction of their effects; a failing timer handler is retried with
 backoff and, after its attempts, kept as a dead timer (`shared.timers.dead`, an event
-`nl.waardigwerk.timer.dood` on the service's own topic) until it is retried.
+`nl.waardigwerk.timer.dood` on the service's own topic) until it is retried. A service with timers
+also reads the console's commands (`waardigwerk.intern.console`): `nl.waardigwerk.timer.opnieuw`
+addressed to it revives the dead timer in the command's transaction and answers
+`nl.waardigwerk.timer.hersteld` (or `.niet_hersteld` with the reason); a command for another
+service is skipped before the inbox.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ from shared import asyncapi, db, health, inbox, locks, metrics, outbox, timers, 
 from shared.batch import Writes
 from shared.clock import Clock
 from shared.contract.base import fouten_van
+from shared.contract.gebeurtenissen import TimerOpnieuw
 from shared.db import Conn
 from shared.envelope import (
     OWN_SOURCE_PREFIX,
@@ -79,7 +84,7 @@ from shared.logging import configure
 from shared.policy import Policy, PolicyError, load_policy
 from shared.settings import Settings
 from shared.supervision import Backoff, Supervisor, TaskHealth, repeat
-from shared.topics import TEST_KLOK, dlq, intern
+from shared.topics import CONSOLE_OPDRACHTEN, TEST_KLOK, dlq, intern
 
 log = structlog.get_logger()
 HOUSEKEEPING_SECONDS = 3600.0
@@ -124,6 +129,9 @@ CONTENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 REUSED_ID = "ce_id is al verwerkt voor een bericht met andere inhoud"
 TIMER_DOOD = "nl.waardigwerk.timer.dood"  # on the service's own topic when a timer gave up
+TIMER_OPNIEUW = "nl.waardigwerk.timer.opnieuw"  # the console's command to retry a dead timer
+TIMER_HERSTELD = "nl.waardigwerk.timer.hersteld"  # the answer: the timer is live again
+TIMER_NIET_HERSTELD = "nl.waardigwerk.timer.niet_hersteld"  # the answer: nothing changed, and why
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
@@ -360,6 +368,7 @@ class Service:
     def on_timer(self, soort: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.timer_handlers[soort] = handler
+            self.handles(CONSOLE_OPDRACHTEN, TIMER_OPNIEUW, model=TimerOpnieuw)(self._timer_opnieuw)
             return handler
 
         return register
@@ -453,6 +462,8 @@ class Service:
                 bad.append(_Bad(record, None, position, "ongeldige_envelop", exc.reasons, fouten))
                 continue
             route = self.routes.get((record.topic, event.type))
+            if route is not None and route.ce_type == TIMER_OPNIEUW and event.data.get("dienst") != self.name:
+                continue  # another service's timer: not this one's business, no inbox row
             dlq_key = f"dlq:{event.id}:{_header_text(record.headers, REPLAY_HEADER)}"
             if route is None:
                 if not event.source.startswith(OWN_SOURCE_PREFIX):
@@ -544,7 +555,7 @@ class Service:
                 except TRANSIENT as exc:
                     log.warning("record_retry", error=type(exc).__name__, retry_in_s=backoff)
                 except Exception as exc:
-                    record = (one_item[0].record if one_item else one_bad[0].record)
+                    record = one_item[0].record if one_item else one_bad[0].record
                     attempts[_position(record)] += 1
                     if attempts[_position(record)] >= 2 * self.settings.waardigwerk_record_pogingen:
                         async with self.pool.acquire() as conn, conn.transaction():
@@ -749,6 +760,19 @@ class Service:
             writes = Writes()
             await self._context(conn, writes, cause).emit(TIMER_DOOD, data, f"{timer.soort}:{timer.sleutel}")
             await writes.flush(conn)
+
+    async def _timer_opnieuw(self, ctx: Context, opdracht: TimerOpnieuw) -> None:
+        """The console's retry of a dead timer: revived in this transaction (it fires at the next
+        scheduler round), and the outcome announced on the service's own topic, keyed like the
+        timer's `dood`, so that a reader sees the two in order."""
+        gedaan = await timers.retry(ctx.conn, opdracht.soort, opdracht.sleutel)
+        timer = {"dienst": self.name, **opdracht.model_dump(include={"soort", "sleutel", "opdracht"})}
+        sleutel = f"{opdracht.soort}:{opdracht.sleutel}"
+        log.info("timer_opnieuw", soort=opdracht.soort, door=opdracht.door, uitkomst=gedaan.outcome.value)
+        if gedaan.outcome is timers.Retried.REVIVED:
+            await ctx.emit(TIMER_HERSTELD, {**timer, "timer_id": gedaan.timer_id}, sleutel)
+        else:
+            await ctx.emit(TIMER_NIET_HERSTELD, {**timer, "reden": gedaan.outcome.value}, sleutel)
 
     async def _scheduler(self, task: TaskHealth) -> None:
         """Fire due timers every second; a failing round (any error) is retried with backoff."""

@@ -4,14 +4,16 @@ A timer is claimed (row-locked) and marked fired in the same transaction as its 
 effects, so a crash or a failing handler never uses up a deadline. A failed attempt is counted
 with its error type and the timer waits `backoff` before the next; after the allowed attempts it
 is dead: kept with its reason (`dood_sinds`, `laatste_fout`), listed by `dead`, and fired again
-after `retry` (or, by hand: `UPDATE <schema>.timer SET dood_sinds = NULL, pogingen = 0,
-volgende_poging = NULL WHERE id = ...`)."""
+after `retry`: asked for from the console (the command `nl.waardigwerk.timer.opnieuw`, see
+docs/runtime.md), or by hand: `UPDATE <schema>.timer SET dood_sinds = NULL, pogingen = 0,
+volgende_poging = NULL WHERE id = ...`."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import asyncpg
@@ -105,15 +107,40 @@ async def dead(conn: Conn | asyncpg.Pool) -> list[DeadTimer]:
     return [DeadTimer(**dict(r)) for r in rows]
 
 
-async def retry(conn: Conn | asyncpg.Pool, soort: str, sleutel: str) -> bool:
-    """Bring a dead timer back: it fires at the next scheduler round, with fresh attempts."""
-    status = await conn.execute(
-        """UPDATE timer SET dood_sinds = NULL, pogingen = 0, volgende_poging = NULL
-           WHERE soort = $1 AND sleutel = $2 AND dood_sinds IS NOT NULL""",
+class Retried(StrEnum):
+    """What `retry` did: revived the timer, or why it changed nothing."""
+
+    REVIVED = "hersteld"
+    UNKNOWN = "onbekend"
+    FIRED = "al_afgegaan"
+    ALIVE = "niet_dood"
+
+
+@dataclass(frozen=True)
+class Retry:
+    outcome: Retried
+    timer_id: int | None  # None: no such timer
+
+
+async def retry(conn: Conn | asyncpg.Pool, soort: str, sleutel: str) -> Retry:
+    """Bring a dead timer back: it fires at the next scheduler round, with fresh attempts.
+
+    Only a dead timer is changed: one that fired, or is live (e.g. revived before), stays as it is,
+    so a retry asked for twice has one effect."""
+    row = await conn.fetchrow(
+        """WITH t AS (SELECT id, fired_at, dood_sinds FROM timer WHERE soort = $1 AND sleutel = $2 FOR UPDATE),
+                herleefd AS (
+                    UPDATE timer SET dood_sinds = NULL, pogingen = 0, volgende_poging = NULL
+                    FROM t WHERE timer.id = t.id AND t.dood_sinds IS NOT NULL RETURNING timer.id)
+           SELECT t.id, t.fired_at IS NOT NULL AS afgegaan, EXISTS (SELECT 1 FROM herleefd) AS hersteld FROM t""",
         soort,
         sleutel,
     )
-    return status.split()[-1] != "0"
+    if row is None:
+        return Retry(Retried.UNKNOWN, None)
+    if row["hersteld"]:
+        return Retry(Retried.REVIVED, row["id"])
+    return Retry(Retried.FIRED if row["afgegaan"] else Retried.ALIVE, row["id"])
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,11 @@ def intern(service: str) -> str:
 
 INTERNAL = tuple(intern(s) for s in DOMAIN_SERVICES)
 
+# Internal commands of the console to the services (a dead timer to retry): every service with
+# timers reads it and acts only on what is addressed to it. Not a domain-event topic: commands are
+# not part of the read model and keep the broker's retention.
+CONSOLE_OPDRACHTEN = intern("console")
+
 
 def dlq(topic: str) -> str:
     return f"{topic}.dlq"
@@ -68,5 +73,5 @@ def bewaren(topic: str) -> dict[str, str]:
 
 def precreated() -> list[str]:
     """Topics the stack creates up front (the rest are auto-created by the broker on first use)."""
-    fixed = [*INBOUND, TEST_KLOK, *INTERNAL, UIT_ARBEIDSINSPECTIE, UIT_BELASTINGDIENST]
-    return [*fixed, *(dlq(t) for t in (*INBOUND, *INTERNAL))]
+    fixed = [*INBOUND, TEST_KLOK, *INTERNAL, CONSOLE_OPDRACHTEN, UIT_ARBEIDSINSPECTIE, UIT_BELASTINGDIENST]
+    return [*fixed, *(dlq(t) for t in (*INBOUND, *INTERNAL, CONSOLE_OPDRACHTEN))]

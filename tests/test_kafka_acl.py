@@ -31,7 +31,17 @@ from deploy.local import acl
 from deploy.local.kafka_broker import secure_users, server_properties
 from deploy.local.layout import KAFKA_ADMIN_USER, Layout, Record, read_env_file
 from deploy.local.service_procs import configured, service_env
-from shared.topics import DOMAIN_SERVICES, IN_MELDINGEN, INBOUND, INTERNAL, TEST_KLOK, dlq, intern, precreated
+from shared.topics import (
+    CONSOLE_OPDRACHTEN,
+    DOMAIN_SERVICES,
+    IN_MELDINGEN,
+    INBOUND,
+    INTERNAL,
+    TEST_KLOK,
+    dlq,
+    intern,
+    precreated,
+)
 from tools.partner import Partner
 from tools.stackenv import SASL_KEYS, client_options, stack_env
 
@@ -68,7 +78,7 @@ def test_the_console_reads_events_and_dead_letters_and_replays_to_the_original_t
 
     console = TABLE.principal("dienst-console")
     assert set(console.read) == {*TOPICS, TEST_KLOK}
-    assert set(console.write) == {*INBOUND, *INTERNAL, TEST_KLOK}
+    assert set(console.write) == {*INBOUND, *INTERNAL, CONSOLE_OPDRACHTEN, TEST_KLOK}
     assert not any(t.startswith("waardigwerk.uit.") for t in (*console.read, *console.write))
 
 

@@ -29,12 +29,12 @@ from shared import inbox
 from shared.db import Conn
 from shared.envelope import CloudEvent, EnvelopeError, decode
 from shared.service import TRANSIENT, Service, _RetryRecord, _where
-from shared.topics import INBOUND, INTERNAL, TEST_KLOK, dlq
+from shared.topics import CONSOLE_OPDRACHTEN, INBOUND, INTERNAL, TEST_KLOK, dlq
 
 log = structlog.get_logger()
 INBOX = "console"
 MIGRATIONS = Path(__file__).parent / "migrations"
-DLQ_TOPICS = tuple(dlq(t) for t in (*INBOUND, *INTERNAL))
+DLQ_TOPICS = tuple(dlq(t) for t in (*INBOUND, *INTERNAL, CONSOLE_OPDRACHTEN))
 TOPICS = (*INTERNAL, *DLQ_TOPICS)
 PROJECTIEFOUT = "projectiefout"
 Pogingen = Counter[tuple[str, int, int]]

@@ -386,6 +386,41 @@ class TimerDood(Gebeurtenis):
     laatste_fout: str
 
 
+class TimerOpnieuw(Gebeurtenis):
+    """`nl.waardigwerk.timer.opnieuw`: the console asks the service that owns a dead timer to try it
+    again (on `waardigwerk.intern.console`; every other service leaves it alone)."""
+
+    dienst: str = Field(description="the service whose timer it is")
+    soort: str
+    sleutel: str
+    opdracht: str = Field(description="the command's id, also its ce_id: one effect however often it arrives")
+    door: str = Field(description="the operator who asked for it")
+
+
+class TimerHersteld(Gebeurtenis):
+    """`nl.waardigwerk.timer.hersteld`: a dead timer is live again, with fresh attempts; it fires
+    at the service's next scheduler round."""
+
+    dienst: str
+    timer_id: int
+    soort: str
+    sleutel: str
+    opdracht: str
+
+
+class TimerNietHersteld(Gebeurtenis):
+    """`nl.waardigwerk.timer.niet_hersteld`: a retry command changed nothing, and why."""
+
+    dienst: str
+    soort: str
+    sleutel: str
+    opdracht: str
+    reden: Literal["onbekend", "al_afgegaan", "niet_dood"] = Field(
+        description="onbekend: the service has no such timer; al_afgegaan: it fired already; "
+        "niet_dood: it is live (e.g. an earlier command revived it)"
+    )
+
+
 class KlokGezet(Gebeurtenis):
     """`nl.waardigwerk.test.klok_gezet` (CONTRACT §4): the test clock's new "now"."""
 

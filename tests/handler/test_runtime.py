@@ -247,7 +247,7 @@ async def test_a_failing_timer_keeps_its_deadline_and_dies_visibly_after_its_att
     assert [(d.soort, d.sleutel) for d in dood] == [("herinnering", "12345678")]
     assert [r for r in await outbox(service.pool) if r["event_type"] == "nl.waardigwerk.timer.dood"]
     service.timer_handlers["herinnering"] = herinner
-    assert await timers.retry(service.pool, "herinnering", "12345678")
+    assert (await timers.retry(service.pool, "herinnering", "12345678")).outcome is timers.Retried.REVIVED
     assert await service.fire_due() == 1
     row = await service.pool.fetchrow("SELECT fired_at, dood_sinds FROM timer")
     assert row["fired_at"] is not None and row["dood_sinds"] is None
