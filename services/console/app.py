@@ -346,6 +346,17 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         terug = {k: v for k, v in selectie.__dict__.items() if k in ("topic", "reden", "dienst") and v}
         return RedirectResponse(f"/dode-letters?{urlencode({**terug, 'replay': uitkomst['batch']})}", 303)
 
+    async def html_timer_opnieuw(request: Request, g: Gebruiker) -> Response:
+        """The overview's "Opnieuw proberen": the command to the timer's service, once per command id."""
+        form = await request.form()
+        dood, opdracht = str(form.get("dood") or ""), str(form.get("opdracht") or "")
+        if not dood or not opdracht or len(opdracht) > 64:
+            raise OngeldigeVraag("dood (de timer) en opdracht (een id) zijn verplicht")
+        async with service.pool.acquire() as conn, conn.transaction():
+            uitkomst = await inzage.timer_opnieuw(conn, g, dood, opdracht)
+        log.info("timer_opnieuw", door=g.naam, **uitkomst)
+        return RedirectResponse("/#dode-timers", 303)
+
     async def stroom(request: Request, g: Gebruiker) -> Response:
         """Server-sent events: `wijziging` whenever an event or a dead letter arrived (pages reload their content)."""
 
@@ -509,6 +520,7 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         Route("/gebruikers", beveiligd(gebruikers_pagina)),
         Route("/gebruikers", beveiligd(gebruikers_actie), methods=["POST"]),
         Route("/dode-letters/replay", beveiligd(html_replay), methods=["POST"]),
+        Route("/timers/opnieuw", beveiligd(html_timer_opnieuw), methods=["POST"]),
         Route("/api/openapi.json", openapi),
         Route("/api/ik", beveiligd(ik)),
         Route("/api/dode-letters/replay", beveiligd(api_replay_selectie), methods=["POST"]),

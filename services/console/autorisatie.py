@@ -29,6 +29,7 @@ class Actie(StrEnum):
     HUISVESTING = "huisvesting"
     DODE_LETTERS = "dode_letters"
     REPLAY = "replay"
+    TIMER_OPNIEUW = "timer_opnieuw"  # retry a dead timer (operator and administrator)
     ZOEKEN = "zoeken"
     GEBRUIKERS = "gebruikers"  # account management
 

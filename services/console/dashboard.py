@@ -3,6 +3,7 @@ dead letters by reason and the dead timers of the services. Queries here, arithm
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,7 +13,7 @@ from services.console.lijstvragen import TERMIJNSTAAT_SQL
 from services.console.vragen import _rij
 from shared.db import Conn
 from shared.policy import Policy
-from shared.service import TIMER_DOOD
+from shared.service import TIMER_DOOD, TIMER_HERSTELD, TIMER_NIET_HERSTELD
 from shared.werkdagen import is_werkdag
 
 WEKEN_TERUG, WEKEN_VOORUIT = 8, 8
@@ -103,9 +104,24 @@ async def capaciteit(conn: Conn, vandaag: date, policy: Policy) -> dict[str, Any
 
 
 async def dode_timers(conn: Conn) -> list[dict[str, Any]]:
-    """Every timer a service gave up on (`nl.waardigwerk.timer.dood`), newest first."""
+    """Every timer a service gave up on (`nl.waardigwerk.timer.dood`) and has not revived since
+    (`timer.hersteld`, or a later `dood` of the same timer), newest first, each with its latest
+    retry command from the console and the answer when it changed nothing (`timer.niet_hersteld`)."""
     rijen = await conn.fetch(
-        "SELECT id, tijd, bron, data FROM gebeurtenis WHERE type = $1 ORDER BY tijd DESC, volgnummer DESC LIMIT 100",
+        """SELECT d.id, d.tijd, d.bron, d.data, o.opdracht, o.door, o.tijd AS gevraagd,
+                  n.data->>'reden' AS niet_hersteld
+           FROM gebeurtenis d
+           LEFT JOIN LATERAL (SELECT * FROM timer_opdracht o WHERE o.dood_id = d.id ORDER BY o.tijd DESC LIMIT 1) o
+                  ON true
+           LEFT JOIN LATERAL (SELECT data FROM gebeurtenis n WHERE n.type = $3 AND n.data->>'opdracht' = o.opdracht
+                              LIMIT 1) n ON true
+           WHERE d.type = $1 AND NOT EXISTS (
+               SELECT 1 FROM gebeurtenis h WHERE h.type IN ($1, $2) AND h.volgnummer > d.volgnummer
+                 AND h.data->>'dienst' = d.data->>'dienst' AND h.data->>'soort' = d.data->>'soort'
+                 AND h.data->>'sleutel' = d.data->>'sleutel')
+           ORDER BY d.tijd DESC, d.volgnummer DESC LIMIT 100""",
         TIMER_DOOD,
+        TIMER_HERSTELD,
+        TIMER_NIET_HERSTELD,
     )
-    return [_rij(r) for r in rijen]
+    return [{**_rij(r), "nieuwe_opdracht": uuid.uuid4().hex} for r in rijen]

@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from services.console import dashboard, lijstvragen, vragen
+from services.console import dashboard, lijstvragen, timeropdracht, vragen
 from services.console.autorisatie import (
     Actie,
     Gebruiker,
@@ -185,6 +185,14 @@ async def replay(conn: Conn, g: Gebruiker, selectie: vragen.Selectie, batch: str
         raise NietGevonden(f"dode letter {selectie.id} bestaat niet")
     aangeboden, overgeslagen = await vragen.replay(conn, selectie, g.naam, batch)
     return {"opnieuw_aangeboden": aangeboden, "al_aangeboden": overgeslagen, "batch": batch}
+
+
+async def timer_opnieuw(conn: Conn, g: Gebruiker, dood_id: str, opdracht: str) -> dict[str, Any]:
+    vereis(g, Actie.TIMER_OPNIEUW)
+    uitkomst = await timeropdracht.opnieuw(conn, dood_id, opdracht, g.naam)
+    if uitkomst is None:
+        raise NietGevonden(f"dode timer {dood_id} bestaat niet")
+    return uitkomst
 
 
 async def zoeken(conn: Conn, g: Gebruiker, q: str) -> dict[str, Any]:
