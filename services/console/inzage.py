@@ -21,8 +21,13 @@ from services.console.autorisatie import (
     ziet_persoonsgegevens,
 )
 from services.console.lijsten import Pagina, Vraag, zonder_filter
+from services.console.opslag import als_tekst
 from shared.db import Conn
 from shared.policy import Policy
+
+MAX_JSON = 256 * 1024  # bytes of a dead letter's content parsed as JSON for the page
+MAX_DIEPTE = 32  # nesting of that JSON shown as such (the masking and the page recurse into it)
+MAX_TEKST = 2_000  # characters of a content that is no JSON shown on the page
 
 
 class Geweigerd(Exception):
@@ -168,15 +173,40 @@ async def dode_letters(
 
 def _item(g: Gebruiker, r: dict[str, Any], waarde: bytes | None) -> dict[str, Any]:
     """One item, masked as a whole: a worker reference in the content is masked in the record key too."""
-    inhoud: Any = None
-    try:
-        inhoud = None if waarde is None else json.loads(waarde)
-    except (ValueError, UnicodeDecodeError):
-        assert waarde is not None
-        inhoud = waarde.decode("utf-8", "replace") if ziet_persoonsgegevens(g) else "[geen JSON; niet getoond]"
+    inhoud = _inhoud(g, waarde)
     gemaskeerd: dict[str, Any] = afschermen(g, {**r, "headers": None, "inhoud": inhoud})
     gemaskeerd.pop("headers")
     return gemaskeerd
+
+
+def _diepte(waarde: Any) -> int:
+    """How deep a JSON value nests (without recursion: it may nest as deep as the parser went)."""
+    diepste, open_ = 0, [(waarde, 1)]
+    while open_:
+        w, d = open_.pop()
+        diepste = max(diepste, d)
+        kinderen = w.values() if isinstance(w, dict) else w if isinstance(w, list) else ()
+        open_.extend((k, d + 1) for k in kinderen)
+    return diepste
+
+
+def _inhoud(g: Gebruiker, waarde: bytes | None) -> Any:
+    """The record's content as JSON; what is no JSON the page can show (not JSON, nested deeper than
+    the parser goes, or larger than `MAX_JSON`) as escaped text cut off after `MAX_TEKST` characters,
+    and only to who may see personal data."""
+    if waarde is None:
+        return None
+    if len(waarde) <= MAX_JSON:
+        try:
+            inhoud = json.loads(waarde)
+        except (ValueError, RecursionError):
+            inhoud = waarde
+        if inhoud is not waarde and _diepte(inhoud) <= MAX_DIEPTE:
+            return inhoud
+    if not ziet_persoonsgegevens(g):
+        return "[geen JSON; niet getoond]"
+    tekst = als_tekst(waarde[: MAX_TEKST * 4])
+    return tekst if len(tekst) <= MAX_TEKST else tekst[:MAX_TEKST] + "…"
 
 
 async def replay(conn: Conn, g: Gebruiker, selectie: vragen.Selectie, batch: str) -> dict[str, Any]:

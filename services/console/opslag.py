@@ -292,12 +292,21 @@ def _werkgever(data: Mapping[str, Any]) -> str | None:
 PROJECTIES = {"melding": _zaak, "inspectie": _inspectie, "loonvordering": _vordering, "huisvesting": _huisvesting}
 
 
+def als_tekst(ruw: bytes | str) -> str:
+    """Bytes (or a header name) as text PostgreSQL can store: invalid UTF-8 and NUL as `\\xNN` escapes.
+
+    A dead letter may hold anything a producer sent; the exact bytes of its key and value are kept
+    beside this text (`sleutel_ruw`, `waarde`)."""
+    ruwe_bytes = ruw if isinstance(ruw, bytes) else ruw.encode("utf-8", "surrogatepass")
+    return ruwe_bytes.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+
+
 def splits_headers(headers: Sequence[tuple[str, bytes | None]]) -> tuple[list[list[str]], dict[str, str]]:
-    """The original record's headers (in order) and the reason headers the runtime added."""
+    """The original record's headers (in order) and the reason headers the runtime added, as storable text."""
     origineel: list[list[str]] = []
     reden: dict[str, str] = {}
-    for naam, waarde in headers:
-        tekst = (waarde or b"").decode("utf-8", "replace")
+    for ruwe_naam, waarde in headers:
+        naam, tekst = als_tekst(ruwe_naam), als_tekst(waarde or b"")
         if naam in DLQ_HEADERS or naam.startswith("dlq_"):
             reden[naam] = tekst
         else:
@@ -341,7 +350,7 @@ async def bewaar_dode_letter(
         reden.get("dlq_details"),
         reden.get("dlq_dienst"),
         reden.get("dlq_tijd"),
-        None if sleutel is None else sleutel.decode("utf-8", "replace"),
+        None if sleutel is None else als_tekst(sleutel),
         json.dumps(origineel),
         waarde,
         ce_id,
@@ -373,10 +382,10 @@ def _structured_attr(headers: Sequence[tuple[str, bytes | None]], waarde: bytes 
         return None
     try:
         body = json.loads(waarde)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return None
     attr = body.get(naam) if isinstance(body, dict) else None
-    return str(attr) if isinstance(attr, str | int) else None
+    return als_tekst(str(attr)) if isinstance(attr, str | int) else None
 
 
 async def leesmodel_legen(conn: Conn) -> int:
