@@ -271,3 +271,43 @@ def test_secure_override_logs_every_client_in_and_keeps_every_password_a_secret(
     scram = (secrets / "kafka_scram_users").read_text().split()
     assert scram.count("--add-scram") == len(secure_users()) - 1  # every user but the controller's PLAIN one
     assert 'user_controller="pw-controller"' in (secrets / "kafka_jaas").read_text()
+
+
+def test_with_docker_alone_generate_secrets_writes_the_secure_brokers_files_once(tmp_path: Path) -> None:
+    """`docker compose -f docker-compose.yml -f docker-compose.secure.yml run --rm --build
+    generate-secrets`: every file the secure override mounts exists, the broker's JAAS file and
+    SCRAM users hold the same passwords as the password files, and a second run keeps them."""
+    directory = tmp_path / "secrets"
+    assert make_secrets([str(directory), "--secure"]) == 0
+    files = ["-f", str(ROOT / "docker-compose.yml"), "-f", str(ROOT / "docker-compose.secure.yml")]
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "WAARDIGWERK_SECRETS_DIR": str(directory),
+    }
+    result = subprocess.run(
+        [str(COMPOSE), *files, "--profile", "setup", "config", "--format", "json"], env=env, capture_output=True
+    )
+    assert result.returncode == 0, result.stderr
+    parsed = json.loads(result.stdout)
+    mounted = {Path(secret["file"]) for name, secret in parsed["secrets"].items() if name != "ca_bundle"}
+    assert mounted and not [path.name for path in mounted if not path.is_file()]
+    generate = parsed["services"]["generate-secrets"]
+    assert generate["image"] == parsed["services"]["melding"]["image"]  # the services' image: it has the project
+    assert "--secure" in generate["command"]
+
+    def password(user: str) -> str:
+        return (directory / f"kafka_{user.replace('-', '_')}").read_text().strip()
+
+    admin = (directory / "kafka_admin_password").read_text().strip()
+    assert f'username="admin" password="{admin}"' in (directory / "kafka_jaas").read_text()
+    assert f'username="admin" password="{admin}"' in (directory / "kafka_admin_client").read_text()
+    scram = (directory / "kafka_scram_users").read_text().split()
+    principals = [user for user in secure_users() if user not in ("admin", "controller")]
+    assert principals and sorted(arg for arg in scram if arg != "--add-scram") == sorted(
+        [f"SCRAM-SHA-512=[name=admin,password={admin}]"]
+        + [f"SCRAM-SHA-512=[name={user},password={password(user)}]" for user in principals]
+    )
+    before = {path.name: path.read_text() for path in directory.iterdir()}
+    assert make_secrets([str(directory), "--secure"]) == 0
+    assert {path.name: path.read_text() for path in directory.iterdir()} == before

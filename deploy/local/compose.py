@@ -25,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -100,9 +101,17 @@ def secret_values(record: Record) -> dict[str, str]:
 
 def kafka_secret_values(record: Record) -> dict[str, str]:
     """The secure broker's secrets (docker-compose.secure.yml), from the record's SCRAM passwords."""
-    if not record.secure:
-        return {}
-    passwords = record.kafka_passwords
+    return kafka_files(record.kafka_passwords) if record.secure else {}
+
+
+KAFKA_JAAS = "kafka_jaas"
+
+
+def kafka_files(passwords: Mapping[str, str]) -> dict[str, str]:
+    """The secure broker's secret files from every SCRAM user's password (`secure_users()`): the
+    broker's JAAS configuration, the SCRAM users it formats its storage with, the admin client's
+    configuration and password, and one `kafka_<principal>` password file per other principal
+    (the services' ones are mounted; a partner's is handed to that partner)."""
     admin, controller = passwords[KAFKA_ADMIN_USER], passwords[CONTROLLER_USER]
     admin_login = f'{SCRAM_LOGIN} username="{KAFKA_ADMIN_USER}" password="{admin}";'
     jaas = (
@@ -111,15 +120,17 @@ def kafka_secret_values(record: Record) -> dict[str, str]:
         f'user_{CONTROLLER_USER}="{controller}";\n}};'
     )
     client = f"security.protocol=SASL_PLAINTEXT\nsasl.mechanism={acl.MECHANISM}\nsasl.jaas.config={admin_login}"
-    services = {
-        f"kafka_{user.replace('-', '_')}": key for user, key in passwords.items() if user.startswith(acl.SERVICE_PREFIX)
+    principals = {
+        f"kafka_{user.replace('-', '_')}": key
+        for user, key in passwords.items()
+        if user not in (KAFKA_ADMIN_USER, CONTROLLER_USER)
     }
     return {
-        "kafka_jaas": jaas,
+        KAFKA_JAAS: jaas,
         "kafka_scram_users": "\n".join(scram_arguments(passwords)),
         "kafka_admin_client": client,
         "kafka_admin_password": admin,
-        **services,
+        **principals,
     }
 
 
@@ -250,6 +261,16 @@ def container_is_fine(container: Mapping[str, object]) -> bool:
 
 def down(layout: Layout, record: Record, *, wipe: bool = False) -> None:
     compose(layout, record, "down", *(["--volumes"] if wipe else []))
+
+
+def down_project(layout: Layout, *, wipe: bool) -> None:
+    """Down this state directory's project by its name alone (compose finds its containers,
+    networks and volumes by their labels), from a directory without a compose file."""
+    cmd = [*compose_command(), "-p", project(layout), "down", "--remove-orphans", *(["--volumes"] if wipe else [])]
+    with tempfile.TemporaryDirectory() as nowhere:
+        result = subprocess.run(cmd, cwd=nowhere, check=False)
+    if result.returncode != 0:
+        raise StackError(f"`{' '.join(cmd)}` failed (exit {result.returncode}); see its output above")
 
 
 def kill(layout: Layout, record: Record, names: Sequence[str]) -> None:
