@@ -272,12 +272,18 @@ def summary(stack: Stack) -> None:
 
 def cmd_down(layout: Layout) -> int:
     record = Record.load(layout)
+    wipe = os.environ.get("WAARDIGWERK_WIPE", "").strip().lower() in {"1", "true", "yes", "on"}
+    if record is None and os.environ.get("WAARDIGWERK_STACK_MODE") == "docker":
+        # No record here (a new checkout in the same place), but the engine may still run this
+        # state directory's project from an earlier one: its containers would hold the ports.
+        compose.down_project(layout, wipe=wipe)
+        print(f"No stack record in {layout.state}; compose project {compose.project(layout)} is down.")
+        return 0
     if record is None:
         print(f"No stack in {layout.state}: nothing to stop.")
         return 0
     stack = Stack(layout, record)
     if record.mode == "docker":
-        wipe = os.environ.get("WAARDIGWERK_WIPE", "").strip().lower() in {"1", "true", "yes", "on"}
         compose.down(stack.layout, record, wipe=wipe)
         if wipe:
             layout.env_file.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import uuid
 from pathlib import Path
@@ -154,3 +155,25 @@ def test_the_secrets_are_files_in_the_state_dir_not_in_the_containers_config(com
     assert record.postgres_password not in inspected
     assert "/run/secrets/db_password" in inspected
     assert Path(secrets).stat().st_mode & 0o077 == 0
+
+
+def test_down_in_a_new_checkout_also_stops_what_an_earlier_one_left_running(
+    stack_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A new checkout in the same place has no stack record, but the engine may still run that
+    state directory's project (left by an earlier run): `down` stops it by its project name, so
+    its containers do not hold the ports the next `up` needs."""
+    layout = Layout(state=tmp_path / "stack", cache=tmp_path, offset=0)
+    (tmp_path / "compose.yml").write_text(
+        f"services:\n  left-over:\n    image: {os.environ.get('WAARDIGWERK_APP_IMAGE', 'waardigwerk-app:local')}\n"
+        "    entrypoint: [sleep, '600']\n"
+    )
+    project = compose.project(layout)
+    started = subprocess.run(
+        [*compose.compose_command(), "-p", project, "up", "--detach"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert started.returncode == 0, started.stderr
+    running = ["docker", "ps", "--quiet", "--filter", f"label=com.docker.compose.project={project}"]
+    assert subprocess.run(running, capture_output=True, text=True, check=True).stdout.strip()
+    stack_py(layout, "down", WAARDIGWERK_WIPE="1")
+    assert subprocess.run(running, capture_output=True, text=True, check=True).stdout.strip() == ""
