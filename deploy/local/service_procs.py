@@ -92,7 +92,9 @@ def replicas_requested(environ: Mapping[str, str], services: Mapping[str, str]) 
 
 
 class ServiceProcess(Part):
-    start_timeout = 60.0
+    # A service answers in 2-5 s on an idle machine; under a load average of 30 on 2 cores its
+    # imports alone were seen to take 60 s, so a start that is still alive gets three minutes.
+    start_timeout = 180.0
     stop_timeout = 10.0
 
     def __init__(self, layout: Layout, name: str, module: str, env: Mapping[str, str], replica: int = 1) -> None:
