@@ -25,26 +25,12 @@ from shared.service import AMSTERDAM, Service
 from shared.settings import Settings
 from shared.topics import intern
 from shared.werkdagen import werkdagen_na
+from tests.handler.test_batch_apply import Statements
 
 pytestmark = pytest.mark.stack
 VANDAAG = date(2027, 3, 1)  # a Monday
 GEMEENTEN = ("GM0363", "GM0518", "GM0599", "GM0344", "GM9999")  # one in each region
 OVERMORGEN = werkdagen_na(VANDAAG, 2)
-
-
-class Statements:
-    """Every statement the service's connections send (asyncpg's query logger; COPY is not logged)."""
-
-    def __init__(self) -> None:
-        self.queries: list[str] = []
-
-    def __call__(self, logged: Any) -> None:
-        self.queries.append(logged.query)
-
-    def writes_and_reads(self) -> list[str]:
-        return [
-            q for q in self.queries if not q.lstrip().upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
-        ]
 
 
 Maker = Callable[[], Awaitable[tuple[Service, Statements]]]
