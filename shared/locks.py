@@ -19,10 +19,8 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from aiokafka import ConsumerRecord
-
 from shared.db import Conn
-from shared.envelope import CloudEvent, decode
+from shared.envelope import CloudEvent
 from shared.policy import Policy
 
 BatchLocks = Callable[[Conn, Sequence[CloudEvent], date, Policy], Awaitable[Iterable[str]]]
@@ -58,17 +56,6 @@ async def lock(conn: Conn, key: str) -> None:
 
 def werkgever_key(kvk: str) -> str:
     return f"werkgever:{kvk}"
-
-
-def decoded(records: Iterable[ConsumerRecord[bytes, bytes]]) -> list[CloudEvent]:
-    """The records that decode; the others are the runtime's to dead-letter (they lock nothing)."""
-    events = []
-    for record in records:
-        try:
-            events.append(decode(record.headers, record.value))
-        except Exception:  # any bad record is the runtime's to dead-letter
-            continue
-    return events
 
 
 def werkgevers(events: Iterable[CloudEvent]) -> set[str]:

@@ -221,6 +221,26 @@ async def test_each_poison_record_is_dead_lettered_alone_and_the_batch_around_it
         assert dict(json.loads(r["headers"]))["dlq_reden"]
 
 
+async def test_records_that_do_not_decode_lock_nothing_and_the_others_still_lock(service: Service) -> None:
+    """The runtime hands `batch_locks` only the records that decode (shared/service.py `_lock_batch`):
+    a record that is no CloudEvent (bad bytes, JSON nested too deep) is dead-lettered and locks nothing."""
+    seen: list[list[Any]] = []
+
+    async def batch_locks(conn: Any, events: Any, today: Any, policy: Any) -> list[str]:
+        seen.append([e.data for e in events])
+        return [f"werkgever:{e.data['kvk_nummer']}" for e in events]
+
+    service.batch_locks = batch_locks
+    good = goed(1, "12345678")
+    hdrs = [(k, v.encode()) for k, v in headers(f"diep-{uuid.uuid4()}").items()]
+    batch = (record(0, [("ce_id", b"\xff")], b"\xff\xfe"), good, record(2, hdrs, b"[" * 10_000 + b"]" * 10_000))
+    await asyncio.wait_for(service.consume(batch), 30)
+    assert seen == [[{"kvk_nummer": "12345678", "aantal": 1}]]
+    assert await service.pool.fetchval("SELECT array_agg(kvk) FROM proef") == ["12345678"]
+    dead = [r for r in await outbox(service.pool) if r["topic"] == f"{TOPIC}.dlq"]
+    assert sorted(int(dict(json.loads(r["headers"]))["dlq_offset"]) for r in dead) == [0, 2]
+
+
 async def test_a_failing_timer_keeps_its_deadline_and_dies_visibly_after_its_attempts(service: Service) -> None:
     pogingen = {"n": 0}
 
