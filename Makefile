@@ -74,7 +74,7 @@ bench:
 	$(call step,stop the benchmark stack,$(BENCH_STACK) $(STACK) down)
 
 # The fault matrix kills, freezes and restarts the broker, the database and services: a stack of its own.
-CHAOS_STACK := WAARDIGWERK_STACK_DIR=.chaos/stack WAARDIGWERK_PORT_OFFSET=400 WAARDIGWERK_KAFKA_PROXIED=1
+CHAOS_STACK := WAARDIGWERK_STACK_DIR=.chaos/stack WAARDIGWERK_PORT_OFFSET=400 WAARDIGWERK_KAFKA_PROXIED=1 WAARDIGWERK_PG_WAL_TMPFS_MB=512
 chaos:
 	rm -rf .chaos/stack
 	$(call step,a stack for the fault matrix (.chaos/stack; every port +400),$(CHAOS_STACK) $(STACK) up)

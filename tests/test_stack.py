@@ -225,3 +225,28 @@ async def test_the_stack_serves_kafka_with_the_topics_and_postgres(stack_env: di
         assert await conn.fetchval("SELECT current_user") == "waardigwerk"
     finally:
         await conn.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
+def test_wal_on_a_tmpfs_lives_until_release_and_the_next_prepare_makes_a_new_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deploy.local.postgres_server import WAL_TMPFS, PostgresServer
+
+    tmp_path.chmod(0o755)  # the cluster's owner must reach it
+    layout = Layout(state=tmp_path / "state", cache=tmp_path / "cache", offset=200)
+    monkeypatch.setenv(WAL_TMPFS, "64")
+    server = PostgresServer(layout, "")
+    server.prepare(print)
+    try:
+        assert server.wal_mount.is_mount()
+        assert (server.data / "pg_wal").resolve() == server.wal_mount / "pg_wal"
+        assert "max_wal_size = 48MB" in (server.data / "postgresql.conf").read_text()
+        (server.data / "old-cluster").touch()
+        assert server.release() is not None
+        assert not server.wal_mount.is_mount()
+        server.prepare(print)  # the old cluster's WAL is gone: a new one
+        assert server.wal_mount.is_mount()
+        assert (server.data / "PG_VERSION").is_file() and not (server.data / "old-cluster").exists()
+    finally:
+        server.release()

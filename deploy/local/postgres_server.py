@@ -7,6 +7,11 @@ stack itself administers the cluster over a Unix socket inside the cluster direc
 the cluster's owner can reach.
 
 Version 15 is preferred: it is what docker-compose.yml runs, so both stacks behave the same.
+
+WAARDIGWERK_PG_WAL_TMPFS_MB=<MB> (set by `make chaos` only) puts a new cluster's WAL on a tmpfs of that
+size mounted in the cluster directory (`initdb --waldir`; needs root for `mount`), so the fault
+matrix can fill it without touching the machine's disk. The tmpfs lives until `down` unmounts
+it; a cluster whose WAL tmpfs is gone cannot start, so `up` then makes a new one.
 """
 
 from __future__ import annotations
@@ -26,6 +31,12 @@ from deploy.local.part import Part, Say
 
 PREFERRED_MAJOR = "15"
 SUPERUSER = "postgres"
+WAL_TMPFS = "WAARDIGWERK_PG_WAL_TMPFS_MB"
+
+
+def wal_tmpfs_mb() -> int | None:
+    value = os.environ.get(WAL_TMPFS, "").strip()
+    return int(value) if value else None
 
 
 def server_bindir() -> Path:
@@ -81,6 +92,14 @@ class PostgresServer(Part):
         return self.root / "data"
 
     @property
+    def wal_mount(self) -> Path:
+        """The tmpfs holding the WAL (WAARDIGWERK_PG_WAL_TMPFS_MB); `pg_wal` inside it."""
+        return self.root / "wal"
+
+    def wal_on_tmpfs(self) -> bool:
+        return (self.data / "pg_wal").is_symlink()
+
+    @property
     def sockets(self) -> Path:
         return self.root / "run"
 
@@ -129,7 +148,10 @@ class PostgresServer(Part):
             if as_root():
                 shutil.chown(directory, SUPERUSER, SUPERUSER)
         if (self.data / "PG_VERSION").is_file():
-            return
+            if not self.wal_on_tmpfs() or os.path.ismount(self.wal_mount):
+                return
+            say(f"postgres: the tmpfs of its WAL ({self.wal_mount}) is gone: a new cluster")
+            shutil.rmtree(self.data)
         if self.root.parent != self.layout.state:
             say(f"postgres: the postgres user cannot reach {self.layout.state}; the cluster lives in {self.root}")
         say(f"postgres: initdb {self.data} (PostgreSQL {self.bindir.parent.name})")
@@ -142,9 +164,37 @@ class PostgresServer(Part):
             "--auth-local=trust",
             "--auth-host=scram-sha-256",
         ]
+        size_mb = wal_tmpfs_mb()
+        if size_mb:
+            self._mount_wal_tmpfs(size_mb, say)
+            initdb.append(f"--waldir={self.wal_mount / 'pg_wal'}")
         result = subprocess.run(initdb, cwd=self.root, capture_output=True, text=True, check=False, **run_as_owner())
         if result.returncode != 0:
             raise StackError(f"initdb failed:\n{result.stdout}{result.stderr}")
+        if size_mb:
+            # Checkpoints often enough that the WAL stays well inside its tmpfs under load.
+            with (self.data / "postgresql.conf").open("a") as conf:
+                conf.write(f"\n# WAL on a tmpfs of {size_mb} MB ({WAL_TMPFS})\n")
+                conf.write(f"max_wal_size = {max(size_mb // 4, 48)}MB\nmin_wal_size = 32MB\n")
+
+    def _mount_wal_tmpfs(self, size_mb: int, say: Say) -> None:
+        if not as_root():
+            raise StackError(f"{WAL_TMPFS}: mounting a tmpfs needs root")
+        self.wal_mount.mkdir(exist_ok=True)
+        if not os.path.ismount(self.wal_mount):
+            options = f"size={size_mb}m,mode=0700"
+            subprocess.run(["mount", "-t", "tmpfs", "-o", options, "waardigwerk-wal", str(self.wal_mount)], check=True)
+        shutil.chown(self.wal_mount, SUPERUSER, SUPERUSER)
+        say(f"postgres: WAL on a tmpfs of {size_mb} MB in {self.wal_mount}")
+
+    def release(self) -> str | None:
+        """After `down`: unmount the WAL's tmpfs, if the cluster has one (the cluster is gone with it)."""
+        if not os.path.ismount(self.wal_mount):
+            return None
+        result = subprocess.run(["umount", str(self.wal_mount)], capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            return f"could not unmount the WAL tmpfs {self.wal_mount}: {result.stderr.strip()}"
+        return f"WAL tmpfs {self.wal_mount} unmounted (the next `up` makes a new cluster)"
 
     async def answers(self) -> bool:
         """The server accepts connections (over the socket: the application role may not exist yet)."""

@@ -297,6 +297,9 @@ def cmd_down(layout: Layout) -> int:
             say(f"{service.name}: {outcome}")
         for part in reversed(stack.infrastructure):
             say(f"{part.name}: {part.stop()}")
+        released = stack.postgres.release() if stack.postgres else None
+        if released:
+            say(f"postgres: {released}")
     layout.env_file.unlink(missing_ok=True)
     print(f"Stack in {stack.layout.state} stopped (data kept; `make up` starts it again).")
     return 0
