@@ -97,6 +97,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
     sampling = asyncio.create_task(sampler.run()) if sampler else None
     feed = f"waardigwerk.uit.melder.{org}"
     pids_before = {s: pid(s) for s in SERVICES}
+    fault.observed.clear()
     accepted: set[str] = set()
     async with Partner(bootstrap, [feed, PAD.feed], login) as partner:
         sends: list[asyncio.Task[None]] = []
@@ -145,7 +146,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
     cases = await count_cases(env["DATABASE_URL"], org)
     ready_s = await all_ready()
     restarted = [s for s in SERVICES if s not in fault.restarts and pid(s) != pids_before[s]]
-    return {
+    row: dict[str, Any] = {
         "fault": fault.name,
         "what": fault.what,
         "rate": rate,
@@ -164,6 +165,9 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         "restarted": restarted,
         "reader_alive": reader_alive,
     } | ({"resources": sampler.summary()} if sampler else {})
+    if fault.observed:
+        row["observed"] = dict(fault.observed)
+    return row
 
 
 def planned(partner: Partner, wanted: set[str]) -> tuple[int, int, dict[str, int]]:
@@ -207,10 +211,15 @@ def failed(row: dict[str, Any]) -> list[str]:
     return problems
 
 
+def seen(observed: dict[str, Any]) -> str:
+    """What a fault saw, in a few words (the JSON has it in full)."""
+    return " ".join(f"{key}={value}" for key, value in observed.items())
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     head = f"{'fault':22s} {'published':>9s} {'acked':>6s} {'dup':>4s} {'redel':>5s} {'lost':>5s} "
     head += f"{'cases':>6s} {'planned':>7s} "
-    head += f"{'recovery_s':>10s} {'ack_rec_s':>9s} {'ready_s':>7s}  verdict"
+    head += f"{'recovery_s':>10s} {'ack_rec_s':>9s} {'ready_s':>7s}  verdict; what the fault saw"
     lines = [head]
     for r in rows:
         verdict = "; ".join(failed(r)) or "ok"
@@ -218,7 +227,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"{r['fault']:22s} {r['published']:9d} {r['acked']:6d} {r['dup']:4d} {r.get('redelivered', 0):5d} "
             f"{r['lost']:5d} {r['cases']:6d} "
             f"{r['planned']:7d} {r['recovery_s']:10.1f} {r.get('ack_recovery_s', 0.0):9.1f} {r['ready_after_s']:7.1f}  "
-            f"{verdict}"
+            f"{verdict}{'; ' + seen(r['observed']) if r.get('observed') else ''}"
         )
     return "\n".join(lines)
 

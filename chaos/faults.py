@@ -16,8 +16,9 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -110,17 +111,21 @@ def unsent(service: str) -> int:
         return 0
 
 
-def kill_during_flush(service: str, backlog: int = 20, within_s: float = 15.0) -> Step:
+def kill_during_flush(service: str, observed: dict[str, Any], backlog: int, within_s: float = 15.0) -> Step:
     """kill -9 of `service` once its outbox holds at least `backlog` unsent rows: the relay is
-    publishing a batch (sent to the broker, not yet marked sent) when the process dies."""
+    publishing a batch (sent to the broker, not yet marked sent) when the process dies. Kills
+    anyway after `within_s`; `observed` says which it was (`held`: unsent rows at the kill)."""
 
     async def run() -> None:
         loop = asyncio.get_running_loop()
-        until, held = loop.time() + within_s, 0
+        until, held, most = loop.time() + within_s, 0, 0
         while loop.time() < until and (held := await asyncio.to_thread(unsent, service)) < backlog:
+            most = max(most, held)
             await asyncio.sleep(0.05)
         await asyncio.to_thread(stack, "kill", service)
-        print(f"  {service} killed with {held} unsent outbox rows (threshold {backlog})", flush=True)
+        observed.update(held=held, threshold=backlog, met=held >= backlog, most_before=max(most, held))
+        verdict = "met" if held >= backlog else "NOT met"
+        print(f"  {service} killed with {held} unsent outbox rows (threshold {backlog}: {verdict})", flush=True)
 
     return run
 
@@ -161,6 +166,7 @@ class Fault:
     cleanup: Step | None = None  # after the count
     seconds: float | None = None  # a stream of this length at the rate instead of CHAOS_N reports
     sampled: bool = False  # RSS and open files of every process sampled during the stream
+    observed: dict[str, Any] = field(default_factory=dict)  # what the fault saw (e.g. rows held at a kill)
 
 
 def in_thread(*args: str) -> Step:
@@ -197,6 +203,24 @@ def churn(service: str, lasts_s: float, every_s: float = 4.0) -> Step:
     return run
 
 
+FLUSH_RATE, FLUSH_BACKLOG = 400.0, 20
+
+
+def flush_kill(service: str) -> Fault:
+    observed: dict[str, Any] = {}
+    return Fault(
+        f"kill9-flush-{service}",
+        f"kill -9 {service} once its outbox holds >= {FLUSH_BACKLOG} unsent rows (reports at {FLUSH_RATE:g}/s), "
+        "started again 5 s later",
+        kill_during_flush(service, observed, FLUSH_BACKLOG),
+        in_thread("start", service),
+        5.0,
+        rate=FLUSH_RATE,
+        restarts=(service,),
+        observed=observed,
+    )
+
+
 def catalogue(database_url: str) -> list[Fault]:
     services = ["melding", "inspectie", "deling"]
 
@@ -211,18 +235,7 @@ def catalogue(database_url: str) -> list[Fault]:
         )
         for s in services
     ]
-    faults += [
-        Fault(
-            f"kill9-flush-{s}",
-            f"kill -9 {s} while its relay publishes a backlog (reports at 400/s), started again 5 s later",
-            kill_during_flush(s),
-            in_thread("start", s),
-            5.0,
-            rate=400.0,
-            restarts=(s,),
-        )
-        for s in services
-    ]
+    faults += [flush_kill(s) for s in services]
     faults += [
         Fault(
             "broker-kill-backlog",
