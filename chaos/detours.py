@@ -1,6 +1,6 @@
 """Faults that need the chaos stack arranged first: one service started through a proxy (to the
-broker: a network partition; to PostgreSQL: a slow database), and a tablespace on a small tmpfs
-inside the stack's directory (a full disk)."""
+broker: a network partition; to PostgreSQL: a slow database), a tablespace on a small tmpfs
+inside the stack's directory (a full disk), and PostgreSQL's WAL on a tmpfs of the stack filled up."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import errno
 import os
 import pwd
 import subprocess
+import time
+from typing import Any
 
 import asyncpg
 
@@ -16,7 +18,7 @@ from chaos.faults import LAYOUT, Fault, Step, nothing, stack
 from chaos.proxy import Proxy
 from deploy.local.kafka_broker import PROXIED_LISTENER_STEP
 from deploy.local.layout import DATABASE
-from deploy.local.postgres_server import SUPERUSER, PostgresServer
+from deploy.local.postgres_server import SUPERUSER, WAL_TMPFS, PostgresServer
 
 
 class Detour:
@@ -129,11 +131,102 @@ class FullDisk:
         await asyncio.to_thread(subprocess.run, ["umount", str(self.mount)], check=False)
 
 
+def fill_until_full(path: os.PathLike[str] | str) -> int:
+    """Append to `path` until the file system is full; MB written."""
+    chunk, written = b"\0" * (1 << 20), 0
+    with open(path, "ab", buffering=0) as out:
+        try:
+            while True:
+                written += out.write(chunk)
+        except OSError as error:
+            if error.errno != errno.ENOSPC:
+                raise
+    return written >> 20
+
+
+class FullWal:
+    """PostgreSQL's WAL on the tmpfs `stack.py up` mounted for it (WAARDIGWERK_PG_WAL_TMPFS_MB, set by
+    `make chaos`), kept full for the fault's duration: a file takes every free byte (again every
+    0.2 s, so space a checkpoint frees is taken too), and a superuser connection asks for a new WAL
+    segment every 0.2 s (`pg_switch_wal`), so PostgreSQL soon needs a segment it has no room for
+    and PANICs. `free` removes the file and starts PostgreSQL again if it gave up (its startup
+    after the PANIC could not write WAL either)."""
+
+    def __init__(self, observed: dict[str, Any]) -> None:
+        self.server = PostgresServer(LAYOUT, "")
+        self.filler = self.server.wal_mount / "filler"
+        self.observed = observed
+        self.tasks: list[asyncio.Task[None]] = []
+        self.log_from = 0
+        self.filled_at = 0.0
+
+    async def prepare(self) -> None:
+        if not self.server.wal_mount.is_mount():
+            raise SystemExit(
+                f"wal-full: PostgreSQL's WAL is not on a tmpfs of this stack ({self.server.wal_mount}); "
+                f"start the stack with {WAL_TMPFS}=512 (`make chaos` does)"
+            )
+        self.log_from = LAYOUT.log("postgres").stat().st_size
+
+    async def fill(self) -> None:
+        self.observed["filled_mb"] = await asyncio.to_thread(fill_until_full, self.filler)
+        self.filled_at = time.monotonic()
+        self.tasks = [asyncio.create_task(self._keep_full()), asyncio.create_task(self._switch_segments())]
+
+    async def _keep_full(self) -> None:
+        while True:
+            await asyncio.sleep(0.2)
+            await asyncio.to_thread(fill_until_full, self.filler)
+
+    async def _switch_segments(self) -> None:
+        while True:
+            try:
+                conn = await asyncpg.connect(
+                    host=str(self.server.sockets), port=self.server.port, user=SUPERUSER, database=DATABASE, timeout=3
+                )
+                try:
+                    while True:
+                        await conn.execute("SELECT pg_switch_wal()")
+                        await asyncio.sleep(0.2)
+                finally:
+                    await conn.close(timeout=3)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+                # the first failure: PostgreSQL could no longer write WAL this long after the tmpfs was full
+                self.observed.setdefault("down_after_s", round(time.monotonic() - self.filled_at, 1))
+                await asyncio.sleep(0.5)
+
+    async def free(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.tasks = []
+        self.filler.unlink(missing_ok=True)
+        if "panics" in self.observed:
+            return  # freed already (the heal; this is the cleanup)
+        loop = asyncio.get_running_loop()
+        until, started = loop.time() + 180, False
+        while loop.time() < until and not await self.server.answers():
+            if self.server.pid() is None:  # the postmaster gave up
+                await asyncio.to_thread(stack, "start", "postgres")
+                started = True
+            await asyncio.sleep(1)
+        with LAYOUT.log("postgres").open("rb") as log:
+            log.seek(self.log_from)
+            lines = log.read().decode(errors="replace").splitlines()
+        self.observed.update(
+            panics=sum("PANIC:" in line for line in lines),
+            enospc=sum("No space left on device" in line for line in lines),
+            pg_started=started,
+        )
+
+
 def arranged(database_url: str, soak_s: float) -> list[Fault]:
     """The faults with a `prepare` and a `cleanup`, and the soak."""
     partition = Detour("melding", "kafka", database_url)
     slow = Detour("melding", "postgres", database_url)
     disk = FullDisk("melding.melding")
+    wal_seen: dict[str, Any] = {}
+    wal = FullWal(wal_seen)
     return [
         Fault(
             "partition-melding",
@@ -171,5 +264,15 @@ def arranged(database_url: str, soak_s: float) -> list[Fault]:
             20.0,
             prepare=disk.prepare,
             cleanup=disk.cleanup,
+        ),
+        Fault(
+            "wal-full",
+            "PostgreSQL's WAL tmpfs kept full for 20 s (PANIC expected), then freed; PostgreSQL started if it gave up",
+            wal.fill,
+            wal.free,
+            20.0,
+            prepare=wal.prepare,
+            cleanup=wal.free,
+            observed=wal_seen,
         ),
     ]
