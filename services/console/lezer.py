@@ -25,6 +25,7 @@ import structlog
 from aiokafka import ConsumerRecord
 
 from services.console.opslag import bewaar_dode_letter, log_gebeurtenissen, projecteer
+from services.console.projectie import Sleutels
 from shared import inbox
 from shared.db import Conn
 from shared.envelope import CloudEvent, EnvelopeError, decode
@@ -72,21 +73,21 @@ async def projecteer_batch(
     dode = [r for r in records if r.topic.endswith(".dlq")]
     claims = await inbox.claim(conn, INBOX, {_positie(r): None for r in dode})
     per_record = {id(r): e for r, e in events}
-    werk: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent | None]] = []
+    werk: list[tuple[ConsumerRecord[bytes, bytes], tuple[CloudEvent, Sleutels] | None]] = []
     for record in records:
         event = per_record.get(id(record))
         if event is not None and event.id in nieuw:
-            nieuw.discard(event.id)  # the same event twice in one batch: projected once
-            werk.append((record, event))
+            # the same event twice in one batch: projected once
+            werk.append((record, (event, nieuw.pop(event.id))))
         elif record.topic.endswith(".dlq") and claims[_positie(record)].first:
             werk.append((record, None))
-    for record, event in werk:
+    for record, wat in werk:
         if not careful:
-            await _pas_toe(conn, record, event)
+            await _pas_toe(conn, record, wat)
             continue
         try:
             async with conn.transaction():
-                await _pas_toe(conn, record, event)
+                await _pas_toe(conn, record, wat)
         except TRANSIENT:
             raise
         except Exception as exc:
@@ -98,13 +99,14 @@ async def projecteer_batch(
             await _bewaar_als_projectiefout(conn, record, f"{type(exc).__name__} na {n} pogingen")
 
 
-async def _pas_toe(conn: Conn, record: ConsumerRecord[bytes, bytes], event: CloudEvent | None) -> None:
-    if event is None:
+async def _pas_toe(conn: Conn, record: ConsumerRecord[bytes, bytes], nieuw: tuple[CloudEvent, Sleutels] | None) -> None:
+    """Project a new event with its keys, or store a dead letter (`nieuw` is None)."""
+    if nieuw is None:
         await bewaar_dode_letter(
             conn, record.topic, record.partition, record.offset, record.key, record.headers, record.value
         )
     else:
-        await projecteer(conn, event)
+        await projecteer(conn, *nieuw)
 
 
 async def _bewaar_als_projectiefout(conn: Conn, record: ConsumerRecord[bytes, bytes], details: str) -> None:

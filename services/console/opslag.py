@@ -63,13 +63,15 @@ def _lijst(waarden: Sequence[str]) -> str:
     return "\x1f".join(waarden)
 
 
-async def log_gebeurtenissen(conn: Conn, events: Sequence[tuple[str, CloudEvent]]) -> set[str]:
-    """Log a batch of (topic, event) in one statement; returns the ids that were new."""
+async def log_gebeurtenissen(conn: Conn, events: Sequence[tuple[str, CloudEvent]]) -> dict[str, Sleutels]:
+    """Log a batch of (topic, event) in one statement; returns the ids that were new, each with the
+    keys it was logged under, which its projection uses too (the same id twice: the first is logged)."""
     if not events:
-        return set()
+        return {}
     rijen = []
+    per_id: dict[str, Sleutels] = {}
     for topic, event in events:
-        s = sleutels(event.data)
+        s = per_id.setdefault(event.id, sleutels(event.data))
         rijen.append(
             (
                 event.id,
@@ -93,21 +95,23 @@ async def log_gebeurtenissen(conn: Conn, events: Sequence[tuple[str, CloudEvent]
                 _lijst(s.werknemer_refs),
             )
         )
-    return {r["id"] for r in await conn.fetch(_LOG, *map(list, zip(*rijen, strict=True)))}
+    return {r["id"]: per_id[r["id"]] for r in await conn.fetch(_LOG, *map(list, zip(*rijen, strict=True)))}
 
 
-async def projecteer(conn: Conn, event: CloudEvent) -> None:
-    """Update the projection of the service the event comes from (an event logged for the first time)."""
+async def projecteer(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
+    """Update the projection of the service the event comes from (an event logged for the first time,
+    with the keys `log_gebeurtenissen` returned for it)."""
     project = PROJECTIES.get(dienst_van(event.type))
     if project is not None:
-        await project(conn, event, sleutels(event.data))
+        await project(conn, event, s)
 
 
 async def bewaar_gebeurtenis(conn: Conn, topic: str, event: CloudEvent) -> bool:
     """Log one event and update the projections; False when it was already there."""
-    if event.id not in await log_gebeurtenissen(conn, [(topic, event)]):
+    s = (await log_gebeurtenissen(conn, [(topic, event)])).get(event.id)
+    if s is None:
         return False
-    await projecteer(conn, event)
+    await projecteer(conn, event, s)
     return True
 
 
