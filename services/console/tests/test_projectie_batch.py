@@ -4,14 +4,18 @@ projection fails is never dropped quietly."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import secrets
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from aiokafka import ConsumerRecord
 
-from services.console.lezer import PROJECTIEFOUT
+from services.console.autorisatie import Rol
+from services.console.lezer import PROJECTIEFOUT, _bewaar_als_projectiefout
 from services.console.tests.conftest import Console, dlq_headers
 
 pytestmark = pytest.mark.stack
@@ -31,9 +35,9 @@ def record(topic: str, offset: int, ce_type: str, data: dict[str, Any], ce_id: s
     return raw(topic, offset, headers, json.dumps(data).encode())
 
 
-def raw(topic: str, offset: int, headers: list[tuple[str, bytes]], value: bytes) -> Any:
+def raw(topic: str, offset: int, headers: Sequence[tuple[str, bytes | None]], value: bytes, key: bytes = b"k") -> Any:
     return ConsumerRecord(
-        topic=topic, partition=0, offset=offset, timestamp=0, timestamp_type=0, key=b"k", value=value,
+        topic=topic, partition=0, offset=offset, timestamp=0, timestamp_type=0, key=key, value=value,
         checksum=None, serialized_key_size=1, serialized_value_size=len(value), headers=headers,
     )  # fmt: skip
 
@@ -89,3 +93,46 @@ async def test_a_record_whose_projection_fails_becomes_a_dead_letter_of_the_cons
     dood = await pool.fetch("SELECT origineel_topic, reden, details FROM dode_letter")
     assert [(r["origineel_topic"], r["reden"]) for r in dood] == [(MELDING, PROJECTIEFOUT)]
     assert "na 2 pogingen" in dood[0]["details"]
+
+
+DIEP = b"[" * 5_000 + b"]" * 5_000
+VIJANDIG: dict[str, tuple[list[tuple[str, bytes | None]], bytes]] = {
+    "nul_en_ongeldige_utf8": ([("na\x00am", b"x\x00y"), ("ce_id", b"\xff\xfe\x00"), ("leeg", None)], b"\x00\xff"),
+    "diepe_json_zonder_ce_id": ([("ce_type", b"t")], DIEP),
+    "diepe_json_als_id": ([], b'{"id": ' + DIEP + b"}"),
+    "onleesbare_id_en_type": ([], b'{"id": "\\u0000\\ud800", "type": 1' + b"9" * 5_000 + b"}"),
+    "enorm": ([("groot", bytes(range(256)) * 4_000)], b"\xff" * 1_000_000),
+}
+
+
+@pytest.mark.parametrize("geval", VIJANDIG)
+async def test_the_fallback_row_of_a_failed_projection_is_stored_however_hostile_the_record(
+    console: Console, geval: str
+) -> None:
+    """The last resort for a record the console cannot project stores it as a dead letter; that row
+    itself must not fail on what the record carries, or the consumer has nowhere left to put it."""
+    headers, waarde = VIJANDIG[geval]
+    stuk = raw(MELDING, 9, [*headers, ("dlq_reden", b"\x00vals")], waarde, key=b"\x00\xff" * 50_000)
+    async with console.service.pool.acquire() as conn, conn.transaction():
+        await _bewaar_als_projectiefout(conn, stuk, "ValueError na 1 pogingen")
+    rij = await console.service.pool.fetchrow("SELECT reden, positie, waarde FROM dode_letter")
+    assert rij is not None and (rij["reden"], rij["positie"], bytes(rij["waarde"])) == (PROJECTIEFOUT, -10, waarde)
+    beheerder = await console.ingelogd("beheer", Rol.BEHEERDER)
+    assert (await beheerder.get("/api/dode-letters")).status_code == 200
+    assert (await beheerder.get("/dode-letters")).status_code == 200
+
+
+async def test_an_event_the_log_refuses_is_kept_as_the_consoles_dead_letter(console: Console) -> None:
+    """A reference too large for its index (random, so it does not compress) passes the envelope but
+    not the batch's one log statement, every time: the record ends on the last resort, with its key
+    and headers as hostile as they come, and the record after it is projected."""
+    console.service.settings = console.service.settings.model_copy(update={"waardigwerk_record_pogingen": 2})
+    groot = {**ontvangen("Z-GROOT"), "melder_referentie": secrets.token_urlsafe(8_000)}
+    stuk = record(MELDING, 1, "nl.waardigwerk.melding.ontvangen", groot)
+    stuk = dataclasses.replace(stuk, key=b"k\x00\xff", headers=[*stuk.headers, ("x\x00", b"\xff\x00")])
+    await console.service.consume((stuk, record(MELDING, 2, "nl.waardigwerk.melding.ontvangen", ontvangen("Z-OK"))))
+    pool = console.service.pool
+    assert [r["zaak_id"] for r in await pool.fetch("SELECT zaak_id FROM zaak")] == ["Z-OK"]
+    dood = await pool.fetchrow("SELECT reden, sleutel, headers, waarde FROM dode_letter")
+    assert dood is not None and (dood["reden"], dood["sleutel"]) == (PROJECTIEFOUT, "k\\x00\\xff")
+    assert ["x\\x00", "\\xff\\x00"] in json.loads(dood["headers"]) and bytes(dood["waarde"]) == stuk.value
