@@ -51,6 +51,13 @@ def _json(waarde: Any) -> str:
     return json.dumps(_canoniek(waarde), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def inhoud_hash(inhoud: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of `inhoud`: sorted keys, no whitespace, UTF-8 (no \\u
+    escapes), no null fields. Stored with a fact (here and in melding's `melding.inhoud_hash`): the
+    bytes hashed must never change, or a resend of a stored fact would read as another fact."""
+    return hashlib.sha256(_json(inhoud).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Feit:
     """One fact as its key and the digest of the rest; `omschrijving` names the key for a person."""
@@ -64,7 +71,7 @@ def feit(soort: str, sleutel: Mapping[str, Any], inhoud: Mapping[str, Any], omsc
     """`soort`: the event type; `sleutel`: the key fields; `inhoud`: everything else the fact says."""
     return Feit(
         sleutel=f"{soort} {_json(sleutel)}",
-        inhoud_hash=hashlib.sha256(_json(inhoud).encode()).hexdigest(),
+        inhoud_hash=inhoud_hash(inhoud),
         omschrijving=omschrijving,
     )
 

@@ -15,12 +15,13 @@ from services.melding.adapters.repository import MeldingRepository
 from services.melding.domain import terugkoppeling
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from services.melding.domain.deadline import uiterlijk_inspectie_op
-from services.melding.domain.herhaling import Herhaling, beoordeel_herhaling, fouten_referentie_hergebruikt, inhoud_hash
+from services.melding.domain.herhaling import fouten_referentie_hergebruikt
 from services.melding.domain.koppeling import KoppelKandidaat, kies_zaak
 from services.melding.domain.zaak import OngeldigeOvergang, overgang
 from shared.contract.melding import MeldingIngediend, melder_referentie_uit
 from shared.db import Conn
 from shared.envelope import CloudEvent
+from shared.feitsleutel import inhoud_hash
 from shared.locks import werkgever_key, werkgevers
 from shared.policy import Policy
 from shared.service import AMSTERDAM, Context, Rejected
@@ -57,7 +58,7 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     hash_ = inhoud_hash(ctx.cause.data)
     bestaand = intake.melding_met_referentie(melder.organisatie, melder.referentie)
     if bestaand is not None:
-        if beoordeel_herhaling(bestaand.inhoud_hash, hash_) is Herhaling.ANDERE_INHOUD:
+        if bestaand.inhoud_hash != hash_:  # the reference reused for another report
             raise Rejected(fouten_referentie_hergebruikt())
         await _bevestig(ctx, melding, bestaand.zaak_id, bestaand.ontvangen_op, bestaand.uiterlijk_inspectie_op, False)
         return
