@@ -41,7 +41,17 @@ def migrate(database_url: str, schema: str, service_migrations: Path) -> None:
 
 
 async def create_pool(database_url: str, schema: str, *, max_size: int = 10) -> asyncpg.Pool:
+    """The service's pool. A connection goes back into it without asyncpg's reset query (CLOSE ALL,
+    UNLISTEN *, RESET ALL, pg_advisory_unlock_all): one round trip per release, the cost of a
+    batch's whole transaction at a trickle. Nothing borrowed from this pool leaves session state:
+    work runs in transactions (asyncpg rolls back one left open, and advisory locks are
+    transaction-scoped), the schema is a startup setting, and the relay, the one user of LISTEN,
+    unlistens or closes its connection before giving it back (shared/outbox.py)."""
     pool: asyncpg.Pool = await asyncpg.create_pool(
-        database_url, min_size=1, max_size=max_size, server_settings={"search_path": schema}
+        database_url, min_size=1, max_size=max_size, server_settings={"search_path": schema}, reset=_no_session_state
     )
     return pool
+
+
+async def _no_session_state(_: asyncpg.Connection) -> None:
+    """Nothing to reset (see create_pool); asyncpg has already rolled back an open transaction."""

@@ -170,9 +170,11 @@ class Relay:
                         await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
         finally:
             self.listener_pid = None
-            with contextlib.suppress(Exception):
+            try:
                 listener.remove_termination_listener(on_lost)
                 await listener.remove_listener(f"outbox_{self.schema}", self._notified)
+            except Exception:
+                listener.terminate()  # never back into the pool still LISTENing: the pool does not reset sessions
             with contextlib.suppress(Exception):
                 await self.pool.release(listener, timeout=5)
 
