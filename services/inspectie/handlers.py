@@ -18,7 +18,7 @@ from services.inspectie.adapters.repository import InspectieRepository, planning
 from services.inspectie.domain.boetes import Boete, NietBeoordeeld, OnvoldoendeGegevens, boete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.planning import Tekort, Verzoek, plan, regio_voor
-from services.inspectie.domain.risico import Signaal, boven_drempel, loonaangifte_sterkte, score
+from services.inspectie.domain.risico import Signaal, Uitzendonderneming, boven_drempel, loonaangifte_sterkte, score
 from services.inspectie.domain.sancties import afloop, herstelbetaling, stillegging, waarschuwing_na
 from services.inspectie.domain.scope import scope
 from shared.contract.belastingdienst import Loonaangifte, Omzet
@@ -143,10 +143,10 @@ async def loonaangifte(ctx: Context, aangifte: Loonaangifte) -> None:
     """The headcount (scales Arbowet fines) and agency status are kept; workers below the WML are a signal."""
     repo, kvk = InspectieRepository(ctx.conn), aangifte.werkgever.kvk_nummer
     await repo.bewaar_aantal_werknemers(kvk, aangifte.tijdvak, aangifte.aantal_werknemers)
-    if aangifte.is_uitzendonderneming is not None:
-        await repo.bewaar_uitzendonderneming(kvk, aangifte.is_uitzendonderneming, ctx.cause.id, ctx.today)
-        if isinstance(ctx.batch, Planning):
-            ctx.batch.uitzendonderneming_gewijzigd(kvk)
+    if (ja := aangifte.is_uitzendonderneming) is not None:
+        bewaard = await repo.bewaar_uitzendonderneming(kvk, ja, ctx.cause.id, ctx.today)
+        if bewaard and isinstance(ctx.batch, Planning):  # the batch's state learns it without a read
+            ctx.batch.uitzendonderneming_bewaard(kvk, Uitzendonderneming(ctx.cause.id, ctx.today) if ja else None)
     if aangifte.aantal_onder_minimumloon > 0:
         sterkte = loonaangifte_sterkte(
             aangifte.aantal_onder_minimumloon, aangifte.aantal_werknemers, ctx.today, ctx.policy

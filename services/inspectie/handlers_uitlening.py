@@ -65,7 +65,6 @@ async def loonaangifte(ctx: Context, aangifte: Loonaangifte) -> None:
         return
     await h.loonaangifte(ctx, aangifte)
     if aangifte.is_uitzendonderneming:
-        kvk = aangifte.werkgever.kvk_nummer
         laatste = await ToelatingRepository(ctx.conn).laatste(kvk)
         soort = wtta.na_loonaangifte(True, laatste, ctx.today, ctx.policy)
         if soort is not None:

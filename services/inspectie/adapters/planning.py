@@ -148,9 +148,9 @@ class Planning:
             await self._laad_werkgevers([kvk], [])
         return self.uitzend[kvk]
 
-    def uitzendonderneming_gewijzigd(self, kvk: str) -> None:
-        """The payroll return stored the agency status itself: it is read again when needed."""
-        self.uitzend.pop(kvk, None)
+    def uitzendonderneming_bewaard(self, kvk: str, status: Uitzendonderneming | None) -> None:
+        """The payroll return stored the agency status itself: what a read would return now."""
+        self.uitzend[kvk] = status
 
     # -- inspections --------------------------------------------------------------------------
     async def open_inspectie(self, kvk: str) -> dict[str, Any] | None:

@@ -154,20 +154,24 @@ class InspectieRepository:
             tijdvak,
         )
 
-    async def bewaar_uitzendonderneming(self, kvk: str, ja: bool, bron_event_id: str, op: date) -> None:
-        """Whether the employer is a temporary-work agency, as the latest source says."""
-        await self.conn.execute(
-            """INSERT INTO werkgever (kvk_nummer, uitzendonderneming, uitzendonderneming_bron, uitzendonderneming_op)
+    async def bewaar_uitzendonderneming(self, kvk: str, ja: bool, bron_event_id: str, op: date) -> bool:
+        """Whether the employer is a temporary-work agency, as the latest source says; False when a
+        later source is stored already (then nothing changed)."""
+        return bool(
+            await self.conn.fetchval(
+                """INSERT INTO werkgever (kvk_nummer, uitzendonderneming, uitzendonderneming_bron, uitzendonderneming_op)
                VALUES ($1, $2, $3, $4)
                ON CONFLICT (kvk_nummer) DO UPDATE SET uitzendonderneming = excluded.uitzendonderneming,
                  uitzendonderneming_bron = excluded.uitzendonderneming_bron,
                  uitzendonderneming_op = excluded.uitzendonderneming_op
                WHERE werkgever.uitzendonderneming_op IS NULL
-                  OR werkgever.uitzendonderneming_op <= excluded.uitzendonderneming_op""",
-            kvk,
-            ja,
-            bron_event_id,
-            op,
+                  OR werkgever.uitzendonderneming_op <= excluded.uitzendonderneming_op
+               RETURNING true""",
+                kvk,
+                ja,
+                bron_event_id,
+                op,
+            )
         )
 
     # -- unlawful housing deductions (HUIS-005)
