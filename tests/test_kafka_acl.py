@@ -10,6 +10,7 @@ the table's grants succeed, the broker refuses everything else with an authorisa
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 import os
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,22 +209,40 @@ async def writable(record: Record, user: str) -> set[str]:
     return accepted
 
 
-async def read_first(record: Record, user: str, topic: str, group: str) -> bytes:
+async def read_first(record: Record, user: str, topic: str, group: str, bootstrap: str = BOOTSTRAP) -> bytes:
+    """The first record `user` reads; a refusal raises (often from `start`, which then leaves a
+    consumer that must be stopped too, or asyncio reports it unclosed when it is collected)."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=BOOTSTRAP,
+        bootstrap_servers=bootstrap,
         group_id=group,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         **login(record, user),
     )
-    await consumer.start()
     try:
+        await consumer.start()
         message = await asyncio.wait_for(consumer.getone(), 15)
         assert message.value is not None
         return message.value
     finally:
         await consumer.stop()
+
+
+async def test_a_reader_the_broker_refuses_leaves_no_consumer_open() -> None:
+    """Without a broker to talk to (nothing listens on port 1) `start` fails as a refusal does."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with pytest.raises(KafkaConnectionError):
+            await read_first(
+                Record(kafka_passwords={"melder-fnv": "x"}),
+                "melder-fnv",
+                IN_MELDINGEN,
+                "partner-fnv.test",
+                bootstrap="127.0.0.1:1",
+            )
+        gc.collect()
+    assert [str(w.message) for w in caught if "Unclosed AIOKafkaConsumer" in str(w.message)] == []
 
 
 @pytest.fixture(autouse=True)
