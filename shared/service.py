@@ -80,6 +80,7 @@ from shared.envelope import (
     parse_json,
     possibly_personal,
 )
+from shared.fetch_pace import FetchPace
 from shared.logging import configure
 from shared.policy import Policy, PolicyError, load_policy
 from shared.settings import Settings
@@ -869,14 +870,14 @@ class Service:
 
     def _subscribe(self, topics: list[str], group: str, apply: Callable[[Any], Awaitable[None]]) -> None:
         """One consumer per group (several topics), so the group does not rebalance per topic."""
+        pace = FetchPace(self.settings.waardigwerk_fetch_max_wait_ms, self.settings.waardigwerk_fetch_max_wait_idle_ms)
         subscriber = self.broker.subscriber(
             *topics,
             group_id=group,
             batch=True,
             max_records=self.settings.waardigwerk_batch_max,
-            # With several topics, new records wait for the fetch already in flight to the broker:
-            # keep that wait short (aiokafka's default is 500 ms per hop).
-            fetch_max_wait_ms=self.settings.waardigwerk_fetch_max_wait_ms,
+            # Long while idle, short from the first batch on (shared/fetch_pace.py).
+            fetch_max_wait_ms=pace.idle_ms,
             auto_offset_reset="earliest",
             # Committed after the batch applied; on an error rewound and read again, never skipped.
             ack_policy=AckPolicy.NACK_ON_ERROR,
@@ -887,6 +888,7 @@ class Service:
         )
 
         async def on_batch(msg: KafkaMessage) -> None:
+            pace.records_seen(msg.consumer)
             try:
                 await apply(msg.raw_message)
             except Exception:
