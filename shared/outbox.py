@@ -109,6 +109,15 @@ class ListenerLost(ConnectionError):
 ProducerFactory = Callable[[], Awaitable[AIOKafkaProducer]]
 
 
+# One relay per schema at a time (replicas keep the order): the lock taken in the same round trip
+# as the read; a relay that does not get it reads nothing.
+_UNSENT_IF_LOCKED = """
+    WITH relay AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($2, hashtext(current_schema())) AS holds)
+    SELECT o.id, o.topic, o.key, o.headers, o.value FROM outbox o, relay
+    WHERE relay.holds AND o.sent_at IS NULL AND o.parked_at IS NULL
+    ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED"""
+
+
 class Relay:
     """Publishes a schema's outbox. `renew_producer` (if given) replaces a producer that was closed."""
 
@@ -158,14 +167,15 @@ class Relay:
             await listener.add_listener(f"outbox_{self.schema}", self._notified)
             self.listener_pid = listener.get_server_pid()
             while True:
+                # Cleared before the read: a NOTIFY from here on may be for rows the read does not see.
+                self._wake.clear()
                 sent = await self.publish_batch()
                 health.ok()
                 health.extra["published"], health.extra["parked"] = self.published, self.parked
                 backoff.reset()
                 if lost.is_set() or listener.is_closed():
                     raise ListenerLost(f"LISTEN connection (backend {self.listener_pid}) closed")
-                if sent == 0:
-                    self._wake.clear()
+                if sent < self.batch:  # the outbox is empty now, unless a NOTIFY says otherwise
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
         finally:
@@ -187,14 +197,7 @@ class Relay:
         A transient failure of any record rolls the whole batch back (it is sent again; consumers
         drop the copies by ce_id). A permanent failure of one record parks that row only."""
         async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn, conn.transaction():
-            locked = await conn.fetchval("SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema()))", RELAY_LOCK)
-            if not locked:
-                return 0
-            rows = await conn.fetch(
-                "SELECT id, topic, key, headers, value FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL "
-                "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
-                self.batch,
-            )
+            rows = await conn.fetch(_UNSENT_IF_LOCKED, self.batch, RELAY_LOCK)
             if not rows:
                 return 0
             parked: list[tuple[int, str]] = []

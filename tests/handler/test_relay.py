@@ -163,3 +163,47 @@ async def test_the_listen_connection_is_opened_again_after_the_database_drops_it
         await until(sent, within_s=10.0)  # a NOTIFY wake-up, not the 120 s poll
     finally:
         task.cancel()
+
+
+class CountingRelay(outbox.Relay):
+    """The relay as it is, counting its reads of the outbox."""
+
+    reads = 0
+
+    async def publish_batch(self) -> int:
+        self.reads += 1
+        return await super().publish_batch()
+
+
+async def test_a_relay_that_emptied_the_outbox_reads_it_again_only_when_notified(storage: asyncpg.Pool) -> None:
+    for i in range(3):
+        await put(storage, "waardigwerk.test.relay", f'{{"n": {i}}}'.encode())
+    producer = FlakyProducer([])
+    schema = await storage.fetchval("SELECT current_schema()")  # the channel the outbox's trigger notifies
+    relay = CountingRelay(storage, producer, schema, poll_seconds=60)  # type: ignore[arg-type]
+    task = asyncio.create_task(relay.run())
+    try:
+
+        async def sent(n: int) -> bool:
+            return len(producer.sent) == n
+
+        await until(lambda: sent(3))
+        await asyncio.sleep(0.5)
+        assert relay.reads == 1, "a batch smaller than the limit emptied the outbox: no second, empty read"
+        await put(storage, "waardigwerk.test.relay", b'{"n": 3}')  # the outbox's trigger notifies
+        await until(lambda: sent(4))
+        assert relay.reads == 2
+    finally:
+        task.cancel()
+
+
+async def test_a_relay_without_the_schemas_relay_lock_reads_nothing(storage: asyncpg.Pool) -> None:
+    await put(storage, "waardigwerk.test.relay", b"{}")
+    producer = FlakyProducer([])
+    relay = outbox.Relay(storage, producer, "proef")  # type: ignore[arg-type]
+    async with storage.acquire() as other, other.transaction():  # another replica's relay, mid-batch
+        await other.execute("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", outbox.RELAY_LOCK)
+        assert await relay.publish_batch() == 0
+        assert producer.sent == []
+    assert await relay.publish_batch() == 1
+    assert producer.sent == [("waardigwerk.test.relay", b"{}")]
