@@ -30,6 +30,8 @@ GEMEENTEN = (
 SOORTEN = ("Kwekerij", "Bouwbedrijf", "Schoonmaak", "Vleesverwerking", "Distributiecentrum", "Uitzendbureau")
 NAMEN = ("De Groene Kas", "Van Dijk", "Noordzee", "Polderland", "Hollandia", "De Vaart", "Zuidwal", "Oranje")
 CATEGORIEEN = ("onderbetaling", "arbeidstijden", "onveilig_werk", "huisvesting", "schijnconstructie")
+
+
 def kvk_van(i: int) -> str:
     """Seeded employers' KvK numbers: 7 followed by seven digits of the index."""
     return f"{70_000_000 + i % 10_000_000}"
