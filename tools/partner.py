@@ -58,8 +58,17 @@ class Partner:
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Partner:
-        await self._producer.start()
-        await self._consumer.start()
+        try:
+            await self._producer.start()
+            await self._consumer.start()
+            await self._from_the_end()
+        except BaseException:
+            await self.__aexit__()  # a refused or failed start leaves no client open
+            raise
+        self._task = asyncio.create_task(self._read())
+        return self
+
+    async def _from_the_end(self) -> None:
         partitions: list[TopicPartition] = []
         for topic in self.topics:
             # A metadata request for one topic makes the broker auto-create it (partner topics
@@ -70,8 +79,6 @@ class Partner:
         self._consumer.assign(partitions)
         for tp, offset in ends.items():
             self._consumer.seek(tp, offset)
-        self._task = asyncio.create_task(self._read())
-        return self
 
     async def __aexit__(self, *exc: object) -> None:
         if self._task:
