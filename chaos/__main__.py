@@ -134,7 +134,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
                 break
             await asyncio.sleep(0.5)
         acks = partner.matching(feed, ONTVANGEN)
-        plan_employers, plan_repeated, outcomes = planned(partner, wanted)
+        plan_employers, plan_repeated, plan_redelivered, outcomes = planned(partner, wanted)
         ours = [e for e in partner.received if e.topic == feed or PAD.herken(e) in wanted]
         last_output = max((e.arrived for e in ours), default=healed_at)
         last_ack = max((e.arrived for e in partner.matching(feed, ONTVANGEN)), default=healed_at)
@@ -158,6 +158,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
         "cases": cases,
         "planned": plan_employers,
         "plan_dup": plan_repeated,
+        "plan_redelivered": plan_redelivered,
         "outcomes": outcomes,
         "recovery_s": round(max(0.0, last_output - healed_at), 1),
         "ack_recovery_s": round(max(0.0, last_ack - healed_at), 1),
@@ -170,21 +171,27 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
     return row
 
 
-def planned(partner: Partner, wanted: set[str]) -> tuple[int, int, dict[str, int]]:
+def planned(partner: Partner, wanted: set[str]) -> tuple[int, int, int, dict[str, int]]:
     """Employers of this run with a planning outcome; outcomes of one type for one employer beyond
-    the first (a duplicate: the domain may say gepland and later capaciteitstekort, never one twice);
+    the first under a new ce_id (a duplicate: the domain may say gepland and later
+    capaciteitstekort, never one twice); the same outcome again under its own ce_id (redelivered:
+    the egress's relay sent it before a crash, the contract's idempotency key makes it one);
     outcomes per type."""
     per_type: dict[str, int] = {}
-    seen: set[tuple[str, str]] = set()
-    repeated = 0
+    first_id: dict[tuple[str, str], str | None] = {}
+    repeated = redelivered = 0
     for e in partner.received:
         kvk = PAD.herken(e)
         if kvk in wanted and e.type in PLAN_UITKOMSTEN:
-            soort = e.type.rsplit(".", 1)[1]
-            repeated += (kvk, soort) in seen
-            seen.add((kvk, soort))
-            per_type[soort] = per_type.get(soort, 0) + 1
-    return len({kvk for kvk, _ in seen}), repeated, per_type
+            outcome = (kvk, e.type.rsplit(".", 1)[1])
+            if outcome not in first_id:
+                first_id[outcome] = e.ce.get("id")
+                per_type[outcome[1]] = per_type.get(outcome[1], 0) + 1
+            elif first_id[outcome] == e.ce.get("id"):
+                redelivered += 1
+            else:
+                repeated += 1
+    return len({kvk for kvk, _ in first_id}), repeated, redelivered, per_type
 
 
 async def count_cases(database_url: str, org: str) -> int:
