@@ -159,7 +159,8 @@ class InspectieRepository:
         later source is stored already (then nothing changed)."""
         return bool(
             await self.conn.fetchval(
-                """INSERT INTO werkgever (kvk_nummer, uitzendonderneming, uitzendonderneming_bron, uitzendonderneming_op)
+                """INSERT INTO werkgever
+                 (kvk_nummer, uitzendonderneming, uitzendonderneming_bron, uitzendonderneming_op)
                VALUES ($1, $2, $3, $4)
                ON CONFLICT (kvk_nummer) DO UPDATE SET uitzendonderneming = excluded.uitzendonderneming,
                  uitzendonderneming_bron = excluded.uitzendonderneming_bron,
