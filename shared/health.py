@@ -7,7 +7,7 @@
                         lag, outbox backlog, timers, database pool, background tasks
 
 Ready means: the broker answers, the database answers within `timeout_s`, every consumer is
-running, and every background task (relay, scheduler, housekeeping) is running and not failing
+running, and every background task (relay, scheduler, housekeeping, consumers) is running and not failing
 for longer than its grace (`shared.supervision`). The JSON names each check and, when not ready,
 the reasons; it carries the outbox backlog and the age of its oldest unsent row.
 """
@@ -72,14 +72,41 @@ class Report:
 
 
 def consumers_problems(broker: KafkaBroker) -> list[str]:
-    """A subscriber that is not running, or whose consume loop has ended."""
+    """A subscriber that is not running, whose consume loop has ended, or whose consumer lost its group."""
     problems = []
     for subscriber in broker.subscribers:
         tasks = getattr(subscriber, "tasks", [])
         ended = [t for t in tasks if t.done()]
         if not subscriber.running or ended or not tasks:
-            problems.append(f"consumer {getattr(subscriber, 'title_', None) or subscriber}: not consuming")
+            problems.append(f"consumer {_title(subscriber)}: not consuming")
+        elif coordination_ended(subscriber):
+            problems.append(f"consumer {_title(subscriber)}: its group coordination ended (started anew shortly)")
     return problems
+
+
+def coordination_ended(subscriber: Any) -> bool:
+    """aiokafka ends a consumer's group coordination for good on an error it does not expect (seen
+    when the broker died mid-rebalance: a write to a closed transport); every fetch after that
+    raises the stored error while FastStream's loop goes on, so no record arrives again and the
+    loop looks alive. aiokafka 0.14 keeps that task as `_coordinator._coordination_task`."""
+    task = getattr(getattr(getattr(subscriber, "consumer", None), "_coordinator", None), "_coordination_task", None)
+    return isinstance(task, asyncio.Task) and task.done()
+
+
+async def restart_lost_consumers(broker: KafkaBroker) -> list[str]:
+    """Start every subscriber whose consumer lost its group anew (a new consumer joins the group
+    and goes on from the committed offsets); returns their names."""
+    restarted = []
+    for subscriber in broker.subscribers:
+        if subscriber.running and coordination_ended(subscriber):
+            await subscriber.stop()
+            await subscriber.start()
+            restarted.append(_title(subscriber))
+    return restarted
+
+
+def _title(subscriber: Any) -> str:
+    return str(getattr(subscriber, "title_", None) or subscriber)
 
 
 async def consumer_lag(broker: KafkaBroker) -> list[metrics.Lag]:

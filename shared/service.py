@@ -90,6 +90,7 @@ from shared.topics import CONSOLE_OPDRACHTEN, TEST_KLOK, dlq, intern
 log = structlog.get_logger()
 HOUSEKEEPING_SECONDS = 3600.0
 SCHEDULER_SECONDS = 1.0
+CONSUMERS_SECONDS = 5.0  # how often a consumer that lost its group is looked for
 RELAY_STALE_S = 120.0  # a relay round that has not come back for this long makes the service not ready
 BATCH_FAILED_PAUSE_S = 1.0
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -794,6 +795,15 @@ class Service:
 
         await repeat(task, prune_and_say, HOUSEKEEPING_SECONDS, Backoff(1.0, 60.0))
 
+    async def _consumers(self, task: TaskHealth) -> None:
+        """Every few seconds: a consumer that lost its group for good is started anew (shared/health.py)."""
+
+        async def restart_lost() -> None:
+            for name in await health.restart_lost_consumers(self.broker):
+                log.error("consumer_restarted", consumer=name, reason="group coordination ended")
+
+        await repeat(task, restart_lost, CONSUMERS_SECONDS, Backoff(1.0, 30.0))
+
     async def set_clock(self, records: tuple[ConsumerRecord[bytes, bytes], ...]) -> None:
         """CONTRACT §4: apply the new "now", fire what fell due, then acknowledge."""
         for record in records:
@@ -838,6 +848,7 @@ class Service:
         self.supervisor.start("relay", self.relay.run, stale_after_s=RELAY_STALE_S)
         self.supervisor.start("scheduler", self._scheduler)
         self.supervisor.start("housekeeping", self._housekeeping)
+        self.supervisor.start("consumers", self._consumers)
         log.info("service_started", beleid=self.policy.version, test_clock=self.clock.test_mode)
 
     async def _new_producer(self) -> AIOKafkaProducer:

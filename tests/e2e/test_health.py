@@ -33,7 +33,7 @@ def test_readiness_names_its_checks_tasks_and_outbox_backlog(stack_env: dict[str
     assert {k: report["checks"][k] for k in ("broker", "database", "consumers", "tasks")} == dict.fromkeys(
         ("broker", "database", "consumers", "tasks"), "ok"
     )
-    assert set(report["tasks"]) == {"relay", "scheduler", "housekeeping"}
+    assert set(report["tasks"]) == {"relay", "scheduler", "housekeeping", "consumers"}
     assert all(task["running"] for task in report["tasks"].values())
     assert isinstance(report["outbox"]["unsent"], int) and isinstance(report["outbox"]["parked"], int)
     assert get(f"{base_url(stack_env, service)}/health")[0] == 200
