@@ -4,6 +4,7 @@ the role, then the object, then mask personal data, before any data leaves the s
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from shared.policy import Policy
 MAX_JSON = 256 * 1024  # bytes of a dead letter's content parsed as JSON for the page
 MAX_DIEPTE = 32  # nesting of that JSON shown as such (the masking and the page recurse into it)
 MAX_TEKST = 2_000  # characters of a content that is no JSON shown on the page
+_LOS_SURROGAAT = re.compile("[\ud800-\udfff]")
 
 
 class Geweigerd(Exception):
@@ -179,15 +181,21 @@ def _item(g: Gebruiker, r: dict[str, Any], waarde: bytes | None) -> dict[str, An
     return gemaskeerd
 
 
-def _diepte(waarde: Any) -> int:
-    """How deep a JSON value nests (without recursion: it may nest as deep as the parser went)."""
-    diepste, open_ = 0, [(waarde, 1)]
+def _toonbaar(waarde: Any) -> bool:
+    """Whether parsed JSON can go on the page as it is: nested at most `MAX_DIEPTE` deep (walked
+    without recursion: it may nest as deep as the parser went) and no text, keys included, with a
+    lone surrogate, which UTF-8 cannot write (`"\\ud800"` is valid JSON)."""
+    open_ = [(waarde, 1)]
     while open_:
         w, d = open_.pop()
-        diepste = max(diepste, d)
-        kinderen = w.values() if isinstance(w, dict) else w if isinstance(w, list) else ()
-        open_.extend((k, d + 1) for k in kinderen)
-    return diepste
+        if d > MAX_DIEPTE or (isinstance(w, str) and _LOS_SURROGAAT.search(w)):
+            return False
+        if isinstance(w, dict):
+            open_.extend((k, d) for k in w)
+            open_.extend((v, d + 1) for v in w.values())
+        elif isinstance(w, list):
+            open_.extend((v, d + 1) for v in w)
+    return True
 
 
 def _inhoud(g: Gebruiker, waarde: bytes | None) -> Any:
@@ -201,7 +209,7 @@ def _inhoud(g: Gebruiker, waarde: bytes | None) -> Any:
             inhoud = json.loads(waarde)
         except (ValueError, RecursionError):
             inhoud = waarde
-        if inhoud is not waarde and _diepte(inhoud) <= MAX_DIEPTE:
+        if inhoud is not waarde and _toonbaar(inhoud):
             return inhoud
     if not ziet_persoonsgegevens(g):
         return "[geen JSON; niet getoond]"

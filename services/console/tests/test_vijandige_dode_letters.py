@@ -56,3 +56,16 @@ async def test_a_huge_value_is_shown_truncated(console: Console) -> None:
     beheerder = await console.ingelogd("beheer", Rol.BEHEERDER)
     inhoud = (await beheerder.get("/api/dode-letters")).json()["dode_letters"][0]["inhoud"]
     assert isinstance(inhoud, str) and 0 < len(inhoud) < 2_100 and inhoud.endswith("…")
+
+
+@pytest.mark.parametrize("waarde", [b'{"naam": "\\ud800"}', b'{"\\udfff": 1}', b'[["x", "a\\udc80b"]]'])
+async def test_json_with_a_lone_surrogate_escape_is_shown_as_text(console: Console, waarde: bytes) -> None:
+    """`"\\ud800"` is valid JSON, but the string it makes cannot be written as UTF-8: shown as JSON,
+    the page answered 500 (UnicodeEncodeError) once the end-to-end tier's fuzzer had left one."""
+    await console.dode_letter(TOPIC, dlq_headers(envelop(b"fz-5"), TOPIC, "ongeldige_envelop"), waarde)
+    beheerder = await console.ingelogd("beheer", Rol.BEHEERDER)
+    pagina = await beheerder.get("/dode-letters")
+    assert pagina.status_code == 200
+    assert "ud" in pagina.text  # the escape, as text
+    antwoord = await beheerder.get("/api/dode-letters")
+    assert antwoord.status_code == 200 and antwoord.json()["dode_letters"][0]["inhoud"] == waarde.decode()
