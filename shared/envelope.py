@@ -47,6 +47,7 @@ ENVELOPE_HEADERS = (
 )
 _NINE_DIGITS = re.compile(r"(?=([0-9]{9}))")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class EnvelopeError(Exception):
@@ -103,6 +104,12 @@ def possibly_personal(text: str) -> bool:
         if (sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=False)) - digits[8]) % 11 == 0:
             return True
     return False
+
+
+def lone_surrogate(text: str) -> bool:
+    """True when the text holds half of a surrogate pair alone (JSON's `"\\ud800"` makes one), which
+    neither UTF-8 nor PostgreSQL can take."""
+    return _LONE_SURROGATE.search(text) is not None
 
 
 def clean_text(text: str) -> bool:
@@ -183,7 +190,7 @@ def _unstorable(data: Any) -> bool:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item or re.search(r"[\ud800-\udfff]", item):
+            if "\x00" in item or lone_surrogate(item):
                 return True
         elif isinstance(item, dict):
             stack.extend(item.keys())

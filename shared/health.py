@@ -78,9 +78,9 @@ def consumers_problems(broker: KafkaBroker) -> list[str]:
         tasks = getattr(subscriber, "tasks", [])
         ended = [t for t in tasks if t.done()]
         if not subscriber.running or ended or not tasks:
-            problems.append(f"consumer {_title(subscriber)}: not consuming")
+            problems.append(f"consumer {title(subscriber)}: not consuming")
         elif coordination_ended(subscriber):
-            problems.append(f"consumer {_title(subscriber)}: its group coordination ended (started anew shortly)")
+            problems.append(f"consumer {title(subscriber)}: its group coordination ended (started anew shortly)")
     return problems
 
 
@@ -93,19 +93,8 @@ def coordination_ended(subscriber: Any) -> bool:
     return isinstance(task, asyncio.Task) and task.done()
 
 
-async def restart_lost_consumers(broker: KafkaBroker) -> list[str]:
-    """Start every subscriber whose consumer lost its group anew (a new consumer joins the group
-    and goes on from the committed offsets); returns their names."""
-    restarted = []
-    for subscriber in broker.subscribers:
-        if subscriber.running and coordination_ended(subscriber):
-            await subscriber.stop()
-            await subscriber.start()
-            restarted.append(_title(subscriber))
-    return restarted
-
-
-def _title(subscriber: Any) -> str:
+def title(subscriber: Any) -> str:
+    """A subscriber as logs and reports name it."""
     return str(getattr(subscriber, "title_", None) or subscriber)
 
 

@@ -329,6 +329,18 @@ class _DeadLetter(Exception):
         self.reason, self.details, self.fouten = reason, details, fouten
 
 
+async def restart_lost_consumers(broker: KafkaBroker) -> list[str]:
+    """Start every subscriber whose consumer lost its group anew (a new consumer joins the group
+    and goes on from the committed offsets); returns their names."""
+    restarted = []
+    for subscriber in broker.subscribers:
+        if subscriber.running and health.coordination_ended(subscriber):
+            await subscriber.stop()
+            await subscriber.start()
+            restarted.append(health.title(subscriber))
+    return restarted
+
+
 @dataclass
 class Service:
     name: str
@@ -799,7 +811,7 @@ class Service:
         """Every few seconds: a consumer that lost its group for good is started anew (shared/health.py)."""
 
         async def restart_lost() -> None:
-            for name in await health.restart_lost_consumers(self.broker):
+            for name in await restart_lost_consumers(self.broker):
                 log.error("consumer_restarted", consumer=name, reason="group coordination ended")
 
         await repeat(task, restart_lost, CONSUMERS_SECONDS, Backoff(1.0, 30.0))

@@ -4,7 +4,6 @@ the role, then the object, then mask personal data, before any data leaves the s
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -24,12 +23,12 @@ from services.console.autorisatie import (
 from services.console.lijsten import Pagina, Vraag, zonder_filter
 from services.console.opslag import als_tekst
 from shared.db import Conn
+from shared.envelope import lone_surrogate
 from shared.policy import Policy
 
 MAX_JSON = 256 * 1024  # bytes of a dead letter's content parsed as JSON for the page
 MAX_DIEPTE = 32  # nesting of that JSON shown as such (the masking and the page recurse into it)
 MAX_TEKST = 2_000  # characters of a content that is no JSON shown on the page
-_LOS_SURROGAAT = re.compile("[\ud800-\udfff]")
 
 
 class Geweigerd(Exception):
@@ -188,7 +187,7 @@ def _toonbaar(waarde: Any) -> bool:
     open_ = [(waarde, 1)]
     while open_:
         w, d = open_.pop()
-        if d > MAX_DIEPTE or (isinstance(w, str) and _LOS_SURROGAAT.search(w)):
+        if d > MAX_DIEPTE or (isinstance(w, str) and lone_surrogate(w)):
             return False
         if isinstance(w, dict):
             open_.extend((k, d) for k in w)

@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from shared import health
+from shared.service import restart_lost_consumers
 
 pytestmark = pytest.mark.stack
 
@@ -39,7 +40,7 @@ async def test_a_consumer_that_lost_its_group_is_reported_and_started_anew(stack
         await until(lambda: health.coordination_ended(subscriber))
         assert any("group coordination ended" in p for p in health.consumers_problems(broker))
 
-        assert await health.restart_lost_consumers(broker) != []
+        assert await restart_lost_consumers(broker) != []
         assert subscriber.consumer is not lost
         assert health.consumers_problems(broker) == []
         await producer.send_and_wait(topic, b"na")
