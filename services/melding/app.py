@@ -14,8 +14,8 @@ service = Service("melding", migrations=Path(__file__).parent / "migrations")
 service.handles(IN_MELDINGEN, "nl.waardigwerk.melding.ingediend", model=MeldingIngediend, reject=handlers.afwijzen)(
     handlers.melding_ingediend
 )
-service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.gepland")(handlers.inspectie_gepland)
-service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.herpland")(handlers.inspectie_gepland)
+for plan in intake.PLAN_TYPES:  # gepland, herpland
+    service.handles(intern("inspectie"), plan)(handlers.inspectie_gepland)
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.afgerond")(handlers.inspectie_afgerond)
 service.on_timer(handlers.TERMIJN_TIMER)(handlers.termijn_verstreken)
 service.batch_locks = handlers.werkgevers_per_batch

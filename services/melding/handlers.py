@@ -156,43 +156,43 @@ async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
 
 async def _naar_status(
     ctx: Context,
-    repo: MeldingRepository,
     zaak_id: str,
     naar: str,
     feedback: Callable[[terugkoppeling.MelderRef], terugkoppeling.Terugkoppeling],
     resultaat: str | None = None,
 ) -> None:
     """Move the case forward (audited with the causing event) and tell every reporter of the case."""
-    huidig = await repo.zaak_status(zaak_id)
-    if huidig is None:
+    intake: Intake = ctx.batch
+    stand = (await intake.lees_zaken(ctx.conn, [zaak_id])).get(zaak_id)
+    if stand is None:
         return
-    van, bestaand_resultaat = huidig
+    van = stand.status
     try:
-        wijziging = overgang(van, naar, resultaat or bestaand_resultaat)
+        wijziging = overgang(van, naar, resultaat or stand.resultaat)
     except OngeldigeOvergang as exc:
         log.info("status_unchanged", zaak_id=zaak_id, reason=str(exc))
         return
     if wijziging is None:
         return
-    await repo.zet_status(zaak_id, van, naar, wijziging.omschrijving, ctx.now, ctx.cause.id, resultaat)
-    if isinstance(ctx.batch, Intake):
-        ctx.batch.status_gewijzigd(zaak_id, naar)
-    for organisatie, referentie in await repo.melders_van_zaak(zaak_id):
+    await MeldingRepository(ctx.conn).zet_status(
+        zaak_id, van, naar, wijziging.omschrijving, ctx.now, ctx.cause.id, resultaat
+    )
+    intake.status_gewijzigd(zaak_id, naar, resultaat)
+    for organisatie, referentie in stand.melders:
         bericht = feedback(terugkoppeling.MelderRef(organisatie, referentie))
         await ctx.emit(bericht.type, bericht.data, zaak_id)
 
 
 async def inspectie_gepland(ctx: Context, data: dict[str, Any]) -> None:
     """A new plan (`inspectie.gepland`) or a moved one (`inspectie.herpland`: also how a report joins an
-    inspection already planned): every case behind it is planned, and its reporters hear the date."""
-    repo = MeldingRepository(ctx.conn)
+    inspection already planned): every case behind it is planned, and its reporters hear the date.
+    The batch's load has read these cases (`intake.laad`)."""
     gepland_op = date.fromisoformat(data["gepland_op"])
     for aanleiding in data.get("aanleidingen", []):
         if aanleiding.get("soort") == "melding":
             zaak_id = aanleiding["id"]
             await _naar_status(
                 ctx,
-                repo,
                 zaak_id,
                 "inspectie_gepland",
                 partial(terugkoppeling.inspectie_gepland, zaak_id=zaak_id, gepland_op=gepland_op),
@@ -202,28 +202,26 @@ async def inspectie_gepland(ctx: Context, data: dict[str, Any]) -> None:
 async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
     """An inspection of the employer stops the clock of every open case received before the visit."""
     repo = MeldingRepository(ctx.conn)
+    intake: Intake = ctx.batch
     op = date.fromisoformat(data["uitgevoerd_op"])
     overtreding = bool(data.get("overtreding_vastgesteld"))
     resultaat = "overtreding_vastgesteld" if overtreding else "geen_overtreding"
-    for zaak_id in await repo.open_zaken_ontvangen_voor(data["werkgever"]["kvk_nummer"], op):
+    zaken = await repo.open_zaken_ontvangen_voor(data["werkgever"]["kvk_nummer"], op)
+    await intake.lees_zaken(ctx.conn, zaken)  # all of them in one read
+    for zaak_id in zaken:
         for melding_id in await repo.markeer_geinspecteerd(zaak_id, op):
             await ctx.cancel(TERMIJN_TIMER, melding_id)
         await _naar_status(
-            ctx,
-            repo,
-            zaak_id,
-            "geinspecteerd",
-            partial(terugkoppeling.geinspecteerd, zaak_id=zaak_id, uitgevoerd_op=op),
+            ctx, zaak_id, "geinspecteerd", partial(terugkoppeling.geinspecteerd, zaak_id=zaak_id, uitgevoerd_op=op)
         )
         await _naar_status(
             ctx,
-            repo,
             zaak_id,
             "uitkomst",
             partial(terugkoppeling.uitkomst, zaak_id=zaak_id, overtreding_vastgesteld=overtreding),
             resultaat=resultaat,
         )
-        await _naar_status(ctx, repo, zaak_id, "gesloten", partial(terugkoppeling.gesloten, zaak_id=zaak_id))
+        await _naar_status(ctx, zaak_id, "gesloten", partial(terugkoppeling.gesloten, zaak_id=zaak_id))
 
 
 async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:

@@ -6,9 +6,11 @@ on this state in memory, so two reports of one batch about one employer see each
 second is linked to the case the first opened. `flush` writes what changed with one COPY per
 table (new cases, reports, audit lines) and one pipelined UPDATE for the cases that were widened.
 
-The state only covers the intake; the other handlers of melding read and write the database as
-before, and tell the state when they close a case or change its status, so that a report later
-in the same batch is linked as it would be one batch later.
+It also holds the status and the reporters of the cases the batch moves forward: those that the
+batch's `inspectie.gepland`/`herpland` events name are read in the same load (one statement more),
+others when a handler asks (`lees_zaken`). A status change is written at once with its audit line
+(`MeldingRepository.zet_status`) and told to the state, so a report later in the same batch is
+linked, and a later event of the batch sees the status, as they would one batch later.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from services.melding.adapters.repository import BestaandeMelding, OpenZaak
+from services.melding.adapters.repository import BestaandeMelding, MeldingRepository, OpenZaak, ZaakStand
 from shared.contract.melding import MeldingIngediend
 from shared.db import Conn
 from shared.envelope import CloudEvent
@@ -66,6 +68,20 @@ MELDING_KOLOMMEN = (
     "data",
 )
 AUDIT_KOLOMMEN = ("zaak_id", "tijd", "van_status", "naar_status", "omschrijving", "event_id")
+PLAN_TYPES = ("nl.waardigwerk.inspectie.gepland", "nl.waardigwerk.inspectie.herpland")
+
+
+def geplande_zaken(data: Any) -> list[str]:
+    """The cases a plan names (its `aanleidingen` of soort `melding`); what is not one is skipped here
+    and met by the handler."""
+    aanleidingen = data.get("aanleidingen") if isinstance(data, dict) else None
+    if not isinstance(aanleidingen, list):
+        return []
+    return [
+        a["id"]
+        for a in aanleidingen
+        if isinstance(a, dict) and a.get("soort") == "melding" and isinstance(a.get("id"), str)
+    ]
 
 
 @dataclass
@@ -78,6 +94,7 @@ class Intake:
     nieuwe_meldingen: list[tuple[Any, ...]] = field(default_factory=list)
     audit_regels: list[tuple[Any, ...]] = field(default_factory=list)
     verbreed: dict[str, tuple[set[str], set[str], date]] = field(default_factory=dict)
+    zaken: dict[str, ZaakStand] = field(default_factory=dict)  # cases the batch moves forward
 
     # -- reading --------------------------------------------------------------------------
     def melding_met_referentie(self, organisatie: str, referentie: str) -> BestaandeMelding | None:
@@ -85,6 +102,18 @@ class Intake:
 
     def open_zaken_van(self, kvk: str) -> list[OpenZaak]:
         return list(self.open_zaken.get(kvk, []))
+
+    async def lees_zaken(self, conn: Conn, zaak_ids: Sequence[str]) -> dict[str, ZaakStand]:
+        """The status and reporters of these cases (row-locked), read once per batch: only the ones
+        not read before are read, in one statement. A case not (yet) stored is left out."""
+        nieuw = sorted(set(zaak_ids) - self.zaken.keys())
+        if nieuw:
+            gelezen = await MeldingRepository(conn).status_en_melders(nieuw)
+            for melding in self.nieuwe_meldingen:  # reports of this batch, not yet written
+                if melding[4] in gelezen:
+                    gelezen[melding[4]].melders.append((melding[1], melding[2]))
+            self.zaken.update(gelezen)
+        return {z: self.zaken[z] for z in zaak_ids if z in self.zaken}
 
     # -- writing ----------------------------------------------------------------------------
     def open_zaak(
@@ -147,14 +176,19 @@ class Intake:
                 json.dumps(data),
             )
         )
+        if zaak_id in self.zaken:
+            self.zaken[zaak_id].melders.append((melder.organisatie, melder.referentie))
         key = (melder.organisatie, melder.referentie)
         self.meldingen[key] = BestaandeMelding(melding_id, zaak_id, inhoud_hash, ontvangen_op, uiterlijk)
 
     def audit(self, zaak_id: str, naar: str, omschrijving: str, tijd: datetime, event_id: str) -> None:
         self.audit_regels.append((zaak_id, tijd, None, naar, omschrijving, event_id))
 
-    def status_gewijzigd(self, zaak_id: str, status: str) -> None:
-        """Another handler of the batch moved a case: a closed case takes no new reports."""
+    def status_gewijzigd(self, zaak_id: str, status: str, resultaat: str | None) -> None:
+        """A handler of the batch moved a case: a closed case takes no new reports."""
+        stand = self.zaken.get(zaak_id)
+        if stand is not None:
+            stand.status, stand.resultaat = status, resultaat or stand.resultaat
         for kvk, zaken in self.open_zaken.items():
             self.open_zaken[kvk] = [
                 dataclasses.replace(z, status=status) if z.zaak_id == zaak_id else z
@@ -177,9 +211,12 @@ class Intake:
 
 
 async def laad(conn: Conn, events: Sequence[tuple[CloudEvent, Any]]) -> Intake:
-    """Two reads for the whole batch (none when it holds no report)."""
+    """Two reads for the batch's reports (none when it holds none), one for the cases it plans."""
     meldingen = [payload for _, payload in events if isinstance(payload, MeldingIngediend)]
     intake = Intake()
+    gepland = [z for event, payload in events if event.type in PLAN_TYPES for z in geplande_zaken(payload)]
+    if gepland:
+        await intake.lees_zaken(conn, gepland)
     if not meldingen:
         return intake
     refs = sorted({(m.melder.organisatie, m.melder.referentie) for m in meldingen})

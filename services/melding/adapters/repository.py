@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,13 +28,33 @@ class OpenZaak:
     organisaties: tuple[str, ...]
 
 
+@dataclass
+class ZaakStand:
+    """A case's status and result, and who reported to it (organisatie, referentie), in report order."""
+
+    status: str
+    resultaat: str | None
+    melders: list[tuple[str, str]]
+
+
+STATUS_EN_MELDERS = """
+WITH z AS (SELECT zaak_id, status, resultaat FROM zaak WHERE zaak_id = ANY($1::text[]) ORDER BY zaak_id FOR UPDATE)
+SELECT z.zaak_id, z.status, z.resultaat,
+       coalesce(array_agg(m.organisatie ORDER BY m.ontvangen_op, m.melding_id) FILTER (WHERE m.melding_id IS NOT NULL),
+                '{}') AS organisaties,
+       coalesce(array_agg(m.referentie ORDER BY m.ontvangen_op, m.melding_id) FILTER (WHERE m.melding_id IS NOT NULL),
+                '{}') AS referenties
+FROM z LEFT JOIN melding m USING (zaak_id) GROUP BY z.zaak_id, z.status, z.resultaat
+"""
+ZET_STATUS = """
+WITH gezet AS (UPDATE zaak SET status = $2, resultaat = coalesce($3, resultaat) WHERE zaak_id = $1)
+INSERT INTO zaak_audit (zaak_id, tijd, van_status, naar_status, omschrijving, event_id) VALUES ($1, $4, $5, $2, $6, $7)
+"""
+
+
 class MeldingRepository:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
-
-    async def zaak_status(self, zaak_id: str) -> tuple[str, str | None] | None:
-        row = await self.conn.fetchrow("SELECT status, resultaat FROM zaak WHERE zaak_id = $1 FOR UPDATE", zaak_id)
-        return (row["status"], row["resultaat"]) if row else None
 
     async def zet_status(
         self,
@@ -45,34 +66,18 @@ class MeldingRepository:
         event_id: str,
         resultaat: str | None = None,
     ) -> None:
-        await self.conn.execute(
-            "UPDATE zaak SET status = $2, resultaat = coalesce($3, resultaat) WHERE zaak_id = $1",
-            zaak_id,
-            naar,
-            resultaat,
-        )
-        await self.audit(zaak_id, van, naar, omschrijving, tijd, event_id)
+        """The new status and its audit line, in one statement."""
+        await self.conn.execute(ZET_STATUS, zaak_id, naar, resultaat, tijd, van, omschrijving, event_id)
 
-    async def audit(
-        self, zaak_id: str, van: str | None, naar: str, omschrijving: str, tijd: datetime, event_id: str
-    ) -> None:
-        await self.conn.execute(
-            "INSERT INTO zaak_audit (zaak_id, tijd, van_status, naar_status, omschrijving, event_id) "
-            "VALUES ($1, $2, $3, $4, $5, $6)",
-            zaak_id,
-            tijd,
-            van,
-            naar,
-            omschrijving,
-            event_id,
-        )
-
-    async def melders_van_zaak(self, zaak_id: str) -> list[tuple[str, str]]:
-        """(organisatie, referentie) of every report in the case, for feedback to each reporter."""
-        rows = await self.conn.fetch(
-            "SELECT organisatie, referentie FROM melding WHERE zaak_id = $1 ORDER BY ontvangen_op, melding_id", zaak_id
-        )
-        return [(r["organisatie"], r["referentie"]) for r in rows]
+    async def status_en_melders(self, zaak_ids: Sequence[str]) -> dict[str, ZaakStand]:
+        """The cases' status and result, row-locked, with (organisatie, referentie) of their reports."""
+        rows = await self.conn.fetch(STATUS_EN_MELDERS, list(zaak_ids))
+        return {
+            r["zaak_id"]: ZaakStand(
+                r["status"], r["resultaat"], list(zip(r["organisaties"], r["referenties"], strict=True))
+            )
+            for r in rows
+        }
 
     async def open_zaken_ontvangen_voor(self, werkgever_kvk: str, op: date) -> list[str]:
         rows = await self.conn.fetch(
