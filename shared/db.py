@@ -6,6 +6,7 @@ lock while migrating, so two starting instances never apply a migration twice.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -40,15 +41,24 @@ def migrate(database_url: str, schema: str, service_migrations: Path) -> None:
         backend.apply_migrations(backend.to_apply(migrations))
 
 
-async def create_pool(database_url: str, schema: str, *, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(
+    database_url: str,
+    schema: str,
+    *,
+    max_size: int = 10,
+    init: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
+) -> asyncpg.Pool:
     """The service's pool. A connection goes back into it without asyncpg's reset query (CLOSE ALL,
     UNLISTEN *, RESET ALL, pg_advisory_unlock_all): one round trip per release, the cost of a
     batch's whole transaction at a trickle. Nothing borrowed from this pool leaves session state:
     work runs in transactions (asyncpg rolls back one left open, and advisory locks are
-    transaction-scoped), the schema is a startup setting, and the relay, the one user of LISTEN,
-    unlistens or closes its connection before giving it back (shared/outbox.py)."""
+    transaction-scoped), the schema is a startup setting, and the relay, the one user of LISTEN and
+    of a session lock, closes its connection before giving it back (shared/outbox.py). `init` runs
+    on every new connection (a test's query logger)."""
     pool: asyncpg.Pool = await asyncpg.create_pool(
-        database_url, min_size=1, max_size=max_size, server_settings={"search_path": schema}, reset=_no_session_state
+        database_url, min_size=1, max_size=max_size, server_settings={"search_path": schema},
+        reset=_no_session_state,
+        init=init,
     )
     return pool
 

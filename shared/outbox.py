@@ -2,8 +2,13 @@
 
 `put` writes a record in the caller's transaction. The relay publishes unsent rows in id order
 with an idempotent producer and marks them sent; it wakes on NOTIFY (sent by a trigger at
-commit), with a slow poll as a safety net. A transaction-scoped advisory lock makes sure only
-one relay per schema publishes at a time, so per-key order holds even with two instances.
+commit), with a slow poll as a safety net. Only one relay per schema publishes, so per-key order
+holds even with two instances: the one that holds the schema's advisory lock, a session lock on
+the connection it LISTENs on. A round of that relay is two statements on that connection, the
+read and the mark, without a transaction around them; the other relays only try the lock. The
+connection is closed, never given back to the pool, when the relay lets go of it, so the lock
+ends with it; if it ends in the middle of a round, rows sent but not yet marked are sent again by
+the next holder (consumers drop the copies by ce_id).
 `prune` deletes rows sent more than a number of days ago (the service's hourly housekeeping).
 
 The relay never stops by itself: any failure of a round (broker gone, metadata errors, the
@@ -109,13 +114,15 @@ class ListenerLost(ConnectionError):
 ProducerFactory = Callable[[], Awaitable[AIOKafkaProducer]]
 
 
-# One relay per schema at a time (replicas keep the order): the lock taken in the same round trip
-# as the read; a relay that does not get it reads nothing.
-_UNSENT_IF_LOCKED = """
-    WITH relay AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($2, hashtext(current_schema())) AS holds)
-    SELECT o.id, o.topic, o.key, o.headers, o.value FROM outbox o, relay
-    WHERE relay.holds AND o.sent_at IS NULL AND o.parked_at IS NULL
-    ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED"""
+# One relay per schema at a time (replicas keep the order): the schema's lock, held by the session.
+_TRY_LOCK = "SELECT pg_try_advisory_lock($1, hashtext(current_schema()))"
+_UNSENT = """SELECT id, topic, key, headers, value FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL
+             ORDER BY id LIMIT $1"""
+# Sent rows get `sent_at`, parked ones `parked_at` and their reason: one statement for the round.
+_MARK = """UPDATE outbox o SET sent_at = CASE WHEN m.reason IS NULL THEN now() END,
+                               parked_at = CASE WHEN m.reason IS NOT NULL THEN now() END,
+                               parked_reason = m.reason
+           FROM unnest($1::bigint[], $2::text[]) AS m(id, reason) WHERE o.id = m.id"""
 
 
 class Relay:
@@ -157,6 +164,7 @@ class Relay:
     async def _listen_and_publish(self, health: TaskHealth, backoff: Backoff) -> None:
         listener = await self.pool.acquire(timeout=ACQUIRE_TIMEOUT_S)
         lost = asyncio.Event()
+        holds = False
 
         def on_lost(*_: object) -> None:
             lost.set()
@@ -169,9 +177,11 @@ class Relay:
             while True:
                 # Cleared before the read: a NOTIFY from here on may be for rows the read does not see.
                 self._wake.clear()
-                sent = await self.publish_batch()
+                holds = holds or await listener.fetchval(_TRY_LOCK, RELAY_LOCK)
+                sent = await self._publish(listener) if holds else 0
                 health.ok()
                 health.extra["published"], health.extra["parked"] = self.published, self.parked
+                health.extra["holds_lock"] = holds
                 backoff.reset()
                 if lost.is_set() or listener.is_closed():
                     raise ListenerLost(f"LISTEN connection (backend {self.listener_pid}) closed")
@@ -180,11 +190,7 @@ class Relay:
                         await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
         finally:
             self.listener_pid = None
-            try:
-                listener.remove_termination_listener(on_lost)
-                await listener.remove_listener(f"outbox_{self.schema}", self._notified)
-            except Exception:
-                listener.terminate()  # never back into the pool still LISTENing: the pool does not reset sessions
+            listener.terminate()  # its LISTEN and its lock end with it: never back into the pool with them
             with contextlib.suppress(Exception):
                 await self.pool.release(listener, timeout=5)
 
@@ -192,40 +198,51 @@ class Relay:
         self._wake.set()
 
     async def publish_batch(self) -> int:
-        """Publish one batch of unsent rows; returns how many were sent or parked.
+        """One round on a connection of its own, as the running relay does on its LISTEN connection:
+        nothing when another relay holds the schema's lock."""
+        async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn:
+            try:
+                if not await conn.fetchval(_TRY_LOCK, RELAY_LOCK):
+                    return 0
+                return await self._publish(conn)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1, hashtext(current_schema()))", RELAY_LOCK)
 
-        A transient failure of any record rolls the whole batch back (it is sent again; consumers
-        drop the copies by ce_id). A permanent failure of one record parks that row only."""
-        async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT_S) as conn, conn.transaction():
-            rows = await conn.fetch(_UNSENT_IF_LOCKED, self.batch, RELAY_LOCK)
-            if not rows:
-                return 0
-            parked: list[tuple[int, str]] = []
-            pending: list[tuple[int, asyncio.Future[object]]] = []
-            for row in rows:
-                try:
-                    future = await self.producer.send(
-                        row["topic"],
-                        value=row["value"],
-                        key=row["key"].encode() if isinstance(row["key"], str) else row["key"],
-                        headers=[(k, v.encode()) for k, v in json.loads(row["headers"])],
-                    )
-                except PERMANENT as exc:
-                    parked.append((row["id"], repr(exc)[:1000]))
-                    continue
-                pending.append((row["id"], future))
-            outcomes = await asyncio.gather(*(future for _, future in pending), return_exceptions=True)
-            sent: list[int] = []
-            for (row_id, _), outcome in zip(pending, outcomes, strict=True):
-                if isinstance(outcome, PERMANENT):
-                    parked.append((row_id, repr(outcome)[:1000]))
-                elif isinstance(outcome, BaseException):
-                    raise outcome
-                else:
-                    sent.append(row_id)
-            await conn.execute("UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", sent)
-            if parked:
-                await conn.executemany("UPDATE outbox SET parked_at = now(), parked_reason = $2 WHERE id = $1", parked)
+    async def _publish(self, conn: Conn) -> int:
+        """Publish one batch of unsent rows on a connection that holds the schema's lock; returns how
+        many were sent or parked.
+
+        A transient failure of any record fails the round before anything is marked (the batch is
+        sent again; consumers drop the copies by ce_id). A permanent failure of one record parks
+        that row only."""
+        rows = await conn.fetch(_UNSENT, self.batch)
+        if not rows:
+            return 0
+        parked: list[tuple[int, str]] = []
+        pending: list[tuple[int, asyncio.Future[object]]] = []
+        for row in rows:
+            try:
+                future = await self.producer.send(
+                    row["topic"],
+                    value=row["value"],
+                    key=row["key"].encode() if isinstance(row["key"], str) else row["key"],
+                    headers=[(k, v.encode()) for k, v in json.loads(row["headers"])],
+                )
+            except PERMANENT as exc:
+                parked.append((row["id"], repr(exc)[:1000]))
+                continue
+            pending.append((row["id"], future))
+        outcomes = await asyncio.gather(*(future for _, future in pending), return_exceptions=True)
+        sent: list[int] = []
+        for (row_id, _), outcome in zip(pending, outcomes, strict=True):
+            if isinstance(outcome, PERMANENT):
+                parked.append((row_id, repr(outcome)[:1000]))
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                sent.append(row_id)
+        marks = [(row_id, None) for row_id in sent] + parked
+        await conn.execute(_MARK, [m[0] for m in marks], [m[1] for m in marks])
         for row_id, reason in parked:
             log.error("outbox_row_parked", outbox_id=row_id, reason=reason, schema=self.schema)
         self.published += len(sent)

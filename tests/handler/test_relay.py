@@ -18,10 +18,11 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaTimeoutError, NodeNotReadyError
 
-from shared import outbox
+from shared import db, outbox
 from shared.service import Service
 from shared.settings import Settings
 from shared.supervision import TaskHealth
+from tests.handler.test_batch_apply import Statements
 
 pytestmark = pytest.mark.stack
 
@@ -170,9 +171,9 @@ class CountingRelay(outbox.Relay):
 
     reads = 0
 
-    async def publish_batch(self) -> int:
+    async def _publish(self, conn: Any) -> int:
         self.reads += 1
-        return await super().publish_batch()
+        return await super()._publish(conn)
 
 
 async def test_a_relay_that_emptied_the_outbox_reads_it_again_only_when_notified(storage: asyncpg.Pool) -> None:
@@ -207,3 +208,38 @@ async def test_a_relay_without_the_schemas_relay_lock_reads_nothing(storage: asy
         assert producer.sent == []
     assert await relay.publish_batch() == 1
     assert producer.sent == [("waardigwerk.test.relay", b"{}")]
+
+
+async def test_a_round_that_sends_costs_one_read_and_one_mark(storage: asyncpg.Pool, stack_env: dict[str, str]) -> None:
+    """The relay that holds the schema's lock reads and marks on its own connection: no transaction
+    around the round, no connection borrowed per round."""
+    schema = await storage.fetchval("SELECT current_schema()")
+    statements = Statements()
+
+    async def log_queries(conn: asyncpg.Connection) -> None:
+        conn.add_query_logger(statements)
+
+    pool = await db.create_pool(stack_env["DATABASE_URL"], schema, max_size=2, init=log_queries)
+    producer = FlakyProducer([])
+    relay = outbox.Relay(pool, producer, schema, poll_seconds=60)  # type: ignore[arg-type]
+    task = asyncio.create_task(relay.run())
+    try:
+        for n in (1, 2):
+            await asyncio.sleep(0.3)  # LISTEN registered, the first round done
+            statements.queries.clear()
+            await put(storage, "waardigwerk.test.relay", f'{{"n": {n}}}'.encode())
+            await until(lambda n=n: _sent(producer, n))
+            await until(lambda: _all_marked(storage))
+        assert len(statements.queries) == 2, statements.queries
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await pool.close()
+
+
+async def _sent(producer: FlakyProducer, n: int) -> bool:
+    return len(producer.sent) == n
+
+
+async def _all_marked(pool: asyncpg.Pool) -> bool:
+    return all(r["sent_at"] for r in await rows(pool))
