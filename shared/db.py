@@ -6,8 +6,8 @@ lock while migrating, so two starting instances never apply a migration twice.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import asyncpg
@@ -46,7 +46,7 @@ async def create_pool(
     schema: str,
     *,
     max_size: int = 10,
-    init: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
+    init: Any = None,  # an async callable taking the new connection
 ) -> asyncpg.Pool:
     """The service's pool. A connection goes back into it without asyncpg's reset query (CLOSE ALL,
     UNLISTEN *, RESET ALL, pg_advisory_unlock_all): one round trip per release, the cost of a
