@@ -65,8 +65,8 @@ async def ceiling(bootstrap: str, login: dict[str, str], database_url: str, n: i
     """The best this machine does for consume + COPY + produce, with no domain logic at all."""
     src, dst = f"waardigwerk.bench.in.{uuid.uuid4().hex[:6]}", f"waardigwerk.bench.uit.{uuid.uuid4().hex[:6]}"
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5, **login)
-    await producer.start()
-    try:
+    try:  # started inside: a start that fails still stops the client (stop is safe on an unstarted one)
+        await producer.start()
         for topic in (src, dst):  # a metadata request makes the broker create the topic before the loop
             await producer.partitions_for(topic)
         for i in range(n):
@@ -81,28 +81,32 @@ async def ceiling(bootstrap: str, login: dict[str, str], database_url: str, n: i
             max_poll_records=2000,
             **login,
         )
-        await consumer.start()
-        conn = await asyncpg.connect(database_url)
-        await conn.execute("CREATE TEMP TABLE bench_rows (k text, v bytea)")
-        started, done = time.perf_counter(), 0
         try:
-            while done < n:
-                batches = await consumer.getmany(timeout_ms=500)
-                records = [r for rs in batches.values() for r in rs]
-                if not records:
-                    if not done:
-                        started = time.perf_counter()  # joining the group is not throughput
-                    continue
-                async with conn.transaction():
-                    await conn.copy_records_to_table("bench_rows", records=[(r.key.decode(), r.value) for r in records])
-                for r in records:
-                    await producer.send(dst, r.value, key=r.key)
-                await producer.flush()
-                await consumer.commit()
-                done += len(records)
-            seconds = time.perf_counter() - started
+            await consumer.start()
+            conn = await asyncpg.connect(database_url)
+            await conn.execute("CREATE TEMP TABLE bench_rows (k text, v bytea)")
+            started, done = time.perf_counter(), 0
+            try:
+                while done < n:
+                    batches = await consumer.getmany(timeout_ms=500)
+                    records = [r for rs in batches.values() for r in rs]
+                    if not records:
+                        if not done:
+                            started = time.perf_counter()  # joining the group is not throughput
+                        continue
+                    async with conn.transaction():
+                        await conn.copy_records_to_table(
+                            "bench_rows", records=[(r.key.decode(), r.value) for r in records]
+                        )
+                    for r in records:
+                        await producer.send(dst, r.value, key=r.key)
+                    await producer.flush()
+                    await consumer.commit()
+                    done += len(records)
+                seconds = time.perf_counter() - started
+            finally:
+                await conn.close()
         finally:
-            await conn.close()
             await consumer.stop()
     finally:
         await producer.stop()

@@ -10,6 +10,7 @@ a running one keeps its old group until it is restarted.
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
@@ -17,20 +18,21 @@ from services.console.lezer import MIGRATIONS, TOPICS, ConsoleService, groep
 from services.console.opslag import leesmodel_legen
 
 
-async def rebuild() -> None:
-    service = ConsoleService("console", migrations=MIGRATIONS)
-    await service.open_storage()
-    async with service.pool.acquire() as conn, conn.transaction():
-        generatie = await leesmodel_legen(conn)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=service.settings.kafka_bootstrap_servers,
-        group_id=groep(generatie),
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        **service.settings.kafka_client_options(),
-    )
-    await consumer.start()
-    try:
+async def rebuild(service: ConsoleService) -> None:
+    async with AsyncExitStack() as opruimen:  # every client is stopped on every path, a failed start too
+        await service.open_storage()
+        opruimen.push_async_callback(service.pool.close)
+        async with service.pool.acquire() as conn, conn.transaction():
+            generatie = await leesmodel_legen(conn)
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=service.settings.kafka_bootstrap_servers,
+            group_id=groep(generatie),
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            **service.settings.kafka_client_options(),
+        )
+        opruimen.push_async_callback(consumer.stop)
+        await consumer.start()
         partitions = await _partities(service)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
@@ -53,21 +55,18 @@ async def rebuild() -> None:
                     open_.discard(tp)
         for t in TOPICS:
             print(f"{t}: {gelezen[t]}/{totaal[t]}")
-    finally:
-        await consumer.stop()
-        await service.pool.close()
 
 
 async def _partities(service: ConsoleService) -> list[TopicPartition]:
     """Every partition of the console's topics (a producer's metadata request waits for the answer)."""
     settings = service.settings
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, **settings.kafka_client_options())
-    await producer.start()
     try:
+        await producer.start()
         return [TopicPartition(t, p) for t in TOPICS for p in sorted(await producer.partitions_for(t))]
     finally:
-        await producer.stop()
+        await producer.stop()  # a failed start too: it may have opened connections
 
 
 if __name__ == "__main__":
-    asyncio.run(rebuild())
+    asyncio.run(rebuild(ConsoleService("console", migrations=MIGRATIONS)))

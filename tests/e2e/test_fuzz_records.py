@@ -170,11 +170,11 @@ def new_log_text(stack_dir: Path, since: dict[str, int]) -> bytes:
 async def run_example(bootstrap: str, stack_dir: Path, fuzz: list[Fuzzed]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
-    await producer.start()
-    await consumer.start()
     seen, stop = Observed(), asyncio.Event()
     reader: asyncio.Task[None] | None = None
-    try:
+    try:  # started inside: a start that fails still stops both clients (stop is safe on an unstarted one)
+        await producer.start()
+        await consumer.start()
         topics = [f"{MELDINGEN}.dlq", f"{HUUR}.dlq", ACK_TOPIC]
         parts = [TopicPartition(t, p) for t in topics for p in sorted(await producer.partitions_for(t))]
         consumer.assign(parts)
