@@ -16,7 +16,7 @@ count, per fault:
     planned        employers with a planning outcome on the inspectorate's feed (one per report)
     recovery_s     fault ends (the heal starts) -> last output of the run (acks and planning)
     ack_recovery_s fault ends -> last acknowledgement
-    restarted      services whose process changed, beyond the one the fault restarts
+    restarted      services (the console too) whose process changed, beyond the one the fault restarts
 
 Prints a table, writes JSON to .chaos/, exits 1 on any loss or duplicate (of acknowledgements,
 cases or planning outcomes), or on a restart nobody asked for. CHAOS_FAULTS=a,b runs only those.
@@ -34,6 +34,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +46,7 @@ from bench.hops import Broker
 from chaos.detours import arranged
 from chaos.faults import LAYOUT, Fault, catalogue, pid
 from chaos.resources import Sampler, report
+from deploy.local.service_procs import configured
 from tools.partner import Partner
 from tools.stackenv import ROOT, client_options, stack_env
 
@@ -52,7 +54,9 @@ N = int(os.environ.get("CHAOS_N", "2000"))
 RATE = float(os.environ.get("CHAOS_RATE", "50"))
 QUIET_S = float(os.environ.get("CHAOS_QUIET_S", "90"))
 SOAK_S = float(os.environ.get("CHAOS_SOAK_S", "1800"))
-SERVICES = ["melding", "inspectie", "loonvordering", "huisvesting", "deling"]
+# The parts the stack runs (the five services and the console): waited for after every fault, and
+# counted as restarted when their process changed.
+SERVICES = list(configured(os.environ))
 ONTVANGEN = "nl.waardigwerk.melding.ontvangen"
 
 
@@ -145,7 +149,7 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
     ids = {a.ce.get("id") for a in acks}
     cases = await count_cases(env["DATABASE_URL"], org)
     ready_s = await all_ready()
-    restarted = [s for s in SERVICES if s not in fault.restarts and pid(s) != pids_before[s]]
+    restarted = changed(pids_before, {s: pid(s) for s in SERVICES}, fault.restarts)
     row: dict[str, Any] = {
         "fault": fault.name,
         "what": fault.what,
@@ -169,6 +173,11 @@ async def run_fault(fault: Fault, env: dict[str, str]) -> dict[str, Any]:
     if fault.observed:
         row["observed"] = dict(fault.observed)
     return row
+
+
+def changed(before: Mapping[str, int | None], after: Mapping[str, int | None], restarts: tuple[str, ...]) -> list[str]:
+    """The parts whose process changed during a fault, beyond the ones the fault itself restarts."""
+    return [s for s in after if s not in restarts and after[s] != before.get(s)]
 
 
 def planned(partner: Partner, wanted: set[str]) -> tuple[int, int, int, dict[str, int]]:
