@@ -40,7 +40,7 @@ from services.console.beveiliging import BeveiligingsKoppen, zelfde_herkomst
 from services.console.gezondheid import cijfers, klaar, probe_van
 from services.console.instellingen import ConsoleSettings
 from services.console.lezer import ConsoleService
-from services.console.lijsten import Lijst, OngeldigeLijstvraag, Pagina, Vraag, lees_vraag
+from services.console.lijsten import Lijst, OngeldigeLijstvraag, Pagina, Vraag, lees_paginanummer, lees_vraag
 from services.console.metrics import LOGINS, REPLAYS
 from services.console.openapi import OPENAPI
 from services.console.opslag import generatie
@@ -265,7 +265,8 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
 
     async def lees_zaak(request: Request, g: Gebruiker) -> dict[str, Any]:
         async with service.pool.acquire() as conn:
-            return await inzage.zaak(conn, g, request.path_params["zaak_id"], vandaag())
+            paginas = {naam: lees_paginanummer(request.query_params, naam) for naam in inzage.ZAAK_LIJSTEN}
+            return await inzage.zaak(conn, g, request.path_params["zaak_id"], vandaag(), paginas)
 
     async def lees_vorderingen(request: Request, g: Gebruiker) -> dict[str, Any]:
         async with service.pool.acquire() as conn:

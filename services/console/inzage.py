@@ -4,6 +4,7 @@ the role, then the object, then mask personal data, before any data leaves the s
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -29,6 +30,10 @@ from shared.policy import Policy
 MAX_JSON = 256 * 1024  # bytes of a dead letter's content parsed as JSON for the page
 MAX_DIEPTE = 32  # nesting of that JSON shown as such (the masking and the page recurse into it)
 MAX_TEKST = 2_000  # characters of a content that is no JSON shown on the page
+# Rows per list on a case page (timeline, the employer's fines and claims, risk scores, computations): an
+# employer with years of history has thousands, and a page with all of them took the browser minutes.
+ZAAK_RIJEN = 50
+ZAAK_LIJSTEN = ("tijdlijn", "sancties")  # the case page's lists with pages of their own (`?tijdlijn=2`)
 
 
 class Geweigerd(Exception):
@@ -93,7 +98,9 @@ async def planning(conn: Conn, g: Gebruiker, vraag: Vraag) -> dict[str, Any]:
     return {**_lijst(g, "inspecties", rijen, totaal, vraag), "keuzes": await lijstvragen.inspectie_keuzes(conn)}
 
 
-async def zaak(conn: Conn, g: Gebruiker, zaak_id: str, vandaag: date) -> dict[str, Any]:
+async def zaak(
+    conn: Conn, g: Gebruiker, zaak_id: str, vandaag: date, paginas: Mapping[str, int] | None = None
+) -> dict[str, Any]:
     """A municipal officer sees a case with a report, housing check or stoppage in their municipality, and only
     the parts of it that concern their municipality; any other case answers 403, also one that does not exist,
     so the answer never tells them whether another municipality has a case with that id."""
@@ -104,16 +111,40 @@ async def zaak(conn: Conn, g: Gebruiker, zaak_id: str, vandaag: date) -> dict[st
         if not (bestaat and mag_zaak(g, gemeenten)) or g.gemeentecode is None:
             raise Geweigerd(f"zaak {zaak_id} valt niet onder gemeente {g.gemeentecode}")
         inhoud = zaak_voor_gemeente(await vragen.zaak(conn, zaak_id), g.gemeentecode)
-        return dict(afschermen(g, {**inhoud, "vorderingen": [], "vandaag": vandaag}))
+        inhoud = begrens(inhoud, paginas or {})
+        return dict(afschermen(g, {**inhoud, "vorderingen": [], "vorderingen_totaal": 0, "vandaag": vandaag}))
     if not bestaat:
         raise NietGevonden(f"zaak {zaak_id} bestaat niet")
     inhoud = await vragen.zaak(conn, zaak_id)
     kvk = inhoud["zaak"].get("kvk")
     claims: list[dict[str, Any]] = []
+    aantal_claims = 0
     if kvk and mag(g, Actie.VORDERINGEN):
-        alle = Vraag(1, 100, "bijgewerkt", False)
-        claims = nu_aansprakelijk((await lijstvragen.vorderingen(conn, alle, kvk=kvk))[0], vandaag)
-    return dict(afschermen(g, {**inhoud, "vorderingen": claims, "vandaag": vandaag}))
+        nieuwste = Vraag(1, ZAAK_RIJEN, "bijgewerkt", False)
+        claims, aantal_claims = await lijstvragen.vorderingen(conn, nieuwste, kvk=kvk)
+        claims = nu_aansprakelijk(claims, vandaag)
+    inhoud = begrens(inhoud, paginas or {})
+    return dict(
+        afschermen(g, {**inhoud, "vorderingen": claims, "vorderingen_totaal": aantal_claims, "vandaag": vandaag})
+    )
+
+
+def begrens(inhoud: Mapping[str, Any], paginas: Mapping[str, int]) -> dict[str, Any]:
+    """The case page's lists cut to `ZAAK_RIJEN` rows, the newest first in pages: page 1 of the timeline
+    and of the fines holds their last rows (each list oldest to newest, as read), `?tijdlijn=2` the ones
+    before; `<lijst>_pagina` says where a page sits, `<lijst>_vanaf` how many rows come before it. Risk
+    scores and computations show their newest rows only (each is also in the timeline with its fields)."""
+    uit = dict(inhoud)
+    for naam in ZAAK_LIJSTEN:
+        rijen = list(inhoud.get(naam) or [])
+        pagina = Pagina(min(paginas.get(naam, 1), max(1, -(-len(rijen) // ZAAK_RIJEN))), ZAAK_RIJEN, len(rijen))
+        tot = len(rijen) - pagina.eerste_rij + 1 if rijen else 0
+        vanaf = max(0, len(rijen) - pagina.laatste_rij)
+        uit |= {naam: rijen[vanaf:tot], f"{naam}_pagina": pagina, f"{naam}_vanaf": vanaf}
+    for naam in ("risico", "berekeningen"):
+        rijen = list(inhoud.get(naam) or [])
+        uit |= {naam: rijen[-ZAAK_RIJEN:], f"{naam}_totaal": len(rijen)}
+    return uit
 
 
 def nu_aansprakelijk(rijen: list[dict[str, Any]], vandaag: date) -> list[dict[str, Any]]:

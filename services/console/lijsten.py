@@ -107,6 +107,14 @@ def lees_vraag(params: Mapping[str, str], lijst: Lijst) -> Vraag:
     return Vraag(pagina, grootte, sorteer, oplopend, filters, zoek)
 
 
+def lees_paginanummer(params: Mapping[str, str], naam: str) -> int:
+    """A page number of its own on a page with several bounded lists (`?tijdlijn=2`); 1 if absent."""
+    pagina = _geheel(params.get(naam), naam, 1)
+    if not 1 <= pagina <= PAGINA_MAX:
+        raise OngeldigeLijstvraag(f"{naam} loopt van 1 tot {PAGINA_MAX}")
+    return pagina
+
+
 def _geheel(waarde: str | None, naam: str, standaard: int) -> int:
     if waarde is None or waarde == "":
         return standaard
