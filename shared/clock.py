@@ -17,6 +17,11 @@ class Clock:
         self.test_mode = test_mode
         self._set: datetime | None = None
 
+    @property
+    def stands_still(self) -> bool:
+        """On the test clock once it is set: a later time comes only when it is set again."""
+        return self._set is not None
+
     def now(self) -> datetime:
         return self._set if self._set is not None else datetime.now(UTC)
 

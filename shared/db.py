@@ -56,7 +56,10 @@ async def create_pool(
     of a session lock, closes its connection before giving it back (shared/outbox.py). `init` runs
     on every new connection (a test's query logger)."""
     pool: asyncpg.Pool = await asyncpg.create_pool(
-        database_url, min_size=1, max_size=max_size, server_settings={"search_path": schema},
+        database_url,
+        min_size=1,
+        max_size=max_size,
+        server_settings={"search_path": schema},
         reset=_no_session_state,
         init=init,
     )

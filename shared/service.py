@@ -89,7 +89,8 @@ from shared.topics import CONSOLE_OPDRACHTEN, TEST_KLOK, dlq, intern
 
 log = structlog.get_logger()
 HOUSEKEEPING_SECONDS = 3600.0
-SCHEDULER_SECONDS = 1.0
+SCHEDULER_SECONDS = 30.0  # the longest the scheduler sleeps: a timer another replica wrote fires this late at most
+SCHEDULER_MIN_S = 0.05  # the shortest, for a timer due a moment from now
 CONSUMERS_SECONDS = 5.0  # how often a consumer that lost its group is looked for
 RELAY_STALE_S = 120.0  # a relay round that has not come back for this long makes the service not ready
 BATCH_FAILED_PAUSE_S = 1.0
@@ -185,6 +186,7 @@ class Context:
 
     async def schedule(self, soort: str, sleutel: str, due_at: datetime, payload: dict[str, Any]) -> None:
         self.writes.schedule(soort, sleutel, due_at, payload, self.cause)
+        self.service.note_timer(due_at)
 
     async def cancel(self, soort: str, sleutel: str) -> None:
         self.writes.cancel(soort, sleutel)
@@ -368,6 +370,9 @@ class Service:
         self._producer: AIOKafkaProducer | None = None
         self.relay: outbox.Relay | None = None
         self._app: AsgiFastStream | None = None
+        self._timer_wake = asyncio.Event()  # set after a commit that wrote a timer due before the next round
+        self._next_round_at = 0.0  # when the scheduler's next round is due (event loop time)
+        self._timer_noted: datetime | None = None  # the earliest due time written since the last commit
 
     # -- declaration ---------------------------------------------------------------------
     def handles(
@@ -436,6 +441,7 @@ class Service:
             try:
                 async with self.pool.acquire() as conn, conn.transaction():
                     await apply(conn, careful, attempts)
+                self._wake_scheduler_if_due()
                 return
             except _Carefully:
                 log.info("batch_again_with_savepoints", records=size)
@@ -780,6 +786,7 @@ class Service:
         scheduler round), and the outcome announced on the service's own topic, keyed like the
         timer's `dood`, so that a reader sees the two in order."""
         gedaan = await timers.retry(ctx.conn, opdracht.soort, opdracht.sleutel)
+        self.note_timer(ctx.now)  # revived: due at once
         timer = {"dienst": self.name, **opdracht.model_dump(include={"soort", "sleutel", "opdracht"})}
         sleutel = f"{opdracht.soort}:{opdracht.sleutel}"
         log.info("timer_opnieuw", soort=opdracht.soort, door=opdracht.door, uitkomst=gedaan.outcome.value)
@@ -788,9 +795,36 @@ class Service:
         else:
             await ctx.emit(TIMER_NIET_HERSTELD, {**timer, "reden": gedaan.outcome.value}, sleutel)
 
+    def note_timer(self, due_at: datetime) -> None:
+        """A handler wrote a timer (not yet committed): see `_wake_scheduler_if_due`."""
+        if self._timer_noted is None or due_at < self._timer_noted:
+            self._timer_noted = due_at
+
+    def _wake_scheduler_if_due(self) -> None:
+        """After a commit: wake the scheduler when a timer written is due before its next round. A
+        noted timer of a batch that was rolled back wakes it at most once for nothing."""
+        noted, self._timer_noted = self._timer_noted, None
+        if noted is None:
+            return
+        due_in = (noted - self.clock.now()).total_seconds()
+        if self.clock.stands_still and due_in > 0:
+            return  # on a set test clock it falls due when the clock is set again (`set_clock`)
+        if asyncio.get_running_loop().time() + due_in < self._next_round_at:
+            self._timer_wake.set()
+
+    async def _scheduler_round(self) -> float:
+        """Fire what is due, then sleep until the next timer can fire (at most SCHEDULER_SECONDS)."""
+        await self.fire_due()
+        async with self.pool.acquire() as conn:
+            wait = await timers.seconds_to_next(conn, self.clock.now(), self.clock.stands_still)
+        wait = SCHEDULER_SECONDS if wait is None else min(max(wait, SCHEDULER_MIN_S), SCHEDULER_SECONDS)
+        self._next_round_at = asyncio.get_running_loop().time() + wait
+        return wait
+
     async def _scheduler(self, task: TaskHealth) -> None:
-        """Fire due timers every second; a failing round (any error) is retried with backoff."""
-        await repeat(task, self.fire_due, SCHEDULER_SECONDS, Backoff(SCHEDULER_SECONDS, 30.0))
+        """Fire timers when they fall due: the scheduler sleeps until the next one, and a commit that
+        wrote an earlier one wakes it. A failing round (any error) is retried with backoff."""
+        await repeat(task, self._scheduler_round, SCHEDULER_SECONDS, Backoff(1.0, 30.0), wake=self._timer_wake)
 
     async def prune(self) -> dict[str, int]:
         """Delete what no longer needs keeping: outbox rows sent longer ago than the setting."""

@@ -95,12 +95,22 @@ class TaskHealth:
 Body = Callable[[TaskHealth], Awaitable[None]]
 
 
-async def repeat(health: TaskHealth, work: Callable[[], Awaitable[object]], every_s: float, backoff: Backoff) -> None:
-    """Run `work` every `every_s` seconds for good; a failed round (any error) is reported on
-    `health` and tried again after the backoff."""
+async def repeat(
+    health: TaskHealth,
+    work: Callable[[], Awaitable[object]],
+    every_s: float,
+    backoff: Backoff,
+    wake: asyncio.Event | None = None,
+) -> None:
+    """Run `work` every `every_s` seconds for good, or sooner: when `work` returns a number of
+    seconds (a float), the next round comes after that many, and a `wake` set since the round began starts the
+    next one at once. A failed round (any error) is reported on `health` and tried again after the
+    backoff."""
     while True:
+        if wake is not None:
+            wake.clear()  # before the round: a wake from here on is for what the round may not see
         try:
-            await work()
+            pause = await work()
         except Exception as exc:
             health.failed(exc)
             delay = backoff.next()
@@ -109,7 +119,12 @@ async def repeat(health: TaskHealth, work: Callable[[], Awaitable[object]], ever
             continue
         health.ok()
         backoff.reset()
-        await asyncio.sleep(every_s)
+        delay = min(pause, every_s) if isinstance(pause, float) else every_s
+        if wake is None:
+            await asyncio.sleep(delay)
+        else:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), delay)
 
 
 class Supervisor:

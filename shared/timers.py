@@ -20,7 +20,7 @@ import asyncpg
 
 from shared.db import Conn
 
-OVERDUE_AFTER = timedelta(minutes=1)  # the scheduler looks every second: a minute late is a stall
+OVERDUE_AFTER = timedelta(minutes=1)  # the scheduler wakes for the next due timer: a minute late is a stall
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,24 @@ async def claim_next_due(conn: Conn, now: datetime) -> DueTimer | None:
         causationid=row["causationid"],
         pogingen=row["pogingen"],
     )
+
+
+async def seconds_to_next(conn: Conn, now: datetime, clock_stands_still: bool) -> float | None:
+    """How long until a live timer can fire: the next one due after `now`, or a due one waiting for
+    its retry; None when there is none. On a test clock that is set "now" stands still, so a timer
+    due later fires only when the clock is set again, not by waiting."""
+    row = await conn.fetchrow(
+        """SELECT (SELECT due_at FROM timer WHERE fired_at IS NULL AND dood_sinds IS NULL AND due_at > $1
+                   ORDER BY due_at, id LIMIT 1) AS volgende,
+                  (SELECT extract(epoch FROM min(volgende_poging) - now()) FROM timer
+                   WHERE fired_at IS NULL AND dood_sinds IS NULL AND due_at <= $1) AS herkansing""",
+        now,
+    )
+    assert row is not None
+    waits = [] if row["herkansing"] is None else [float(row["herkansing"])]
+    if row["volgende"] is not None and not clock_stands_still:
+        waits.append((row["volgende"] - now).total_seconds())
+    return min(waits, default=None)
 
 
 async def fired(conn: Conn, timer_id: int, now: datetime) -> None:
