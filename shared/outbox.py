@@ -1,14 +1,14 @@
 """Transactional outbox and its relay.
 
-`put` writes a record in the caller's transaction. The relay publishes unsent rows in id order
-with an idempotent producer and marks them sent; it wakes on NOTIFY (sent by a trigger at
-commit), with a slow poll as a safety net. Only one relay per schema publishes, so per-key order
-holds even with two instances: the one that holds the schema's advisory lock, a session lock on
-the connection it LISTENs on. A round of that relay is two statements on that connection, the
-read and the mark, without a transaction around them; the other relays only try the lock. The
-connection is closed, never given back to the pool, when the relay lets go of it, so the lock
-ends with it; if it ends in the middle of a round, rows sent but not yet marked are sent again by
-the next holder (consumers drop the copies by ce_id).
+`put` writes a record in the caller's transaction. The relay publishes unsent rows in id order with
+an idempotent producer and marks them sent; it wakes on NOTIFY (sent by a trigger at commit), with a
+slow poll as a safety net (30 s; a relay without the lock tries to take it every 2 s). Only one
+relay per schema publishes, so per-key order holds even with two instances: the one that holds the
+schema's advisory lock, a session lock on the connection it LISTENs on. A round of that relay is two
+statements on that connection, the read and the mark, without a transaction around them; the other
+relays only try the lock. The connection is closed, never given back to the pool, when the relay
+lets go of it, so the lock ends with it; if it ends in the middle of a round, rows sent but not yet
+marked are sent again by the next holder (consumers drop the copies by ce_id).
 `prune` deletes rows sent more than a number of days ago (the service's hourly housekeeping).
 
 The relay never stops by itself: any failure of a round (broker gone, metadata errors, the
@@ -43,7 +43,8 @@ from shared.supervision import Backoff, TaskHealth
 
 log = structlog.get_logger()
 RELAY_LOCK = 727_001  # advisory lock id, per database; schemas are separated by the lock's second key
-POLL_SECONDS = 2.0
+POLL_SECONDS = 2.0  # how often a relay without the schema's lock tries to take it (a standby replica)
+HOLDER_POLL_SECONDS = 30.0  # the safety net of the relay that holds it: every commit NOTIFYs its LISTEN
 ACQUIRE_TIMEOUT_S = 30.0  # a frozen database makes a round fail (and retry) instead of hanging
 # Errors about one record that no retry can fix: the row is parked with the reason.
 PERMANENT: tuple[type[BaseException], ...] = (
@@ -136,11 +137,13 @@ class Relay:
         batch: int = 500,
         *,
         poll_seconds: float = POLL_SECONDS,
+        holder_poll_seconds: float = HOLDER_POLL_SECONDS,
         backoff_s: tuple[float, float] = (0.2, 5.0),  # a healed broker or database is used within 5 s
         renew_producer: ProducerFactory | None = None,
     ) -> None:
         self.pool, self.producer, self.schema, self.batch = pool, producer, schema, batch
         self.poll_seconds, self.backoff_s, self.renew_producer = poll_seconds, backoff_s, renew_producer
+        self.holder_poll_seconds = holder_poll_seconds
         self._wake = asyncio.Event()
         self.published = 0
         self.parked = 0
@@ -187,7 +190,8 @@ class Relay:
                     raise ListenerLost(f"LISTEN connection (backend {self.listener_pid}) closed")
                 if sent < self.batch:  # the outbox is empty now, unless a NOTIFY says otherwise
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                        poll = self.holder_poll_seconds if holds else self.poll_seconds
+                        await asyncio.wait_for(self._wake.wait(), poll)
         finally:
             self.listener_pid = None
             listener.terminate()  # its LISTEN and its lock end with it: never back into the pool with them

@@ -243,3 +243,31 @@ async def _sent(producer: FlakyProducer, n: int) -> bool:
 
 async def _all_marked(pool: asyncpg.Pool) -> bool:
     return all(r["sent_at"] for r in await rows(pool))
+
+
+async def test_the_relay_that_holds_the_lock_runs_no_statement_at_rest(
+    storage: asyncpg.Pool, stack_env: dict[str, str]
+) -> None:
+    """At rest the holder waits for a NOTIFY (its safety net is HOLDER_POLL_SECONDS), and a row put
+    after that is still sent at once."""
+    schema = await storage.fetchval("SELECT current_schema()")
+    statements = Statements()
+
+    async def log_queries(conn: asyncpg.Connection) -> None:
+        conn.add_query_logger(statements)
+
+    pool = await db.create_pool(stack_env["DATABASE_URL"], schema, max_size=2, init=log_queries)
+    producer = FlakyProducer([])
+    relay = outbox.Relay(pool, producer, schema)  # type: ignore[arg-type]
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.5)  # LISTEN registered, the lock taken, the empty outbox read
+        statements.queries.clear()
+        await asyncio.sleep(outbox.POLL_SECONDS + 1.5)
+        assert statements.queries == [], "the holder polled the empty outbox"
+        await put(storage, "waardigwerk.test.relay", b'{"n": 1}')
+        await until(lambda: _sent(producer, 1), within_s=5.0)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await pool.close()
