@@ -7,9 +7,11 @@ and the LISTEN connection is opened again when the database drops it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -210,9 +212,29 @@ async def test_a_relay_without_the_schemas_relay_lock_reads_nothing(storage: asy
     assert producer.sent == [("waardigwerk.test.relay", b"{}")]
 
 
-async def test_a_round_that_sends_costs_one_read_and_one_mark(storage: asyncpg.Pool, stack_env: dict[str, str]) -> None:
-    """The relay that holds the schema's lock reads and marks on its own connection: no transaction
-    around the round, no connection borrowed per round."""
+@dataclass
+class Counted:
+    """A relay with the default polls on a pool of its own whose statements are logged."""
+
+    storage: asyncpg.Pool
+    pool: asyncpg.Pool
+    statements: Statements
+    producer: FlakyProducer
+    schema: str
+
+    @contextlib.asynccontextmanager
+    async def relay_running(self) -> AsyncIterator[outbox.Relay]:
+        relay = outbox.Relay(self.pool, self.producer, self.schema)  # type: ignore[arg-type]
+        task = asyncio.create_task(relay.run())
+        try:
+            yield relay
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+@pytest.fixture
+async def counted(storage: asyncpg.Pool, stack_env: dict[str, str]) -> AsyncIterator[Counted]:
     schema = await storage.fetchval("SELECT current_schema()")
     statements = Statements()
 
@@ -220,10 +242,15 @@ async def test_a_round_that_sends_costs_one_read_and_one_mark(storage: asyncpg.P
         conn.add_query_logger(statements)
 
     pool = await db.create_pool(stack_env["DATABASE_URL"], schema, max_size=2, init=log_queries)
-    producer = FlakyProducer([])
-    relay = outbox.Relay(pool, producer, schema, poll_seconds=60)  # type: ignore[arg-type]
-    task = asyncio.create_task(relay.run())
-    try:
+    yield Counted(storage, pool, statements, FlakyProducer([]), schema)
+    await pool.close()
+
+
+async def test_a_round_that_sends_costs_one_read_and_one_mark(counted: Counted) -> None:
+    """The relay that holds the schema's lock reads and marks on its own connection: no transaction
+    around the round, no connection borrowed per round."""
+    storage, statements, producer = counted.storage, counted.statements, counted.producer
+    async with counted.relay_running():
         for n in (1, 2):
             await asyncio.sleep(0.3)  # LISTEN registered, the first round done
             statements.queries.clear()
@@ -231,10 +258,6 @@ async def test_a_round_that_sends_costs_one_read_and_one_mark(storage: asyncpg.P
             await until(lambda n=n: _sent(producer, n))
             await until(lambda: _all_marked(storage))
         assert len(statements.queries) == 2, statements.queries
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await pool.close()
 
 
 async def _sent(producer: FlakyProducer, n: int) -> bool:
@@ -245,29 +268,13 @@ async def _all_marked(pool: asyncpg.Pool) -> bool:
     return all(r["sent_at"] for r in await rows(pool))
 
 
-async def test_the_relay_that_holds_the_lock_runs_no_statement_at_rest(
-    storage: asyncpg.Pool, stack_env: dict[str, str]
-) -> None:
+async def test_the_relay_that_holds_the_lock_runs_no_statement_at_rest(counted: Counted) -> None:
     """At rest the holder waits for a NOTIFY (its safety net is HOLDER_POLL_SECONDS), and a row put
     after that is still sent at once."""
-    schema = await storage.fetchval("SELECT current_schema()")
-    statements = Statements()
-
-    async def log_queries(conn: asyncpg.Connection) -> None:
-        conn.add_query_logger(statements)
-
-    pool = await db.create_pool(stack_env["DATABASE_URL"], schema, max_size=2, init=log_queries)
-    producer = FlakyProducer([])
-    relay = outbox.Relay(pool, producer, schema)  # type: ignore[arg-type]
-    task = asyncio.create_task(relay.run())
-    try:
+    async with counted.relay_running():
         await asyncio.sleep(0.5)  # LISTEN registered, the lock taken, the empty outbox read
-        statements.queries.clear()
+        counted.statements.queries.clear()
         await asyncio.sleep(outbox.POLL_SECONDS + 1.5)
-        assert statements.queries == [], "the holder polled the empty outbox"
-        await put(storage, "waardigwerk.test.relay", b'{"n": 1}')
-        await until(lambda: _sent(producer, 1), within_s=5.0)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await pool.close()
+        assert counted.statements.queries == [], "the holder polled the empty outbox"
+        await put(counted.storage, "waardigwerk.test.relay", b'{"n": 1}')
+        await until(lambda: _sent(counted.producer, 1), within_s=5.0)
