@@ -174,10 +174,7 @@ async def _naar_status(
         return
     if wijziging is None:
         return
-    await MeldingRepository(ctx.conn).zet_status(
-        zaak_id, van, naar, wijziging.omschrijving, ctx.now, ctx.cause.id, resultaat
-    )
-    intake.status_gewijzigd(zaak_id, naar, resultaat)
+    intake.zet_status(zaak_id, van, naar, wijziging.omschrijving, ctx.now, ctx.cause.id, resultaat)
     for organisatie, referentie in stand.melders:
         bericht = feedback(terugkoppeling.MelderRef(organisatie, referentie))
         await ctx.emit(bericht.type, bericht.data, zaak_id)
@@ -206,8 +203,9 @@ async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
     op = date.fromisoformat(data["uitgevoerd_op"])
     overtreding = bool(data.get("overtreding_vastgesteld"))
     resultaat = "overtreding_vastgesteld" if overtreding else "geen_overtreding"
-    zaken = await repo.open_zaken_ontvangen_voor(data["werkgever"]["kvk_nummer"], op)
-    await intake.lees_zaken(ctx.conn, zaken)  # all of them in one read
+    gelezen = await repo.open_zaken_ontvangen_voor(data["werkgever"]["kvk_nummer"], op)
+    standen = await intake.lees_zaken(ctx.conn, gelezen)  # all of them in one read
+    zaken = [z for z in gelezen if standen[z].status != "gesloten"]  # closed by an earlier event of the batch
     for zaak_id in zaken:
         for melding_id in await repo.markeer_geinspecteerd(zaak_id, op):
             await ctx.cancel(TERMIJN_TIMER, melding_id)

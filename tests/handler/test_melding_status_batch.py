@@ -2,12 +2,14 @@
 
 A batch of `inspectie.gepland` events plans every case behind them and tells each case's reporters.
 The cases' status and reporters are read once per batch, not per case; each status change is
-written with its audit line in one statement. A plan and a visit for the same case in one batch
+written at the end of the batch, every case's last status in one statement and the audit lines in one
+COPY, so the statements of a batch do not grow with its cases. A plan and a visit for the same case in one batch
 see each other: the case ends closed, with every step audited in order, as one event per batch
 would leave it."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -102,3 +104,44 @@ async def test_a_plan_and_a_visit_in_one_batch_close_the_case_in_order(service: 
         ("geinspecteerd", "uitkomst"),
         ("uitkomst", "gesloten"),
     ]
+
+
+async def test_the_statements_of_a_batch_of_plans_do_not_grow_with_its_cases(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    svc, statements = service
+    warm = await cases(svc, 44_000_000, 2)
+    await svc.consume(tuple(gepland(i, z, k) for i, (k, z) in enumerate(warm.items())))  # codecs read once
+    counts = []
+    for first, n in ((44_100_000, 5), (44_200_000, 20)):
+        zaken = await cases(svc, first, n)
+        statements.queries.clear()
+        await svc.consume(tuple(gepland(i, z, k) for i, (k, z) in enumerate(zaken.items())))
+        counts.append(len(statements.writes_and_reads()))
+        planned = await svc.pool.fetch("SELECT status FROM zaak WHERE zaak_id = ANY($1)", list(zaken.values()))
+        assert [r["status"] for r in planned] == ["inspectie_gepland"] * n
+    assert counts[0] == counts[1], f"statements per batch: {counts} for 5 and 20 plans"
+
+
+async def test_a_second_visit_in_the_batch_finds_the_case_the_first_closed(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    """The case the first visit closed is not open for the second: its visit date stays the first's."""
+    svc, _ = service
+    ((kvk, zaak_id),) = (await cases(svc, 45_000_000, 1)).items()
+    later = afgerond(2, kvk)
+    later_data = {**json.loads(later.value), "uitgevoerd_op": date(2027, 3, 5).isoformat()}
+    later = record(
+        2, later_data, source=INSPECTIE, ce_type="nl.waardigwerk.inspectie.afgerond", topic=intern("inspectie")
+    )
+    await svc.consume((gepland(0, zaak_id, kvk), afgerond(1, kvk), later))
+    row = await svc.pool.fetchrow("SELECT status, resultaat, geinspecteerd_op FROM zaak WHERE zaak_id = $1", zaak_id)
+    assert (row["status"], row["resultaat"], row["geinspecteerd_op"]) == (
+        "gesloten",
+        "overtreding_vastgesteld",
+        date(2027, 3, 4),
+    )
+    gesloten = await svc.pool.fetchval(
+        "SELECT count(*) FROM zaak_audit WHERE zaak_id = $1 AND naar_status = 'gesloten'", zaak_id
+    )
+    assert gesloten == 1

@@ -8,9 +8,10 @@ table (new cases, reports, audit lines) and one pipelined UPDATE for the cases t
 
 It also holds the status and the reporters of the cases the batch moves forward: those that the
 batch's `inspectie.gepland`/`herpland` events name are read in the same load (one statement more),
-others when a handler asks (`lees_zaken`). A status change is written at once with its audit line
-(`MeldingRepository.zet_status`) and told to the state, so a report later in the same batch is
-linked, and a later event of the batch sees the status, as they would one batch later.
+others when a handler asks (`lees_zaken`). A status change (`zet_status`) is told to the state at
+once, so a report later in the same batch is linked, and a later event of the batch sees the
+status, as they would one batch later; its audit line is copied with the others and each moved
+case's last status is written in one statement at `flush`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ UPDATE zaak SET categorieen = ARRAY(SELECT DISTINCT unnest(categorieen || $2::te
                 scope = ARRAY(SELECT DISTINCT unnest(scope || $3::text[]) ORDER BY 1),
                 laatste_melding_op = greatest(laatste_melding_op, $4)
 WHERE zaak_id = $1
+"""
+_ZET_STATUS = """
+UPDATE zaak SET status = u.status, resultaat = coalesce(u.resultaat, zaak.resultaat)
+FROM unnest($1::text[], $2::text[], $3::text[]) AS u(zaak_id, status, resultaat) WHERE zaak.zaak_id = u.zaak_id
 """
 ZAAK_KOLOMMEN = (
     "zaak_id",
@@ -95,6 +100,7 @@ class Intake:
     audit_regels: list[tuple[Any, ...]] = field(default_factory=list)
     verbreed: dict[str, tuple[set[str], set[str], date]] = field(default_factory=dict)
     zaken: dict[str, ZaakStand] = field(default_factory=dict)  # cases the batch moves forward
+    gewijzigd: dict[str, None] = field(default_factory=dict)  # the ones it moved, in order
 
     # -- reading --------------------------------------------------------------------------
     def melding_met_referentie(self, organisatie: str, referentie: str) -> BestaandeMelding | None:
@@ -184,16 +190,28 @@ class Intake:
     def audit(self, zaak_id: str, naar: str, omschrijving: str, tijd: datetime, event_id: str) -> None:
         self.audit_regels.append((zaak_id, tijd, None, naar, omschrijving, event_id))
 
-    def status_gewijzigd(self, zaak_id: str, status: str, resultaat: str | None) -> None:
-        """A handler of the batch moved a case: a closed case takes no new reports."""
+    def zet_status(
+        self,
+        zaak_id: str,
+        van: str | None,
+        naar: str,
+        omschrijving: str,
+        tijd: datetime,
+        event_id: str,
+        resultaat: str | None = None,
+    ) -> None:
+        """A handler of the batch moves a case: its audit line now, its status (the last one the batch
+        gave it) at `flush`; a closed case takes no new reports of the batch."""
+        self.audit_regels.append((zaak_id, tijd, van, naar, omschrijving, event_id))
+        self.gewijzigd[zaak_id] = None
         stand = self.zaken.get(zaak_id)
         if stand is not None:
-            stand.status, stand.resultaat = status, resultaat or stand.resultaat
+            stand.status, stand.resultaat = naar, resultaat or stand.resultaat
         for kvk, zaken in self.open_zaken.items():
             self.open_zaken[kvk] = [
-                dataclasses.replace(z, status=status) if z.zaak_id == zaak_id else z
+                dataclasses.replace(z, status=naar) if z.zaak_id == zaak_id else z
                 for z in zaken
-                if not (z.zaak_id == zaak_id and status == "gesloten")
+                if not (z.zaak_id == zaak_id and naar == "gesloten")
             ]
 
     async def flush(self, conn: Conn) -> None:
@@ -203,11 +221,15 @@ class Intake:
             await conn.executemany(
                 _VERBREED, [(z, sorted(c), sorted(sc), op) for z, (c, sc, op) in self.verbreed.items()]
             )
+        if self.gewijzigd:
+            standen = [(z, self.zaken[z].status, self.zaken[z].resultaat) for z in self.gewijzigd]
+            await conn.execute(_ZET_STATUS, *map(list, zip(*standen, strict=True)))
         if self.nieuwe_meldingen:
             await conn.copy_records_to_table("melding", columns=list(MELDING_KOLOMMEN), records=self.nieuwe_meldingen)
         if self.audit_regels:
             await conn.copy_records_to_table("zaak_audit", columns=list(AUDIT_KOLOMMEN), records=self.audit_regels)
         self.nieuwe_zaken, self.nieuwe_meldingen, self.audit_regels, self.verbreed = [], [], [], {}
+        self.gewijzigd = {}
 
 
 async def laad(conn: Conn, events: Sequence[tuple[CloudEvent, Any]]) -> Intake:

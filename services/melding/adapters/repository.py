@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from shared.db import Conn
@@ -46,28 +46,11 @@ SELECT z.zaak_id, z.status, z.resultaat,
                 '{}') AS referenties
 FROM z LEFT JOIN melding m USING (zaak_id) GROUP BY z.zaak_id, z.status, z.resultaat
 """
-ZET_STATUS = """
-WITH gezet AS (UPDATE zaak SET status = $2, resultaat = coalesce($3, resultaat) WHERE zaak_id = $1)
-INSERT INTO zaak_audit (zaak_id, tijd, van_status, naar_status, omschrijving, event_id) VALUES ($1, $4, $5, $2, $6, $7)
-"""
 
 
 class MeldingRepository:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
-
-    async def zet_status(
-        self,
-        zaak_id: str,
-        van: str | None,
-        naar: str,
-        omschrijving: str,
-        tijd: datetime,
-        event_id: str,
-        resultaat: str | None = None,
-    ) -> None:
-        """The new status and its audit line, in one statement."""
-        await self.conn.execute(ZET_STATUS, zaak_id, naar, resultaat, tijd, van, omschrijving, event_id)
 
     async def status_en_melders(self, zaak_ids: Sequence[str]) -> dict[str, ZaakStand]:
         """The cases' status and result, row-locked, with (organisatie, referentie) of their reports."""
