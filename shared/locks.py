@@ -9,13 +9,17 @@ id). Two batches then wait for each other instead of interleaving, and as every 
 is taken up front in the same order, they can never deadlock on these locks.
 
 A lock key is text (`werkgever:<kvk>`, `planning:<regio>`); its lock id is PostgreSQL's
-`hashtext`, the same id a handler gets by taking the lock itself (`lock`): inside a batch that
-already holds it, that is a no-op.
+`hashtext`, the same id a handler gets by taking the lock itself (`lock`). Inside a batch that
+already holds it that is a no-op, and costs no round trip: the runtime runs each batch's
+transaction in a `scope`, in which `lock` knows what `take` took on that connection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -31,12 +35,38 @@ FROM (SELECT DISTINCT hashtext(k)::bigint AS id FROM unnest($1::text[]) AS k ORD
 """
 
 
+@dataclass
+class _Held:
+    conn: Conn | None = None
+    keys: set[str] = field(default_factory=set)
+
+
+_held: ContextVar[_Held | None] = ContextVar("locks_held", default=None)
+
+
+@contextlib.contextmanager
+def scope() -> Iterator[None]:
+    """Around one transaction: what `take` locks in it is known to `lock` until the scope ends.
+    Outside a scope `lock` always asks the database."""
+    token = _held.set(_Held())
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 async def take(conn: Conn, keys: Iterable[str]) -> int:
     """Lock every key until the transaction ends, in lock-id order; returns how many ids were locked."""
     unique = sorted({key for key in keys if _storable(key)})
     if not unique:
         return 0
-    return int(await conn.fetchval(_TAKE_SORTED, unique))
+    taken = int(await conn.fetchval(_TAKE_SORTED, unique))
+    held = _held.get()
+    if held is not None:
+        if held.conn is not conn:
+            held.conn, held.keys = conn, set()
+        held.keys.update(unique)
+    return taken
 
 
 def _storable(key: str) -> bool:
@@ -50,7 +80,10 @@ def _storable(key: str) -> bool:
 
 
 async def lock(conn: Conn, key: str) -> None:
-    """One key, taken where the work finds it (a no-op when the batch already holds it)."""
+    """One key, taken where the work finds it; no statement when the batch's `take` holds it."""
+    held = _held.get()
+    if held is not None and held.conn is conn and key in held.keys:
+        return
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)", key)
 
 
@@ -66,8 +99,8 @@ def werkgevers(events: Iterable[CloudEvent]) -> set[str]:
         data: Any = event.data
         if not isinstance(data, dict):
             continue
-        for field in ("werkgever", "partij", "uitlener", "opdrachtgever"):
-            party = data.get(field)
+        for veld in ("werkgever", "partij", "uitlener", "opdrachtgever"):
+            party = data.get(veld)
             kvk = party.get("kvk_nummer") if isinstance(party, dict) else None
             if isinstance(kvk, str) and kvk:
                 found.add(kvk)

@@ -439,8 +439,9 @@ class Service:
             await asyncio.sleep(0.1)
         while True:
             try:
-                async with self.pool.acquire() as conn, conn.transaction():
-                    await apply(conn, careful, attempts)
+                with locks.scope():
+                    async with self.pool.acquire() as conn, conn.transaction():
+                        await apply(conn, careful, attempts)
                 self._wake_scheduler_if_due()
                 return
             except _Carefully:
@@ -569,8 +570,9 @@ class Service:
             backoff = 0.2
             while True:
                 try:
-                    async with self.pool.acquire() as conn, conn.transaction():
-                        await self._apply_batch(conn, one_item, one_bad, True, attempts)
+                    with locks.scope():
+                        async with self.pool.acquire() as conn, conn.transaction():
+                            await self._apply_batch(conn, one_item, one_bad, True, attempts)
                     break
                 except TRANSIENT as exc:
                     log.warning("record_retry", error=type(exc).__name__, retry_in_s=backoff)

@@ -192,3 +192,15 @@ async def test_a_failing_record_in_the_middle_leaves_the_others_planned_as_witho
     assert await with_bad.pool.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'dlq'") == 1
     assert await inspecties(with_bad) == await inspecties(without)
     assert await uitgaand(with_bad) == await uitgaand(without)
+
+
+async def test_a_planning_batch_takes_its_region_locks_once(services: Maker) -> None:
+    """The batch's locks (employers and regions, one statement) hold the regions it plans: the
+    planning round asks the database for none of them again."""
+    svc, statements = await services()
+    records = tuple(ontvangen(i, f"{71_000_000 + i}", gemeente, OVERMORGEN) for i, gemeente in enumerate(GEMEENTEN))
+    await svc.consume(records)
+    assert await svc.pool.fetchval("SELECT count(*) FROM inspectie") == len(GEMEENTEN), "each report planned"
+    batch_lock = [q for q in statements.queries if "count(pg_advisory_xact_lock(id))" in q]
+    one_lock = [q for q in statements.queries if q.strip().startswith("SELECT pg_advisory_xact_lock(")]
+    assert (len(batch_lock), one_lock) == (1, []), statements.queries
