@@ -105,17 +105,17 @@ async def zaak(
     the parts of it that concern their municipality; any other case answers 403, also one that does not exist,
     so the answer never tells them whether another municipality has a case with that id."""
     vereis(g, Actie.ZAAK)
+    paginas = paginas or {}
     bestaat = await vragen.zaak_bestaat(conn, zaak_id)
     if g.rol is Rol.GEMEENTE:
         gemeenten = (await vragen.zaak_gemeenten(conn, [zaak_id]))[zaak_id] if bestaat else set()
         if not (bestaat and mag_zaak(g, gemeenten)) or g.gemeentecode is None:
             raise Geweigerd(f"zaak {zaak_id} valt niet onder gemeente {g.gemeentecode}")
-        inhoud = zaak_voor_gemeente(await vragen.zaak(conn, zaak_id), g.gemeentecode)
-        inhoud = begrens(inhoud, paginas or {})
+        inhoud = await _zaakpagina(conn, zaak_id, paginas, g.gemeentecode)
         return dict(afschermen(g, {**inhoud, "vorderingen": [], "vorderingen_totaal": 0, "vandaag": vandaag}))
     if not bestaat:
         raise NietGevonden(f"zaak {zaak_id} bestaat niet")
-    inhoud = await vragen.zaak(conn, zaak_id)
+    inhoud = await _zaakpagina(conn, zaak_id, paginas, None)
     kvk = inhoud["zaak"].get("kvk")
     claims: list[dict[str, Any]] = []
     aantal_claims = 0
@@ -123,10 +123,19 @@ async def zaak(
         nieuwste = Vraag(1, ZAAK_RIJEN, "bijgewerkt", False)
         claims, aantal_claims = await lijstvragen.vorderingen(conn, nieuwste, kvk=kvk)
         claims = nu_aansprakelijk(claims, vandaag)
-    inhoud = begrens(inhoud, paginas or {})
     return dict(
         afschermen(g, {**inhoud, "vorderingen": claims, "vorderingen_totaal": aantal_claims, "vandaag": vandaag})
     )
+
+
+async def _zaakpagina(conn: Conn, zaak_id: str, paginas: Mapping[str, int], gemeente: str | None) -> dict[str, Any]:
+    """The case page's lists, each a page read from the database (for a municipality, the parts that concern
+    it); cut from the whole history only if the case's causation has a cycle, whose order needs every event."""
+    pagina = await vragen.zaakpagina(conn, zaak_id, paginas, ZAAK_RIJEN, gemeente)
+    if pagina is not None:
+        return pagina
+    inhoud = await vragen.zaak(conn, zaak_id)
+    return begrens(inhoud if gemeente is None else zaak_voor_gemeente(inhoud, gemeente), paginas)
 
 
 def begrens(inhoud: Mapping[str, Any], paginas: Mapping[str, int]) -> dict[str, Any]:

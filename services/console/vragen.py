@@ -1,9 +1,11 @@
 """Reading the read model for the pages and the API. Authorisation is the caller's job (`autorisatie.py`):
-these functions return everything and the web layer filters and masks before anything leaves the server."""
+these functions return everything and the web layer filters and masks before anything leaves the server;
+only the case page's reads (`zaakpagina`) take a municipality, so that its pages and counts are its own."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,6 +13,8 @@ from typing import Any
 from asyncpg import Record
 
 from services.console import kpi
+from services.console.autorisatie import zaak_voor_gemeente
+from services.console.lijsten import Pagina
 from services.console.opslag import SANCTIE_TYPES
 from services.console.overzicht import capaciteitsgebruik, doorvoer_per_minuut, termijn_oordeel
 from services.console.projectie import normaliseer_postcode
@@ -175,24 +179,26 @@ async def zaak(conn: Conn, zaak_id: str) -> dict[str, Any]:
     return {
         "zaak": _rij(rij) if rij else {"zaak_id": zaak_id},
         "tijdlijn": tijdlijn,
-        "risico": [
-            {"inspectie_id": e["inspectie_id"], "type": e["type"], "beleid": e["beleid"], **e["data"]["risico"]}
-            for e in events
-            if isinstance(e["data"].get("risico"), dict)
-        ],
-        "berekeningen": [
-            {
-                "type": e["type"],
-                "id": e["boete_id"] or e["vordering_id"] or e["id"],
-                "bedrag_eur": e["data"].get("bedrag_eur"),
-                "beleid": e["beleid"],
-                "berekening": e["data"]["berekening"],
-            }
-            for e in events
-            if isinstance(e["data"].get("berekening"), list)
-        ],
+        "risico": [_risico(e) for e in events if isinstance(e["data"].get("risico"), dict)],
+        "berekeningen": [_berekening(e) for e in events if isinstance(e["data"].get("berekening"), list)],
         "beleid": sorted({e["beleid"] for e in events if e["beleid"]}),
         "sancties": await sancties(conn, rij["kvk"]) if rij and rij["kvk"] else [],
+    }
+
+
+def _risico(e: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's risk score as the case page lists it."""
+    return {"inspectie_id": e["inspectie_id"], "type": e["type"], "beleid": e["beleid"], **e["data"]["risico"]}
+
+
+def _berekening(e: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's computation (of a fine or claim) as the case page lists it."""
+    return {
+        "type": e["type"],
+        "id": e["boete_id"] or e["vordering_id"] or e["id"],
+        "bedrag_eur": e["data"].get("bedrag_eur"),
+        "beleid": e["beleid"],
+        "berekening": e["data"]["berekening"],
     }
 
 
@@ -207,9 +213,177 @@ async def sancties(conn: Conn, kvk: str) -> list[dict[str, Any]]:
     return [_rij(r) for r in rijen]
 
 
+def _stappen(rondes: int) -> str:
+    """The events of `_keten` in SQL: round n's links are followed from the events found up to round n - 1
+    (the set only grows, so `keten_<rondes>` is what `_keten` finds); events about other cases only left out."""
+    stappen = [
+        "keten_1 AS (SELECT id, correlationid, inspectie_id, vordering_id FROM gebeurtenis WHERE zaak_ids @> ARRAY[$1])"
+    ]
+    for n in range(2, rondes + 1):
+        v = f"keten_{n - 1}"
+        stappen.append(
+            f"""keten_{n} AS (SELECT id, correlationid, inspectie_id, vordering_id FROM gebeurtenis
+               WHERE (zaak_ids @> ARRAY[$1] OR correlationid IN (SELECT correlationid FROM {v})
+                      OR inspectie_id IN (SELECT inspectie_id FROM {v})
+                      OR vordering_id IN (SELECT vordering_id FROM {v})
+                      OR causationid IN (SELECT id FROM {v}))
+                 AND (cardinality(zaak_ids) = 0 OR zaak_ids @> ARRAY[$1]))"""
+        )
+    return ",\n".join(stappen)
+
+
+# One page of the case's timeline in causal order (as `causale_volgorde`: a depth-first walk of the causation
+# tree, siblings by time and then by arrival, each path of ranks sorting before its children's), and its newest
+# risk scores and computations, with their counts: the database returns at most a page per list. Page $2 of $3
+# rows holds the last rows of the timeline (page 1 the newest), as `inzage.begrens` cuts it. With a
+# municipality ($4), only what `autorisatie.zaak_voor_gemeente` leaves of the case: the same rule, in SQL.
+_ZAAKPAGINA = (
+    "WITH RECURSIVE "
+    + _stappen(KOPPEL_RONDES)
+    + f""",
+    basis AS MATERIALIZED (
+        SELECT id, causationid, type, beleid, inspectie_id, gemeentecode, referentie,
+               jsonb_typeof(data->'risico') = 'object' AS met_risico,
+               CASE WHEN data->'risico' ? 'inspectie_id' THEN CASE WHEN jsonb_typeof(data->'risico'->'inspectie_id')
+                    = 'string' THEN data->'risico'->>'inspectie_id' END ELSE inspectie_id END AS risico_inspectie,
+               jsonb_typeof(data->'berekening') = 'array' AS met_berekening,
+               jsonb_typeof(data) = 'object' AND data ? 'berekening' AS noemt_berekening,
+               cardinality(werknemer_refs) > 0 AS noemt_werknemer,
+               row_number() OVER (ORDER BY tijd, volgnummer) AS rang
+        FROM gebeurtenis WHERE id IN (SELECT id FROM keten_{KOPPEL_RONDES})),
+    eigen_referenties AS (SELECT referentie FROM basis WHERE gemeentecode = $4 AND referentie <> ''),
+    keten AS MATERIALIZED (
+        SELECT *, CASE WHEN $4::text IS NULL THEN true
+                       WHEN gemeentecode IS NOT NULL THEN gemeentecode = $4
+                       ELSE cardinality(string_to_array(type, '.')) > 3
+                            AND split_part(type, '.', 3) IN ('melding', 'inspectie')
+                            AND (referentie IS NULL OR referentie IN (SELECT referentie FROM eigen_referenties))
+                            AND NOT noemt_berekening AND NOT noemt_werknemer END AS zichtbaar
+        FROM basis),
+    zichtbare_inspecties AS (SELECT inspectie_id FROM keten WHERE zichtbaar AND inspectie_id <> ''),
+    boom (id, pad) AS (
+        SELECT id, ARRAY[rang] FROM keten
+        WHERE causationid IS NULL OR causationid = id OR causationid NOT IN (SELECT id FROM keten)
+        UNION ALL
+        SELECT k.id, b.pad || k.rang FROM boom b JOIN keten k ON k.causationid = b.id AND k.id <> b.id),
+    geordend AS (SELECT b.id, cardinality(b.pad) - 1 AS diepte, row_number() OVER (ORDER BY b.pad) AS plek
+                 FROM boom b JOIN keten k USING (id) WHERE k.zichtbaar),
+    risico AS (SELECT id, rang FROM keten WHERE met_risico
+               AND ($4::text IS NULL OR risico_inspectie IN (SELECT inspectie_id FROM zichtbare_inspecties))),
+    berekeningen AS (SELECT id, rang FROM keten WHERE met_berekening AND $4::text IS NULL),
+    tel AS (SELECT count(*) FILTER (WHERE zichtbaar) AS alle, count(*) AS in_keten,
+                   (SELECT count(*) FROM boom) AS in_boom, (SELECT count(*) FROM risico) AS aantal_risico,
+                   (SELECT count(*) FROM berekeningen) AS aantal_berekeningen,
+                   coalesce(array_agg(DISTINCT beleid) FILTER (WHERE zichtbaar AND beleid <> ''), '{{}}')
+                       AS beleidsversies,
+                   array(SELECT u.r FROM zaak z, unnest(z.referenties) WITH ORDINALITY AS u(r, i)
+                         WHERE z.zaak_id = $1 AND u.r IN (SELECT referentie FROM eigen_referenties) ORDER BY u.i)
+                       AS eigen_zaakreferenties
+            FROM keten),
+    nummer AS (SELECT least($2, greatest(1, (alle + $3 - 1) / $3)) AS tijdlijn_nummer FROM tel),
+    regels AS (
+        SELECT 'tijdlijn' AS lijst, o.id, o.plek AS volgorde, o.diepte FROM geordend o, tel, nummer
+        WHERE o.plek > greatest(0, tel.alle - tijdlijn_nummer * $3) AND o.plek <= tel.alle - (tijdlijn_nummer - 1) * $3
+        UNION ALL
+        (SELECT 'risico', id, rang, NULL FROM risico ORDER BY rang DESC LIMIT $3)
+        UNION ALL
+        (SELECT 'berekeningen', id, rang, NULL FROM berekeningen ORDER BY rang DESC LIMIT $3))
+    SELECT tel.*, nummer.*, r.lijst, r.volgorde, r.diepte, c.type AS oorzaak_type, g.*
+    FROM tel CROSS JOIN nummer LEFT JOIN regels r ON true LEFT JOIN gebeurtenis g ON g.id = r.id
+    LEFT JOIN keten c ON c.id = g.causationid
+    ORDER BY r.lijst, r.volgorde"""
+)
+# The columns of `_ZAAKPAGINA` that are no column of the event shown (ontvangen_op is never shown).
+_ZAAKPAGINA_VELDEN = frozenset(
+    {"alle", "in_keten", "in_boom", "aantal_risico", "aantal_berekeningen", "beleidsversies", "tijdlijn_nummer"}
+    | {"eigen_zaakreferenties"}
+    | {"lijst", "volgorde", "diepte", "oorzaak_type", "ontvangen_op"}
+)
+
+# One page of the employer's fines and stoppages, oldest to newest within the page (page 1 the newest),
+# with how many there are; with a municipality ($5) those located there.
+_SANCTIEPAGINA = """
+    WITH s AS (SELECT id, row_number() OVER (ORDER BY tijd, volgnummer) AS plek FROM gebeurtenis
+               WHERE kvk @> ARRAY[$1] AND type = ANY($2) AND ($5::text IS NULL OR gemeentecode = $5)),
+         tel AS (SELECT count(*) AS totaal FROM s),
+         nummer AS (SELECT totaal, least($3, greatest(1, (totaal + $4 - 1) / $4)) AS nummer FROM tel)
+    SELECT nummer.*, g.id, g.type, g.tijd, g.inspectie_id, g.boete_id, g.gemeentecode, g.beleid, g.data
+    FROM nummer LEFT JOIN s ON s.plek > greatest(0, totaal - nummer * $4) AND s.plek <= totaal - (nummer - 1) * $4
+    LEFT JOIN gebeurtenis g ON g.id = s.id
+    ORDER BY s.plek"""
+
+
+def _zonder(rij: dict[str, Any], velden: Collection[str]) -> dict[str, Any]:
+    return {k: v for k, v in rij.items() if k not in velden}
+
+
+def _pagina(nummer: int, grootte: int, totaal: int) -> tuple[Pagina, int]:
+    """The page and how many rows come before it (page 1 holds the last rows)."""
+    pagina = Pagina(nummer, grootte, totaal)
+    return pagina, max(0, totaal - pagina.laatste_rij)
+
+
+async def sanctiepagina(
+    conn: Conn, kvk: str, nummer: int, grootte: int, gemeente: str | None = None
+) -> tuple[list[dict[str, Any]], Pagina, int]:
+    """A page of `sancties` (with `gemeente`, those located there): its rows, where it sits, and how many rows
+    come before it."""
+    rijen = await conn.fetch(_SANCTIEPAGINA, kvk, list(SANCTIE_TYPES), nummer, grootte, gemeente)
+    pagina, vanaf = _pagina(int(rijen[0]["nummer"]), grootte, int(rijen[0]["totaal"]))
+    return [_zonder(_rij(r), ("nummer", "totaal")) for r in rijen if r["id"] is not None], pagina, vanaf
+
+
+async def zaakpagina(
+    conn: Conn, zaak_id: str, paginas: Mapping[str, int], grootte: int, gemeente: str | None = None
+) -> dict[str, Any] | None:
+    """What `zaak` returns as the case page shows it (`inzage.begrens`), read a page at a time: the timeline's
+    page `paginas["tijdlijn"]` and the fines' page `paginas["sancties"]` of `grootte` rows, the newest
+    `grootte` risk scores and computations, each with its count. With `gemeente`, what
+    `autorisatie.zaak_voor_gemeente` leaves of `zaak` for that municipality, cut the same way. None if the
+    case's causation has a cycle (the timeline's order then needs every event, as `causale_volgorde` walks it)."""
+    rij = await conn.fetchrow("SELECT * FROM zaak WHERE zaak_id = $1", zaak_id)
+    regels = await conn.fetch(_ZAAKPAGINA, zaak_id, paginas.get("tijdlijn", 1), grootte, gemeente)
+    tel = regels[0]
+    if tel["in_boom"] != tel["in_keten"]:
+        return None
+    lijsten: dict[str, list[dict[str, Any]]] = {"tijdlijn": [], "risico": [], "berekeningen": []}
+    for r in regels:
+        if r["lijst"] is not None:
+            lijsten[r["lijst"]].append(_rij(r))
+    tijdlijn = [
+        {**_zonder(e, _ZAAKPAGINA_VELDEN), "diepte": e["diepte"], "oorzaak_type": e["oorzaak_type"]}
+        for e in lijsten["tijdlijn"]
+    ]
+    tijdlijn_pagina, tijdlijn_vanaf = _pagina(int(tel["tijdlijn_nummer"]), grootte, int(tel["alle"]))
+    if rij and rij["kvk"]:
+        sancties_, sancties_pagina, sancties_vanaf = await sanctiepagina(
+            conn, rij["kvk"], paginas.get("sancties", 1), grootte, gemeente
+        )
+    else:
+        sancties_, (sancties_pagina, sancties_vanaf) = [], _pagina(1, grootte, 0)
+    zaak_: dict[str, Any] = _rij(rij) if rij else {"zaak_id": zaak_id}
+    if gemeente is not None:  # its own references, place and description: the case as its events there show it
+        eigen = [{"gemeentecode": gemeente, "referentie": r} for r in tel["eigen_zaakreferenties"]]
+        zaak_ = zaak_voor_gemeente({"zaak": zaak_, "tijdlijn": eigen}, gemeente)["zaak"]
+    return {
+        "zaak": zaak_,
+        "tijdlijn": tijdlijn,
+        "risico": [_risico(e) for e in lijsten["risico"]],
+        "berekeningen": [_berekening(e) for e in lijsten["berekeningen"]],
+        "beleid": sorted(tel["beleidsversies"]),
+        "sancties": sancties_,
+        "tijdlijn_pagina": tijdlijn_pagina,
+        "tijdlijn_vanaf": tijdlijn_vanaf,
+        "sancties_pagina": sancties_pagina,
+        "sancties_vanaf": sancties_vanaf,
+        "risico_totaal": int(tel["aantal_risico"]),
+        "berekeningen_totaal": int(tel["aantal_berekeningen"]),
+    }
+
+
 async def _keten(conn: Conn, zaak_id: str) -> list[dict[str, Any]]:
     """Events about the case, those sharing their correlation, and those about the inspections,
-    fines and claims they lead to: followed until nothing new turns up."""
+    fines and claims they lead to: followed until nothing new turns up. Oldest first (time, then arrival)."""
     gevonden: dict[str, dict[str, Any]] = {}
     correlaties: set[str] = set()
     inspecties: set[str] = set()
@@ -235,7 +409,7 @@ async def _keten(conn: Conn, zaak_id: str) -> list[dict[str, Any]]:
                 inspecties.add(e["inspectie_id"])
             if e["vordering_id"]:
                 vorderingen.add(e["vordering_id"])
-    return list(gevonden.values())
+    return sorted(gevonden.values(), key=lambda e: (e["tijd"], e["volgnummer"]))
 
 
 @dataclass(frozen=True)
