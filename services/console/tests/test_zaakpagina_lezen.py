@@ -81,8 +81,10 @@ def gepland(zaak_id: str, inspectie_id: str, i: int, **attrs: Any) -> tuple[str,
     return "nl.waardigwerk.inspectie.gepland", data | {"beleid": f"2026.{i % 3}"}, attrs
 
 
-def in_gemeente(event: tuple[str, dict[str, Any], dict[str, Any]]) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    return event[0], event[1] | {"gemeentecode": GEMEENTE}, event[2]
+def in_gemeente(
+    event: tuple[str, dict[str, Any], dict[str, Any]], gemeente: str = GEMEENTE
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    return event[0], event[1] | {"gemeentecode": gemeente}, event[2]
 
 
 async def test_the_case_page_reads_a_page_per_list_for_an_employer_with_thousands_of_events(
@@ -167,14 +169,22 @@ async def test_a_page_read_from_the_database_is_the_whole_history_cut_to_that_pa
 
 
 async def test_a_cycle_in_the_causation_shows_the_page_from_the_whole_history(console: Console) -> None:
-    a, b = str(uuid.uuid4()), str(uuid.uuid4())
+    a, b, c = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     await log(
-        console, [melding("Z-3", 0, id=a, time=T0, causationid=b), melding("Z-3", 1, id=b, time=T0, causationid=a)]
+        console,
+        [
+            in_gemeente(melding("Z-3", 0, id=a, time=T0, causationid=b)),
+            in_gemeente(melding("Z-3", 1, id=b, time=T0, causationid=a)),
+            in_gemeente(melding("Z-3", 2, id=c, time=T0, causationid=a), "GM0363"),
+        ],
     )
     async with console.service.pool.acquire() as conn:
         assert await vragen.zaakpagina(conn, "Z-3", {}, ZAAK_RIJEN) is None
+        assert await vragen.zaakpagina(conn, "Z-3", {}, ZAAK_RIJEN, GEMEENTE) is None
         pagina = await inzage.zaak(conn, Gebruiker("op", Rol.OPERATOR), "Z-3", VANDAAG, {})
-    assert [e["id"] for e in pagina["tijdlijn"]] == [a, b] and pagina["tijdlijn_pagina"].totaal == 2
+        gemeente = await inzage.zaak(conn, Gebruiker("gm", Rol.GEMEENTE, GEMEENTE), "Z-3", VANDAAG, {})
+    assert [e["id"] for e in pagina["tijdlijn"]] == [a, b, c] and pagina["tijdlijn_pagina"].totaal == 3
+    assert [e["id"] for e in gemeente["tijdlijn"]] == [a, b] and gemeente["tijdlijn_pagina"].totaal == 2
 
 
 async def test_a_municipality_s_page_read_from_the_database_is_its_part_of_the_whole_history(
