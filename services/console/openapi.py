@@ -219,6 +219,10 @@ OPENAPI: dict[str, Any] = {
                 inhoud={"description": "de oorspronkelijke data (afgeschermd)"},
                 laatst_gereplayed=TIJD_OF_NULL,
                 gereplayed_door=OF_NULL,
+                eerder_gereplayed={
+                    **TIJD_OF_NULL,
+                    "description": "de laatste keer dat een poging van dit record opnieuw werd aangeboden",
+                },
             ),
         },
     },

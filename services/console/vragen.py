@@ -446,6 +446,9 @@ async def dode_letters(conn: Conn, selectie: Selectie, limiet: int, vanaf: int) 
     rijen = await conn.fetch(
         """SELECT d.*, p.dlq_topic AS poging_topic, p.partitie AS poging_partitie, p.positie AS poging_positie,
                   r.tijd AS laatst_gereplayed, r.door AS gereplayed_door,
+                  (SELECT max(e.tijd) FROM dode_letter_poging q
+                   JOIN replay_poging e ON (e.dlq_topic, e.partitie, e.positie) = (q.dlq_topic, q.partitie, q.positie)
+                   WHERE q.dode_letter_id = d.id) AS eerder_gereplayed,
                   (SELECT count(*) FROM dode_letter_poging q WHERE q.dode_letter_id = d.id) AS pogingen"""
         + _LAATSTE_POGING
         + " ORDER BY d.id DESC LIMIT $6 OFFSET $7",

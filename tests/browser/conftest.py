@@ -1,4 +1,8 @@
-"""Headless Chromium (Debian's, driven by Playwright) against the console of a running stack."""
+"""Headless Chromium (Debian's, driven by Playwright) against the console of a running stack.
+
+In a session with other tiers the browser tier runs last, so that it meets the console as an
+operator would: after the end-to-end tier's traffic, hostile records and dead letters included.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from playwright.async_api import Browser, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTEN = ROOT / "test-artifacts"
+HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -24,6 +29,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tier after every other test of the session, each tier in its own order."""
+    items.sort(key=lambda item: Path(str(item.path)).is_relative_to(HERE))
 
 
 @pytest.fixture(scope="session")

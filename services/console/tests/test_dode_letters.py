@@ -104,3 +104,20 @@ async def csrf(client: object) -> str:
     gevonden = re.search(r'name="csrf" value="([^"]+)"', pagina.text)
     assert gevonden, pagina.text[:500]
     return gevonden.group(1)
+
+
+async def test_a_replay_that_failed_again_still_shows_it_was_replayed(console: Console) -> None:
+    """The replayed record fails again moments after the click: the item says it was offered again
+    (and failed again) and can be offered once more, instead of looking as if nobody replayed it."""
+    await console.dode_letter(TOPIC, dlq_headers(origineel(str(uuid.uuid4())), TOPIC), b'{"melder": {}}')
+    beheerder = await console.ingelogd("beheer", Rol.BEHEERDER)
+    token = await csrf(beheerder)
+    item = (await beheerder.get("/api/dode-letters")).json()["dode_letters"][0]["id"]
+    await beheerder.post(f"/api/dode-letters/{item}/replay", headers={"X-CSRF-Token": token})
+    await nogmaals_afgewezen(console, 0)
+    rij = (await beheerder.get("/api/dode-letters")).json()["dode_letters"][0]
+    assert (rij["laatst_gereplayed"], rij["pogingen"]) == (None, 2), "the latest attempt is the new failure"
+    assert rij["eerder_gereplayed"] is not None, "the item was replayed before"
+    pagina = (await beheerder.get("/dode-letters")).text
+    assert 'class="gereplayed"' in pagina and "opnieuw mislukt" in pagina
+    assert 'class="replay"' in pagina, "the new attempt can be offered again"
