@@ -6,7 +6,8 @@ per type, dead-lettering the unknown) does not fit that, so the console keeps th
 transaction, retry and test clock, and replaces how a batch is applied (`projecteer_batch`):
 the events are logged in one statement, whose `ON CONFLICT DO NOTHING RETURNING` tells which are
 new (the event log is the console's inbox), the dead letters' positions are claimed in the inbox
-in one more, and only then does each new record update its projection, in record order.
+in one more, and only then are the new events projected, set-based with the result of projecting
+them one by one in record order (`opslag.projecteer_alle`), and each new dead letter stored.
 
 Nothing is skipped quietly: a record that is no CloudEvent is logged and left out (its copy is on
 the dead-letter topic of the service that refused it); a record whose projection fails is tried
@@ -24,7 +25,7 @@ from pathlib import Path
 import structlog
 from aiokafka import ConsumerRecord
 
-from services.console.opslag import bewaar_dode_letter, log_gebeurtenissen, projecteer
+from services.console.opslag import bewaar_dode_letter, log_gebeurtenissen, projecteer, projecteer_alle
 from services.console.projectie import Sleutels
 from shared import inbox
 from shared.db import Conn
@@ -66,8 +67,9 @@ def _gelezen(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[tuple[Cons
 async def projecteer_batch(
     conn: Conn, records: Sequence[ConsumerRecord[bytes, bytes]], careful: bool, attempts: Pogingen, pogingen: int
 ) -> None:
-    """The batch in the caller's transaction: two statements to tell what is new, then each new
-    record's projection in record order (careful: each in a savepoint, failures pinned to it)."""
+    """The batch in the caller's transaction: two statements to tell what is new, then the new
+    events' projection, a few statements for the whole batch, and each new dead letter (careful:
+    each record on its own in a savepoint, failures pinned to it)."""
     events = _gelezen(records)
     nieuw = await log_gebeurtenissen(conn, [(r.topic, e) for r, e in events])
     dode = [r for r in records if r.topic.endswith(".dlq")]
@@ -81,10 +83,13 @@ async def projecteer_batch(
             werk.append((record, (event, nieuw.pop(event.id))))
         elif record.topic.endswith(".dlq") and claims[_positie(record)].first:
             werk.append((record, None))
+    if not careful:
+        await projecteer_alle(conn, [wat for _, wat in werk if wat is not None])
+        for record, wat in werk:
+            if wat is None:
+                await _pas_toe(conn, record, wat)
+        return
     for record, wat in werk:
-        if not careful:
-            await _pas_toe(conn, record, wat)
-            continue
         try:
             async with conn.transaction():
                 await _pas_toe(conn, record, wat)

@@ -1,4 +1,4 @@
-"""Writing the read model: one domain event or one dead letter at a time, idempotently.
+"""Writing the read model: domain events (a batch of them in a few statements) and dead letters, idempotently.
 
 Every write is an insert-if-new or an upsert that only fills in what the event knows, so a
 redelivered record, a rebuild from the topics, or an event shape with fewer fields never
@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from asyncpg import Record
 
 from services.console.projectie import (
     Sleutels,
@@ -98,12 +102,13 @@ async def log_gebeurtenissen(conn: Conn, events: Sequence[tuple[str, CloudEvent]
     return {r["id"]: per_id[r["id"]] for r in await conn.fetch(_LOG, *map(list, zip(*rijen, strict=True)))}
 
 
+Nieuw = tuple[CloudEvent, Sleutels]
+
+
 async def projecteer(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
     """Update the projection of the service the event comes from (an event logged for the first time,
     with the keys `log_gebeurtenissen` returned for it)."""
-    project = PROJECTIES.get(dienst_van(event.type))
-    if project is not None:
-        await project(conn, event, s)
+    await projecteer_alle(conn, [(event, s)])
 
 
 async def bewaar_gebeurtenis(conn: Conn, topic: str, event: CloudEvent) -> bool:
@@ -115,47 +120,141 @@ async def bewaar_gebeurtenis(conn: Conn, topic: str, event: CloudEvent) -> bool:
     return True
 
 
-async def _zaak(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
-    zaak_id = event.data.get("zaak_id")
-    if not isinstance(zaak_id, str):
-        return
-    status = zaak_status(event.type, event.data)
-    naam = gebeurtenis_naam(event.type)
-    await conn.execute(
-        """INSERT INTO zaak (zaak_id, status, kvk, gemeentecode, postcode, referenties, uiterlijk_inspectie_op,
-                             gepland_op, termijn_overschreden, bijgewerkt, werkgever_naam, omschrijving,
-                             beleidsvariant, wetten)
-           VALUES ($1, coalesce($2, 'ontvangen'), $3, $4, $5, $6, $7::text::date, $8::text::date, $9, $10, $12, $13,
-                   $14, (SELECT coalesce(array_agg(DISTINCT data->>'wet' ORDER BY data->>'wet'), '{}') FROM gebeurtenis
-                         WHERE kvk @> ARRAY[$3::text] AND type = ANY($15::text[]) AND data->>'wet' IS NOT NULL))
-           ON CONFLICT (zaak_id) DO UPDATE SET
-               werkgever_naam = coalesce(zaak.werkgever_naam, excluded.werkgever_naam),
-               omschrijving = coalesce(zaak.omschrijving, excluded.omschrijving),
-               beleidsvariant = coalesce(excluded.beleidsvariant, zaak.beleidsvariant),
-               status = CASE WHEN $11 THEN zaak.status ELSE coalesce($2, zaak.status) END,
-               kvk = coalesce(zaak.kvk, excluded.kvk),
-               gemeentecode = coalesce(zaak.gemeentecode, excluded.gemeentecode),
-               postcode = coalesce(zaak.postcode, excluded.postcode),
-               referenties = (SELECT coalesce(array_agg(DISTINCT r), '{}') FROM unnest(zaak.referenties || $6) r),
-               uiterlijk_inspectie_op = coalesce(excluded.uiterlijk_inspectie_op, zaak.uiterlijk_inspectie_op),
-               gepland_op = coalesce(zaak.gepland_op, excluded.gepland_op),
-               termijn_overschreden = zaak.termijn_overschreden OR excluded.termijn_overschreden,
-               bijgewerkt = excluded.bijgewerkt""",
-        zaak_id,
-        status,
-        s.kvk[0] if s.kvk else None,
-        s.gemeentecode,
-        s.postcode,
-        [s.referentie] if s.referentie else [],
-        event.data.get("uiterlijk_inspectie_op"),
-        event.data.get("gepland_op"),
-        naam == "termijn_overschreden",
-        event.time,
-        naam == "ontvangen",  # a report linked to an existing case does not move it back
-        _tekst(event.data.get("werkgever_naam")),
-        _tekst(event.data.get("omschrijving")),
-        beleidsvariant(s.beleid),
-        list(SANCTIE_TYPES),
+async def projecteer_alle(conn: Conn, nieuw: Sequence[Nieuw]) -> None:
+    """Update the projections for events logged for the first time, with exactly the result of
+    projecting them one by one in the given order, in a number of statements that does not grow
+    with their number.
+
+    Each projection statement takes arrays (unnest) and runs once per round: round k holds the
+    k-th event of each row it writes (an upsert cannot touch one row twice in one statement), so
+    every row sees its own events in order. The tables go in a fixed order: the cases (melding),
+    then what inspections write (the inspection, and the laws and planned day of cases), claims,
+    housing checks. Only an inspection reads cases, and it is told which of them did not exist yet,
+    or had no employer yet, at its own position (`_Zaakstand`)."""
+    per_dienst: dict[str, list[tuple[int, CloudEvent, Sleutels]]] = {}
+    for positie, (event, s) in enumerate(nieuw):
+        per_dienst.setdefault(dienst_van(event.type), []).append((positie, event, s))
+    stand = await _zaken(conn, per_dienst.get("melding", []))
+    await _inspecties(conn, per_dienst.get("inspectie", []), stand)
+    for dienst, sql, rij_van in (
+        ("loonvordering", _VORDERING, _vordering),
+        ("huisvesting", _HUISVESTING, _huisvesting),
+    ):
+        rijen = (rij for _, event, s in per_dienst.get(dienst, []) if (rij := rij_van(event, s)) is not None)
+        await _per_ronde(conn, sql, rijen)
+
+
+Rij = tuple[Any, ...]
+
+
+def _rondes(rijen: Iterable[tuple[str, Rij]]) -> list[list[Rij]]:
+    """(target key, parameter row) in record order, as rounds: round k holds the k-th row of each key."""
+    rondes: list[list[Rij]] = []
+    gezien: Counter[str] = Counter()
+    for sleutel, rij in rijen:
+        k = gezien[sleutel]
+        gezien[sleutel] += 1
+        if k == len(rondes):
+            rondes.append([])
+        rondes[k].append(rij)
+    return rondes
+
+
+def _kolommen(rijen: Sequence[Rij]) -> list[list[Any]]:
+    """Parameter rows as one array per parameter (the columns of an unnest)."""
+    return [list(kolom) for kolom in zip(*rijen, strict=True)]
+
+
+async def _per_ronde(conn: Conn, sql: str, rijen: Iterable[tuple[str, Rij]], *vast: Any) -> list[Record]:
+    """Run `sql` once per round of the rows (`_rondes`), each row's parameters as arrays, then the
+    parameters every round shares; returns what the first round returned."""
+    eerste: list[Record] = []
+    for k, ronde in enumerate(_rondes(rijen)):
+        teruggegeven = await conn.fetch(sql, *_kolommen(ronde), *vast)
+        if k == 0:
+            eerste = teruggegeven
+    return eerste
+
+
+@dataclass(frozen=True)
+class _Zaakstand:
+    """What the cases' upserts of this batch changed that an inspection event's statement reads: the
+    cases the batch created, at the position of their first event, and the cases whose employer it
+    set (an upsert keeps the first kvk), at that position with that kvk. An inspection event at an
+    earlier position did not see them so, one by one, and its statement leaves them out."""
+
+    aangemaakt: dict[str, int]
+    kvk_gezet: dict[str, tuple[int, str]]
+
+
+_ZAAK = """
+WITH vooraf AS MATERIALIZED (SELECT zaak_id, kvk FROM zaak WHERE zaak_id = ANY($1::text[]))
+INSERT INTO zaak (zaak_id, status, kvk, gemeentecode, postcode, referenties, uiterlijk_inspectie_op, gepland_op,
+                  termijn_overschreden, bijgewerkt, werkgever_naam, omschrijving, beleidsvariant, wetten)
+SELECT t.zaak_id, coalesce(t.status, 'ontvangen'), t.kvk, t.gemeentecode, t.postcode,
+       CASE WHEN t.referentie IS NULL THEN '{}' ELSE ARRAY[t.referentie] END, t.uiterlijk_inspectie_op::date,
+       t.gepland_op::date, t.termijn_overschreden, t.bijgewerkt, t.werkgever_naam, t.omschrijving, t.beleidsvariant,
+       (SELECT coalesce(array_agg(DISTINCT g.data->>'wet' ORDER BY g.data->>'wet'), '{}') FROM gebeurtenis g
+        WHERE g.kvk @> ARRAY[t.kvk] AND g.type = ANY($15::text[]) AND g.data->>'wet' IS NOT NULL)
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+            $9::boolean[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::text[])
+     AS t(zaak_id, status, kvk, gemeentecode, postcode, referentie, uiterlijk_inspectie_op, gepland_op,
+          termijn_overschreden, bijgewerkt, status_zet, werkgever_naam, omschrijving, beleidsvariant)
+ON CONFLICT (zaak_id) DO UPDATE SET
+    werkgever_naam = coalesce(zaak.werkgever_naam, excluded.werkgever_naam),
+    omschrijving = coalesce(zaak.omschrijving, excluded.omschrijving),
+    beleidsvariant = coalesce(excluded.beleidsvariant, zaak.beleidsvariant),
+    status = coalesce(($11::text[])[array_position($1::text[], excluded.zaak_id)], zaak.status),
+    kvk = coalesce(zaak.kvk, excluded.kvk),
+    gemeentecode = coalesce(zaak.gemeentecode, excluded.gemeentecode),
+    postcode = coalesce(zaak.postcode, excluded.postcode),
+    referenties = (SELECT coalesce(array_agg(DISTINCT r), '{}')
+                   FROM unnest(zaak.referenties || excluded.referenties) r),
+    uiterlijk_inspectie_op = coalesce(excluded.uiterlijk_inspectie_op, zaak.uiterlijk_inspectie_op),
+    gepland_op = coalesce(zaak.gepland_op, excluded.gepland_op),
+    termijn_overschreden = zaak.termijn_overschreden OR excluded.termijn_overschreden,
+    bijgewerkt = excluded.bijgewerkt
+RETURNING zaak_id, (SELECT v.kvk IS NOT NULL FROM vooraf v WHERE v.zaak_id = zaak.zaak_id) AS kvk_vooraf
+"""
+
+
+async def _zaken(conn: Conn, events: Sequence[tuple[int, CloudEvent, Sleutels]]) -> _Zaakstand:
+    """The cases' upserts (melding events with a `zaak_id`); the first round also tells which cases
+    existed before it and which had an employer (`kvk_vooraf`: null where the case was new)."""
+    rijen: list[tuple[str, Rij]] = []
+    eerste: dict[str, int] = {}
+    eerste_kvk: dict[str, tuple[int, str]] = {}
+    for positie, event, s in events:
+        zaak_id = event.data.get("zaak_id")
+        if not isinstance(zaak_id, str):
+            continue
+        naam = gebeurtenis_naam(event.type)
+        status = zaak_status(event.type, event.data)
+        kvk = s.kvk[0] if s.kvk else None
+        eerste.setdefault(zaak_id, positie)
+        if kvk is not None:
+            eerste_kvk.setdefault(zaak_id, (positie, kvk))
+        rij = (
+            zaak_id,
+            status,
+            kvk,
+            s.gemeentecode,
+            s.postcode,
+            s.referentie,
+            event.data.get("uiterlijk_inspectie_op"),
+            event.data.get("gepland_op"),
+            naam == "termijn_overschreden",
+            event.time,
+            None if naam == "ontvangen" else status,  # a report linked to an existing case does not move it back
+            _tekst(event.data.get("werkgever_naam")),
+            _tekst(event.data.get("omschrijving")),
+            beleidsvariant(s.beleid),
+        )
+        rijen.append((zaak_id, rij))
+    vooraf = {r["zaak_id"]: r["kvk_vooraf"] for r in await _per_ronde(conn, _ZAAK, rijen, list(SANCTIE_TYPES))}
+    return _Zaakstand(
+        aangemaakt={z: p for z, p in eerste.items() if vooraf.get(z) is None},
+        kvk_gezet={z: pk for z, pk in eerste_kvk.items() if not vooraf.get(z)},
     )
 
 
@@ -171,77 +270,123 @@ def _tekst(waarde: Any) -> str | None:
     return waarde if isinstance(waarde, str) and waarde.strip() else None
 
 
-async def _inspectie(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
-    wet = _tekst(event.data.get("wet"))
-    if event.type in SANCTIE_TYPES and wet and s.kvk:
-        # the laws an employer was fined or stopped under, on each of its cases (the list filters on them)
-        await conn.execute(
-            """UPDATE zaak SET wetten = (SELECT array_agg(DISTINCT w ORDER BY w) FROM unnest(wetten || $2::text) w)
-               WHERE kvk = ANY($1) AND NOT $2 = ANY(wetten)""",
-            list(s.kvk),
-            wet,
-        )
-    status = inspectie_status(event.type)
-    if s.inspectie_id is None or status is None:
-        return
-    await conn.execute(
-        """INSERT INTO inspectie (inspectie_id, status, kvk, regio, soort, gepland_op, uiterlijk_op, gemeentecode,
-                                  zaak_ids, risico, bijgewerkt)
-           VALUES ($1, $2, $3, $4, $5, $6::text::date, $7::text::date, $8, $9, $10::jsonb, $11)
-           ON CONFLICT (inspectie_id) DO UPDATE SET
-               status = CASE WHEN inspectie.status = 'uitgevoerd' AND excluded.status = 'gepland'
-                             THEN inspectie.status ELSE excluded.status END,
-               kvk = coalesce(excluded.kvk, inspectie.kvk),
-               regio = coalesce(excluded.regio, inspectie.regio),
-               soort = coalesce(excluded.soort, inspectie.soort),
-               gepland_op = coalesce(excluded.gepland_op, inspectie.gepland_op),
-               uiterlijk_op = coalesce(excluded.uiterlijk_op, inspectie.uiterlijk_op),
-               gemeentecode = coalesce(excluded.gemeentecode, inspectie.gemeentecode),
-               zaak_ids = CASE WHEN cardinality(excluded.zaak_ids) > 0 THEN excluded.zaak_ids
-                               ELSE inspectie.zaak_ids END,
-               risico = coalesce(excluded.risico, inspectie.risico),
-               bijgewerkt = excluded.bijgewerkt""",
-        s.inspectie_id,
-        status,
-        s.kvk[0] if s.kvk else None,
-        event.data.get("regio"),
-        event.data.get("soort"),
-        event.data.get("gepland_op"),
-        event.data.get("uiterlijk_op"),
-        s.gemeentecode,
-        list(s.zaak_ids),
-        _json(event.data.get("risico")),
-        event.time,
-    )
-    if gebeurtenis_naam(event.type) in ("gepland", "herpland") and s.zaak_ids and event.data.get("gepland_op"):
-        # The day the inspection behind these cases is planned on, also when it was moved (`herpland`).
-        await conn.execute(
-            "UPDATE zaak SET gepland_op = $2::text::date, regio = coalesce($3, regio) WHERE zaak_id = ANY($1)",
-            list(s.zaak_ids),
-            str(event.data["gepland_op"]),
-            _tekst(event.data.get("regio")),
-        )
+# the laws an employer was fined or stopped under, on each of its cases (the list filters on them): per
+# case the laws of every sanction for one of its employers, but for the cases a sanction left out
+_WETTEN = """
+UPDATE zaak SET wetten = (SELECT array_agg(DISTINCT w ORDER BY w) FROM unnest(zaak.wetten || n.wetten) w)
+FROM (SELECT z.zaak_id, array_agg(t.wet) AS wetten
+      FROM unnest($1::text[], $2::text[], $3::text[]) AS t(kvk, wet, uitgesloten)
+      JOIN zaak z ON z.kvk = ANY(string_to_array(t.kvk, chr(31)))
+                 AND NOT z.zaak_id = ANY(string_to_array(t.uitgesloten, chr(31)))
+      GROUP BY z.zaak_id) n
+WHERE zaak.zaak_id = n.zaak_id AND NOT n.wetten <@ zaak.wetten
+"""
+
+_INSPECTIE = """
+INSERT INTO inspectie (inspectie_id, status, kvk, regio, soort, gepland_op, uiterlijk_op, gemeentecode, zaak_ids,
+                       risico, bijgewerkt)
+SELECT inspectie_id, status, kvk, regio, soort, gepland_op::date, uiterlijk_op::date, gemeentecode,
+       string_to_array(zaak_ids, chr(31)), risico, bijgewerkt
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+            $9::text[], $10::jsonb[], $11::timestamptz[])
+     AS t(inspectie_id, status, kvk, regio, soort, gepland_op, uiterlijk_op, gemeentecode, zaak_ids, risico, bijgewerkt)
+ON CONFLICT (inspectie_id) DO UPDATE SET
+    status = CASE WHEN inspectie.status = 'uitgevoerd' AND excluded.status = 'gepland'
+                  THEN inspectie.status ELSE excluded.status END,
+    kvk = coalesce(excluded.kvk, inspectie.kvk),
+    regio = coalesce(excluded.regio, inspectie.regio),
+    soort = coalesce(excluded.soort, inspectie.soort),
+    gepland_op = coalesce(excluded.gepland_op, inspectie.gepland_op),
+    uiterlijk_op = coalesce(excluded.uiterlijk_op, inspectie.uiterlijk_op),
+    gemeentecode = coalesce(excluded.gemeentecode, inspectie.gemeentecode),
+    zaak_ids = CASE WHEN cardinality(excluded.zaak_ids) > 0 THEN excluded.zaak_ids ELSE inspectie.zaak_ids END,
+    risico = coalesce(excluded.risico, inspectie.risico),
+    bijgewerkt = excluded.bijgewerkt
+"""
+
+# The day the inspection behind these cases is planned on, also when it was moved (`herpland`).
+_GEPLAND = """
+UPDATE zaak SET gepland_op = t.gepland_op::date, regio = coalesce(t.regio, zaak.regio)
+FROM unnest($1::text[], $2::text[], $3::text[]) AS t(zaak_id, gepland_op, regio)
+WHERE zaak.zaak_id = t.zaak_id
+"""
 
 
-async def _vordering(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
+async def _inspecties(conn: Conn, events: Sequence[tuple[int, CloudEvent, Sleutels]], stand: _Zaakstand) -> None:
+    """Inspection events: the laws of sanctions on the employer's cases, the inspection's upsert and
+    the planned day on its cases. One by one, an event reads the cases as the events before it left
+    them, so a sanction leaves out the cases whose employer a later event of the batch set and a
+    planning the cases a later event created (the case would not have been found then: its
+    `gepland_op` stays as its own events set it); every other case is the same whether the
+    planning or sanction comes before or after the cases' upserts, which only fill in an unknown
+    `gepland_op`, never change `wetten` or `regio`, and set `kvk` once."""
+    wetten: list[Rij] = []
+    inspecties: list[tuple[str, Rij]] = []
+    geplande_zaken: list[tuple[str, Rij]] = []
+    for positie, event, s in events:
+        wet = _tekst(event.data.get("wet"))
+        if event.type in SANCTIE_TYPES and wet and s.kvk:
+            later = [z for z, (p, kvk) in stand.kvk_gezet.items() if p > positie and kvk in s.kvk]
+            wetten.append((_lijst(s.kvk), wet, _lijst(later)))
+        status = inspectie_status(event.type)
+        if s.inspectie_id is None or status is None:
+            continue
+        rij = (
+            s.inspectie_id,
+            status,
+            s.kvk[0] if s.kvk else None,
+            event.data.get("regio"),
+            event.data.get("soort"),
+            event.data.get("gepland_op"),
+            event.data.get("uiterlijk_op"),
+            s.gemeentecode,
+            _lijst(s.zaak_ids),
+            _json(event.data.get("risico")),
+            event.time,
+        )
+        inspecties.append((s.inspectie_id, rij))
+        if gebeurtenis_naam(event.type) in ("gepland", "herpland") and s.zaak_ids and event.data.get("gepland_op"):
+            gepland_op, regio = str(event.data["gepland_op"]), _tekst(event.data.get("regio"))
+            for zaak_id in s.zaak_ids:
+                if stand.aangemaakt.get(zaak_id, -1) < positie:
+                    geplande_zaken.append((zaak_id, (zaak_id, gepland_op, regio)))
+    if wetten:
+        await conn.execute(_WETTEN, *_kolommen(wetten))
+    await _per_ronde(conn, _INSPECTIE, inspecties)
+    await _per_ronde(conn, _GEPLAND, geplande_zaken)
+
+
+_VORDERING = """
+INSERT INTO vordering (vordering_id, status, kvk, referentie, bedrag_eur, aansprakelijk, keten, volgende_termijn,
+                       beleid, bijgewerkt, werknemer_ref)
+SELECT vordering_id, status, kvk, referentie, bedrag_eur::numeric, coalesce(aansprakelijk, '[]'), keten,
+       volgende_termijn, beleid, bijgewerkt, werknemer_ref
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[],
+            $9::text[], $10::timestamptz[], $11::boolean[], $12::text[])
+     AS t(vordering_id, status, kvk, referentie, bedrag_eur, aansprakelijk, keten, volgende_termijn, beleid,
+          bijgewerkt, episode, werknemer_ref)
+ON CONFLICT (vordering_id) DO UPDATE SET
+    status = CASE WHEN ($11::boolean[])[array_position($1::text[], excluded.vordering_id)]
+                  THEN vordering.status ELSE excluded.status END,
+    kvk = coalesce(vordering.kvk, excluded.kvk),
+    referentie = coalesce(vordering.referentie, excluded.referentie),
+    bedrag_eur = coalesce(vordering.bedrag_eur, excluded.bedrag_eur),
+    aansprakelijk = CASE WHEN ($6::jsonb[])[array_position($1::text[], excluded.vordering_id)] IS NULL
+                         THEN vordering.aansprakelijk ELSE excluded.aansprakelijk END,
+    keten = coalesce(excluded.keten, vordering.keten),
+    volgende_termijn = coalesce(excluded.volgende_termijn, vordering.volgende_termijn),
+    beleid = coalesce(excluded.beleid, vordering.beleid),
+    werknemer_ref = coalesce(vordering.werknemer_ref, excluded.werknemer_ref),
+    bijgewerkt = excluded.bijgewerkt
+"""
+
+
+def _vordering(event: CloudEvent, s: Sleutels) -> tuple[str, Rij] | None:
+    """A claim's upsert row, for an event with a `vordering_id` (the row's own flags found by its key)."""
     if s.vordering_id is None:
-        return
+        return None
     d = event.data
-    await conn.execute(
-        """INSERT INTO vordering (vordering_id, status, kvk, referentie, bedrag_eur, aansprakelijk, keten,
-                                  volgende_termijn, beleid, bijgewerkt, werknemer_ref)
-           VALUES ($1, $2, $3, $4, $5::text::numeric, coalesce($6::jsonb, '[]'), $7::jsonb, $8::jsonb, $9, $10, $12)
-           ON CONFLICT (vordering_id) DO UPDATE SET
-               status = CASE WHEN $11 THEN vordering.status ELSE excluded.status END,
-               kvk = coalesce(vordering.kvk, excluded.kvk),
-               referentie = coalesce(vordering.referentie, excluded.referentie),
-               bedrag_eur = coalesce(vordering.bedrag_eur, excluded.bedrag_eur),
-               aansprakelijk = CASE WHEN $6::jsonb IS NULL THEN vordering.aansprakelijk ELSE excluded.aansprakelijk END,
-               keten = coalesce(excluded.keten, vordering.keten),
-               volgende_termijn = coalesce(excluded.volgende_termijn, vordering.volgende_termijn),
-               beleid = coalesce(excluded.beleid, vordering.beleid),
-               werknemer_ref = coalesce(vordering.werknemer_ref, excluded.werknemer_ref),
-               bijgewerkt = excluded.bijgewerkt""",
+    return s.vordering_id, (
         s.vordering_id,
         aggregaat_status(event.type, d),
         _werkgever(d),
@@ -258,23 +403,33 @@ async def _vordering(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
     )
 
 
-async def _huisvesting(conn: Conn, event: CloudEvent, s: Sleutels) -> None:
+_HUISVESTING = """
+INSERT INTO huisvesting (contract_referentie, status, gemeentecode, postcode, kvk, oordeel, bevindingen, beleid,
+                         bijgewerkt)
+SELECT contract_referentie, status, gemeentecode, postcode, kvk, oordeel, coalesce(bevindingen, '[]'), beleid,
+       bijgewerkt
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[],
+            $9::timestamptz[])
+     AS t(contract_referentie, status, gemeentecode, postcode, kvk, oordeel, bevindingen, beleid, bijgewerkt)
+ON CONFLICT (contract_referentie) DO UPDATE SET
+    status = excluded.status,
+    gemeentecode = coalesce(excluded.gemeentecode, huisvesting.gemeentecode),
+    postcode = coalesce(excluded.postcode, huisvesting.postcode),
+    kvk = coalesce(excluded.kvk, huisvesting.kvk),
+    oordeel = coalesce(excluded.oordeel, huisvesting.oordeel),
+    bevindingen = CASE WHEN ($7::jsonb[])[array_position($1::text[], excluded.contract_referentie)] IS NULL
+                       THEN huisvesting.bevindingen ELSE excluded.bevindingen END,
+    beleid = coalesce(excluded.beleid, huisvesting.beleid),
+    bijgewerkt = excluded.bijgewerkt
+"""
+
+
+def _huisvesting(event: CloudEvent, s: Sleutels) -> tuple[str, Rij] | None:
+    """A housing check's upsert row, for an event with a `contract_referentie`."""
     if s.contract_referentie is None:
-        return
+        return None
     d = event.data
-    await conn.execute(
-        """INSERT INTO huisvesting (contract_referentie, status, gemeentecode, postcode, kvk, oordeel, bevindingen,
-                                    beleid, bijgewerkt)
-           VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::jsonb, '[]'), $8, $9)
-           ON CONFLICT (contract_referentie) DO UPDATE SET
-               status = excluded.status,
-               gemeentecode = coalesce(excluded.gemeentecode, huisvesting.gemeentecode),
-               postcode = coalesce(excluded.postcode, huisvesting.postcode),
-               kvk = coalesce(excluded.kvk, huisvesting.kvk),
-               oordeel = coalesce(excluded.oordeel, huisvesting.oordeel),
-               bevindingen = CASE WHEN $7::jsonb IS NULL THEN huisvesting.bevindingen ELSE excluded.bevindingen END,
-               beleid = coalesce(excluded.beleid, huisvesting.beleid),
-               bijgewerkt = excluded.bijgewerkt""",
+    return s.contract_referentie, (
         s.contract_referentie,
         aggregaat_status(event.type, {"status": d.get("oordeel")}),
         s.gemeentecode,
@@ -291,9 +446,6 @@ def _werkgever(data: Mapping[str, Any]) -> str | None:
     werkgever = data.get("werkgever")
     kvk = werkgever.get("kvk_nummer") if isinstance(werkgever, Mapping) else None
     return kvk if isinstance(kvk, str) else None
-
-
-PROJECTIES = {"melding": _zaak, "inspectie": _inspectie, "loonvordering": _vordering, "huisvesting": _huisvesting}
 
 
 def als_tekst(ruw: bytes | str) -> str:
