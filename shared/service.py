@@ -66,6 +66,7 @@ from pydantic import BaseModel, ValidationError
 from shared import asyncapi, db, health, inbox, locks, metrics, outbox, timers, tracing
 from shared.batch import Writes
 from shared.clock import Clock
+from shared.commits import LazyCommits
 from shared.contract.base import fouten_van
 from shared.contract.gebeurtenissen import TimerOpnieuw
 from shared.db import Conn
@@ -370,6 +371,7 @@ class Service:
         self._producer: AIOKafkaProducer | None = None
         self.relay: outbox.Relay | None = None
         self._app: AsgiFastStream | None = None
+        self.commits = LazyCommits(self.settings.waardigwerk_commit_every_ms / 1000)
         self._timer_wake = asyncio.Event()  # set after a commit that wrote a timer due before the next round
         self._next_round_at = 0.0  # when the scheduler's next round is due (event loop time)
         self._timer_noted: datetime | None = None  # the earliest due time written since the last commit
@@ -938,8 +940,8 @@ class Service:
             # Long while idle, short from the first batch on (shared/fetch_pace.py).
             fetch_max_wait_ms=pace.idle_ms,
             auto_offset_reset="earliest",
-            # Committed after the batch applied; on an error rewound and read again, never skipped.
-            ack_policy=AckPolicy.NACK_ON_ERROR,
+            # Committed after the batch applied (shared/commits.py); on an error rewound and read again.
+            ack_policy=AckPolicy.MANUAL,
             parser=_untouched_batch,
             decoder=_raw_bodies,
             # Untyped (its records are parsed here): the document declares each message instead (shared/asyncapi.py).
@@ -952,8 +954,10 @@ class Service:
                 await apply(msg.raw_message)
             except Exception:
                 log.exception("batch_failed", records=len(msg.raw_message), retry_in_s=BATCH_FAILED_PAUSE_S)
-                await asyncio.sleep(BATCH_FAILED_PAUSE_S)  # then rewound (nack) and read again
+                await asyncio.sleep(BATCH_FAILED_PAUSE_S)
+                await msg.nack()  # rewound to the batch's first records, read again
                 raise
+            self.commits.applied(msg.consumer, msg.raw_message)
 
         subscriber(on_batch)
 
@@ -979,6 +983,7 @@ class Service:
             specification=asyncapi.Specificatie(self),
             asgi_routes=health.routes(self.probe),
             on_startup=[self.start],
+            on_shutdown=[self.commits.close],  # before the consumers stop
             after_shutdown=[self.stop],
         )
         return self._app
