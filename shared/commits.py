@@ -30,7 +30,7 @@ class LazyCommits:
         self._pending: dict[AIOKafkaConsumer, dict[TopicPartition, int]] = {}
         self._flush: asyncio.TimerHandle | None = None
         self._running: set[asyncio.Task[None]] = set()
-        self.commits = 0  # requests sent, for the tests and /metrics readers
+        self.commits = 0  # commit requests sent
 
     def applied(self, consumer: AIOKafkaConsumer, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
         """The batch's effects are committed to the database: its offsets may go to the broker.

@@ -18,6 +18,7 @@ import pytest
 from aiokafka import ConsumerRecord
 
 from services.melding.app import service as melding_app
+from shared import db
 from shared.envelope import OWN_SOURCE_PREFIX
 from shared.service import AMSTERDAM, Service
 from shared.settings import Settings
@@ -34,6 +35,14 @@ class Statements:
 
     def __call__(self, logged: Any) -> None:
         self.queries.append(logged.query)
+
+    async def pool(self, database_url: str, schema: str, max_size: int = 2) -> asyncpg.Pool:
+        """A pool as the services make it (`shared.db.create_pool`) whose connections log here."""
+
+        async def log_queries(conn: asyncpg.Connection) -> None:
+            conn.add_query_logger(self)
+
+        return await db.create_pool(database_url, schema, max_size=max_size, init=log_queries)
 
     def writes_and_reads(self) -> list[str]:
         """Without the transaction's own BEGIN/COMMIT/SAVEPOINT statements."""
@@ -54,13 +63,7 @@ async def service(stack_env: dict[str, str]) -> AsyncIterator[tuple[Service, Sta
     await svc.open_storage()
     await svc.pool.close()
     statements = Statements()
-
-    async def log_queries(conn: asyncpg.Connection) -> None:
-        conn.add_query_logger(statements)
-
-    svc._pool = await asyncpg.create_pool(
-        stack_env["DATABASE_URL"], min_size=1, max_size=2, server_settings={"search_path": svc.schema}, init=log_queries
-    )
+    svc._pool = await statements.pool(stack_env["DATABASE_URL"], svc.schema)
     yield svc, statements
     await svc.pool.execute(f'DROP SCHEMA "{svc.schema}" CASCADE')
     await svc.pool.close()

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
-import asyncpg
 import pytest
 from aiokafka import ConsumerRecord
 
@@ -51,17 +50,7 @@ async def services(stack_env: dict[str, str]) -> AsyncIterator[Maker]:
         await svc.open_storage()
         await svc.pool.close()
         statements = Statements()
-
-        async def log_queries(conn: asyncpg.Connection) -> None:
-            conn.add_query_logger(statements)
-
-        svc._pool = await asyncpg.create_pool(
-            stack_env["DATABASE_URL"],
-            min_size=1,
-            max_size=2,
-            server_settings={"search_path": svc.schema},
-            init=log_queries,
-        )
+        svc._pool = await statements.pool(stack_env["DATABASE_URL"], svc.schema)
         made.append(svc)
         return svc, statements
 

@@ -20,7 +20,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaTimeoutError, NodeNotReadyError
 
-from shared import db, outbox
+from shared import outbox
 from shared.service import Service
 from shared.settings import Settings
 from shared.supervision import TaskHealth
@@ -237,11 +237,7 @@ class Counted:
 async def counted(storage: asyncpg.Pool, stack_env: dict[str, str]) -> AsyncIterator[Counted]:
     schema = await storage.fetchval("SELECT current_schema()")
     statements = Statements()
-
-    async def log_queries(conn: asyncpg.Connection) -> None:
-        conn.add_query_logger(statements)
-
-    pool = await db.create_pool(stack_env["DATABASE_URL"], schema, max_size=2, init=log_queries)
+    pool = await statements.pool(stack_env["DATABASE_URL"], schema)
     yield Counted(storage, pool, statements, FlakyProducer([]), schema)
     await pool.close()
 

@@ -14,11 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 from faststream.kafka import TestKafkaBroker
 
-from shared import db
 from shared import service as runtime
 from shared.service import Context, Service
 from shared.settings import Settings
@@ -60,10 +58,7 @@ async def proef(stack_env: dict[str, str], tmp_path: Path) -> AsyncIterator[Proe
     await svc.open_storage()
     await svc.pool.close()
 
-    async def log_queries(conn: asyncpg.Connection) -> None:
-        conn.add_query_logger(statements)
-
-    svc._pool = await db.create_pool(stack_env["DATABASE_URL"], svc.schema, max_size=3, init=log_queries)
+    svc._pool = await statements.pool(stack_env["DATABASE_URL"], svc.schema, max_size=3)
     task = asyncio.create_task(svc._scheduler(TaskHealth("scheduler")))
     yield made
     task.cancel()

@@ -10,12 +10,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
-import asyncpg
 import pytest
 from aiokafka import ConsumerRecord
 
 from services.console.lezer import MIGRATIONS, ConsoleService, projecteer_batch
-from shared import db
 from shared.settings import Settings
 from tests.handler.test_batch_apply import Statements
 
@@ -104,11 +102,7 @@ async def consoles(stack_env: dict[str, str]) -> AsyncIterator[Maker]:
         await service.open_storage()
         await service.pool.close()
         statements = Statements()
-
-        async def log_queries(conn: asyncpg.Connection) -> None:
-            conn.add_query_logger(statements)
-
-        service._pool = await db.create_pool(stack_env["DATABASE_URL"], service.schema, max_size=2, init=log_queries)
+        service._pool = await statements.pool(stack_env["DATABASE_URL"], service.schema)
         made.append(service)
         return service, statements
 
