@@ -8,13 +8,13 @@ keeps, per consumer, the offset after the last record of each partition whose ba
 and commits them at most every `every_s` seconds; only offsets of applied batches are ever committed,
 so a batch that failed (and was rewound) is never committed past. A commit the broker refuses
 (the partition moved to another member in a rebalance, or the consumer stopped) is dropped: the
-record is read again and its inbox drops it.
+record is read again and its inbox drops it. Flushes run one after another, so a commit that is held
+up (aiokafka retries a commit after a backoff) never lands after, and undoes, a later one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +30,7 @@ class LazyCommits:
         self._pending: dict[AIOKafkaConsumer, dict[TopicPartition, int]] = {}
         self._flush: asyncio.TimerHandle | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._one_at_a_time = asyncio.Lock()
         self.commits = 0  # commit requests sent
 
     def applied(self, consumer: AIOKafkaConsumer, records: Sequence[ConsumerRecord[Any, Any]]) -> None:
@@ -55,17 +56,16 @@ class LazyCommits:
         if self._flush is not None:
             self._flush.cancel()
             self._flush = None
-        pending, self._pending = self._pending, {}
-        for consumer, offsets in pending.items():
-            self.commits += 1
-            try:
-                await consumer.commit(offsets)
-            except Exception as exc:
-                # not assigned any more, a rebalance in progress, or stopped: read again, dropped by the inbox
-                log.info("offsets_not_committed", error=type(exc).__name__, partitions=len(offsets))
+        async with self._one_at_a_time:  # after a flush in flight: its offsets are older than these
+            pending, self._pending = self._pending, {}
+            for consumer, offsets in pending.items():
+                self.commits += 1
+                try:
+                    await consumer.commit(offsets)
+                except Exception as exc:
+                    # not assigned any more, a rebalance in progress, or stopped: read again, dropped by the inbox
+                    log.info("offsets_not_committed", error=type(exc).__name__, partitions=len(offsets))
 
     async def close(self) -> None:
+        """Commit what is pending, after any flush in flight."""
         await self.flush()
-        for task in list(self._running):
-            with contextlib.suppress(Exception):
-                await task

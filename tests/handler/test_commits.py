@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
+from shared.commits import LazyCommits
 from shared.service import Service
 from shared.settings import Settings
 
@@ -63,4 +64,47 @@ async def test_a_trickle_of_batches_is_committed_together_and_a_failed_batch_is_
     finally:
         await svc.commits.close()
         await svc.broker.stop()
+        await producer.stop()
+
+
+async def test_a_commit_held_up_does_not_land_after_a_later_one(stack_env: dict[str, str]) -> None:
+    """A flush whose commit is held up (aiokafka retries a failed commit after a backoff, outside its
+    commit lock) and the flush before the consumers stop: the later offset stays committed."""
+    topic = f"waardigwerk.test.commits.{uuid.uuid4().hex[:8]}"
+    producer = AIOKafkaProducer(bootstrap_servers=stack_env["KAFKA_BOOTSTRAP_SERVERS"])
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=stack_env["KAFKA_BOOTSTRAP_SERVERS"],
+        group_id=f"test.{topic}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    await producer.start()
+    try:
+        for i in range(10):
+            await producer.send_and_wait(topic, str(i).encode(), partition=0)
+        await consumer.start()
+        records: list[ConsumerRecord[Any, Any]] = []
+        while len(records) < 10:
+            records += (await consumer.getmany(timeout_ms=1000)).get(TopicPartition(topic, 0), [])
+        commit = consumer.commit
+        held: list[dict[TopicPartition, int]] = []
+
+        async def held_up_first(offsets: dict[TopicPartition, int]) -> None:
+            if not held:
+                held.append(offsets)
+                await asyncio.sleep(0.5)  # the first commit reaches the broker late
+            await commit(offsets)
+
+        consumer.commit = held_up_first
+        commits = LazyCommits(every_s=0.01)
+        commits.applied(consumer, records[:5])
+        await until(lambda: bool(held))  # the timed flush is under way, its commit held up
+        commits.applied(consumer, records[5:])
+        await commits.close()
+        await asyncio.sleep(0.6)  # whatever was held up has landed by now
+        assert held == [{TopicPartition(topic, 0): 5}], "the first flush committed the first five"
+        assert await consumer.committed(TopicPartition(topic, 0)) == 10, "the later offset stays committed"
+    finally:
+        await consumer.stop()
         await producer.stop()
