@@ -81,9 +81,9 @@ from shared.envelope import (
     parse_json,
     possibly_personal,
 )
-from shared.fetch_pace import FetchPace
 from shared.logging import configure
 from shared.policy import Policy, PolicyError, load_policy
+from shared.prefetch import hold_until_handed_out
 from shared.settings import Settings
 from shared.supervision import Backoff, Supervisor, TaskHealth, repeat
 from shared.topics import CONSOLE_OPDRACHTEN, TEST_KLOK, dlq, intern
@@ -931,14 +931,13 @@ class Service:
 
     def _subscribe(self, topics: list[str], group: str, apply: Callable[[Any], Awaitable[None]]) -> None:
         """One consumer per group (several topics), so the group does not rebalance per topic."""
-        pace = FetchPace(self.settings.waardigwerk_fetch_max_wait_ms, self.settings.waardigwerk_fetch_max_wait_idle_ms)
         subscriber = self.broker.subscriber(
             *topics,
             group_id=group,
             batch=True,
             max_records=self.settings.waardigwerk_batch_max,
-            # Long while idle, short from the first batch on (shared/fetch_pace.py).
-            fetch_max_wait_ms=pace.idle_ms,
+            # Long, and without cost in latency once records are held until handed out (shared/prefetch.py).
+            fetch_max_wait_ms=self.settings.waardigwerk_fetch_max_wait_ms,
             auto_offset_reset="earliest",
             # Committed after the batch applied (shared/commits.py); on an error rewound and read again.
             ack_policy=AckPolicy.MANUAL,
@@ -949,7 +948,7 @@ class Service:
         )
 
         async def on_batch(msg: KafkaMessage) -> None:
-            pace.records_seen(msg.consumer)
+            hold_until_handed_out(msg.consumer)
             try:
                 await apply(msg.raw_message)
             except Exception:

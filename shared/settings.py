@@ -36,8 +36,7 @@ class Settings(BaseSettings):
     waardigwerk_traces: Literal["", "otlp", "console"] = ""
     waardigwerk_http_host: str = "127.0.0.1"  # health and console; 0.0.0.0 in a container
     waardigwerk_batch_max: int = Field(default=500, ge=1)
-    waardigwerk_fetch_max_wait_ms: int = Field(default=50, ge=0)  # latency per hop when input trickles in
-    waardigwerk_fetch_max_wait_idle_ms: int = Field(default=500, ge=0)  # the same once idle (shared/fetch_pace.py)
+    waardigwerk_fetch_max_wait_ms: int = Field(default=500, ge=0)  # a fetch held at the broker (shared/prefetch.py)
     waardigwerk_commit_every_ms: int = Field(default=500, ge=0)  # offsets of applied batches (shared/commits.py)
     waardigwerk_outbox_bewaar_dagen: int = Field(default=7, ge=0)  # sent outbox rows are kept this long
     waardigwerk_pseudonym_key: str = "lokaal-ontwikkel-sleutel-niet-voor-productie"

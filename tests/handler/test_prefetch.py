@@ -1,0 +1,87 @@
+"""On the real broker: a record that arrives while a consumer handles a batch is handed out when
+that batch is done, not after the broker's whole fetch wait (shared/prefetch.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from shared.prefetch import hold_until_handed_out
+
+pytestmark = pytest.mark.stack
+
+FETCH_WAIT_MS = 5000  # long, so a record that waits for a fetch in flight is told from one that does not
+HANDLING_S = 0.3  # a batch that takes longer than aiokafka's 0.1 s before it fetches without the partition
+
+
+async def test_a_record_sent_during_a_batch_is_handed_out_after_it_not_after_the_fetch_wait(
+    stack_env: dict[str, str],
+) -> None:
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    busy, quiet = (f"waardigwerk.test.prefetch.{uuid.uuid4().hex[:8]}.{name}" for name in ("busy", "quiet"))
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    consumer = AIOKafkaConsumer(
+        busy,
+        quiet,  # a second topic without records keeps the fetch without the busy partition waiting
+        bootstrap_servers=bootstrap,
+        group_id=f"prefetch-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=FETCH_WAIT_MS,
+    )
+    handed_out: dict[bytes, float] = {}
+
+    async def consume() -> None:
+        while True:
+            batches = await consumer.getmany(timeout_ms=100)
+            hold_until_handed_out(consumer)
+            for records in batches.values():
+                for record in records:
+                    handed_out[record.value or b""] = time.monotonic()
+            if batches:
+                await asyncio.sleep(HANDLING_S)  # the service's work on the batch
+
+    async def handed(value: bytes, within_s: float) -> float:
+        deadline = time.monotonic() + within_s
+        while value not in handed_out and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert value in handed_out, f"{value!r} not handed out within {within_s} s"
+        return handed_out[value]
+
+    try:
+        for topic in (busy, quiet):  # both exist before the consumer subscribes
+            await producer.send_and_wait(topic, b"warm-up", partition=0)
+        await consumer.start()
+        task = asyncio.create_task(consume())
+        try:
+            await handed(b"warm-up", 30)
+            await asyncio.sleep(2 * HANDLING_S)  # every batch so far handled: the consumer waits in a fetch
+            await producer.send_and_wait(busy, b"1", partition=0)
+            await handed(b"1", 10)
+            await producer.send_and_wait(busy, b"2", partition=0)  # while 1 is handled
+            await handed(b"2", 10)
+            await asyncio.sleep(0.05)
+            sent = time.monotonic()
+            await producer.send_and_wait(busy, b"3", partition=0)  # while 2 is handled
+            waited = await handed(b"3", 2 * FETCH_WAIT_MS / 1000) - sent
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        # 3 waits for 2's handling (0.25 s); had it waited for the fetch in flight, about FETCH_WAIT_MS
+        assert waited < FETCH_WAIT_MS / 1000 / 2, f"record 3 handed out {waited:.2f} s after it was sent"
+    finally:
+        await consumer.stop()
+        await producer.stop()
+
+
+async def test_a_consumer_without_aiokafkas_fetcher_is_left_alone() -> None:
+    class InMemory:  # FastStream's test broker hands batches from a consumer of its own
+        pass
+
+    consumer = InMemory()
+    hold_until_handed_out(consumer)
+    assert vars(consumer) == {}
