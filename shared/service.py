@@ -83,7 +83,7 @@ from shared.envelope import (
 )
 from shared.logging import configure
 from shared.policy import Policy, PolicyError, load_policy
-from shared.prefetch import hold_until_handed_out
+from shared.prefetch import hold_until_handed_out, without_pause
 from shared.settings import Settings
 from shared.supervision import Backoff, Supervisor, TaskHealth, repeat
 from shared.topics import CONSOLE_OPDRACHTEN, TEST_KLOK, dlq, intern
@@ -934,7 +934,7 @@ class Service:
         subscriber = self.broker.subscriber(
             *topics,
             group_id=group,
-            batch=True,
+            batch=True,  # asks again right after an empty wait (without_pause below)
             max_records=self.settings.waardigwerk_batch_max,
             # Long, and without cost in latency once records are held until handed out (shared/prefetch.py).
             fetch_max_wait_ms=self.settings.waardigwerk_fetch_max_wait_ms,
@@ -946,6 +946,7 @@ class Service:
             # Untyped (its records are parsed here): the document declares each message instead (shared/asyncapi.py).
             include_in_schema=False,
         )
+        without_pause(subscriber)
 
         async def on_batch(msg: KafkaMessage) -> None:
             hold_until_handed_out(msg.consumer)

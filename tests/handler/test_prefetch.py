@@ -1,5 +1,6 @@
 """On the real broker: a record that arrives while a consumer handles a batch is handed out when
-that batch is done, not after the broker's whole fetch wait (shared/prefetch.py)."""
+that batch is done, not after the broker's whole fetch wait, and one that arrives after an empty
+wait at once, not after FastStream's pause (shared/prefetch.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from faststream.kafka import KafkaBroker
 
-from shared.prefetch import hold_until_handed_out
+from shared.prefetch import hold_until_handed_out, without_pause
 
 pytestmark = pytest.mark.stack
 
@@ -60,8 +62,8 @@ async def test_a_record_sent_during_a_batch_is_handed_out_after_it_not_after_the
         try:
             await handed(b"warm-up", 30)
             await asyncio.sleep(2 * HANDLING_S)  # every batch so far handled: the consumer waits in a fetch
-            await producer.send_and_wait(busy, b"1", partition=0)
-            await handed(b"1", 10)
+            await producer.send_and_wait(busy, b"record-1", partition=0)
+            await handed(b"record-1", 10)
             await producer.send_and_wait(busy, b"2", partition=0)  # while 1 is handled
             await handed(b"2", 10)
             await asyncio.sleep(0.05)
@@ -85,3 +87,50 @@ async def test_a_consumer_without_aiokafkas_fetcher_is_left_alone() -> None:
     consumer = InMemory()
     hold_until_handed_out(consumer)
     assert vars(consumer) == {}
+
+
+BATCH_WAIT_MS = 3000  # FastStream's empty wait, long so a record held by the pause after it stands out
+
+
+async def test_a_record_sent_after_an_empty_wait_is_handed_out_at_once(stack_env: dict[str, str]) -> None:
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    topic = f"waardigwerk.test.pause.{uuid.uuid4().hex[:8]}"
+    handed_out: dict[bytes, float] = {}
+    broker = KafkaBroker(bootstrap)
+    subscriber = broker.subscriber(
+        topic,
+        group_id=f"pause-{uuid.uuid4().hex[:8]}",
+        batch=True,
+        batch_timeout_ms=BATCH_WAIT_MS,
+        auto_offset_reset="earliest",
+    )
+    without_pause(subscriber)
+
+    @subscriber
+    async def handle(bodies: list[bytes]) -> None:
+        for body in bodies:
+            handed_out[body] = time.monotonic()
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    await broker.start()
+    try:
+        await producer.send_and_wait(topic, b"warm-up")
+        deadline = time.monotonic() + 30
+        while b"warm-up" not in handed_out and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert b"warm-up" in handed_out, "warm-up not handed out within 30 s"
+        # the next wait ends empty after BATCH_WAIT_MS; stock FastStream then sleeps as long again
+        await asyncio.sleep(BATCH_WAIT_MS / 1000 * 1.2)
+        sent = time.monotonic()
+        await producer.send_and_wait(topic, b"record-1")
+        deadline = sent + 3 * BATCH_WAIT_MS / 1000
+        while b"record-1" not in handed_out and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert b"record-1" in handed_out, "record-1 not handed out"
+        waited = handed_out[b"record-1"] - sent
+        # asked again at once, the consumer hands it out as soon as it is fetched; with the pause about 2.4 s
+        assert waited < BATCH_WAIT_MS / 1000 / 3, f"record-1 handed out {waited:.2f} s after it was sent"
+    finally:
+        await broker.stop()
+        await producer.stop()
