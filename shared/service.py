@@ -938,6 +938,10 @@ class Service:
             max_records=self.settings.waardigwerk_batch_max,
             # Long, and without cost in latency once records are held until handed out (shared/prefetch.py).
             fetch_max_wait_ms=self.settings.waardigwerk_fetch_max_wait_ms,
+            # getmany and aiokafka's fetch routine wake on records and rebalances; at rest only this
+            # often (FastStream's and aiokafka's 200 ms made most of a quiet service's CPU).
+            batch_timeout_ms=self.settings.waardigwerk_consumer_wait_ms,
+            consumer_timeout_ms=self.settings.waardigwerk_consumer_wait_ms,
             auto_offset_reset="earliest",
             # Committed after the batch applied (shared/commits.py); on an error rewound and read again.
             ack_policy=AckPolicy.MANUAL,
