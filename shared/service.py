@@ -213,9 +213,11 @@ class Route:
     reject: RejectHook | None
 
 
-async def _raw_bodies(msg: KafkaMessage) -> Any:
-    """Records are parsed by `shared.envelope`, never by FastStream's JSON decoder (bad input must reach us)."""
-    return msg.body
+async def _the_message(msg: KafkaMessage) -> KafkaMessage:
+    """The handler is given the batch's message itself. Its records are parsed by `shared.envelope`,
+    never by FastStream's JSON decoder (bad input must reach us), and no context parameter is
+    resolved for it (FastStream does that in a worker thread, a thread hop per batch)."""
+    return msg
 
 
 async def _untouched_batch(
@@ -946,13 +948,14 @@ class Service:
             # Committed after the batch applied (shared/commits.py); on an error rewound and read again.
             ack_policy=AckPolicy.MANUAL,
             parser=_untouched_batch,
-            decoder=_raw_bodies,
+            decoder=_the_message,
             # Untyped (its records are parsed here): the document declares each message instead (shared/asyncapi.py).
             include_in_schema=False,
         )
         without_pause(subscriber)
 
-        async def on_batch(msg: KafkaMessage) -> None:
+        async def on_batch(batch: Any) -> None:  # Any: FastStream validates nothing, the message as it is
+            msg: KafkaMessage = batch
             hold_until_handed_out(msg.consumer)
             try:
                 await apply(msg.raw_message)

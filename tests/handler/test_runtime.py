@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import asyncpg
 import pytest
 from aiokafka import ConsumerRecord
@@ -96,6 +97,23 @@ async def test_duplicate_delivery_has_one_effect(service: Service) -> None:
     sent = dict(json.loads(rows[0]["headers"]))
     assert sent["ce_causationid"] == event_id and sent["ce_correlationid"] == event_id
     assert rows[0]["topic"] == "waardigwerk.intern.proef"
+
+
+async def test_a_batch_is_handled_without_a_worker_thread(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FastStream resolves a handler's context parameters (the message among them) in a worker
+    thread, once per batch: a thread hop that a one-record batch pays in full."""
+    hops: list[object] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(func)
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    async with TestKafkaBroker(service.broker) as broker:
+        await broker.publish(b'{"kvk_nummer": "12345678", "aantal": 3}', TOPIC, key=b"k", headers=headers("h-1"))
+    assert await service.pool.fetchval("SELECT count(*) FROM proef") == 1, "the batch was handled"
+    assert hops == []
 
 
 async def test_bad_input_is_dead_lettered_with_reasons_and_the_next_record_applies(service: Service) -> None:
