@@ -72,20 +72,26 @@ def _validate(paths: list[Path], tmp_path: Path) -> dict[Path, subprocess.Comple
     analytics = tmp_path / "analytics.json"
     analytics.write_text(json.dumps({"analyticsEnabled": "false", "infoMessageShown": "true", "userID": "test"}))
     env = {**os.environ, "ASYNCAPI_METRICS_CONFIG_PATH": str(analytics), "SUPPRESS_NO_CONFIG_WARNING": "1"}
-    running = {
-        path: subprocess.Popen(
+
+    def start(path: Path) -> subprocess.Popen[str]:
+        return subprocess.Popen(
             [str(CLI), "validate", str(path), "--fail-severity", "warn", "--diagnostics-format", "json"],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             env=env,
         )
-        for path in paths
-    }
-    done = {}
-    for path, process in running.items():
+
+    def finish(process: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
         out, _ = process.communicate(timeout=600)
-        done[path] = subprocess.CompletedProcess(process.args, process.returncode, out)
+        return subprocess.CompletedProcess(process.args, process.returncode, out)
+
+    # The first run alone: on a fresh install the CLI creates its log folder (check, then mkdir),
+    # and two runs side by side can both try (EEXIST).
+    first, *rest = paths
+    done = {first: finish(start(first))}
+    running = {path: start(path) for path in rest}
+    done |= {path: finish(process) for path, process in running.items()}
     return done
 
 
