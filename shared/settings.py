@@ -36,8 +36,10 @@ class Settings(BaseSettings):
     waardigwerk_traces: Literal["", "otlp", "console"] = ""
     waardigwerk_http_host: str = "127.0.0.1"  # health and console; 0.0.0.0 in a container
     waardigwerk_batch_max: int = Field(default=500, ge=1)
-    # A fetch held at the broker until a record comes; long without cost in latency (shared/prefetch.py).
-    waardigwerk_fetch_max_wait_ms: int = Field(default=5000, ge=0)
+    # A fetch held at the broker until a record comes; long without cost in latency (shared/prefetch.py),
+    # but the broker answers a connection's requests in order: a lag or metadata request sent beside
+    # it waits for it (with 5 s the metrics' lag figures timed out after 2 s).
+    waardigwerk_fetch_max_wait_ms: int = Field(default=1000, ge=0)
     # How long a quiet consumer's loops wait before they look again (records wake them at once).
     waardigwerk_consumer_wait_ms: int = Field(default=1000, ge=1)
     waardigwerk_commit_every_ms: int = Field(default=500, ge=0)  # offsets of applied batches (shared/commits.py)
