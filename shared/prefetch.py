@@ -23,7 +23,9 @@ FastStream's batch subscriber, when `getmany` waited `batch_timeout_ms` (200 ms)
 sleeps as long again before it asks once more; a record fetched during that sleep waits for it. At a
 trickle a consumer is in that sleep half of the time: up to 200 ms on every hop, the bulk of a
 report's latency at 2 reports/s. `getmany` itself waits for records without polling (and also
-while the group has no assignment), so the sleep buys nothing here: `without_pause` leaves it out."""
+while the group has no assignment), so the sleep buys nothing here.
+
+`hands_out_at_once` gives a subscriber both."""
 
 from __future__ import annotations
 
@@ -44,15 +46,17 @@ def hold_until_handed_out(consumer: Any, hold_s: float = HOLD_S) -> None:
         fetcher._prefetch_backoff = hold_s
 
 
-class _BatchWithoutPause(BatchSubscriber):
+class _HandsOutAtOnce(BatchSubscriber):
     __slots__ = ()
 
     async def get_msg(self, consumer: AIOKafkaConsumer) -> tuple[ConsumerRecord, ...]:
+        hold_until_handed_out(consumer)  # also a consumer started anew after it lost its group
         batches = await consumer.getmany(timeout_ms=self.batch_timeout_ms, max_records=self.max_records)
         return tuple(chain.from_iterable(batches.values()))  # empty: FastStream's loop asks again at once
 
 
-def without_pause(subscriber: BatchSubscriber) -> BatchSubscriber:
-    """The subscriber asks for the next batch right after an empty wait (the same object, same slots)."""
-    subscriber.__class__ = _BatchWithoutPause
+def hands_out_at_once(subscriber: BatchSubscriber) -> BatchSubscriber:
+    """The subscriber's consumer holds what it fetched until it is handed out, and the subscriber
+    asks for the next batch right after an empty wait (the same object, same slots)."""
+    subscriber.__class__ = _HandsOutAtOnce
     return subscriber

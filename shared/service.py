@@ -83,7 +83,7 @@ from shared.envelope import (
 )
 from shared.logging import configure
 from shared.policy import Policy, PolicyError, load_policy
-from shared.prefetch import hold_until_handed_out, without_pause
+from shared.prefetch import hands_out_at_once
 from shared.settings import Settings
 from shared.supervision import Backoff, Supervisor, TaskHealth, repeat
 from shared.topics import CONSOLE_OPDRACHTEN, TEST_KLOK, dlq, intern
@@ -936,9 +936,9 @@ class Service:
         subscriber = self.broker.subscriber(
             *topics,
             group_id=group,
-            batch=True,  # asks again right after an empty wait (without_pause below)
+            batch=True,
             max_records=self.settings.waardigwerk_batch_max,
-            # Long, and without cost in latency once records are held until handed out (shared/prefetch.py).
+            # Long, and without cost in latency: records are held until handed out (hands_out_at_once).
             fetch_max_wait_ms=self.settings.waardigwerk_fetch_max_wait_ms,
             # getmany and aiokafka's fetch routine wake on records and rebalances; at rest only this
             # often (FastStream's and aiokafka's 200 ms made most of a quiet service's CPU).
@@ -952,11 +952,10 @@ class Service:
             # Untyped (its records are parsed here): the document declares each message instead (shared/asyncapi.py).
             include_in_schema=False,
         )
-        without_pause(subscriber)
+        hands_out_at_once(subscriber)
 
         async def on_batch(batch: Any) -> None:  # Any: FastStream validates nothing, the message as it is
             msg: KafkaMessage = batch
-            hold_until_handed_out(msg.consumer)
             try:
                 await apply(msg.raw_message)
             except Exception:

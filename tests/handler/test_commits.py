@@ -15,15 +15,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from shared.commits import LazyCommits
 from shared.service import Service
 from shared.settings import Settings
+from tests.waiting import until
 
 pytestmark = pytest.mark.stack
-
-
-async def until(condition: Any, within_s: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within_s
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 async def test_a_trickle_of_batches_is_committed_together_and_a_failed_batch_is_read_again(

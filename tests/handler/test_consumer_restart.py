@@ -3,7 +3,6 @@ fetch while FastStream's loop goes on) is reported as a problem and started anew
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import pytest
@@ -12,6 +11,7 @@ from faststream.kafka import KafkaBroker
 
 from shared import health
 from shared.service import restart_lost_consumers
+from tests.waiting import until
 
 pytestmark = pytest.mark.stack
 
@@ -48,10 +48,3 @@ async def test_a_consumer_that_lost_its_group_is_reported_and_started_anew(stack
     finally:
         await broker.stop()
         await producer.stop()
-
-
-async def until(condition: object, within_s: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within_s
-    while not condition():  # type: ignore[operator]
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.1)

@@ -12,12 +12,19 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
-from shared.prefetch import hold_until_handed_out, without_pause
+from shared.prefetch import hands_out_at_once, hold_until_handed_out
+from tests.waiting import until
 
 pytestmark = pytest.mark.stack
 
 FETCH_WAIT_MS = 5000  # long, so a record that waits for a fetch in flight is told from one that does not
 HANDLING_S = 0.3  # a batch that takes longer than aiokafka's 0.1 s before it fetches without the partition
+
+
+async def handed(handed_out: dict[bytes, float], value: bytes, within_s: float) -> float:
+    """When `value` was handed out (waiting for it up to `within_s`)."""
+    await until(lambda: value in handed_out, within_s, f"{value!r} not handed out within {within_s} s", every_s=0.01)
+    return handed_out[value]
 
 
 async def test_a_record_sent_during_a_batch_is_handed_out_after_it_not_after_the_fetch_wait(
@@ -47,29 +54,22 @@ async def test_a_record_sent_during_a_batch_is_handed_out_after_it_not_after_the
             if batches:
                 await asyncio.sleep(HANDLING_S)  # the service's work on the batch
 
-    async def handed(value: bytes, within_s: float) -> float:
-        deadline = time.monotonic() + within_s
-        while value not in handed_out and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        assert value in handed_out, f"{value!r} not handed out within {within_s} s"
-        return handed_out[value]
-
     try:
         for topic in (busy, quiet):  # both exist before the consumer subscribes
             await producer.send_and_wait(topic, b"warm-up", partition=0)
         await consumer.start()
         task = asyncio.create_task(consume())
         try:
-            await handed(b"warm-up", 30)
+            await handed(handed_out, b"warm-up", 30)
             await asyncio.sleep(2 * HANDLING_S)  # every batch so far handled: the consumer waits in a fetch
             await producer.send_and_wait(busy, b"record-1", partition=0)
-            await handed(b"record-1", 10)
+            await handed(handed_out, b"record-1", 10)
             await producer.send_and_wait(busy, b"2", partition=0)  # while 1 is handled
-            await handed(b"2", 10)
+            await handed(handed_out, b"2", 10)
             await asyncio.sleep(0.05)
             sent = time.monotonic()
             await producer.send_and_wait(busy, b"3", partition=0)  # while 2 is handled
-            waited = await handed(b"3", 2 * FETCH_WAIT_MS / 1000) - sent
+            waited = await handed(handed_out, b"3", 2 * FETCH_WAIT_MS / 1000) - sent
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
@@ -104,7 +104,7 @@ async def test_a_record_sent_after_an_empty_wait_is_handed_out_at_once(stack_env
         batch_timeout_ms=BATCH_WAIT_MS,
         auto_offset_reset="earliest",
     )
-    without_pause(subscriber)
+    hands_out_at_once(subscriber)
 
     @subscriber
     async def handle(bodies: list[bytes]) -> None:
@@ -116,19 +116,12 @@ async def test_a_record_sent_after_an_empty_wait_is_handed_out_at_once(stack_env
     await broker.start()
     try:
         await producer.send_and_wait(topic, b"warm-up")
-        deadline = time.monotonic() + 30
-        while b"warm-up" not in handed_out and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        assert b"warm-up" in handed_out, "warm-up not handed out within 30 s"
+        await handed(handed_out, b"warm-up", 30)
         # the next wait ends empty after BATCH_WAIT_MS; stock FastStream then sleeps as long again
         await asyncio.sleep(BATCH_WAIT_MS / 1000 * 1.2)
         sent = time.monotonic()
         await producer.send_and_wait(topic, b"record-1")
-        deadline = sent + 3 * BATCH_WAIT_MS / 1000
-        while b"record-1" not in handed_out and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        assert b"record-1" in handed_out, "record-1 not handed out"
-        waited = handed_out[b"record-1"] - sent
+        waited = await handed(handed_out, b"record-1", 3 * BATCH_WAIT_MS / 1000) - sent
         # asked again at once, the consumer hands it out as soon as it is fetched; with the pause about 2.4 s
         assert waited < BATCH_WAIT_MS / 1000 / 3, f"record-1 handed out {waited:.2f} s after it was sent"
     finally:

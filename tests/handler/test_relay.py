@@ -25,6 +25,7 @@ from shared.service import Service
 from shared.settings import Settings
 from shared.supervision import TaskHealth
 from tests.handler.test_batch_apply import Statements
+from tests.waiting import until
 
 pytestmark = pytest.mark.stack
 
@@ -47,13 +48,6 @@ async def put(pool: asyncpg.Pool, topic: str, value: bytes, key: str = "k") -> N
 
 async def rows(pool: asyncpg.Pool) -> list[asyncpg.Record]:
     return await pool.fetch("SELECT id, sent_at, parked_at, parked_reason FROM outbox ORDER BY id")
-
-
-async def until(predicate: Any, within_s: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within_s
-    while not await predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.1)
 
 
 class FlakyProducer:

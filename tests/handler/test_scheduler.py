@@ -22,6 +22,7 @@ from shared.service import Context, Service
 from shared.settings import Settings
 from shared.supervision import TaskHealth
 from tests.handler.test_batch_apply import Statements
+from tests.waiting import until
 
 pytestmark = pytest.mark.stack
 TOPIC = "waardigwerk.intern.proef"
@@ -85,13 +86,6 @@ def herinner_op(op: datetime, sleutel: str) -> tuple[bytes, dict[str, str]]:
     return json.dumps({"sleutel": sleutel, "op": op.isoformat()}).encode(), headers
 
 
-async def until(predicate: Any, within_s: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within_s
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, "not fired: the scheduler was not woken"
-        await asyncio.sleep(0.05)
-
-
 async def test_at_rest_the_scheduler_does_not_poll(proef: Proef) -> None:
     await asyncio.sleep(0.5)  # its first round
     proef.statements.queries.clear()
@@ -107,4 +101,4 @@ async def test_a_timer_a_batch_writes_fires_when_due_without_waiting_for_the_lon
     waarde, headers = herinner_op(datetime.now(UTC) + timedelta(seconds=later_s), "A")
     async with TestKafkaBroker(proef.svc.broker) as broker:
         await broker.publish(waarde, TOPIC, key=b"A", headers=headers)
-    await until(lambda: proef.fired == ["A"])
+    await until(lambda: proef.fired == ["A"], 20, "not fired: the scheduler was not woken")
