@@ -50,12 +50,15 @@ async def claim(conn: Conn, consumer: str, keys: Mapping[str, bytes | None]) -> 
     return {r["event_id"]: Claim(r["first"], bytes(r["earlier"]) if r["earlier"] is not None else None) for r in rows}
 
 
+UNCLAIM = "DELETE FROM inbox WHERE consumer = $1 AND event_id IN (SELECT unnest($2::text[]))"
+
+
 async def unclaim(conn: Conn, consumer: str, event_ids: Iterable[str]) -> None:
     """Forget keys claimed in this transaction (a record that was dead-lettered after all may come
     again as a replay and must then be processed)."""
     ids = list(event_ids)
     if ids:
-        await conn.execute("DELETE FROM inbox WHERE consumer = $1 AND event_id = ANY($2::text[])", consumer, ids)
+        await conn.execute(UNCLAIM, consumer, ids)
 
 
 async def first_delivery(conn: Conn, consumer: str, event_id: str) -> bool:

@@ -187,8 +187,8 @@ class _Zaakstand:
     kvk_gezet: dict[str, tuple[int, str]]
 
 
-_ZAAK = """
-WITH vooraf AS MATERIALIZED (SELECT zaak_id, kvk FROM zaak WHERE zaak_id = ANY($1::text[]))
+ZAAK = """
+WITH vooraf AS MATERIALIZED (SELECT zaak_id, kvk FROM zaak WHERE zaak_id IN (SELECT unnest($1::text[])))
 INSERT INTO zaak (zaak_id, status, kvk, gemeentecode, postcode, referenties, uiterlijk_inspectie_op, gepland_op,
                   termijn_overschreden, bijgewerkt, werkgever_naam, omschrijving, beleidsvariant, wetten)
 SELECT t.zaak_id, coalesce(t.status, 'ontvangen'), t.kvk, t.gemeentecode, t.postcode,
@@ -251,7 +251,7 @@ async def _zaken(conn: Conn, events: Sequence[tuple[int, CloudEvent, Sleutels]])
             beleidsvariant(s.beleid),
         )
         rijen.append((zaak_id, rij))
-    vooraf = {r["zaak_id"]: r["kvk_vooraf"] for r in await _per_ronde(conn, _ZAAK, rijen, list(SANCTIE_TYPES))}
+    vooraf = {r["zaak_id"]: r["kvk_vooraf"] for r in await _per_ronde(conn, ZAAK, rijen, list(SANCTIE_TYPES))}
     return _Zaakstand(
         aangemaakt={z: p for z, p in eerste.items() if vooraf.get(z) is None},
         kvk_gezet={z: pk for z, pk in eerste_kvk.items() if not vooraf.get(z)},

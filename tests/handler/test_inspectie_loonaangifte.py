@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from services.inspectie.adapters.planning import _UITZENDONDERNEMINGEN
+from services.inspectie.adapters.planning import UITZENDONDERNEMINGEN
 from shared.topics import IN_BELASTINGDIENST
 from tests.handler.test_batch_apply import record
 from tests.handler.test_inspectie_batch import Maker, services  # noqa: F401 (the fixture)
@@ -44,7 +44,7 @@ async def test_the_agency_status_a_return_stores_is_not_read_again(services: Mak
     ids = {f"{80_000_000 + i}": str(uuid.uuid4()) for i in range(6)}
     batch = tuple(aangifte(i, kvk, ce_id, uitzend=i % 2 == 0) for i, (kvk, ce_id) in enumerate(ids.items()))
     await svc.consume(batch)
-    reads = [q for q in statements.queries if q == _UITZENDONDERNEMINGEN]
+    reads = [q for q in statements.queries if q == UITZENDONDERNEMINGEN]
     print(f"statements of the batch: {len(statements.writes_and_reads())}, agency status reads: {len(reads)}")
     assert len(reads) == 1, f"the agency status read {len(reads)} times for a batch of {len(batch)} returns"
     rows = await svc.pool.fetch("SELECT werkgever_kvk, risico FROM inspectie ORDER BY werkgever_kvk")

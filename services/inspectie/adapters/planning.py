@@ -28,23 +28,26 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from services.inspectie.adapters.repository import OPEN, inspectie_uit_rij, planning_key
+from services.inspectie.adapters.repository import IS_OPEN, OPEN, inspectie_uit_rij, planning_key
 from services.inspectie.domain.risico import SOORTEN, Signaal, Uitzendonderneming
 from shared import locks
 from shared.db import Conn
 from shared.envelope import CloudEvent, dumps
 from shared.service import Context
 
-_SIGNALEN = """
-SELECT * FROM signaal
-WHERE (werkgever_kvk = ANY($1::text[]) AND open) OR bron_event_id = ANY($2::text[])
+# the batch's keys as `IN (SELECT unnest($n))`, open inspections by the partial index's predicate:
+# see repository.REGIOS
+SIGNALEN = """
+SELECT * FROM signaal WHERE werkgever_kvk IN (SELECT unnest($1::text[])) AND open
+UNION
+SELECT * FROM signaal WHERE bron_event_id IN (SELECT unnest($2::text[]))
 """
-_UITZENDONDERNEMINGEN = """
+UITZENDONDERNEMINGEN = """
 SELECT kvk_nummer, uitzendonderneming_bron, uitzendonderneming_op FROM werkgever
-WHERE kvk_nummer = ANY($1::text[]) AND uitzendonderneming
+WHERE kvk_nummer IN (SELECT unnest($1::text[])) AND uitzendonderneming
 """
-_OPEN_INSPECTIES = """
-SELECT * FROM inspectie WHERE werkgever_kvk = ANY($1::text[]) AND status = ANY($2::text[]) FOR UPDATE
+OPEN_INSPECTIES = f"""
+SELECT * FROM inspectie WHERE werkgever_kvk IN (SELECT unnest($1::text[])) AND {IS_OPEN} FOR UPDATE
 """
 _GEPLAND = """
 SELECT inspectie_id, gepland_op, soort, uiterlijk_op FROM inspectie
@@ -64,7 +67,7 @@ ON CONFLICT (inspectie_id) DO UPDATE SET werklocatie = excluded.werklocatie, reg
   scope = excluded.scope, aanleidingen = excluded.aanleidingen, risico = excluded.risico,
   status = excluded.status, tekort_gemeld = excluded.tekort_gemeld, uitgevoerd_op = excluded.uitgevoerd_op
 """
-_TEKORT_GEMELD = "UPDATE inspectie SET tekort_gemeld = true WHERE inspectie_id = ANY($1::text[])"
+TEKORT_GEMELD = "UPDATE inspectie SET tekort_gemeld = true WHERE inspectie_id IN (SELECT unnest($1::text[]))"
 _JSON_VELDEN = ("werklocatie", "aanleidingen", "risico")
 
 
@@ -203,17 +206,17 @@ class Planning:
             await self._laad_signalen(nieuw, signaal_ids)
         if nieuw := [kvk for kvk in kvks if kvk not in self.uitzend]:
             self.uitzend.update(dict.fromkeys(nieuw))
-            for r in await self.conn.fetch(_UITZENDONDERNEMINGEN, nieuw):
+            for r in await self.conn.fetch(UITZENDONDERNEMINGEN, nieuw):
                 bron, op = r["uitzendonderneming_bron"], r["uitzendonderneming_op"]
                 self.uitzend[r["kvk_nummer"]] = Uitzendonderneming(bron, op)
         if nieuw := [kvk for kvk in kvks if kvk not in self.open_inspecties]:
             self.open_inspecties.update(dict.fromkeys(nieuw))
-            for r in await self.conn.fetch(_OPEN_INSPECTIES, nieuw, list(OPEN)):
+            for r in await self.conn.fetch(OPEN_INSPECTIES, nieuw):
                 self.open_inspecties[r["werkgever_kvk"]] = inspectie_uit_rij(r)
             self._leg_over(self.gewijzigd.values())
 
     async def _laad_signalen(self, kvks: list[str], signaal_ids: list[str]) -> None:
-        rows = await self.conn.fetch(_SIGNALEN, kvks, signaal_ids)
+        rows = await self.conn.fetch(SIGNALEN, kvks, signaal_ids)
         self.nagevraagd.update(signaal_ids)
         gelezen: dict[str, list[tuple[Signaal, dict[str, str] | None]]] = {kvk: [] for kvk in kvks}
         for r in rows:
@@ -270,7 +273,7 @@ class Planning:
                 [i.get("uitgevoerd_op") for i in rijen],
             )
         if self.tekort:
-            await conn.execute(_TEKORT_GEMELD, sorted(self.tekort))
+            await conn.execute(TEKORT_GEMELD, sorted(self.tekort))
         self.nieuwe_signalen, self.gewijzigd, self.tekort = [], {}, set()
 
     def vergeet(self) -> None:

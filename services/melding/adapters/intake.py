@@ -32,11 +32,11 @@ _MELDINGEN = """
 SELECT m.organisatie, m.referentie, m.melding_id, m.zaak_id, m.inhoud_hash, m.ontvangen_op, m.uiterlijk_inspectie_op
 FROM melding m JOIN unnest($1::text[], $2::text[]) AS r(organisatie, referentie) USING (organisatie, referentie)
 """
-_OPEN_ZAKEN = """
+OPEN_ZAKEN = """
 SELECT z.werkgever_kvk, z.zaak_id, z.status, z.categorieen, z.laatste_melding_op,
        array_agg(DISTINCT m.organisatie) AS organisaties
 FROM zaak z JOIN melding m USING (zaak_id)
-WHERE z.werkgever_kvk = ANY($1::text[]) AND z.status <> 'gesloten'
+WHERE z.werkgever_kvk IN (SELECT unnest($1::text[])) AND z.status <> 'gesloten'
 GROUP BY z.zaak_id
 """
 _VERBREED = """
@@ -247,7 +247,7 @@ async def laad(conn: Conn, events: Sequence[tuple[CloudEvent, Any]]) -> Intake:
             r["melding_id"], r["zaak_id"], r["inhoud_hash"], r["ontvangen_op"], r["uiterlijk_inspectie_op"]
         )
     kvks = sorted({m.werkgever.kvk_nummer for m in meldingen})
-    for r in await conn.fetch(_OPEN_ZAKEN, kvks):
+    for r in await conn.fetch(OPEN_ZAKEN, kvks):
         zaak = OpenZaak(
             r["zaak_id"], r["status"], tuple(r["categorieen"]), r["laatste_melding_op"], tuple(r["organisaties"])
         )

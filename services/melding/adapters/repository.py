@@ -38,7 +38,8 @@ class ZaakStand:
 
 
 STATUS_EN_MELDERS = """
-WITH z AS (SELECT zaak_id, status, resultaat FROM zaak WHERE zaak_id = ANY($1::text[]) ORDER BY zaak_id FOR UPDATE)
+WITH z AS (SELECT zaak_id, status, resultaat FROM zaak WHERE zaak_id IN (SELECT unnest($1::text[]))
+           ORDER BY zaak_id FOR UPDATE)
 SELECT z.zaak_id, z.status, z.resultaat,
        coalesce(array_agg(m.organisatie ORDER BY m.ontvangen_op, m.melding_id) FILTER (WHERE m.melding_id IS NOT NULL),
                 '{}') AS organisaties,
