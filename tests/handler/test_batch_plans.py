@@ -88,7 +88,8 @@ async def generic_plan(conn: asyncpg.Connection, sql: str) -> dict[str, Any]:
     await conn.execute("SET plan_cache_mode = force_generic_plan")
     arguments = ", ".join(["NULL"] * parameters)
     text = await conn.fetchval(f"EXPLAIN (FORMAT JSON) EXECUTE {name}({arguments})")
-    return json.loads(text)[0]["Plan"]
+    plan: dict[str, Any] = json.loads(text)[0]["Plan"]
+    return plan
 
 
 async def test_no_batch_read_compares_every_row_with_every_key(conns: dict[str, asyncpg.Connection]) -> None:
