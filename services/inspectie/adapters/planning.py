@@ -35,8 +35,8 @@ from shared.db import Conn
 from shared.envelope import CloudEvent, dumps
 from shared.service import Context
 
-# the batch's keys as `IN (SELECT unnest($n))`, open inspections by the partial index's predicate:
-# see repository.REGIOS
+# the batch's keys as `IN (SELECT unnest($n))` (docs/runtime.md, "Batch reads"), open inspections by
+# the partial indexes' predicate (repository.IS_OPEN)
 SIGNALEN = """
 SELECT * FROM signaal WHERE werkgever_kvk IN (SELECT unnest($1::text[])) AND open
 UNION

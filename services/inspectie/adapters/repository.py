@@ -17,16 +17,16 @@ from shared.db import Conn
 from shared.envelope import dumps
 
 OPEN = ("gepland", "wachtend")
-# the predicate of the partial indexes on open inspections, written out: a planner only uses such an
+# the predicate of the partial indexes on open inspections as SQL: a planner only uses such an
 # index for a statement that repeats its predicate, not for `status = ANY($n)`
-IS_OPEN = "status IN ('gepland', 'wachtend')"
-# A batch's keys are joined as `IN (SELECT unnest($n))`: a hash or an index lookup whatever plan the
-# connection keeps, where `= ANY($n)` compares every row read with every key.
+IS_OPEN = "status IN ({})".format(", ".join(f"'{status}'" for status in OPEN))
+# a batch's keys as `IN (SELECT unnest($n))` (docs/runtime.md, "Batch reads")
 REGIOS = f"""
 SELECT regio FROM inspectie WHERE werkgever_kvk IN (SELECT unnest($1::text[])) AND {IS_OPEN}
 UNION
 SELECT regio FROM inspectie WHERE inspectie_id IN (SELECT unnest($2::text[]))
 """
+OPEN_IN_REGIO = f"SELECT * FROM inspectie WHERE regio = $1 AND {IS_OPEN} ORDER BY inspectie_id"
 
 
 def planning_key(regio: str) -> str:
@@ -83,9 +83,7 @@ class InspectieRepository:
     async def open_inspecties(self, regio: str) -> list[dict[str, Any]]:
         """The region's open inspections, for a planning round of the whole region."""
         await self.vergrendel_planning(regio)
-        rows = await self.conn.fetch(
-            f"SELECT * FROM inspectie WHERE regio = $1 AND {IS_OPEN} ORDER BY inspectie_id", regio
-        )
+        rows = await self.conn.fetch(OPEN_IN_REGIO, regio)
         return [inspectie_uit_rij(r) for r in rows]
 
     async def tekort_gemeld(self, inspectie_id: str) -> None:
