@@ -195,8 +195,13 @@ def scram_arguments(passwords: Mapping[str, str]) -> list[str]:
 
 
 def cluster_id() -> str:
-    """What `kafka-storage.sh random-uuid` prints, without starting a JVM for it."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """What `kafka-storage.sh random-uuid` prints, without starting a JVM for it.
+
+    Like Kafka's `Uuid.randomUuid`, an id that begins with "-" is drawn again: the storage tool's
+    argument parser would read it as an option."""
+    while (value := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"):
+        pass
+    return value
 
 
 def secure_users() -> list[str]:
