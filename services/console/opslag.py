@@ -33,6 +33,7 @@ DLQ_HEADERS = ("dlq_reden", "dlq_details", "dlq_topic", "dlq_partitie", "dlq_off
 LEESMODEL_TABELLEN = (
     "gebeurtenis",
     "zaak",
+    "werkgever_wet",
     "inspectie",
     "vordering",
     "huisvesting",
@@ -134,6 +135,7 @@ async def projecteer_alle(conn: Conn, nieuw: Sequence[Nieuw]) -> None:
     per_dienst: dict[str, list[tuple[int, CloudEvent, Sleutels]]] = {}
     for positie, (event, s) in enumerate(nieuw):
         per_dienst.setdefault(dienst_van(event.type), []).append((positie, event, s))
+    await _werkgever_wetten(conn, per_dienst.get("inspectie", []))
     stand = await _zaken(conn, per_dienst.get("melding", []))
     await _inspecties(conn, per_dienst.get("inspectie", []), stand)
     for dienst, sql, rij_van in (
@@ -194,12 +196,13 @@ INSERT INTO zaak (zaak_id, status, kvk, gemeentecode, postcode, referenties, uit
 SELECT t.zaak_id, coalesce(t.status, 'ontvangen'), t.kvk, t.gemeentecode, t.postcode,
        CASE WHEN t.referentie IS NULL THEN '{}' ELSE ARRAY[t.referentie] END, t.uiterlijk_inspectie_op::date,
        t.gepland_op::date, t.termijn_overschreden, t.bijgewerkt, t.werkgever_naam, t.omschrijving, t.beleidsvariant,
-       (SELECT coalesce(array_agg(DISTINCT g.data->>'wet' ORDER BY g.data->>'wet'), '{}') FROM gebeurtenis g
-        WHERE g.kvk @> ARRAY[t.kvk] AND g.type = ANY($15::text[]) AND g.data->>'wet' IS NOT NULL)
+       coalesce(w.wetten, '{}')
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
             $9::boolean[], $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::text[])
      AS t(zaak_id, status, kvk, gemeentecode, postcode, referentie, uiterlijk_inspectie_op, gepland_op,
           termijn_overschreden, bijgewerkt, status_zet, werkgever_naam, omschrijving, beleidsvariant)
+LEFT JOIN (SELECT kvk, array_agg(wet ORDER BY wet) AS wetten FROM werkgever_wet
+           WHERE kvk IN (SELECT unnest($3::text[])) GROUP BY kvk) w ON w.kvk = t.kvk
 ON CONFLICT (zaak_id) DO UPDATE SET
     werkgever_naam = coalesce(zaak.werkgever_naam, excluded.werkgever_naam),
     omschrijving = coalesce(zaak.omschrijving, excluded.omschrijving),
@@ -251,7 +254,7 @@ async def _zaken(conn: Conn, events: Sequence[tuple[int, CloudEvent, Sleutels]])
             beleidsvariant(s.beleid),
         )
         rijen.append((zaak_id, rij))
-    vooraf = {r["zaak_id"]: r["kvk_vooraf"] for r in await _per_ronde(conn, ZAAK, rijen, list(SANCTIE_TYPES))}
+    vooraf = {r["zaak_id"]: r["kvk_vooraf"] for r in await _per_ronde(conn, ZAAK, rijen)}
     return _Zaakstand(
         aangemaakt={z: p for z, p in eerste.items() if vooraf.get(z) is None},
         kvk_gezet={z: pk for z, pk in eerste_kvk.items() if not vooraf.get(z)},
@@ -268,6 +271,29 @@ def beleidsvariant(beleid: str | None) -> str | None:
 
 def _tekst(waarde: Any) -> str | None:
     return waarde if isinstance(waarde, str) and waarde.strip() else None
+
+
+# the laws an employer was fined or stopped under, which a new case of it starts with
+_WERKGEVER_WET = """
+INSERT INTO werkgever_wet (kvk, wet)
+SELECT DISTINCT k.kvk, t.wet
+FROM unnest($1::text[], $2::text[]) AS t(kvks, wet), unnest(string_to_array(t.kvks, chr(31))) AS k(kvk)
+ON CONFLICT DO NOTHING
+"""
+
+
+def _sanctie(event: CloudEvent, s: Sleutels) -> tuple[str, str] | None:
+    """A fine's or stoppage's employers and law (None for any other event)."""
+    wet = _tekst(event.data.get("wet"))
+    return (_lijst(s.kvk), wet) if event.type in SANCTIE_TYPES and wet and s.kvk else None
+
+
+async def _werkgever_wetten(conn: Conn, events: Sequence[tuple[int, CloudEvent, Sleutels]]) -> None:
+    """The laws of the batch's sanctions, before its cases: a case the batch creates reads them, as
+    one by one it reads those of the sanctions before it, and the later ones add theirs to it."""
+    rijen = [rij for _, event, s in events if (rij := _sanctie(event, s)) is not None]
+    if rijen:
+        await conn.execute(_WERKGEVER_WET, *_kolommen(rijen))
 
 
 # the laws an employer was fined or stopped under, on each of its cases (the list filters on them): per
@@ -324,10 +350,9 @@ async def _inspecties(conn: Conn, events: Sequence[tuple[int, CloudEvent, Sleute
     inspecties: list[tuple[str, Rij]] = []
     geplande_zaken: list[tuple[str, Rij]] = []
     for positie, event, s in events:
-        wet = _tekst(event.data.get("wet"))
-        if event.type in SANCTIE_TYPES and wet and s.kvk:
+        if (sanctie := _sanctie(event, s)) is not None:
             later = [z for z, (p, kvk) in stand.kvk_gezet.items() if p > positie and kvk in s.kvk]
-            wetten.append((_lijst(s.kvk), wet, _lijst(later)))
+            wetten.append((*sanctie, _lijst(later)))
         status = inspectie_status(event.type)
         if s.inspectie_id is None or status is None:
             continue
