@@ -36,7 +36,7 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from bench import cpu, domein, tabel
+from bench import cpu, domein, maintenance, tabel
 from bench.hops import Broker
 from bench.statements import Statements
 from bench.tabel import TARGETS
@@ -263,6 +263,19 @@ class Meters:
         return result
 
 
+async def maintenance_after(meters: Meters, database_url: str, reports: int) -> dict[str, Any]:
+    """The database's autovacuum of what the stages wrote, from the last stage's end until it owes
+    nothing (`bench/maintenance.py`): its seconds and CPU, per report of the stages."""
+    before = cpu.snapshot(meters.pids)
+    seconds = await maintenance.wait_settled(database_url)
+    used = cpu.used(before, cpu.snapshot(meters.pids))
+    return {
+        "seconds": round(seconds, 1),
+        "reports": reports,
+        "cpu_ms_per_report": {k: round(v * 1000 / reports, 3) for k, v in used.items()},
+    }
+
+
 async def idle(meters: Meters, seconds: float) -> dict[str, Any]:
     """CPU of every process and statements per second while nothing is offered."""
     await meters.broker.wait_idle()
@@ -344,6 +357,10 @@ async def main() -> None:
             chain = results["chain"]
             chain["to_outcome_per_s"] = chain["events_per_s"]
             chain["events_per_s"] = round(chain["completed"] / chain["until_idle_s"], 1)  # reports until idle
+            print("maintenance: until autovacuum owes nothing for what the stages wrote ...", flush=True)
+            written = sum(results[name]["events"] for name in ("rate", "chain", "intake"))
+            results["maintenance"] = await maintenance_after(meters, database_url, written)
+            print(f"  maintenance: {json.dumps(results['maintenance'])}", flush=True)
             print(f"idle: {IDLE_S:g} s with nothing offered ...", flush=True)
             results["idle"] = await idle(meters, IDLE_S)
     finally:

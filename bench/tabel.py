@@ -127,6 +127,13 @@ def render(results: dict[str, Any], stages: list[str], parts: list[str]) -> str:
         *notes,
         f"  idle: stack {idle_stack:.1f} % of one core, {check('idle_cpu_percent', idle_stack)}",
     ]
+    if upkeep := results.get("maintenance"):
+        per = upkeep["cpu_ms_per_report"]
+        lines += [
+            f"  before the idle stage, autovacuum of what the stages wrote: {upkeep['seconds']:g} s, "
+            f"{stack_cpu_ms('maintenance', per):.2f} CPU-ms per report of the stages ({upkeep['reports']}), "
+            f"PostgreSQL {per.get('postgres', 0):.2f}"
+        ]
 
     schemas = sorted({k for s in stages for k in results[s].get("statements_per_report", {}) if k != SHARED})
     if schemas:
