@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shared.envelope import (
@@ -152,3 +152,23 @@ def test_ce_time_reasons_name_the_attribute_not_its_value() -> None:
     with pytest.raises(EnvelopeError) as exc:
         decode(binary(ce_time="123456782"), b"{}")
     assert exc.value.reasons == ["ce_time is geen RFC 3339 tijdstip"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(st.characters(exclude_categories=()), max_size=12), ensure_ascii=st.booleans())
+@example(text="\ud800", ensure_ascii=False)
+@example(text="\udc00x", ensure_ascii=True)
+@example(text="a\x00", ensure_ascii=False)
+def test_data_with_a_nul_or_a_lone_surrogate_is_refused_however_it_is_written(text: str, ensure_ascii: bool) -> None:
+    """Escaped (`\\u0000`, `\\ud800`) or as raw bytes (a surrogate's 0xED...; json.loads decodes with
+    surrogatepass), in a key or a value: such data is refused, any other decodes."""
+    data = {"a": [text], text: 1}
+    value = json.dumps(data, ensure_ascii=ensure_ascii).encode("utf-8", "surrogatepass")
+    unstorable = "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    try:
+        decode(binary(), value)
+        refused = False
+    except EnvelopeError as exc:
+        refused = True
+        assert exc.reasons == ["inhoud bevat een NUL-teken of een ongeldig unicode-teken (\\u0000, \\ud800)"]
+    assert refused == unstorable, text.encode("unicode_escape")
