@@ -267,10 +267,11 @@ async def maintenance_after(meters: Meters, database_url: str, reports: int) -> 
     """The database's autovacuum of what the stages wrote, from the last stage's end until it owes
     nothing (`bench/maintenance.py`): its seconds and CPU, per report of the stages."""
     before = cpu.snapshot(meters.pids)
-    seconds = await maintenance.wait_settled(database_url)
+    settled = await maintenance.wait_settled(database_url)
     used = cpu.used(before, cpu.snapshot(meters.pids))
     return {
-        "seconds": round(seconds, 1),
+        "seconds": round(settled.seconds, 1),
+        "still_due": settled.still_due,
         "reports": reports,
         "cpu_ms_per_report": {k: round(v * 1000 / reports, 3) for k, v in used.items()},
     }

@@ -129,10 +129,12 @@ def render(results: dict[str, Any], stages: list[str], parts: list[str]) -> str:
     ]
     if upkeep := results.get("maintenance"):
         per = upkeep["cpu_ms_per_report"]
+        gave_up = f"; gave up, still due: {', '.join(upkeep['still_due'])}" if upkeep.get("still_due") else ""
         lines += [
-            f"  before the idle stage, autovacuum of what the stages wrote: {upkeep['seconds']:g} s, "
+            "",
+            f"Maintenance before the idle stage (autovacuum of what the stages wrote): {upkeep['seconds']:g} s, "
             f"{stack_cpu_ms('maintenance', per):.2f} CPU-ms per report of the stages ({upkeep['reports']}), "
-            f"PostgreSQL {per.get('postgres', 0):.2f}"
+            f"PostgreSQL {per.get('postgres', 0):.2f}{gave_up}",
         ]
 
     schemas = sorted({k for s in stages for k in results[s].get("statements_per_report", {}) if k != SHARED})

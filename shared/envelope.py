@@ -208,6 +208,16 @@ def _unstorable(data: Any) -> bool:
     return False
 
 
+def _may_hold_unstorable(value: bytes) -> bool:
+    """False when the JSON bytes cannot give a string with a NUL or a lone surrogate: UTF-8 (as
+    json.loads detects it) without a \\u escape and without a surrogate's bytes, which begin 0xED
+    (json.loads decodes with surrogatepass and keeps no raw control character in a string). UTF-16
+    and UTF-32 bodies are always walked."""
+    if b"\\u" in value or b"\xed" in value:
+        return True
+    return json.detect_encoding(value) not in ("utf-8", "utf-8-sig")
+
+
 def parse_json(value: bytes) -> Any:
     """json.loads that raises only EnvelopeError (bad UTF-8 or JSON, too deep, a number too long)."""
     try:
@@ -251,9 +261,7 @@ def decode(headers: Headers, value: bytes | None) -> CloudEvent:
     hmap = _header_map(headers, reasons)
     structured = _media_type(hmap.get("content-type")) == STRUCTURED
     body = parse_json(value)
-    # json.loads keeps no raw control character in a string; a NUL or a lone surrogate comes from a
-    # \u escape, or (it decodes with surrogatepass) from the bytes of a surrogate, which begin 0xED
-    if (b"\\u" in value or b"\xed" in value) and _unstorable(body):
+    if _may_hold_unstorable(value) and _unstorable(body):
         raise EnvelopeError(["inhoud bevat een NUL-teken of een ongeldig unicode-teken (\\u0000, \\ud800)"])
     if structured:
         if not isinstance(body, dict):

@@ -13,6 +13,8 @@ import pytest
 from bench import maintenance
 from tools.stackenv import stack_env
 
+pytestmark = pytest.mark.stack
+
 
 @pytest.fixture
 def database_url() -> str:
@@ -35,14 +37,25 @@ async def listed(conn: asyncpg.Connection, table: str, wanted: bool) -> bool:
 
 async def test_a_table_is_due_after_its_inserts_and_not_after_vacuum_analyze(database_url: str) -> None:
     schema = f"bench_m_{uuid.uuid4().hex[:6]}"
+    probe, quiet, late = (f"{schema}.{t}" for t in ("probe", "quiet", "late"))
     conn = await asyncpg.connect(database_url)
     try:
-        await conn.execute(f"CREATE SCHEMA {schema}; CREATE TABLE {schema}.probe (id int)")
-        assert await listed(conn, f"{schema}.probe", False), "an empty table is not due"
-        await conn.execute(f"INSERT INTO {schema}.probe SELECT generate_series(1, 2000)")
-        assert await listed(conn, f"{schema}.probe", True), "2 000 inserts pass the insert and analyze thresholds"
-        await conn.execute(f"VACUUM ANALYZE {schema}.probe")
-        assert await listed(conn, f"{schema}.probe", False), "vacuumed and analysed, nothing is owed"
+        await conn.execute(f"CREATE SCHEMA {schema}; CREATE TABLE {probe} (id int)")
+        await conn.execute(f"CREATE TABLE {quiet} (id int) WITH (autovacuum_enabled = off)")
+        await conn.execute(
+            f"CREATE TABLE {late} (id int) WITH (autovacuum_analyze_threshold = 100000,"
+            " autovacuum_vacuum_insert_threshold = -1)"
+        )
+        assert await listed(conn, probe, False), "an empty table is not due"
+        async with conn.transaction():  # one transaction: the three tables' counts are reported together
+            for table in (probe, quiet, late):
+                await conn.execute(f"INSERT INTO {table} SELECT generate_series(1, 2000)")
+        assert await listed(conn, probe, True), "2 000 inserts pass the insert and analyze thresholds"
+        assert not {quiet, late} & set(await maintenance.due(conn)), (
+            "autovacuum off, or thresholds of its own above what was written: never due"
+        )
+        await conn.execute(f"VACUUM ANALYZE {probe}")
+        assert await listed(conn, probe, False), "vacuumed and analysed, nothing is owed"
     finally:
         await conn.execute(f"DROP SCHEMA {schema} CASCADE")
         await conn.close()

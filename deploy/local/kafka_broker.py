@@ -199,9 +199,10 @@ def cluster_id() -> str:
 
     Like Kafka's `Uuid.randomUuid`, an id that begins with "-" is drawn again: the storage tool's
     argument parser would read it as an option."""
-    while (value := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"):
-        pass
-    return value
+    while True:
+        value = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not value.startswith("-"):
+            return value
 
 
 def secure_users() -> list[str]:
@@ -326,7 +327,15 @@ class KafkaBroker(Part):
             self.check_scram_users()
             return
         say(f"{self.name}: formatting KRaft storage" + (" with SCRAM users" if self.passwords else ""))
-        format_cmd = ["java", "-cp", f"{libs}/*", "kafka.tools.StorageTool", "format", "-t", self.cluster_id()]
+        # one argument: an id kept from before that begins with "-" is no option either
+        format_cmd = [
+            "java",
+            "-cp",
+            f"{libs}/*",
+            "kafka.tools.StorageTool",
+            "format",
+            f"--cluster-id={self.cluster_id()}",
+        ]
         scram = scram_arguments(self.passwords) if self.passwords else []
         result = subprocess.run(
             [*format_cmd, "-c", str(self.properties), *scram], capture_output=True, text=True, check=False

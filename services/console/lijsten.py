@@ -93,7 +93,7 @@ def lees_vraag(params: Mapping[str, str], lijst: Lijst) -> Vraag:
     grootte = _geheel(params.get("per_pagina"), "per_pagina", lijst.grootte)
     if grootte not in (*GROOTTES, lijst.grootte):
         raise OngeldigeLijstvraag(f"per_pagina is een van {', '.join(map(str, GROOTTES))}")
-    sorteer = params.get("sorteer") or lijst.standaard
+    sorteer = params.get("sorteer", lijst.standaard)
     if sorteer not in lijst.sorteerbaar:
         raise OngeldigeLijstvraag(f"sorteer op een van: {', '.join(lijst.sorteerbaar)}")
     richting = params.get("richting")
@@ -116,7 +116,7 @@ def lees_paginanummer(params: Mapping[str, str], naam: str) -> int:
 
 
 def _geheel(waarde: str | None, naam: str, standaard: int) -> int:
-    if waarde is None or waarde == "":
+    if waarde is None:
         return standaard
     if not waarde.isdigit() or len(waarde) > 9:
         raise OngeldigeLijstvraag(f"{naam} is een positief geheel getal")

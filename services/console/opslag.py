@@ -128,7 +128,8 @@ async def projecteer_alle(conn: Conn, nieuw: Sequence[Nieuw]) -> None:
 
     Each projection statement takes arrays (unnest) and runs once per round: round k holds the
     k-th event of each row it writes (an upsert cannot touch one row twice in one statement), so
-    every row sees its own events in order. The tables go in a fixed order: the cases (melding),
+    every row sees its own events in order. The tables go in a fixed order: the laws of the batch's
+    sanctions per employer (`werkgever_wet`, which a new case starts with), the cases (melding),
     then what inspections write (the inspection, and the laws and planned day of cases), claims,
     housing checks. Only an inspection reads cases, and it is told which of them did not exist yet,
     or had no employer yet, at its own position (`_Zaakstand`)."""

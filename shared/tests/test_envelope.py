@@ -154,16 +154,27 @@ def test_ce_time_reasons_name_the_attribute_not_its_value() -> None:
     assert exc.value.reasons == ["ce_time is geen RFC 3339 tijdstip"]
 
 
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+
+
 @settings(max_examples=500, deadline=None)
-@given(text=st.text(st.characters(exclude_categories=()), max_size=12), ensure_ascii=st.booleans())
-@example(text="\ud800", ensure_ascii=False)
-@example(text="\udc00x", ensure_ascii=True)
-@example(text="a\x00", ensure_ascii=False)
-def test_data_with_a_nul_or_a_lone_surrogate_is_refused_however_it_is_written(text: str, ensure_ascii: bool) -> None:
-    """Escaped (`\\u0000`, `\\ud800`) or as raw bytes (a surrogate's 0xED...; json.loads decodes with
-    surrogatepass), in a key or a value: such data is refused, any other decodes."""
+@given(
+    text=st.text(st.characters(exclude_categories=()), max_size=12),
+    ensure_ascii=st.booleans(),
+    encoding=st.sampled_from(ENCODINGS),
+)
+@example(text="\ud800", ensure_ascii=False, encoding="utf-8")
+@example(text="\udc00x", ensure_ascii=True, encoding="utf-8")
+@example(text="a\x00", ensure_ascii=False, encoding="utf-8")
+@example(text="a\x00", ensure_ascii=True, encoding="utf-16-le")
+@example(text="\ud800", ensure_ascii=False, encoding="utf-32")
+def test_data_with_a_nul_or_a_lone_surrogate_is_refused_however_it_is_written(
+    text: str, ensure_ascii: bool, encoding: str
+) -> None:
+    """Escaped (`\\u0000`, `\\ud800`) or as raw code units (json.loads decodes with surrogatepass),
+    in a key or a value, in any encoding json.loads detects: such data is refused, any other decodes."""
     data = {"a": [text], text: 1}
-    value = json.dumps(data, ensure_ascii=ensure_ascii).encode("utf-8", "surrogatepass")
+    value = json.dumps(data, ensure_ascii=ensure_ascii).encode(encoding, "surrogatepass")
     unstorable = "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text)
     try:
         decode(binary(), value)

@@ -11,4 +11,4 @@ CREATE TABLE werkgever_wet (
 INSERT INTO werkgever_wet (kvk, wet)
 SELECT DISTINCT k.kvk, g.data->>'wet' FROM gebeurtenis g, unnest(g.kvk) AS k(kvk)
 WHERE g.type IN ('nl.waardigwerk.inspectie.boete_opgelegd', 'nl.waardigwerk.inspectie.stillegging_bevolen')
-  AND g.data->>'wet' IS NOT NULL;
+  AND jsonb_typeof(g.data->'wet') = 'string' AND g.data->>'wet' ~ '[^[:space:]]';  -- as the projection: a text, not blank

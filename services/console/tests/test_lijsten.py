@@ -40,6 +40,9 @@ def test_zonder_parameters_de_standaard_van_de_lijst() -> None:
         {"per_pagina": "7"},
         {"q": "x" * 101},
         {"pagina": "9" * 12},
+        {"sorteer": ""},  # empty is no column (the API's document has none); absent is the default
+        {"pagina": ""},
+        {"per_pagina": ""},
     ],
 )
 def test_wat_de_lijst_niet_heeft_is_een_fout(params: dict[str, str]) -> None:

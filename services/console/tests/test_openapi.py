@@ -5,6 +5,7 @@ real port and a real PostgreSQL, with an administrator's HTTP Basic login, and r
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import socket
 import threading
@@ -74,6 +75,8 @@ def console_url(stack_env: dict[str, str]) -> Iterator[str]:
     instellingen = ConsoleSettings(console_admin_user=ADMIN[0], console_admin_password=ADMIN[1])
     app = maak_app(service, instellingen, consument=False)
     poort = _vrije_poort()
+    access = logging.getLogger("uvicorn.access")
+    saved = access.handlers[:], access.propagate  # access_log=False turns this logger off for the whole process
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=poort, log_config=None, access_log=False))
     draad = threading.Thread(target=server.run, daemon=True)
     draad.start()
@@ -88,6 +91,7 @@ def console_url(stack_env: dict[str, str]) -> Iterator[str]:
     finally:
         server.should_exit = True
         draad.join(timeout=30)
+        access.handlers, access.propagate = saved
         asyncio.run(_opruimen(stack_env["DATABASE_URL"], service.schema))
 
 

@@ -41,11 +41,15 @@ def record(offset: int, ce_type: str, data: dict[str, Any]) -> Record:
 
 
 def groep(g: int) -> list[tuple[str, dict[str, Any]]]:
-    """Twenty events of one employer: three and four events for one case, inspection or claim, a
-    planning for a case whose report comes later, a fine before the case's employer is known."""
+    """Twenty-two events of one employer: three and four events for one case, inspection or claim,
+    a planning for a case whose report comes later, a fine before the case's employer is known, a
+    fine without a law and a case reported after both sanctions (its laws come from them)."""
     k = f"4100{g:04d}"
     werkgever = {"kvk_nummer": k}
-    za, zb, zc, zd, i1, i2, v1, h1 = (f"{x}-{g}" for x in ("Z-A", "Z-B", "Z-C", "Z-D", "I-1", "I-2", "V-1", "H-1"))
+    za, zb, zc, zd, ze, i1, i2, v1, h1 = (
+        f"{x}-{g}" for x in ("Z-A", "Z-B", "Z-C", "Z-D", "Z-E", "I-1", "I-2", "V-1", "H-1")
+    )
+    boete_wet = "WML" if g % 2 == 0 else "Waadi"  # employers' laws differ
     adres = {"postcode": "2671 ab", "gemeentecode": "GM1783"}
     m, i, lv, hv = (f"nl.waardigwerk.{d}." for d in ("melding", "inspectie", "loonvordering", "huisvesting"))
 
@@ -69,7 +73,7 @@ def groep(g: int) -> list[tuple[str, dict[str, Any]]]:
         (m + "ontvangen", melding(zc, uiterlijk_inspectie_op="2027-03-17")),
         (hv + "gecontroleerd", {**huis, "oordeel": "tekortkomingen", "bevindingen": ["vocht"], "adres": adres}),
         (i + "herpland", plan(i2, [za], gepland_op="2027-03-12")),
-        (i + "boete_opgelegd", {"boete_id": f"B-{g}", "werkgever": werkgever, "wet": "WML"}),
+        (i + "boete_opgelegd", {"boete_id": f"B-{g}", "werkgever": werkgever, "wet": boete_wet}),
         (lv + "betaling_verwerkt", {**vordering, "bedrag_eur": 100}),
         (m + "status_gewijzigd", {"zaak_id": zb, "status": "gesloten"}),
         (m + "status_gewijzigd", {"zaak_id": zd, "status": "in_behandeling", "werkgever": werkgever}),
@@ -79,6 +83,8 @@ def groep(g: int) -> list[tuple[str, dict[str, Any]]]:
         (hv + "gecontroleerd", {"contract_referentie": h1, "oordeel": "in_orde", "adres": {"postcode": "1234 AB"}}),
         (i + "stillegging_bevolen", plan(i1, [], wet="Arbowet")),
         (m + "ontvangen", {**melding(za), "melder_referentie": f"R2-{za}"}),
+        (i + "boete_opgelegd", {"boete_id": f"B2-{g}", "werkgever": werkgever, "wet": " "}),
+        (m + "ontvangen", melding(ze, uiterlijk_inspectie_op="2027-03-18")),
     ]
 
 
@@ -121,20 +127,21 @@ async def statements_of(service: ConsoleService, statements: Statements, records
 
 
 async def test_the_statements_of_a_batch_do_not_grow_with_the_batch(consoles: Maker) -> None:
-    """20 and 80 events of the same mix (several for one case, inspection, claim and housing check
+    """22 and 88 events of the same mix (several for one case, inspection, claim and housing check
     each) run the same number of statements."""
     klein, groot = batch(range(1)), batch(range(1, 5))
     service, statements = await consoles()
     await statements_of(service, statements, batch(range(9, 10)))  # asyncpg's first look at the types
     n20 = await statements_of(service, statements, klein)
     n80 = await statements_of(service, statements, groot)
-    print(f"statements: {n20} for 20 events, {n80} for 80 events ({n80 / 80:.2f} per event)")
-    assert await service.pool.fetchval("SELECT count(*) FROM gebeurtenis") == 120
-    assert n80 == n20, f"{n20} statements for 20 events, {n80} for 80"
+    print(f"statements: {n20} for 22 events, {n80} for 88 events ({n80 / 88:.2f} per event)")
+    assert await service.pool.fetchval("SELECT count(*) FROM gebeurtenis") == 132
+    assert n80 == n20, f"{n20} statements for 22 events, {n80} for 88"
 
 
 LEESMODEL = {
     "zaak": "zaak_id",
+    "werkgever_wet": "kvk, wet",
     "inspectie": "inspectie_id",
     "vordering": "vordering_id",
     "huisvesting": "contract_referentie",
@@ -149,17 +156,17 @@ async def leesmodel(service: ConsoleService) -> dict[str, list[dict[str, Any]]]:
 
 
 async def test_a_batch_gives_the_read_model_of_its_records_one_by_one(consoles: Maker) -> None:
-    """The same 80 events as one batch, as two batches of 40 (the second updating rows of the first)
+    """The same 88 events as one batch, as two batches of 44 (the second updating rows of the first)
     and as 80 batches of one record give the same rows, every column."""
     records = batch(range(4))
     een, twee, los = [(await consoles())[0] for _ in range(3)]
     await een.consume(tuple(records))
-    await twee.consume(tuple(records[:40]))
-    await twee.consume(tuple(records[40:]))
+    await twee.consume(tuple(records[:44]))
+    await twee.consume(tuple(records[44:]))
     for r in records:
         await los.consume((r,))
     verwacht = await leesmodel(los)
-    assert [len(verwacht[t]) for t in LEESMODEL] == [16, 8, 4, 4]
+    assert [len(verwacht[t]) for t in LEESMODEL] == [20, 8, 8, 4, 4]
     assert await leesmodel(een) == verwacht
     assert await leesmodel(twee) == verwacht
     zaken = {z["zaak_id"]: z for z in verwacht["zaak"]}
@@ -168,6 +175,8 @@ async def test_a_batch_gives_the_read_model_of_its_records_one_by_one(consoles: 
     assert (str(zaken["Z-A-0"]["gepland_op"]), zaken["Z-A-0"]["regio"]) == ("2027-03-20", "Zuid")
     # the fine came before the case's employer was known, the stoppage after
     assert (zaken["Z-A-0"]["wetten"], zaken["Z-D-0"]["wetten"]) == (["Arbowet", "WML"], ["Arbowet"])
+    # reported after both sanctions (and one without a law): a new case starts with its employer's laws
+    assert (zaken["Z-E-0"]["wetten"], zaken["Z-E-1"]["wetten"]) == (["Arbowet", "WML"], ["Arbowet", "Waadi"])
     assert zaken["Z-A-0"]["referenties"] == ["R-Z-A-0", "R2-Z-A-0"]
     # a later report on a case, a payment, a check without findings: each keeps what it does not say
     assert (zaken["Z-A-0"]["status"], zaken["Z-B-0"]["status"], zaken["Z-D-0"]["kvk"]) == (
