@@ -21,7 +21,8 @@ from bench.statements import BENCH_TAG
 # PostgreSQL 15's rule (relation_needs_vacanalyze): per table its own thresholds (reloptions), else
 # the server's; reltuples is -1 until a table was first vacuumed or analysed (counted as 0); an
 # insert threshold of -1 turns insert vacuums off; a table whose autovacuum is off, another session's
-# temporary table and a partitioned table are never due; a TOAST table is vacuumed, never analysed.
+# temporary table and a partitioned table are never due; a TOAST table and pg_statistic are vacuumed,
+# never analysed.
 DUE = f"""{BENCH_TAG}
 WITH s AS (SELECT jsonb_object_agg(name, setting::float8) AS server FROM pg_settings
            WHERE name ~ '^autovacuum_.*(threshold|scale_factor)$'),
@@ -42,7 +43,7 @@ WHERE enabled AND (
     OR ((p->>'autovacuum_vacuum_insert_threshold')::float8 >= 0
         AND ins > (p->>'autovacuum_vacuum_insert_threshold')::float8
                   + (p->>'autovacuum_vacuum_insert_scale_factor')::float8 * n)
-    OR (relkind <> 't'
+    OR (relkind <> 't' AND name <> 'pg_catalog.pg_statistic'
         AND mods > (p->>'autovacuum_analyze_threshold')::float8 + (p->>'autovacuum_analyze_scale_factor')::float8 * n))
 ORDER BY name
 """
