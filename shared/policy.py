@@ -86,8 +86,9 @@ class Policy:
         except KeyError:
             raise PolicyError(f"policy {self.version} has no parameter {key!r}") from None
 
-    def value(self, key: str, on: date) -> Any:
-        """The parameter's value in force on ``on`` (the date of the fact, not of the run)."""
+    def in_force(self, key: str, on: date) -> Period:
+        """The parameter's period in force on ``on``, with a known value (a caller that walks day by
+        day asks again only once the day leaves it)."""
         for period in self.periods(key):
             if period.covers(on):
                 if period.waarde is None:
@@ -95,8 +96,12 @@ class Policy:
                         f"{key} on {on} is not known yet in policy {self.version} "
                         f"(status {period.status}); refusing to calculate"
                     )
-                return period.waarde
+                return period
         raise PolicyError(f"policy {self.version} has no value of {key!r} on {on}")
+
+    def value(self, key: str, on: date) -> Any:
+        """The parameter's value in force on ``on`` (the date of the fact, not of the run)."""
+        return self.in_force(key, on).waarde
 
     def decimal(self, key: str, on: date) -> Decimal:
         return Decimal(str(self.value(key, on)))

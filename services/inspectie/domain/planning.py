@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from shared.policy import Policy
+from shared.policy import Period, Policy
 from shared.werkdagen import is_werkdag
 
 VerzoekSoort = Literal["melding", "risico", "steekproef"]
@@ -130,12 +130,17 @@ def _vrije_slots(
     horizon = int(policy.value("planning_horizon_werkdagen", vanaf))
     slots: list[date] = []
     dag, dagen = vanaf, 0
+    geldig: Period | None = None  # the capacity's period in force, asked again only when a day leaves it
+    per_dag = 0
     while dagen < horizon:
         if werkdag(dag):
-            capaciteit: dict[str, int] = policy.value("inspectie_capaciteit_per_werkdag", dag)
-            if regio not in capaciteit:
-                raise ValueError(f"region {regio!r} has no capacity in policy {policy.version}")
-            slots += [dag] * max(0, int(capaciteit[regio]) - bezetting.get((regio, dag), 0))
+            if geldig is None or not geldig.covers(dag):
+                geldig = policy.in_force("inspectie_capaciteit_per_werkdag", dag)
+                if regio not in geldig.waarde:
+                    raise ValueError(f"region {regio!r} has no capacity in policy {policy.version}")
+                per_dag = int(geldig.waarde[regio])
+            if (vrij := per_dag - bezetting.get((regio, dag), 0)) > 0:
+                slots += [dag] * vrij
             dagen += 1
         dag += timedelta(days=1)
     return slots

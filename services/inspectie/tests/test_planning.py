@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.inspectie.domain.planning import Planning, Verzoek, herplanningen, plan, regio_voor
 from services.inspectie.tests.beleid import met
-from shared.policy import Policy, load_policy
+from shared.policy import Period, Policy, UnknownPolicyValue, load_policy
 
 MAANDAG = date(2026, 3, 2)  # no public holidays in the following weeks
 
@@ -164,3 +166,29 @@ def test_never_over_capacity_and_never_misses_a_feasible_deadline(
     }
     geplande_ids = [i.verzoek_id for i in planning.ingepland]
     assert len(geplande_ids) == len(set(geplande_ids))
+
+
+def test_capacity_follows_its_period_day_by_day_within_the_horizon(huidig: Policy) -> None:
+    """The capacity of each day is the one in force that day: a change on Wednesday; a region the
+    next period drops is refused from the day it is missing; an unknown value is refused, not guessed."""
+    dinsdag, woensdag, donderdag, vrijdag = (MAANDAG + timedelta(days=d) for d in (1, 2, 3, 4))
+
+    def met_capaciteit(*periods: Period, horizon: int) -> Policy:
+        policy = klein(huidig, capaciteit=1, horizon=horizon)
+        return dataclasses.replace(
+            policy, parameters={**policy.parameters, "inspectie_capaciteit_per_werkdag": periods}
+        )
+
+    periods = (
+        Period(geldig_van=date(2000, 1, 1), geldig_tot=dinsdag, waarde={"West": 1}),
+        Period(geldig_van=woensdag, geldig_tot=donderdag, waarde={"West": 3}),
+    )
+    verzoeken = [melding(f"m{i}", MAANDAG + timedelta(days=30)) for i in range(10)]
+    uitkomst = plan(verzoeken, {}, MAANDAG, met_capaciteit(*periods, horizon=4), werkdag=ma_vr)
+    assert Counter(i.gepland_op.weekday() for i in uitkomst.ingepland) == {0: 1, 1: 1, 2: 3, 3: 3}
+    zonder_west = Period(geldig_van=vrijdag, waarde={"Noord": 1})
+    with pytest.raises(ValueError, match="no capacity"):
+        plan(verzoeken, {}, MAANDAG, met_capaciteit(*periods, zonder_west, horizon=5), werkdag=ma_vr)
+    onbekend = Period(geldig_van=vrijdag, waarde=None, status="ongeverifieerd")
+    with pytest.raises(UnknownPolicyValue):
+        plan(verzoeken, {}, MAANDAG, met_capaciteit(*periods, onbekend, horizon=5), werkdag=ma_vr)
