@@ -359,7 +359,7 @@ async def main() -> None:
             chain["to_outcome_per_s"] = chain["events_per_s"]
             chain["events_per_s"] = round(chain["completed"] / chain["until_idle_s"], 1)  # reports until idle
             print("maintenance: until autovacuum owes nothing for what the stages wrote ...", flush=True)
-            written = sum(results[name]["events"] for name in ("rate", "chain", "intake"))
+            written = sum(results[name]["events"] for name in tabel.REPORT_STAGES)
             results["maintenance"] = await maintenance_after(meters, database_url, written)
             print(f"  maintenance: {json.dumps(results['maintenance'])}", flush=True)
             print(f"idle: {IDLE_S:g} s with nothing offered ...", flush=True)

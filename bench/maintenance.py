@@ -1,9 +1,9 @@
 """When the database has done the maintenance that the stages' writes left it: no autovacuum worker
 runs and no table of the database is due for one.
 
-A table is due when it crossed one of autovacuum's thresholds (PostgreSQL's own rule, with this
-server's settings): dead rows for a vacuum, rows inserted since the last
-vacuum for an insert vacuum, rows changed since the last analyze for an analyze. The launcher looks
+A table is due when it crossed one of autovacuum's thresholds (PostgreSQL's own rule, `DUE`): dead
+rows for a vacuum, rows inserted since the last vacuum for an insert vacuum, rows changed since the
+last analyze for an analyze. The launcher looks
 once per `autovacuum_naptime`, so a table can be due for up to that long before a worker runs; an
 empty list of due tables, not a pause between workers, tells that the work is done.
 """

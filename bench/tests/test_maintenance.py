@@ -11,17 +11,8 @@ import asyncpg
 import pytest
 
 from bench import maintenance
-from tools.stackenv import stack_env
 
 pytestmark = pytest.mark.stack
-
-
-@pytest.fixture
-def database_url() -> str:
-    try:
-        return stack_env()["DATABASE_URL"]
-    except (SystemExit, KeyError):
-        pytest.skip("no stack: start one (make up) or set WAARDIGWERK_STACK_DIR")
 
 
 async def listed(conn: asyncpg.Connection, table: str, wanted: bool) -> bool:

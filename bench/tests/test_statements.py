@@ -9,15 +9,6 @@ import asyncpg
 import pytest
 
 from bench.statements import SHARED, Statements
-from tools.stackenv import stack_env
-
-
-@pytest.fixture
-def database_url() -> str:
-    try:
-        return stack_env()["DATABASE_URL"]
-    except (SystemExit, KeyError):
-        pytest.skip("no stack: start one (make up) or set WAARDIGWERK_STACK_DIR")
 
 
 async def test_the_same_statement_in_two_schemas_is_counted_for_each(database_url: str) -> None:

@@ -157,7 +157,7 @@ async def leesmodel(service: ConsoleService) -> dict[str, list[dict[str, Any]]]:
 
 async def test_a_batch_gives_the_read_model_of_its_records_one_by_one(consoles: Maker) -> None:
     """The same 88 events as one batch, as two batches of 44 (the second updating rows of the first)
-    and as 80 batches of one record give the same rows, every column."""
+    and as 88 batches of one record give the same rows, every column."""
     records = batch(range(4))
     een, twee, los = [(await consoles())[0] for _ in range(3)]
     await een.consume(tuple(records))

@@ -14,10 +14,11 @@ import asyncpg
 import pytest
 
 from services.console.lezer import MIGRATIONS
+from services.console.opslag import SANCTIE_TYPES
 from shared import db
 
 pytestmark = pytest.mark.stack
-BOETE, STIL = "nl.waardigwerk.inspectie.boete_opgelegd", "nl.waardigwerk.inspectie.stillegging_bevolen"
+BOETE, STIL = SANCTIE_TYPES
 
 
 @pytest.fixture

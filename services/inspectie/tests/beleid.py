@@ -10,8 +10,10 @@ from shared.policy import Period, Policy
 
 
 def met(policy: Policy, **waarden: Any) -> Policy:
+    """Each parameter named: one value for all time, or its periods when given a tuple of `Period`."""
     parameters = dict(policy.parameters)
     for key, waarde in waarden.items():
         assert key in parameters, key
-        parameters[key] = (Period(geldig_van=date(2000, 1, 1), waarde=waarde),)
+        eigen = isinstance(waarde, tuple) and all(isinstance(p, Period) for p in waarde)
+        parameters[key] = waarde if eigen else (Period(geldig_van=date(2000, 1, 1), waarde=waarde),)
     return dataclasses.replace(policy, parameters=parameters, digest="test")

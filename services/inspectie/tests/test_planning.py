@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections import Counter
 from datetime import date, timedelta
@@ -174,10 +173,7 @@ def test_capacity_follows_its_period_day_by_day_within_the_horizon(huidig: Polic
     dinsdag, woensdag, donderdag, vrijdag = (MAANDAG + timedelta(days=d) for d in (1, 2, 3, 4))
 
     def met_capaciteit(*periods: Period, horizon: int) -> Policy:
-        policy = klein(huidig, capaciteit=1, horizon=horizon)
-        return dataclasses.replace(
-            policy, parameters={**policy.parameters, "inspectie_capaciteit_per_werkdag": periods}
-        )
+        return met(klein(huidig, capaciteit=1, horizon=horizon), inspectie_capaciteit_per_werkdag=periods)
 
     periods = (
         Period(geldig_van=date(2000, 1, 1), geldig_tot=dinsdag, waarde={"West": 1}),
