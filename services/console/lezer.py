@@ -68,8 +68,13 @@ async def projecteer_batch(
     conn: Conn, records: Sequence[ConsumerRecord[bytes, bytes]], careful: bool, attempts: Pogingen, pogingen: int
 ) -> None:
     """The batch in the caller's transaction: two statements to tell what is new, then the new
-    events' projection, a few statements for the whole batch, and each new dead letter (careful:
-    each record on its own in a savepoint, failures pinned to it)."""
+    events' projection, a few statements for the whole batch, and each new dead letter. Careful:
+    each record on its own in a savepoint that holds its log row too, so a record whose projection
+    fails leaves no trace but its dead letter, and its replay (the same event id) is projected."""
+    if careful:
+        for record in records:
+            await _een_voorzichtig(conn, record, attempts, pogingen)
+        return
     events = _gelezen(records)
     nieuw = await log_gebeurtenissen(conn, [(r.topic, e) for r, e in events])
     dode = [r for r in records if r.topic.endswith(".dlq")]
@@ -83,25 +88,34 @@ async def projecteer_batch(
             werk.append((record, (event, nieuw.pop(event.id))))
         elif record.topic.endswith(".dlq") and claims[_positie(record)].first:
             werk.append((record, None))
-    if not careful:
-        await projecteer_alle(conn, [wat for _, wat in werk if wat is not None])
-        for record, wat in werk:
-            if wat is None:
-                await _pas_toe(conn, record, wat)
-        return
+    await projecteer_alle(conn, [wat for _, wat in werk if wat is not None])
     for record, wat in werk:
-        try:
-            async with conn.transaction():
-                await _pas_toe(conn, record, wat)
-        except TRANSIENT:
-            raise
-        except Exception as exc:
-            attempts[(record.topic, record.partition, record.offset)] += 1
-            n = attempts[(record.topic, record.partition, record.offset)]
-            if n < pogingen:
-                raise _RetryRecord(type(exc).__name__, n) from exc
-            log.error("console_projection_failed", topic=record.topic, offset=record.offset, attempts=n, **_where(exc))
-            await _bewaar_als_projectiefout(conn, record, f"{type(exc).__name__} na {n} pogingen")
+        if wat is None:
+            await _pas_toe(conn, record, wat)
+
+
+async def _een_voorzichtig(conn: Conn, record: ConsumerRecord[bytes, bytes], attempts: Pogingen, pogingen: int) -> None:
+    """One record in a savepoint: logged (or claimed) and projected (or stored), or, after its
+    attempts, none of that and a dead letter of the console in its place."""
+    try:
+        async with conn.transaction():
+            if record.topic.endswith(".dlq"):
+                if (await inbox.claim(conn, INBOX, {_positie(record): None}))[_positie(record)].first:
+                    await _pas_toe(conn, record, None)
+                return
+            for _, event in _gelezen((record,)):
+                nieuw = await log_gebeurtenissen(conn, [(record.topic, event)])
+                if event.id in nieuw:
+                    await _pas_toe(conn, record, (event, nieuw[event.id]))
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        attempts[(record.topic, record.partition, record.offset)] += 1
+        n = attempts[(record.topic, record.partition, record.offset)]
+        if n < pogingen:
+            raise _RetryRecord(type(exc).__name__, n) from exc
+        log.error("console_projection_failed", topic=record.topic, offset=record.offset, attempts=n, **_where(exc))
+        await _bewaar_als_projectiefout(conn, record, f"{type(exc).__name__} na {n} pogingen")
 
 
 async def _pas_toe(conn: Conn, record: ConsumerRecord[bytes, bytes], nieuw: tuple[CloudEvent, Sleutels] | None) -> None:

@@ -95,6 +95,30 @@ async def test_a_record_whose_projection_fails_becomes_a_dead_letter_of_the_cons
     assert "na 2 pogingen" in dood[0]["details"]
 
 
+async def test_a_replayed_dead_letter_of_the_console_is_projected_once_the_fault_is_gone(console: Console) -> None:
+    """A projection that fails every time (here a trigger refusing one case, as a bug would) leaves
+    no row of its event behind: when the fault is gone, the replay of the dead letter (the same event
+    id, at a later offset) is logged and projected, once."""
+    console.service.settings = console.service.settings.model_copy(update={"waardigwerk_record_pogingen": 2})
+    pool = console.service.pool
+    await pool.execute(
+        """CREATE FUNCTION weiger_z_stuk() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN IF NEW.zaak_id = 'Z-STUK' THEN RAISE EXCEPTION 'kapot'; END IF; RETURN NEW; END $$;
+           CREATE TRIGGER weiger_z_stuk BEFORE INSERT ON zaak FOR EACH ROW EXECUTE FUNCTION weiger_z_stuk()"""
+    )
+    ce_id = str(uuid.uuid4())
+    stuk = record(MELDING, 2, "nl.waardigwerk.melding.ontvangen", ontvangen("Z-STUK"), ce_id)
+    await console.service.consume((record(MELDING, 1, "nl.waardigwerk.melding.ontvangen", ontvangen("Z-A")), stuk))
+    assert [r["reden"] for r in await pool.fetch("SELECT reden FROM dode_letter")] == [PROJECTIEFOUT]
+    assert await pool.fetchval("SELECT count(*) FROM gebeurtenis WHERE id = $1", ce_id) == 0
+
+    await pool.execute("DROP TRIGGER weiger_z_stuk ON zaak")
+    await console.service.consume((dataclasses.replace(stuk, offset=7),))
+    await console.service.consume((dataclasses.replace(stuk, offset=8),))  # replayed twice: once
+    assert [r["zaak_id"] for r in await pool.fetch("SELECT zaak_id FROM zaak ORDER BY 1")] == ["Z-A", "Z-STUK"]
+    assert await pool.fetchval("SELECT count(*) FROM gebeurtenis WHERE id = $1", ce_id) == 1
+
+
 DIEP = b"[" * 5_000 + b"]" * 5_000
 VIJANDIG: dict[str, tuple[list[tuple[str, bytes | None]], bytes]] = {
     "nul_en_ongeldige_utf8": ([("na\x00am", b"x\x00y"), ("ce_id", b"\xff\xfe\x00"), ("leeg", None)], b"\x00\xff"),
