@@ -72,8 +72,9 @@ async def projecteer_batch(
     each record on its own in a savepoint that holds its log row too, so a record whose projection
     fails leaves no trace but its dead letter, and its replay (the same event id) is projected."""
     if careful:
+        gezien: set[str] = set()  # event ids of this batch: a copy later in it is not tried again
         for record in records:
-            await _een_voorzichtig(conn, record, attempts, pogingen)
+            await _een_voorzichtig(conn, record, gezien, attempts, pogingen)
         return
     events = _gelezen(records)
     nieuw = await log_gebeurtenissen(conn, [(r.topic, e) for r, e in events])
@@ -94,9 +95,12 @@ async def projecteer_batch(
             await _pas_toe(conn, record, wat)
 
 
-async def _een_voorzichtig(conn: Conn, record: ConsumerRecord[bytes, bytes], attempts: Pogingen, pogingen: int) -> None:
+async def _een_voorzichtig(
+    conn: Conn, record: ConsumerRecord[bytes, bytes], gezien: set[str], attempts: Pogingen, pogingen: int
+) -> None:
     """One record in a savepoint: logged (or claimed) and projected (or stored), or, after its
-    attempts, none of that and a dead letter of the console in its place."""
+    attempts, none of that and a dead letter of the console in its place. A failure of the log
+    or claim statement itself is pinned to the record the same way."""
     try:
         async with conn.transaction():
             if record.topic.endswith(".dlq"):
@@ -104,6 +108,9 @@ async def _een_voorzichtig(conn: Conn, record: ConsumerRecord[bytes, bytes], att
                     await _pas_toe(conn, record, None)
                 return
             for _, event in _gelezen((record,)):
+                if event.id in gezien:  # as the fast path: the batch's first copy is the one applied
+                    return
+                gezien.add(event.id)
                 nieuw = await log_gebeurtenissen(conn, [(record.topic, event)])
                 if event.id in nieuw:
                     await _pas_toe(conn, record, (event, nieuw[event.id]))

@@ -114,9 +114,47 @@ async def test_a_replayed_dead_letter_of_the_console_is_projected_once_the_fault
 
     await pool.execute("DROP TRIGGER weiger_z_stuk ON zaak")
     await console.service.consume((dataclasses.replace(stuk, offset=7),))
-    await console.service.consume((dataclasses.replace(stuk, offset=8),))  # replayed twice: once
     assert [r["zaak_id"] for r in await pool.fetch("SELECT zaak_id FROM zaak ORDER BY 1")] == ["Z-A", "Z-STUK"]
     assert await pool.fetchval("SELECT count(*) FROM gebeurtenis WHERE id = $1", ce_id) == 1
+
+
+async def test_a_careful_batch_tries_a_failing_event_once_however_often_it_holds_it(console: Console) -> None:
+    """In the careful path (a savepoint per record) a copy of a failing event later in the batch is
+    not tried again: one dead letter with one attempt, after the attempts of its first copy only;
+    a dead letter the batch holds twice is stored once, and a case opened before it is planned by a
+    record after it."""
+    console.service.settings = console.service.settings.model_copy(update={"waardigwerk_record_pogingen": 2})
+    pool = console.service.pool
+    await pool.execute(
+        """CREATE FUNCTION weiger_z_stuk() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN IF NEW.zaak_id = 'Z-STUK' THEN RAISE EXCEPTION 'kapot'; END IF; RETURN NEW; END $$;
+           CREATE TRIGGER weiger_z_stuk BEFORE INSERT ON zaak FOR EACH ROW EXECUTE FUNCTION weiger_z_stuk()"""
+    )
+    stuk = record(MELDING, 2, "nl.waardigwerk.melding.ontvangen", ontvangen("Z-STUK"))
+    dood = raw(f"{MELDING}.dlq", 5, dlq_headers([("ce_id", b"x")], MELDING), b"{}")
+    gepland = {"inspectie_id": "I-1", "werkgever": {"kvk_nummer": "41000001"}, "gepland_op": "2027-03-04"}
+    batch = (
+        record(MELDING, 1, "nl.waardigwerk.melding.ontvangen", ontvangen("Z-A")),
+        stuk,
+        dood,
+        dataclasses.replace(stuk, offset=3),
+        dood,
+        record(
+            INSPECTIE,
+            1,
+            "nl.waardigwerk.inspectie.gepland",
+            {**gepland, "aanleidingen": [{"soort": "melding", "id": "Z-A"}]},
+        ),
+    )
+    await console.service.consume(batch)
+    zaak = await pool.fetchrow("SELECT gepland_op::text FROM zaak WHERE zaak_id = 'Z-A'")
+    assert zaak is not None and zaak["gepland_op"] == "2027-03-04"
+    assert await pool.fetchval("SELECT count(*) FROM zaak WHERE zaak_id = 'Z-STUK'") == 0
+    dode = await pool.fetch(
+        "SELECT d.reden, count(*) AS pogingen FROM dode_letter d JOIN dode_letter_poging p ON p.dode_letter_id = d.id "
+        "GROUP BY 1 ORDER BY 1"
+    )
+    assert [(r["reden"], r["pogingen"]) for r in dode] == [(PROJECTIEFOUT, 1), ("schema", 1)]
 
 
 DIEP = b"[" * 5_000 + b"]" * 5_000
@@ -148,7 +186,7 @@ async def test_the_fallback_row_of_a_failed_projection_is_stored_however_hostile
 
 async def test_an_event_the_log_refuses_is_kept_as_the_consoles_dead_letter(console: Console) -> None:
     """A reference too large for its index (random, so it does not compress) passes the envelope but
-    not the batch's one log statement, every time: the record ends on the last resort, with its key
+    not the log statement, every time: the record ends as the console's dead letter, with its key
     and headers as hostile as they come, and the record after it is projected."""
     console.service.settings = console.service.settings.model_copy(update={"waardigwerk_record_pogingen": 2})
     groot = {**ontvangen("Z-GROOT"), "melder_referentie": secrets.token_urlsafe(8_000)}
@@ -160,3 +198,26 @@ async def test_an_event_the_log_refuses_is_kept_as_the_consoles_dead_letter(cons
     dood = await pool.fetchrow("SELECT reden, sleutel, headers, waarde FROM dode_letter")
     assert dood is not None and (dood["reden"], dood["sleutel"]) == (PROJECTIEFOUT, "k\\x00\\xff")
     assert ["x\\x00", "\\xff\\x00"] in json.loads(dood["headers"]) and bytes(dood["waarde"]) == stuk.value
+
+
+async def test_a_record_that_fails_only_at_commit_is_kept_as_the_consoles_dead_letter(console: Console) -> None:
+    """An error no savepoint pins to a record (a deferred check fails the commit) fails the batch
+    every time: after its attempts each record is applied in a transaction of its own, and the one
+    whose commit fails is kept as the console's dead letter on the last resort."""
+    console.service.settings = console.service.settings.model_copy(update={"waardigwerk_record_pogingen": 2})
+    pool = console.service.pool
+    await pool.execute(
+        """CREATE FUNCTION weiger_bij_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN IF NEW.zaak_id = 'Z-STUK' THEN RAISE EXCEPTION 'kapot bij commit'; END IF; RETURN NEW; END $$;
+           CREATE CONSTRAINT TRIGGER weiger_bij_commit AFTER INSERT ON zaak DEFERRABLE INITIALLY DEFERRED
+           FOR EACH ROW EXECUTE FUNCTION weiger_bij_commit()"""
+    )
+    batch = (
+        record(MELDING, 1, "nl.waardigwerk.melding.ontvangen", ontvangen("Z-A")),
+        record(MELDING, 2, "nl.waardigwerk.melding.ontvangen", ontvangen("Z-STUK")),
+        record(MELDING, 3, "nl.waardigwerk.melding.ontvangen", ontvangen("Z-B")),
+    )
+    await console.service.consume(batch)
+    assert [r["zaak_id"] for r in await pool.fetch("SELECT zaak_id FROM zaak ORDER BY 1")] == ["Z-A", "Z-B"]
+    dood = await pool.fetch("SELECT reden, details FROM dode_letter")
+    assert [(r["reden"], r["details"]) for r in dood] == [(PROJECTIEFOUT, "batch kon niet worden vastgelegd")]
