@@ -333,14 +333,7 @@ async def _meld_tekort(
     """A deadline capacity cannot meet is reported once per inspection, with the first day left."""
     if inspectie.get("tekort_gemeld"):
         return
-    await store.tekort_gemeld(tekort.verzoek_id)
-    log.warning(
-        "capacity_shortage",
-        regio=tekort.regio,
-        inspectie_id=tekort.verzoek_id,
-        uiterlijk_op=tekort.uiterlijk_op.isoformat(),
-        eerst_mogelijk=str(tekort.gepland_op),
-    )
+    await store.tekort_gemeld(tekort)  # logged by the store, per region at once
     await ctx.emit(
         TEKORT,
         {

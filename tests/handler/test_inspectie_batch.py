@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from aiokafka import ConsumerRecord
+from structlog.testing import capture_logs
 
 from services.inspectie import handlers as h
 from services.inspectie.app import service as inspectie_app
@@ -165,6 +166,23 @@ async def test_capacity_holds_within_a_batch_as_it_does_one_record_at_a_time(ser
     assert len([d for t, d in events if t == h.TEKORT]) == 6
     assert await inspecties(batch_svc) == await inspecties(single_svc)
     assert events == await uitgaand(single_svc)
+
+
+async def test_a_batch_logs_its_shortages_once_per_region(services: Maker) -> None:
+    """Every shortage is an event of its own; the log says per region and batch how many there
+    were (a region that stays short would otherwise write a warning per report)."""
+    svc, _ = await services()
+    batch = (
+        *(ontvangen(i, f"{71_000_000 + i}", "GM9999", OVERMORGEN) for i in range(10)),  # Landelijk: 2 a day
+        *(ontvangen(10 + i, f"{72_000_000 + i}", "GM0344", OVERMORGEN) for i in range(9)),  # Midden: 3 a day
+    )
+    with capture_logs() as regels:
+        await svc.consume(batch)
+    tekorten = [d for t, d in await uitgaand(svc) if t == h.TEKORT]
+    lines = [r for r in regels if r["event"] == "capacity_shortage"]
+    assert [(r["regio"], r["inspecties"]) for r in lines] == [("Landelijk", 6), ("Midden", 3)]
+    assert sorted(i for r in lines for i in r["inspectie_ids"]) == sorted(d["inspectie_id"] for d in tekorten)
+    assert {r["vroegst_uiterlijk_op"] for r in lines} == {OVERMORGEN.isoformat()}
 
 
 async def test_a_failing_record_in_the_middle_leaves_the_others_planned_as_without_it(services: Maker) -> None:

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from services.inspectie.adapters.repository import IS_OPEN, OPEN, inspectie_uit_rij, planning_key
+from services.inspectie.adapters.repository import IS_OPEN, OPEN, inspectie_uit_rij, log_tekorten, planning_key
+from services.inspectie.domain.planning import Tekort
 from services.inspectie.domain.risico import SOORTEN, Signaal, Uitzendonderneming
 from shared import locks
 from shared.db import Conn
@@ -123,6 +124,7 @@ class Planning:
     nieuwe_signalen: list[tuple[Any, ...]] = field(default_factory=list)
     gewijzigd: dict[str, dict[str, Any]] = field(default_factory=dict)
     tekort: set[str] = field(default_factory=set)
+    tekorten: list[Tekort] = field(default_factory=list)  # reported by the batch: logged at `flush`
 
     # -- signals ----------------------------------------------------------------------------
     async def bewaar_signaal(self, s: Signaal, kvk: str, aanleiding: dict[str, str] | None) -> bool:
@@ -189,13 +191,14 @@ class Planning:
         self.gewijzigd[i["inspectie_id"]] = dict(i)
         self._leg_over([i])
 
-    async def tekort_gemeld(self, inspectie_id: str) -> None:
-        if inspectie_id in self.gewijzigd:
-            self.gewijzigd[inspectie_id]["tekort_gemeld"] = True
-        else:
-            self.tekort.add(inspectie_id)
+    async def tekort_gemeld(self, tekort: Tekort) -> None:
+        self.tekorten.append(tekort)
+        if gewijzigd := self.gewijzigd.get(tekort.verzoek_id):
+            gewijzigd["tekort_gemeld"] = True  # the employer's open inspection is this dict (`_leg_over`)
+            return
+        self.tekort.add(tekort.verzoek_id)
         for inspectie in self.open_inspecties.values():
-            if inspectie is not None and inspectie["inspectie_id"] == inspectie_id:
+            if inspectie is not None and inspectie["inspectie_id"] == tekort.verzoek_id:
                 inspectie["tekort_gemeld"] = True
 
     # -- loading ------------------------------------------------------------------------------
@@ -274,7 +277,8 @@ class Planning:
             )
         if self.tekort:
             await conn.execute(TEKORT_GEMELD, sorted(self.tekort))
-        self.nieuwe_signalen, self.gewijzigd, self.tekort = [], {}, set()
+        log_tekorten(self.tekorten)
+        self.nieuwe_signalen, self.gewijzigd, self.tekort, self.tekorten = [], {}, set(), []
 
     def vergeet(self) -> None:
         """After a handler wrote to the database itself (following a `flush`): read everything again."""

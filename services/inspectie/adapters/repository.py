@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import structlog
+
 from services.inspectie.domain.boetes import EerdereBoete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
+from services.inspectie.domain.planning import Tekort
 from services.inspectie.domain.risico import Signaal
 from services.inspectie.domain.sancties import Waarschuwing
 from shared import locks
 from shared.contract.inspectie import Betaalbewijs
 from shared.db import Conn
 from shared.envelope import dumps
+
+log = structlog.get_logger()
+LOGGED_IDS = 20  # of a region's shortages in one line: the first so many ids, and how many there are
+
+
+def log_tekorten(tekorten: Sequence[Tekort]) -> None:
+    """One warning per region for the shortages reported together (a batch, a planning round): a
+    region that stays short says so once per batch, not once per report (each is an event too)."""
+    per_regio: defaultdict[str, list[Tekort]] = defaultdict(list)
+    for tekort in tekorten:
+        per_regio[tekort.regio].append(tekort)
+    for regio, lijst in sorted(per_regio.items()):
+        eerst_mogelijk = [t.gepland_op for t in lijst if t.gepland_op is not None]
+        log.warning(
+            "capacity_shortage",
+            regio=regio,
+            inspecties=len(lijst),
+            inspectie_ids=[t.verzoek_id for t in lijst[:LOGGED_IDS]],
+            vroegst_uiterlijk_op=min(t.uiterlijk_op for t in lijst).isoformat(),
+            eerst_mogelijk=min(eerst_mogelijk).isoformat() if eerst_mogelijk else None,
+        )
+
 
 OPEN = ("gepland", "wachtend")
 # the predicate of the partial indexes on open inspections as SQL: a planner only uses such an
@@ -86,8 +113,9 @@ class InspectieRepository:
         rows = await self.conn.fetch(OPEN_IN_REGIO, regio)
         return [inspectie_uit_rij(r) for r in rows]
 
-    async def tekort_gemeld(self, inspectie_id: str) -> None:
-        await self.conn.execute("UPDATE inspectie SET tekort_gemeld = true WHERE inspectie_id = $1", inspectie_id)
+    async def tekort_gemeld(self, tekort: Tekort) -> None:
+        await self.conn.execute("UPDATE inspectie SET tekort_gemeld = true WHERE inspectie_id = $1", tekort.verzoek_id)
+        log_tekorten([tekort])
 
     async def inspectie(self, inspectie_id: str) -> dict[str, Any] | None:
         row = await self.conn.fetchrow("SELECT * FROM inspectie WHERE inspectie_id = $1 FOR UPDATE", inspectie_id)
