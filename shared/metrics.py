@@ -21,8 +21,10 @@ middleware adds `faststream_*` series per topic (received, processed, latency, i
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import time
+from collections import Counter as Tally
 from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +74,10 @@ class _Pending:
     handled: dict[str, tuple[str, str, float]] = field(default_factory=dict)
     dead: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
+    def handled_types(self) -> dict[str, int]:
+        """How many records of each type were handled."""
+        return dict(Tally(ce_type for _, ce_type, _ in self.handled.values()))
+
     def flush(self) -> None:
         for service, ce_type, seconds in self.handled.values():
             HANDLED.labels(service, ce_type).inc()
@@ -87,6 +93,24 @@ def _pending() -> tuple[_Pending, bool]:
     """The batch's pending counts, or counts of their own to flush at once (outside a batch)."""
     pending = _PENDING.get()
     return (pending, False) if pending is not None else (_Pending(), True)
+
+
+@contextlib.contextmanager
+def batch_outcome() -> Iterator[_Pending]:
+    """What the records of the batch being applied did: the counts `count_after_commit` keeps for
+    it, or, for a batch applied without that middleware (a test), counts of its own, added when
+    the block ends without an error."""
+    pending = _PENDING.get()
+    if pending is not None:
+        yield pending
+        return
+    pending = _Pending()
+    token = _PENDING.set(pending)
+    try:
+        yield pending
+    finally:
+        _PENDING.reset(token)
+    pending.flush()
 
 
 def record_handled(service: str, event_id: str, ce_type: str, seconds: float) -> None:

@@ -427,7 +427,17 @@ class Service:
         async def one_by_one(attempts: Counter[tuple[str, int, int]]) -> None:
             await self._consume_one_by_one(items, bad, attempts)
 
-        await self.in_transaction(len(records), apply, one_by_one)
+        with metrics.batch_outcome() as outcome:
+            await self.in_transaction(len(records), apply, one_by_one)
+            # One line per batch (a line per record was 7 % of the stack's CPU flat out); each
+            # record's own line, with its ids, at DEBUG.
+            log.info(
+                "batch_applied",
+                records=len(records),
+                handled=len(outcome.handled),
+                dead_lettered=len(outcome.dead),
+                types=outcome.handled_types(),
+            )
 
     async def in_transaction(
         self,
@@ -694,7 +704,7 @@ class Service:
             with tracing.handling(self.source, event, route.topic), metrics.Stopwatch() as watch:
                 await route.handler(ctx, payload)
             metrics.record_handled(self.name, event.id, route.ce_type, watch.seconds)
-            log.info("handled")
+            log.debug("handled")
         except ValidationError as exc:
             fouten = fouten_van(exc)
             raise _DeadLetter("schema", [f["melding"] for f in fouten], fouten) from None

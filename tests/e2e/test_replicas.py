@@ -152,7 +152,7 @@ async def test_two_replicas_share_the_load_with_every_effect_once(stack_env: dic
         dead_letters = [r for topic in dead for r in partner.matching(topic)]
 
     handled = {
-        name: sum(1 for entry in lines_since(log, start[name]) if entry.get("event") == "handled")
+        name: sum(entry["handled"] for entry in lines_since(log, start[name]) if entry.get("event") == "batch_applied")
         for name, log in logs.items()
     }
     print(f"\nrecords handled per process: {handled}")

@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 import pytest
 from aiokafka import ConsumerRecord
+from structlog.testing import capture_logs
 
 from services.melding.app import service as melding_app
 from shared import db
@@ -135,6 +136,20 @@ async def test_the_statements_of_a_batch_do_not_grow_with_its_size(service: tupl
     assert await svc.pool.fetchval("SELECT count(*) FROM melding") == 105, "every report filed"
     print("statements of the last batch:", *statements.writes_and_reads(), sep="\n  ")
     assert counts[0] == counts[1], f"statements per batch: {counts} for 20 and 80 reports"
+
+
+async def test_a_batch_logs_one_line_with_what_its_records_did(service: tuple[Service, Statements]) -> None:
+    """Four reports filed and one without a reporter dead-lettered: one line for the batch with
+    those counts; a record's own line is DEBUG."""
+    svc, _ = service
+    zonder_melder = {k: v for k, v in report("R-X", "41000099").items() if k != "melder"}
+    with capture_logs() as regels:
+        await svc.consume((*reports(4, employers=2), record(9, zonder_melder)))
+    lines = [
+        (r["records"], r["handled"], r["dead_lettered"], r["types"]) for r in regels if r["event"] == "batch_applied"
+    ]
+    assert lines == [(5, 4, 1, {"nl.waardigwerk.melding.ingediend": 4})]
+    assert not [r for r in regels if r["event"] == "handled" and r["log_level"] != "debug"], "was one per record"
 
 
 async def test_reports_of_one_batch_about_one_employer_share_a_case(service: tuple[Service, Statements]) -> None:
