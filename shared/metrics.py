@@ -46,9 +46,7 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 # No `*_created` series beside every counter and histogram (read when a scrape collects them).
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
-CONSUMED = Counter(
-    "waardigwerk_records_consumed", "Records that reached the handler routing", ["service", "ce_type"]
-)
+CONSUMED = Counter("waardigwerk_records_consumed", "Records that reached the handler routing", ["service", "ce_type"])
 HANDLED = Counter("waardigwerk_records_handled", "Records whose handler succeeded", ["service", "ce_type"])
 DEAD_LETTERED = Counter(
     "waardigwerk_records_dead_lettered", "Records sent to a dead-letter topic", ["service", "ce_type", "reason"]
@@ -69,7 +67,8 @@ OTHER_TYPE = "overig"  # the label of every type the service does not handle (la
 
 @dataclass
 class _Pending:
-    """What the records of one batch did, by record: a record applied again overwrites its first try."""
+    """What the records of one batch did, by record (its topic/partition/offset): a record applied
+    again overwrites its first try, and one dead-lettered after all no longer counts as handled."""
 
     handled: dict[str, tuple[str, str, float]] = field(default_factory=dict)
     dead: dict[str, tuple[str, str, str]] = field(default_factory=dict)
@@ -113,10 +112,11 @@ def batch_outcome() -> Iterator[_Pending]:
     pending.flush()
 
 
-def record_handled(service: str, event_id: str, ce_type: str, seconds: float) -> None:
-    """A record's handler succeeded in `seconds`; counted when its batch commits."""
+def record_handled(service: str, position: str, ce_type: str, seconds: float) -> None:
+    """The handler of the record at `position` (topic/partition/offset) succeeded in `seconds`;
+    counted when its batch commits."""
     pending, now = _pending()
-    pending.handled[event_id] = (service, ce_type, seconds)
+    pending.handled[position] = (service, ce_type, seconds)
     if now:
         pending.flush()
 
@@ -124,6 +124,7 @@ def record_handled(service: str, event_id: str, ce_type: str, seconds: float) ->
 def record_dead_letter(service: str, position: str, ce_type: str, reason: str) -> None:
     """A record (at `position`: topic/partition/offset) was dead-lettered; counted when its batch commits."""
     pending, now = _pending()
+    pending.handled.pop(position, None)  # its handler's success was rolled back with its attempt
     pending.dead[position] = (service, ce_type, reason)
     if now:
         pending.flush()
@@ -233,9 +234,7 @@ class _Snapshots(Collector):
         )
         yield gauge("waardigwerk_outbox_parked", "Outbox rows the broker can never accept", lambda s: s.parked)
         yield gauge("waardigwerk_timers_due", "Live timers whose due time has come", lambda s: s.timers_due)
-        yield gauge(
-            "waardigwerk_timers_overdue", "Due timers not fired within their grace", lambda s: s.timers_overdue
-        )
+        yield gauge("waardigwerk_timers_overdue", "Due timers not fired within their grace", lambda s: s.timers_overdue)
         yield gauge("waardigwerk_timers_dead", "Timers that gave up after their attempts", lambda s: s.timers_dead)
         yield gauge("waardigwerk_db_pool_max", "Most connections the database pool opens", lambda s: s.pool_max)
         pool = GaugeMetricFamily(

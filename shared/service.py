@@ -608,7 +608,7 @@ class Service:
         with _bound(item.event):
             try:
                 ctx = self._context(conn, writes, item.event, state)
-                await self._handle(ctx, item.route, item.event, item.payload)
+                await self._handle(ctx, item)
             except TRANSIENT:
                 raise
             except Exception as exc:
@@ -627,7 +627,7 @@ class Service:
                     pair = [(item.event, item.payload)]
                     state = await self.batch_state(conn, pair) if self.batch_state else None
                     ctx = self._context(conn, writes, item.event, state)
-                    await self._handle(ctx, item.route, item.event, item.payload)
+                    await self._handle(ctx, item)
                     if state is not None:
                         await state.flush(conn)
                 return
@@ -699,11 +699,12 @@ class Service:
             writes.undo(mark)
             log.warning("rejection_failed", error=type(exc).__name__, **_where(exc))
 
-    async def _handle(self, ctx: Context, route: Route, event: CloudEvent, payload: Any) -> None:
+    async def _handle(self, ctx: Context, item: _Item) -> None:
+        route, event = item.route, item.event
         try:
             with tracing.handling(self.source, event, route.topic), metrics.Stopwatch() as watch:
-                await route.handler(ctx, payload)
-            metrics.record_handled(self.name, event.id, route.ce_type, watch.seconds)
+                await route.handler(ctx, item.payload)
+            metrics.record_handled(self.name, "/".join(map(str, _position(item.record))), route.ce_type, watch.seconds)
             log.debug("handled")
         except ValidationError as exc:
             fouten = fouten_van(exc)

@@ -152,6 +152,33 @@ async def test_a_batch_logs_one_line_with_what_its_records_did(service: tuple[Se
     assert not [r for r in regels if r["event"] == "handled" and r["log_level"] != "debug"], "was one per record"
 
 
+async def test_a_record_dead_lettered_after_its_handler_succeeded_is_not_counted_as_handled(
+    service: tuple[Service, Statements],
+) -> None:
+    """Its handler succeeds every time, but writing what it buffered fails (a trigger refuses the
+    row): after its attempts it is dead-lettered, and the batch's counts say so only once."""
+    svc, _ = service
+    svc.settings = svc.settings.model_copy(update={"waardigwerk_record_pogingen": 2})
+    await svc.pool.execute(
+        """CREATE FUNCTION weiger_r_stuk() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN IF NEW.referentie = 'R-STUK' THEN RAISE EXCEPTION 'kapot'; END IF; RETURN NEW; END $$;
+           CREATE TRIGGER weiger_r_stuk BEFORE INSERT ON melding FOR EACH ROW EXECUTE FUNCTION weiger_r_stuk()"""
+    )
+    batch = (
+        record(0, report("R-A", "41000020")),
+        record(1, report("R-STUK", "41000021")),
+        record(2, report("R-B", "41000022")),
+    )
+    with capture_logs() as regels:
+        await svc.consume(batch)
+    assert [r["referentie"] for r in await svc.pool.fetch("SELECT referentie FROM melding ORDER BY 1")] == [
+        "R-A",
+        "R-B",
+    ]
+    lines = [(r["handled"], r["dead_lettered"]) for r in regels if r["event"] == "batch_applied"]
+    assert lines == [(2, 1)]
+
+
 async def test_reports_of_one_batch_about_one_employer_share_a_case(service: tuple[Service, Statements]) -> None:
     svc, _ = service
     await svc.consume(reports(40, employers=4))

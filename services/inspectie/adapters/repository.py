@@ -26,11 +26,24 @@ LOGGED_IDS = 20  # of a region's shortages in one line: the first so many ids, a
 
 
 def log_tekorten(tekorten: Sequence[Tekort]) -> None:
-    """One warning per region for the shortages reported together (a batch, a planning round): a
-    region that stays short says so once per batch, not once per report (each is an event too)."""
+    """One warning per region for the shortages written together: those a batch's planning state
+    writes at once (at its end, or before a full planning round), or one of a full round. A
+    region that stays short says so about once per batch, not once per report (each shortage is
+    an event of its own). The line is about the region: it carries no record's ids, whichever
+    record's handling wrote it."""
     per_regio: defaultdict[str, list[Tekort]] = defaultdict(list)
     for tekort in tekorten:
         per_regio[tekort.regio].append(tekort)
+    bound = structlog.contextvars.get_contextvars()
+    record_ids = {k: bound[k] for k in ("event_id", "correlation_id", "ce_type") if k in bound}
+    structlog.contextvars.unbind_contextvars(*record_ids)
+    try:
+        _log_per_regio(per_regio)
+    finally:
+        structlog.contextvars.bind_contextvars(**record_ids)
+
+
+def _log_per_regio(per_regio: dict[str, list[Tekort]]) -> None:
     for regio, lijst in sorted(per_regio.items()):
         eerst_mogelijk = [t.gepland_op for t in lijst if t.gepland_op is not None]
         log.warning(
