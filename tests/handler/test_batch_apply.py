@@ -16,7 +16,6 @@ from typing import Any
 import asyncpg
 import pytest
 from aiokafka import ConsumerRecord
-from structlog.testing import capture_logs
 
 from services.melding.app import service as melding_app
 from shared import db
@@ -138,22 +137,23 @@ async def test_the_statements_of_a_batch_do_not_grow_with_its_size(service: tupl
     assert counts[0] == counts[1], f"statements per batch: {counts} for 20 and 80 reports"
 
 
-async def test_a_batch_logs_one_line_with_what_its_records_did(service: tuple[Service, Statements]) -> None:
+async def test_a_batch_logs_one_line_with_what_its_records_did(
+    service: tuple[Service, Statements], log_lines: list[Any]
+) -> None:
     """Four reports filed and one without a reporter dead-lettered: one line for the batch with
     those counts; a record's own line is DEBUG."""
     svc, _ = service
     zonder_melder = {k: v for k, v in report("R-X", "41000099").items() if k != "melder"}
-    with capture_logs() as regels:
-        await svc.consume((*reports(4, employers=2), record(9, zonder_melder)))
+    await svc.consume((*reports(4, employers=2), record(9, zonder_melder)))
     lines = [
-        (r["records"], r["handled"], r["dead_lettered"], r["types"]) for r in regels if r["event"] == "batch_applied"
+        (r["records"], r["handled"], r["dead_lettered"], r["types"]) for r in log_lines if r["event"] == "batch_applied"
     ]
     assert lines == [(5, 4, 1, {"nl.waardigwerk.melding.ingediend": 4})]
-    assert not [r for r in regels if r["event"] == "handled" and r["log_level"] != "debug"], "was one per record"
+    assert not [r for r in log_lines if r["event"] == "handled" and r["log_level"] != "debug"], "was one per record"
 
 
 async def test_a_record_dead_lettered_after_its_handler_succeeded_is_not_counted_as_handled(
-    service: tuple[Service, Statements],
+    service: tuple[Service, Statements], log_lines: list[Any]
 ) -> None:
     """Its handler succeeds every time, but writing what it buffered fails (a trigger refuses the
     row): after its attempts it is dead-lettered, and the batch's counts say so only once."""
@@ -169,13 +169,12 @@ async def test_a_record_dead_lettered_after_its_handler_succeeded_is_not_counted
         record(1, report("R-STUK", "41000021")),
         record(2, report("R-B", "41000022")),
     )
-    with capture_logs() as regels:
-        await svc.consume(batch)
+    await svc.consume(batch)
     assert [r["referentie"] for r in await svc.pool.fetch("SELECT referentie FROM melding ORDER BY 1")] == [
         "R-A",
         "R-B",
     ]
-    lines = [(r["handled"], r["dead_lettered"]) for r in regels if r["event"] == "batch_applied"]
+    lines = [(r["handled"], r["dead_lettered"]) for r in log_lines if r["event"] == "batch_applied"]
     assert lines == [(2, 1)]
 
 

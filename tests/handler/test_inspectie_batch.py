@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from aiokafka import ConsumerRecord
-from structlog.testing import capture_logs
 
 from services.inspectie import handlers as h
 from services.inspectie.app import service as inspectie_app
@@ -168,7 +167,7 @@ async def test_capacity_holds_within_a_batch_as_it_does_one_record_at_a_time(ser
     assert events == await uitgaand(single_svc)
 
 
-async def test_a_batch_logs_its_shortages_once_per_region(services: Maker) -> None:
+async def test_a_batch_logs_its_shortages_once_per_region(services: Maker, log_lines: list[Any]) -> None:
     """Every shortage is an event of its own; the log says per region and batch how many there
     were (a region that stays short would otherwise write a warning per report)."""
     svc, _ = await services()
@@ -176,10 +175,9 @@ async def test_a_batch_logs_its_shortages_once_per_region(services: Maker) -> No
         *(ontvangen(i, f"{71_000_000 + i}", "GM9999", OVERMORGEN) for i in range(10)),  # Landelijk: 2 a day
         *(ontvangen(10 + i, f"{72_000_000 + i}", "GM0344", OVERMORGEN) for i in range(9)),  # Midden: 3 a day
     )
-    with capture_logs() as regels:
-        await svc.consume(batch)
+    await svc.consume(batch)
     tekorten = [d for t, d in await uitgaand(svc) if t == h.TEKORT]
-    lines = [r for r in regels if r["event"] == "capacity_shortage"]
+    lines = [r for r in log_lines if r["event"] == "capacity_shortage"]
     assert [(r["regio"], r["inspecties"]) for r in lines] == [("Landelijk", 6), ("Midden", 3)]
     assert sorted(i for r in lines for i in r["inspectie_ids"]) == sorted(d["inspectie_id"] for d in tekorten)
     assert {r["vroegst_uiterlijk_op"] for r in lines} == {OVERMORGEN.isoformat()}
