@@ -127,15 +127,18 @@ def render(results: dict[str, Any], stages: list[str], parts: list[str]) -> str:
         *notes,
         f"  idle: stack {idle_stack:.1f} % of one core, {check('idle_cpu_percent', idle_stack)}",
     ]
-    if upkeep := results.get("maintenance"):
+    upkeeps = {**results.get("maintenance_between", {})}
+    if "maintenance" in results:
+        upkeeps["intake"] = results["maintenance"]
+    if upkeeps:
+        lines += ["", "Maintenance after each stage, before the next (autovacuum of what the stage wrote):"]
+    for stage, upkeep in upkeeps.items():
         per = upkeep["cpu_ms_per_report"]
         gave_up = f"; gave up, still due: {', '.join(upkeep['still_due'])}" if upkeep.get("still_due") else ""
-        lines += [
-            "",
-            f"Maintenance before the idle stage (autovacuum of what the stages wrote): {upkeep['seconds']:g} s, "
-            f"{stack_cpu_ms('maintenance', per):.2f} CPU-ms per report of the stages ({upkeep['reports']}), "
-            f"PostgreSQL {per.get('postgres', 0):.2f}{gave_up}",
-        ]
+        lines.append(
+            f"  after {stage}: {upkeep['seconds']:g} s, {stack_cpu_ms('maintenance', per):.2f} CPU-ms per report of "
+            f"{stage} ({upkeep['reports']}), PostgreSQL {per.get('postgres', 0):.2f}{gave_up}"
+        )
 
     schemas = sorted({k for s in stages for k in results[s].get("statements_per_report", {}) if k != SHARED})
     if schemas:
