@@ -255,6 +255,11 @@ def _position(record: ConsumerRecord[bytes, bytes]) -> tuple[str, int, int]:
     return (record.topic, record.partition, record.offset)
 
 
+def _position_text(record: ConsumerRecord[bytes, bytes]) -> str:
+    """The record's position as `topic/partition/offset`."""
+    return "/".join(map(str, _position(record)))
+
+
 def _header_text(headers: Any, name: str) -> str:
     """One header's value as text ('' when absent, null or not UTF-8): never raises on hostile bytes."""
     for key, value in headers:
@@ -493,8 +498,7 @@ class Service:
                 event = decode(record.headers, record.value)
             except EnvelopeError as exc:
                 fouten = [{"veld": "envelop", "melding": r} for r in exc.reasons]
-                position = "/".join(map(str, _position(record)))
-                bad.append(_Bad(record, None, position, "ongeldige_envelop", exc.reasons, fouten))
+                bad.append(_Bad(record, None, _position_text(record), "ongeldige_envelop", exc.reasons, fouten))
                 continue
             route = self.routes.get((record.topic, event.type))
             if route is not None and route.ce_type == TIMER_OPNIEUW and event.data.get("dienst") != self.name:
@@ -682,7 +686,7 @@ class Service:
                 body = None
             data = body if isinstance(body, dict) else {}
             event = CloudEvent(
-                id="/".join(map(str, _position(record))),
+                id=_position_text(record),
                 source=self.source,
                 type="nl.waardigwerk.onleesbaar",
                 time=datetime.now(UTC),
@@ -704,7 +708,7 @@ class Service:
         try:
             with tracing.handling(self.source, event, route.topic), metrics.Stopwatch() as watch:
                 await route.handler(ctx, item.payload)
-            metrics.record_handled(self.name, "/".join(map(str, _position(item.record))), route.ce_type, watch.seconds)
+            metrics.record_handled(self.name, _position_text(item.record), route.ce_type, watch.seconds)
             log.debug("handled")
         except ValidationError as exc:
             fouten = fouten_van(exc)
@@ -742,7 +746,7 @@ class Service:
             headers.append(("dlq_weggelaten_headers", str(dropped).encode()))
         await outbox.put(conn, outbox.row(dlq(record.topic), record.key, headers, record.value, event_type="dlq"))
         ce_type = metrics.type_label(_header_text(record.headers, "ce_type"), {r.ce_type for r in self.routes.values()})
-        metrics.record_dead_letter(self.name, "/".join(map(str, _position(record))), ce_type, reason)
+        metrics.record_dead_letter(self.name, _position_text(record), ce_type, reason)
 
     # -- timers and the test clock ------------------------------------------------------
     async def fire_due(self) -> int:

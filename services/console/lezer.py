@@ -104,7 +104,8 @@ async def _een_voorzichtig(
     try:
         async with conn.transaction():
             if record.topic.endswith(".dlq"):
-                if (await inbox.claim(conn, INBOX, {_positie(record): None}))[_positie(record)].first:
+                positie = _positie(record)
+                if (await inbox.claim(conn, INBOX, {positie: None}))[positie].first:
                     await _pas_toe(conn, record, None)
                 return
             for _, event in _gelezen((record,)):

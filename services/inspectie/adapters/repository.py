@@ -38,22 +38,18 @@ def log_tekorten(tekorten: Sequence[Tekort]) -> None:
     record_ids = {k: bound[k] for k in ("event_id", "correlation_id", "ce_type") if k in bound}
     structlog.contextvars.unbind_contextvars(*record_ids)
     try:
-        _log_per_regio(per_regio)
+        for regio, lijst in sorted(per_regio.items()):
+            eerst_mogelijk = [t.gepland_op for t in lijst if t.gepland_op is not None]
+            log.warning(
+                "capacity_shortage",
+                regio=regio,
+                inspecties=len(lijst),
+                inspectie_ids=[t.verzoek_id for t in lijst[:LOGGED_IDS]],
+                vroegst_uiterlijk_op=min(t.uiterlijk_op for t in lijst).isoformat(),
+                eerst_mogelijk=min(eerst_mogelijk).isoformat() if eerst_mogelijk else None,
+            )
     finally:
         structlog.contextvars.bind_contextvars(**record_ids)
-
-
-def _log_per_regio(per_regio: dict[str, list[Tekort]]) -> None:
-    for regio, lijst in sorted(per_regio.items()):
-        eerst_mogelijk = [t.gepland_op for t in lijst if t.gepland_op is not None]
-        log.warning(
-            "capacity_shortage",
-            regio=regio,
-            inspecties=len(lijst),
-            inspectie_ids=[t.verzoek_id for t in lijst[:LOGGED_IDS]],
-            vroegst_uiterlijk_op=min(t.uiterlijk_op for t in lijst).isoformat(),
-            eerst_mogelijk=min(eerst_mogelijk).isoformat() if eerst_mogelijk else None,
-        )
 
 
 OPEN = ("gepland", "wachtend")
