@@ -2,6 +2,10 @@
 
 Stages, each started on an idle stack and costed until every service is idle again:
 - ceiling: raw aiokafka consume of BENCH_CEILING_N events + asyncpg COPY into a table + produce;
+- warm-up: reports the intake refuses (no employer), at BENCH_RATE/s for BENCH_WARMUP_S s (30):
+  the same broker requests as the stages after it, so that a fresh broker's JIT compiler has done
+  most of its work before the rate stage; measured, no targets. A refused report takes no
+  inspection slot and leaves no signal, so the rate stage still plans into empty regions;
 - rate: reports at BENCH_RATE/s (default 50) for BENCH_RATE_S s (20), p50/p99 from each report's
   ce_time until the inspectorate's feed says what happens to it (planned, re-planned or short of
   capacity);
@@ -9,7 +13,7 @@ Stages, each started on an idle stack and costed until every service is idle aga
   idle again, latency to the inspectorate's outcome;
 - intake: BENCH_INTAKE_N reports (default BENCH_N) flat out; reports/s and latency until each
   report's `melding.ontvangen` is read from the reporter's feed;
-- maintenance, after each of rate, chain and intake: until autovacuum owes nothing for what that
+- maintenance, after each of warm-up, rate, chain and intake: until autovacuum owes nothing for what that
   stage wrote (bench/maintenance.py), so the next stage is not charged for it; seconds and CPU;
 - idle: BENCH_IDLE_S s (30) with nothing offered: CPU of every process as % of one core;
 - the inspectie domain alone (bench/domein.py; BENCH_DOMEIN=0 leaves it out).
@@ -52,6 +56,7 @@ N_CHAIN = int(os.environ.get("BENCH_CHAIN_N", str(N)))
 RATE = float(os.environ.get("BENCH_RATE", "50"))
 RATE_S = float(os.environ.get("BENCH_RATE_S", "20"))
 IDLE_S = float(os.environ.get("BENCH_IDLE_S", "30"))
+WARMUP_S = float(os.environ.get("BENCH_WARMUP_S", "30"))
 DOMEIN = os.environ.get("BENCH_DOMEIN", "1") != "0"
 PAYLOAD = json.dumps(
     {
@@ -129,15 +134,24 @@ def melding(org: str, kvk_basis: int, i: int) -> dict[str, Any]:
     }
 
 
+def geweigerde_melding(org: str, kvk_basis: int, i: int) -> dict[str, Any]:
+    """A report without an employer: refused by the intake, told to its reporter (`melding.afgewezen`)."""
+    report = melding(org, kvk_basis, i)
+    del report["werkgever"]
+    return report
+
+
 @dataclass(frozen=True)
 class Traject:
     """What one benchmark times: from a report's ce_time until `uit` (the output of the report with
-    key `sleutel(report)`, recognised by `herken`) is consumed from the partner topic `feed`."""
+    key `sleutel(report)`, recognised by `herken`) is consumed from the partner topic `feed`. The
+    reports are made by `maak(org, kvk_basis, i)`."""
 
     naam: str
     feed: str  # may name {org}
     sleutel: Callable[[dict[str, Any]], str]
     herken: Callable[[Ontvangen], str | None]
+    maak: Callable[[str, int, int], dict[str, Any]] = melding
 
 
 INTAKE = Traject(
@@ -145,6 +159,13 @@ INTAKE = Traject(
     "waardigwerk.uit.melder.{org}",
     lambda m: m["melder"]["referentie"],
     lambda e: (e.data or {}).get("melder_referentie") if e.type == "nl.waardigwerk.melding.ontvangen" else None,
+)
+WEIGERING = Traject(
+    "refused",
+    "waardigwerk.uit.melder.{org}",
+    lambda m: m["melder"]["referentie"],
+    lambda e: (e.data or {}).get("melder_referentie") if e.type == "nl.waardigwerk.melding.afgewezen" else None,
+    geweigerde_melding,
 )
 PLAN_UITKOMSTEN = {
     "nl.waardigwerk.inspectie.gepland",
@@ -187,7 +208,7 @@ async def measure(
 
         started = last_report = time.perf_counter()
         for i in range(n):
-            data = melding(org, kvk_basis, i)
+            data = traject.maak(org, kvk_basis, i)
             sent[traject.sleutel(data)] = time.time()
             await partner.offer(
                 "waardigwerk.in.meldingen", "nl.waardigwerk.melding.ingediend", data, key=data["melder"]["referentie"]
@@ -303,7 +324,14 @@ async def main() -> None:
     services = [name for name in pids if name not in ("kafka", "postgres") and not name.startswith("kafka-")]
     results: dict[str, Any] = {
         "when": datetime.now(UTC).isoformat(),
-        "sizes": {"ceiling": N_CEILING, "intake": N_INTAKE, "chain": N_CHAIN, "rate": RATE, "rate_s": RATE_S},
+        "sizes": {
+            "ceiling": N_CEILING,
+            "intake": N_INTAKE,
+            "chain": N_CHAIN,
+            "rate": RATE,
+            "rate_s": RATE_S,
+            "warmup_s": WARMUP_S,
+        },
         "cpus": os.cpu_count(),
         "code": code_version(),
         "targets": TARGETS,
@@ -325,13 +353,25 @@ async def main() -> None:
             meters = Meters(broker, statements, pids)
             print("warm-up: 20 reports through the whole path (not measured) ...", flush=True)
             await measure(bootstrap, login, PAD, 20, None)
-            n_rate = int(RATE * RATE_S)
+            n_rate, n_warmup = int(RATE * RATE_S), int(RATE * WARMUP_S)
             stages: list[tuple[str, int, Callable[[], Awaitable[dict[str, Any]]], str]] = [
                 (
                     "ceiling",
                     N_CEILING,
                     lambda: ceiling(bootstrap, login, database_url, N_CEILING),
                     "ceiling: consume + COPY + produce, no domain logic",
+                ),
+                *(
+                    [
+                        (
+                            "warmup",
+                            n_warmup,
+                            lambda: measure(bootstrap, login, WEIGERING, n_warmup, RATE),
+                            f"reports the intake refuses at {RATE:g}/s for {WARMUP_S:g} s, to warm the broker up",
+                        )
+                    ]
+                    if n_warmup
+                    else []
                 ),
                 (
                     "rate",
@@ -354,7 +394,7 @@ async def main() -> None:
             ]  # the rate stage first, while the regions still have capacity to plan into
             previous: str | None = None
             for name, n, run, title in stages:
-                if previous in tabel.REPORT_STAGES:
+                if previous in tabel.WAITED_STAGES:
                     # Autovacuum of what the stage before wrote would otherwise be counted in this one
                     # (0.2 CPU-ms per report of PostgreSQL in the intake stage after the chain).
                     print(f"maintenance: until autovacuum owes nothing for what {previous} wrote ...", flush=True)
@@ -381,7 +421,8 @@ async def main() -> None:
         print("inspectie domain: recompute risk and plan, 10k and 100k employers ...", flush=True)
         results["inspectie_domein"] = await asyncio.to_thread(domein.main, [10_000, 100_000])
     print()
-    print(tabel.render(results, ["ceiling", "rate", "chain", "intake"], [*services, "kafka", "postgres"]))
+    shown: list[str] = [s for s in ("ceiling", "warmup", "rate", "chain", "intake") if s in results]
+    print(tabel.render(results, shown, [*services, "kafka", "postgres"]))
     file.write_text(json.dumps(results, indent=2))
     print(f"written: {file.relative_to(ROOT)}")
 

@@ -20,6 +20,7 @@ TARGETS: dict[str, tuple[str, float, str]] = {
 }
 COMPARE: dict[str, Callable[[float, float], bool]] = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
 REPORT_STAGES = ("rate", "chain", "intake")
+WAITED_STAGES = ("warmup", *REPORT_STAGES)  # autovacuum of what they wrote is waited for before the next
 
 
 def check(target: str, value: float | None) -> str:
