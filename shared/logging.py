@@ -25,7 +25,8 @@ from shared.envelope import possibly_personal
 
 BSN_MASK = "<bsn?>"
 # The access logger FastStream creates for a Kafka broker; it keeps a stdout handler it finds there.
-FASTSTREAM_LOGGERS = ("faststream", "faststream.access", "faststream.access.kafka")
+ACCESS_LOGGER = "faststream.access.kafka"  # FastStream's lines per message or batch of a Kafka subscriber
+FASTSTREAM_LOGGERS = ("faststream", "faststream.access", ACCESS_LOGGER)
 _NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
 
 
@@ -99,9 +100,11 @@ def configure(service: str, level: str = "INFO") -> structlog.stdlib.BoundLogger
     root.setLevel(level)
     for name in FASTSTREAM_LOGGERS:
         own = logging.getLogger(name)
-        # The access logger does not propagate (FastStream sets that): it writes through the handler.
-        own.handlers = [handler] if name == "faststream.access.kafka" else []
-        own.propagate = name != "faststream.access.kafka"
+        # The access logger does not propagate: it writes through the handler, at the service's level
+        # (a level FastStream set on it, for a broker with its default logger, is undone).
+        own.handlers = [handler] if name == ACCESS_LOGGER else []
+        own.propagate = name != ACCESS_LOGGER
+        own.setLevel(logging.NOTSET)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 import re
 import socket
 from collections import Counter
@@ -81,7 +82,7 @@ from shared.envelope import (
     parse_json,
     possibly_personal,
 )
-from shared.logging import configure
+from shared.logging import ACCESS_LOGGER, configure
 from shared.policy import Policy, PolicyError, load_policy
 from shared.prefetch import hands_out_at_once
 from shared.settings import Settings
@@ -371,7 +372,14 @@ class Service:
         self.clock = Clock(self.settings.waardigwerk_test_clock)
         self.policy = load_policy(self.settings.waardigwerk_beleid)
         self.broker = KafkaBroker(
-            self.settings.kafka_bootstrap_list, client_id=self.consumer, security=_kafka_security(self.settings)
+            self.settings.kafka_bootstrap_list,
+            client_id=self.consumer,
+            security=_kafka_security(self.settings),
+            # FastStream's two access lines per batch (`Received`, `Processed`) at DEBUG: the runtime's
+            # `batch_applied` says what a batch did. Its errors stay ERROR. A logger of our own, so
+            # FastStream leaves its level to the service's (WAARDIGWERK_LOG_LEVEL=DEBUG shows them).
+            logger=logging.getLogger(ACCESS_LOGGER),
+            log_level=logging.DEBUG,
         )
         self.supervisor = Supervisor()
         self._pool: asyncpg.Pool | None = None
