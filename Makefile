@@ -25,7 +25,7 @@ help:
 	@echo "make test       setup, lint, typecheck, then every test tier (starts a test-clock stack if none runs)"
 	@echo "make demo       setup, up, replay the demo scenario; the stack keeps running"
 	@echo "make bench      benchmarks on a stack of their own: tables beside the targets, JSON under .bench/"
-	@echo "                (quick: BENCH_N=1000 BENCH_CEILING_N=20000 BENCH_RATE_S=5 BENCH_IDLE_S=10 BENCH_DOMEIN=0)"
+	@echo "                (quick: BENCH_N=1000 BENCH_CEILING_N=20000 BENCH_RATE_S=5 BENCH_WARMUP_S=5 BENCH_IDLE_S=10 BENCH_DOMEIN=0)"
 	@echo "make chaos      the fault matrix on a stack of its own: lost/duplicated per fault, JSON under .chaos/"
 	@echo "make lint       ruff;  make typecheck: mypy;  make asyncapi: write and validate docs/asyncapi/"
 

@@ -3,9 +3,11 @@
 Stages, each started on an idle stack and costed until every service is idle again:
 - ceiling: raw aiokafka consume of BENCH_CEILING_N events + asyncpg COPY into a table + produce;
 - warm-up: reports the intake refuses (no employer), at BENCH_RATE/s for BENCH_WARMUP_S s (30):
-  the same broker requests as the stages after it, so that a fresh broker's JIT compiler has done
-  most of its work before the rate stage; measured, no targets. A refused report takes no
-  inspection slot and leaves no signal, so the rate stage still plans into empty regions;
+  the same kinds of broker request as the stages after it (produce, fetch, offset commits from
+  every service), so that a fresh broker's JIT compiler has done most of its work before the rate
+  stage; measured, no targets. A refused report takes no inspection slot and gives inspectie no
+  risk signal, so the rate stage still plans into empty regions; each one is a dead letter (a
+  record on `waardigwerk.in.meldingen.dlq`, an open dead letter in the console);
 - rate: reports at BENCH_RATE/s (default 50) for BENCH_RATE_S s (20), p50/p99 from each report's
   ce_time until the inspectorate's feed says what happens to it (planned, re-planned or short of
   capacity);
@@ -339,7 +341,8 @@ async def main() -> None:
     print(
         f"Benchmarks on {bootstrap}: ceiling N={N_CEILING} (BENCH_CEILING_N), intake N={N_INTAKE} (BENCH_INTAKE_N), "
         f"chain N={N_CHAIN} (BENCH_CHAIN_N), {RATE:g}/s for {RATE_S:g} s (BENCH_RATE, BENCH_RATE_S), "
-        f"idle {IDLE_S:g} s (BENCH_IDLE_S); code {results['code']}; processes: {', '.join(pids)}",
+        f"warm-up {WARMUP_S:g} s (BENCH_WARMUP_S), idle {IDLE_S:g} s (BENCH_IDLE_S); "
+        f"code {results['code']}; processes: {', '.join(pids)}",
         flush=True,
     )
     file = ROOT / ".bench" / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
@@ -351,7 +354,7 @@ async def main() -> None:
     try:
         async with Broker(bootstrap, login) as broker:
             meters = Meters(broker, statements, pids)
-            print("warm-up: 20 reports through the whole path (not measured) ...", flush=True)
+            print("priming: 20 reports through the whole path (not measured) ...", flush=True)
             await measure(bootstrap, login, PAD, 20, None)
             n_rate, n_warmup = int(RATE * RATE_S), int(RATE * WARMUP_S)
             stages: list[tuple[str, int, Callable[[], Awaitable[dict[str, Any]]], str]] = [
@@ -370,7 +373,7 @@ async def main() -> None:
                             f"reports the intake refuses at {RATE:g}/s for {WARMUP_S:g} s, to warm the broker up",
                         )
                     ]
-                    if n_warmup
+                    if n_warmup > 0
                     else []
                 ),
                 (
@@ -391,7 +394,7 @@ async def main() -> None:
                     lambda: measure(bootstrap, login, INTAKE, N_INTAKE, None),
                     "intake flat out: ingediend -> ontvangen on the reporter's feed",
                 ),
-            ]  # the rate stage first, while the regions still have capacity to plan into
+            ]  # rate before the flat-out ones, while the regions have capacity (the warm-up plans nothing)
             previous: str | None = None
             for name, n, run, title in stages:
                 if previous in tabel.WAITED_STAGES:
