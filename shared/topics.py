@@ -29,8 +29,11 @@ TEST_KLOK = "waardigwerk.test.klok"
 DOMAIN_SERVICES = ("melding", "inspectie", "loonvordering", "huisvesting")
 
 
+INTERN_PREFIX = "waardigwerk.intern."  # topics only the platform's own services write
+
+
 def intern(service: str) -> str:
-    return f"waardigwerk.intern.{service}"
+    return f"{INTERN_PREFIX}{service}"
 
 
 INTERNAL = tuple(intern(s) for s in DOMAIN_SERVICES)
