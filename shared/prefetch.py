@@ -25,19 +25,10 @@ trickle a consumer is in that sleep half of the time: up to 200 ms on every hop,
 report's latency at 2 reports/s. `getmany` itself waits for records without polling (and also
 while the group has no assignment), so the sleep buys nothing here.
 
-A batch whose every record is one the service has no use for (`unread`: another service's event
-of a type no handler here takes, told by its headers) is not handed out at all: its offsets go
-to `passed` as those of an applied batch, and the next batch is asked for at once. Such records
-would be decoded, sorted out and dropped (no inbox row) by the runtime; skipped here they also
-cost no FastStream dispatch: at a trickle a service like loonvordering, which needs one type of
-inspectie's many, got nothing else.
-
-`hands_out_at_once` gives a subscriber all of that."""
+`hands_out_at_once` gives a subscriber both."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -55,32 +46,17 @@ def hold_until_handed_out(consumer: Any, hold_s: float = HOLD_S) -> None:
         fetcher._prefetch_backoff = hold_s
 
 
-@dataclass(frozen=True)
-class Unread:
-    """Which records a service has no use for, and where their offsets go instead (see above)."""
-
-    unread: Callable[[ConsumerRecord], bool]
-    passed: Callable[[Any, Sequence[ConsumerRecord]], None]
-
-
 class _HandsOutAtOnce(BatchSubscriber):
     __slots__ = ()
 
     async def get_msg(self, consumer: AIOKafkaConsumer) -> tuple[ConsumerRecord, ...]:
         hold_until_handed_out(consumer)  # also a consumer started anew after it lost its group
         batches = await consumer.getmany(timeout_ms=self.batch_timeout_ms, max_records=self.max_records)
-        records = tuple(chain.from_iterable(batches.values()))
-        skip: Unread | None = getattr(self, "skip_unread", None)
-        if records and skip is not None and all(map(skip.unread, records)):
-            skip.passed(consumer, records)
-            return ()
-        return records  # empty: FastStream's loop asks again at once
+        return tuple(chain.from_iterable(batches.values()))  # empty: FastStream's loop asks again at once
 
 
-def hands_out_at_once(subscriber: BatchSubscriber, skip: Unread | None = None) -> BatchSubscriber:
-    """The subscriber's consumer holds what it fetched until it is handed out, the subscriber asks
-    for the next batch right after an empty wait, and (with `skip`) a batch of only unread records
-    is passed over (the same object, same slots)."""
+def hands_out_at_once(subscriber: BatchSubscriber) -> BatchSubscriber:
+    """The subscriber's consumer holds what it fetched until it is handed out, and the subscriber
+    asks for the next batch right after an empty wait (the same object, same slots)."""
     subscriber.__class__ = _HandsOutAtOnce
-    subscriber.skip_unread = skip  # type: ignore[attr-defined]
     return subscriber

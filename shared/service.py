@@ -84,10 +84,10 @@ from shared.envelope import (
 )
 from shared.logging import ACCESS_LOGGER, configure
 from shared.policy import Policy, PolicyError, load_policy
-from shared.prefetch import Unread, hands_out_at_once
+from shared.prefetch import hands_out_at_once
 from shared.settings import Settings
 from shared.supervision import Backoff, Supervisor, TaskHealth, repeat
-from shared.topics import CONSOLE_OPDRACHTEN, INTERN_PREFIX, TEST_KLOK, dlq, intern
+from shared.topics import CONSOLE_OPDRACHTEN, TEST_KLOK, dlq, intern
 
 log = structlog.get_logger()
 HOUSEKEEPING_SECONDS = 3600.0
@@ -954,16 +954,8 @@ class Service:
         if self._pool is not None:
             await self._pool.close()
 
-    def _subscribe(
-        self,
-        topics: list[str],
-        group: str,
-        apply: Callable[[Any], Awaitable[None]],
-        unread: Callable[[ConsumerRecord[bytes, bytes]], bool] | None = None,
-    ) -> None:
-        """One consumer per group (several topics), so the group does not rebalance per topic. A
-        batch of only `unread` records is passed over (shared/prefetch.py); without it, every
-        record is handed out (the console reads every event)."""
+    def _subscribe(self, topics: list[str], group: str, apply: Callable[[Any], Awaitable[None]]) -> None:
+        """One consumer per group (several topics), so the group does not rebalance per topic."""
         subscriber = self.broker.subscriber(
             *topics,
             group_id=group,
@@ -983,7 +975,7 @@ class Service:
             # Untyped (its records are parsed here): the document declares each message instead (shared/asyncapi.py).
             include_in_schema=False,
         )
-        hands_out_at_once(subscriber, Unread(unread, self.commits.applied) if unread else None)
+        hands_out_at_once(subscriber)
 
         async def on_batch(batch: Any) -> None:  # Any: FastStream validates nothing, the message as it is
             msg: KafkaMessage = batch
@@ -998,29 +990,6 @@ class Service:
 
         subscriber(on_batch)
 
-    def _unread_on(self, topics: list[str]) -> Callable[[ConsumerRecord[bytes, bytes]], bool]:
-        """Whether a record is another service's event that no handler here takes, told by its
-        headers without decoding: on an internal topic (only the platform's own services write
-        there), a `ce_source` of the platform and a `ce_type` no route of this service has on that
-        topic. `_sort` would drop it after decoding (no inbox row); a malformed one is dead-lettered
-        by the services that take its type and by the console, which reads every topic."""
-        needed = {
-            topic: frozenset(r.ce_type.encode() for r in self.routes.values() if r.topic == topic)
-            for topic in topics
-            if topic.startswith(INTERN_PREFIX)
-        }
-        own = OWN_SOURCE_PREFIX.encode()
-
-        def unread(record: ConsumerRecord[bytes, bytes]) -> bool:
-            types = needed.get(record.topic)
-            if types is None:
-                return False
-            headers = dict(record.headers)
-            source, ce_type = headers.get("ce_source"), headers.get("ce_type")
-            return source is not None and source.startswith(own) and ce_type is not None and ce_type not in types
-
-        return unread
-
     @property
     def clock_group(self) -> str:
         """The consumer group of this process's test-clock subscriber (one per replica)."""
@@ -1033,8 +1002,7 @@ class Service:
         known = {KLOK_GEZET, *(r.ce_type for r in self.routes.values())}
         for middleware in metrics.broker_middlewares(self.name, known):
             self.broker.add_middleware(middleware)
-        topics = sorted({r.topic for r in self.routes.values()})
-        self._subscribe(topics, self.consumer, self.consume, unread=self._unread_on(topics))
+        self._subscribe(sorted({r.topic for r in self.routes.values()}), self.consumer, self.consume)
         if self.clock.test_mode:
             # The test clock is a broadcast: every process of the service must follow it, so each
             # replica reads it in a group of its own (stable across its restarts: host and port).

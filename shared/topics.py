@@ -29,11 +29,8 @@ TEST_KLOK = "waardigwerk.test.klok"
 DOMAIN_SERVICES = ("melding", "inspectie", "loonvordering", "huisvesting")
 
 
-INTERN_PREFIX = "waardigwerk.intern."  # topics only the platform's own services write
-
-
 def intern(service: str) -> str:
-    return f"{INTERN_PREFIX}{service}"
+    return f"waardigwerk.intern.{service}"
 
 
 INTERNAL = tuple(intern(s) for s in DOMAIN_SERVICES)
