@@ -24,7 +24,7 @@ import structlog
 from shared.envelope import possibly_personal
 
 BSN_MASK = "<bsn?>"
-# The access logger FastStream creates for a Kafka broker; it keeps a stdout handler it finds there.
+# The logger a service gives its Kafka broker (shared/service.py), the one FastStream would create.
 ACCESS_LOGGER = "faststream.access.kafka"  # FastStream's lines per message or batch of a Kafka subscriber
 FASTSTREAM_LOGGERS = ("faststream", "faststream.access", ACCESS_LOGGER)
 _NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")

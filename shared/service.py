@@ -376,8 +376,9 @@ class Service:
             client_id=self.consumer,
             security=_kafka_security(self.settings),
             # FastStream's two access lines per batch (`Received`, `Processed`) at DEBUG: the runtime's
-            # `batch_applied` says what a batch did. Its errors stay ERROR. A logger of our own, so
-            # FastStream leaves its level to the service's (WAARDIGWERK_LOG_LEVEL=DEBUG shows them).
+            # `batch_applied` says what a batch did; so does every line FastStream logs without a level
+            # of its own. Its errors stay ERROR. A logger of our own, so FastStream leaves its level to
+            # the service's (WAARDIGWERK_LOG_LEVEL=DEBUG shows them; `faststream run --log-level` would not).
             logger=logging.getLogger(ACCESS_LOGGER),
             log_level=logging.DEBUG,
         )

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import structlog
 from structlog.testing import capture_logs
 
 from deploy.local.layout import Layout, read_env_file
@@ -173,14 +172,8 @@ def _stack_for_stack_tests(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def log_lines(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+def log_lines(fresh_module_logs: None) -> Iterator[list[Any]]:
     """The structlog lines the project's code writes during the test, however the process's logging
-    was set up before. A module's `log` caches its logger on first use (`shared.logging.configure`
-    asks for that), and a cached logger keeps the processors it was made with, out of reach of
-    `structlog.testing.capture_logs`: so every loaded module of the project gets a fresh `log`."""
+    was set up before (a cached logger would be out of reach of `structlog.testing.capture_logs`)."""
     with capture_logs() as lines:
-        for name, module in list(sys.modules.items()):
-            logger = getattr(module, "log", None) if name.startswith(("shared.", "services.")) else None
-            if type(logger).__module__.startswith("structlog"):
-                monkeypatch.setattr(module, "log", structlog.get_logger())
         yield lines

@@ -8,10 +8,8 @@ import json
 import logging
 import sys
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import structlog
 from faststream._internal.context.repository import ContextRepo
 from faststream._internal.logger.logging import get_broker_logger
@@ -21,23 +19,6 @@ from shared import logging as service_logging
 
 BSN = "111222333"  # passes the elfproef
 NOT_A_BSN = "123456780"  # nine digits that fail it: kept
-
-
-@pytest.fixture
-def json_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
-    """The lines written after the test's `configure`; the process's logging as it was afterwards."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    loggers = [logging.getLogger(n) for n in service_logging.FASTSTREAM_LOGGERS]
-    own = {lg.name: (lg.handlers[:], lg.propagate) for lg in loggers}
-    yield lambda: [line for line in capsys.readouterr().out.splitlines() if line.strip()]
-    root.handlers, root.level = saved[0], saved[1]
-    logging.captureWarnings(False)
-    sys.excepthook = sys.__excepthook__
-    for name, (handlers, propagate) in own.items():
-        logging.getLogger(name).handlers, logging.getLogger(name).propagate = handlers, propagate
-    structlog.contextvars.clear_contextvars()
-    structlog.reset_defaults()
 
 
 async def test_every_line_is_json_with_service_and_ids_and_no_bsn(json_logs: Any) -> None:
@@ -80,7 +61,7 @@ async def test_every_line_is_json_with_service_and_ids_and_no_bsn(json_logs: Any
     assert handled["omschrijving"] == f"BSN {service_logging.BSN_MASK}" and handled["nummer"] == NOT_A_BSN
     assert handled["als_getal"] == service_logging.BSN_MASK and handled["lijst"] == [{"bsn": service_logging.BSN_MASK}]
     assert by_event[f"Applying 0001_melding for {service_logging.BSN_MASK}"]["logger"] == "yoyo.migrations"
-    assert any(p["event"].startswith("127.0.0.1:5 - \"GET /zoeken?q=<bsn?>") for p in parsed)
+    assert any(p["event"].startswith('127.0.0.1:5 - "GET /zoeken?q=<bsn?>') for p in parsed)
     assert any(p.get("logger") == "py.warnings" and "deprecated for <bsn?>" in p["event"] for p in parsed)
     assert "SystemError: the process ends" in by_event["process_failed"]["exception"]
     assert "ValueError" in by_event["failed"]["exception"] and "ValueError" in by_event["batch_failed"]["exception"]
