@@ -375,10 +375,10 @@ class Service:
             self.settings.kafka_bootstrap_list,
             client_id=self.consumer,
             security=_kafka_security(self.settings),
-            # FastStream's two access lines per batch (`Received`, `Processed`) at DEBUG: the runtime's
-            # `batch_applied` says what a batch did; so does every line FastStream logs without a level
-            # of its own. Its errors stay ERROR. A logger of our own, so FastStream leaves its level to
-            # the service's (WAARDIGWERK_LOG_LEVEL=DEBUG shows them; `faststream run --log-level` would not).
+            # FastStream's lines without a level of their own at DEBUG: its two access lines per batch
+            # (`Received`, `Processed`; the runtime's `batch_applied` says what a batch did) and a
+            # subscriber's start. Its errors stay ERROR. A logger of our own, so FastStream leaves its level
+            # to the service's (WAARDIGWERK_LOG_LEVEL=DEBUG shows them; `faststream run --log-level` would not).
             logger=logging.getLogger(ACCESS_LOGGER),
             log_level=logging.DEBUG,
         )

@@ -43,7 +43,7 @@ async def test_a_services_access_lines_per_batch_show_only_at_debug(
     await svc.broker.start()
     try:
         await producer.send_and_wait(topic, b"{}")
-        await until(lambda: batches == [1, 1], within_s=30)
+        await until(lambda: batches == [1, 1])
     finally:
         await svc.commits.close()
         await svc.broker.stop()
