@@ -10,6 +10,7 @@ from typing import Any
 from services.huisvesting.adapters.repository import HuisvestingRepository
 from services.huisvesting.domain.controle import controleer, hercontrole_na_signaal
 from services.huisvesting.domain.controlemomenten import volgende_controlemomenten
+from shared.contract.base import gemeentecode_of, referentie_of
 from shared.contract.gemeente import GemeenteSignaal
 from shared.contract.huisvesting import HuurcontractAangeboden
 from shared.service import AMSTERDAM, Context
@@ -82,13 +83,13 @@ async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
     """A contract that cannot be judged goes back to the municipality of its address, when readable."""
     try:
         data = json.loads(ctx.cause.data_json)
-        gemeentecode = data["adres"]["gemeentecode"]
-        referentie = data.get("contract_referentie")
-    except (ValueError, KeyError, TypeError):
+        gemeentecode = gemeentecode_of(data["adres"]["gemeentecode"])
+        referentie = referentie_of(data.get("contract_referentie"))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return
-    if isinstance(gemeentecode, str):
+    if gemeentecode is not None:
         await ctx.emit(
             AFGEWEZEN,
             {"contract_referentie": referentie, "adres": {"gemeentecode": gemeentecode}, "fouten": fouten},
-            str(referentie or gemeentecode),
+            referentie or gemeentecode,
         )

@@ -3,18 +3,20 @@ facts and terms (durable timers), and drive the claim to payment."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from services.loonvordering.adapters.repository import VorderingRepository
+from services.loonvordering.adapters.repository import MeerdereVorderingen, VorderingRepository
 from services.loonvordering.domain.bedrag import bereken_bedrag
 from services.loonvordering.domain.betaling import saldo
 from services.loonvordering.domain.invoer import Vordering
 from services.loonvordering.domain.keten import GROND_616E, Ketenfeiten, aansprakelijken, volgende_termijnen
 from services.loonvordering.domain.snelle_route import snelle_route
+from shared.contract.base import organisatie_of, referentie_of
 from shared.contract.loonvordering import (
     Aanzegging,
     Betaling,
@@ -164,16 +166,18 @@ async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
     claim, with its `vordering_id`."""
     data = ctx.cause.data if isinstance(ctx.cause.data, dict) else {}
     indiener = data.get("indiener")
-    organisatie = indiener.get("organisatie") if isinstance(indiener, dict) else None
-    referentie = indiener.get("referentie") if isinstance(indiener, dict) else None
-    if isinstance(organisatie, str):
+    indiener = indiener if isinstance(indiener, dict) else {}
+    organisatie, referentie = organisatie_of(indiener.get("organisatie")), referentie_of(indiener.get("referentie"))
+    if organisatie is not None:
         await ctx.emit(
             AFGEWEZEN,
             {"indiener_organisatie": organisatie, "indiener_referentie": referentie, "fouten": fouten},
-            str(referentie or organisatie),
+            referentie or organisatie,
         )
     elif isinstance(data.get("vordering_id"), str):
-        v = await VorderingRepository(ctx.conn).vordering(data["vordering_id"])
+        v = None
+        with contextlib.suppress(MeerdereVorderingen):  # then it is unknown whose claim it is about
+            v = await VorderingRepository(ctx.conn).vordering(data["vordering_id"])
         if v is not None and v["indiener_organisatie"] is not None:
             await ctx.emit(
                 AFGEWEZEN,
@@ -225,7 +229,11 @@ async def _nieuw(ctx: Context, f: Feit, veld: str) -> bool:
 
 
 async def _vordering(repo: VorderingRepository, sleutel: str) -> dict[str, Any]:
-    v = await repo.vordering(sleutel)
+    try:
+        v = await repo.vordering(sleutel)
+    except MeerdereVorderingen:
+        melding = f"referentie {sleutel} hoort bij vorderingen van meer dan één indiener: noem de vordering_id"
+        raise Rejected([{"veld": "vordering_id", "melding": melding}]) from None
     if v is None:
         raise Rejected([{"veld": "vordering_id", "melding": f"vordering {sleutel} is onbekend"}])
     return v

@@ -17,7 +17,7 @@ from typing import Any
 
 import asyncpg
 
-from services.loonvordering.adapters.repository import VorderingRepository
+from services.loonvordering.adapters.repository import MeerdereVorderingen, VorderingRepository
 from services.loonvordering.domain.invoer import Vordering
 from services.loonvordering.domain.vergelijk import vergelijk
 from shared.contract.loonvordering import LoonvorderingIngediend
@@ -39,7 +39,11 @@ async def main(args: argparse.Namespace) -> None:
             ids = args.vorderingen or await repo.in_periode(*(date.fromisoformat(d) for d in args.periode))
             print(f"{'vordering':16s} {'variant':8s} {'bedrag':>10s} {'top vanaf':>11s}  aansprakelijk op {op}")
             for vid in ids:
-                v = await repo.vordering(vid)
+                try:
+                    v = await repo.vordering(vid)
+                except MeerdereVorderingen:
+                    print(f"{vid:16s} referentie van meer dan één indiener: noem de vordering_id")
+                    continue
                 if v is None:
                     print(f"{vid:16s} onbekend")
                     continue

@@ -9,6 +9,7 @@ problem, with the field's dotted path and a sentence a person can act on.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
@@ -23,6 +24,21 @@ KvkNummer = Annotated[str, Field(pattern=KVK_PATTERN, description="KvK number, 8
 Gemeentecode = Annotated[str, Field(pattern=GEMEENTECODE_PATTERN, description="GM + 4 digits")]
 Postcode = Annotated[str, Field(pattern=POSTCODE_PATTERN, description="Dutch postcode 9999XX")]
 Organisatie = Annotated[str, Field(pattern=ORGANISATIE_PATTERN, description="lower-case slug")]
+REFERENTIE_MAX = 100  # a sender's own reference (a report's, a claim's, a contract's)
+
+
+# What a rejection may take from a payload that failed validation: a value only in its contract
+# form (an organisation or gemeentecode names the reply topic), else None.
+def organisatie_of(waarde: object) -> str | None:
+    return waarde if isinstance(waarde, str) and re.fullmatch(ORGANISATIE_PATTERN, waarde) else None
+
+
+def gemeentecode_of(waarde: object) -> str | None:
+    return waarde if isinstance(waarde, str) and re.fullmatch(GEMEENTECODE_PATTERN, waarde) else None
+
+
+def referentie_of(waarde: object) -> str | None:
+    return waarde if isinstance(waarde, str) and 1 <= len(waarde) <= REFERENTIE_MAX else None
 
 
 def _at_most_two_decimals(value: Decimal) -> Decimal:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from shared.contract.base import ORGANISATIE_PATTERN, Adres, ContractModel, Organisatie, WerkgeverRef
+from shared.contract.base import (
+    REFERENTIE_MAX,
+    Adres,
+    ContractModel,
+    Organisatie,
+    WerkgeverRef,
+    organisatie_of,
+    referentie_of,
+)
 
 Categorie = Literal[
     "onderbetaling",
@@ -21,9 +28,6 @@ Categorie = Literal[
     "intimidatie",
     "overig",
 ]
-
-
-REFERENTIE_MAX = 100
 
 
 class Melder(ContractModel):
@@ -68,9 +72,4 @@ def melder_referentie_uit(raw: bytes) -> tuple[str | None, str | None]:
         return None, None
     if not isinstance(melder, dict):
         return None, None
-    organisatie, referentie = melder.get("organisatie"), melder.get("referentie")
-    if not (isinstance(organisatie, str) and re.fullmatch(ORGANISATIE_PATTERN, organisatie)):
-        organisatie = None
-    if not (isinstance(referentie, str) and 1 <= len(referentie) <= REFERENTIE_MAX):
-        referentie = None
-    return organisatie, referentie
+    return organisatie_of(melder.get("organisatie")), referentie_of(melder.get("referentie"))

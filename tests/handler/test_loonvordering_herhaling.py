@@ -156,3 +156,37 @@ async def test_chain_facts_sent_again_are_recorded_once_and_a_conflicting_status
     [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
     assert afgewezen["fouten"][0]["veld"] == "vastgesteld_op"
     assert f"de status failliet van {WERKGEVER}" in afgewezen["fouten"][0]["melding"]
+
+
+async def test_a_fact_by_a_reference_two_unions_use_is_rejected_not_booked_on_either_claim(service: Service) -> None:
+    """References are unique per organisation only: a payment naming one that fnv and cnv both use
+    cannot say whose claim it pays, so it is rejected and neither claim changes."""
+    async with TestKafkaBroker(service.broker) as broker:
+        vid, _ = await vordering(broker, service)
+        claim = {
+            "indiener": {"organisatie": "cnv", "referentie": REF},
+            "werknemer": {"werknemer_ref": "W-9912", "leeftijd": 31},
+            "werkgever": {"kvk_nummer": WERKGEVER},
+            "periode_van": "2026-03-01",
+            "periode_tot": "2026-04-30",
+            "gewerkte_uren": 300,
+            "betaald_bruto_eur": 2500.00,
+        }
+        await stuur(broker, "ingediend", claim)
+        await stuur(broker, "betaling", betaling(REF, 100))
+        await stuur(broker, "betaling", betaling(vid, 100))  # by the claim's own id it is clear
+    assert [b["vordering_id"] for b in await uitgaand(service, h.BETALING_VERWERKT)] == [vid]
+    [dood] = await dode_letters(service)
+    assert dood["dlq_reden"] == "afgewezen" and "meer dan één indiener" in dood["dlq_details"]
+
+
+async def test_a_rejected_claim_routes_back_only_to_an_organisation_in_its_contract_form(service: Service) -> None:
+    """The organisation names the filer's reply topic: one with a dot or in capitals gets no
+    rejection (the dead letter remains), and a reference that is not a string is not echoed."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", {"indiener": {"organisatie": "fnv.geheim", "referentie": "R-1"}})
+        await stuur(broker, "ingediend", {"indiener": {"organisatie": "FNV", "referentie": "R-2"}})
+        await stuur(broker, "ingediend", {"indiener": {"organisatie": "fnv", "referentie": {"bsn": "111222333"}}})
+    [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
+    assert (afgewezen["indiener_organisatie"], afgewezen["indiener_referentie"]) == ("fnv", None)
+    assert len(await dode_letters(service)) == 3

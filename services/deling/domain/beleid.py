@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shared.contract.base import GEMEENTECODE_PATTERN, ORGANISATIE_PATTERN
 
 DEFAULT_FILE = Path(__file__).resolve().parents[3] / "policy" / "delen.yaml"
-FORBIDDEN_FIELDS = ("bsn",)  # only with an explicit legal basis, see `bsn_toegestaan`
+BSN = "bsn"  # a field of this name leaves only for a recipient with `bsn_grondslag`
+PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
+# A routing value fills one segment of a partner topic and must have the contract's form for it
+# (CONTRACT §3: `waardigwerk.uit.melder.<organisatie>`, `waardigwerk.uit.gemeente.<gemeentecode>`),
+# chosen by how the placeholder's field is named.
+SEGMENT_VORMEN = {"organisatie": re.compile(ORGANISATIE_PATTERN), "gemeentecode": re.compile(GEMEENTECODE_PATTERN)}
+
+
+def segment_vorm(pad: str) -> re.Pattern[str] | None:
+    """The form a routing value at `pad` must have, None when the contract gives it none."""
+    naam = pad.rsplit(".", 1)[-1]
+    return next((vorm for einde, vorm in SEGMENT_VORMEN.items() if naam.endswith(einde)), None)
 
 
 class TypeRegel(BaseModel):
@@ -25,6 +39,9 @@ class TypeRegel(BaseModel):
     def _partner_topic(cls, topic: str) -> str:
         if not topic.startswith("waardigwerk.uit."):
             raise ValueError(f"partner topics start with waardigwerk.uit., not {topic!r}")
+        for pad in PLACEHOLDER.findall(topic):
+            if segment_vorm(pad) is None:
+                raise ValueError(f"{{{pad}}} in {topic!r}: a topic is filled only with an organisation or gemeentecode")
         return topic
 
 
@@ -34,7 +51,16 @@ class Ontvanger(BaseModel):
     omschrijving: str
     doel: str
     grondslag: str
+    bsn_grondslag: str | None = None  # the legal basis for receiving a BSN; without it none is sent
     typen: dict[str, TypeRegel]
+
+    @model_validator(mode="after")
+    def _bsn_alleen_met_grondslag(self) -> Ontvanger:
+        if self.bsn_grondslag is None:
+            for ce_type, regel in self.typen.items():
+                if any(BSN in veld.split(".") for veld in regel.velden):
+                    raise ValueError(f"{ce_type} lists a {BSN} field, but the recipient has no bsn_grondslag")
+        return self
 
 
 class DeelBeleid(BaseModel):

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from services.deling.domain.beleid import DeelBeleid
-
-PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
-TOPIC_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
+from services.deling.domain.beleid import BSN, PLACEHOLDER, DeelBeleid, segment_vorm
 
 
 @dataclass(frozen=True)
@@ -91,12 +87,29 @@ def _pseudonimiseer(waarde: Any, delen: list[str], maak: Any) -> Any:
     return kopie
 
 
+def _zonder_bsn(waarde: Any) -> Any:
+    if isinstance(waarde, list):
+        return [_zonder_bsn(item) for item in waarde]
+    if isinstance(waarde, dict):
+        return {k: _zonder_bsn(v) for k, v in waarde.items() if k != BSN}
+    return waarde
+
+
+def _verstrekt(data: Any, delen: list[str]) -> bool:
+    """The (projected) data holds a value at the path; lists are followed item by item."""
+    if not delen:
+        return data is not None
+    if isinstance(data, list):
+        return any(_verstrekt(item, delen) for item in data)
+    return isinstance(data, dict) and delen[0] in data and _verstrekt(data[delen[0]], delen[1:])
+
+
 def _topic(sjabloon: str, data: dict[str, Any]) -> str | None:
-    """Fill the topic template; None when a routing value is missing or not topic-safe."""
+    """Fill the topic template; None when a routing value is missing or not of its segment's form."""
     waarden: dict[str, str] = {}
     for pad in PLACEHOLDER.findall(sjabloon):
-        waarde = waarde_op(data, pad)
-        if not isinstance(waarde, str) or not TOPIC_SAFE.match(waarde):
+        waarde, vorm = waarde_op(data, pad), segment_vorm(pad)
+        if not (isinstance(waarde, str) and vorm is not None and vorm.fullmatch(waarde)):
             return None
         waarden[pad] = waarde
     return PLACEHOLDER.sub(lambda m: waarden[m.group(1)], sjabloon)
@@ -113,8 +126,10 @@ def verstrekkingen(beleid: DeelBeleid, ce_type: str, data: dict[str, Any], sleut
         if topic is None:
             continue
         gedeeld = projecteer(data, regel.velden)
+        if ontvanger.bsn_grondslag is None:
+            gedeeld = _zonder_bsn(gedeeld)  # also one inside an object the policy allows as a whole
         for pad in regel.pseudoniem:
             gedeeld = _pseudonimiseer(gedeeld, pad.split("."), lambda w, t=topic: pseudoniem(sleutel, t, w))
-        velden = tuple(v for v in regel.velden if waarde_op(gedeeld, v.split(".")[0]) is not None)
+        velden = tuple(v for v in regel.velden if _verstrekt(gedeeld, v.split(".")))
         result.append(Verstrekking(naam, topic, gedeeld, velden, ontvanger.doel, ontvanger.grondslag))
     return result

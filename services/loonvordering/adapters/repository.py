@@ -13,20 +13,28 @@ from shared.db import Conn
 from shared.envelope import dumps
 
 
+class MeerdereVorderingen(Exception):
+    """A filer's reference that claims of more than one organisation have: only the vordering_id
+    tells them apart."""
+
+
 class VorderingRepository:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     async def vordering(self, sleutel: str) -> dict[str, Any] | None:
-        """By vordering_id, or by the filer's own reference (the contract accepts both)."""
-        row = await self.conn.fetchrow(
+        """By vordering_id, or by the filer's own reference (the contract accepts both). A reference
+        is unique per organisation only: one that two organisations use raises `MeerdereVorderingen`."""
+        rows = await self.conn.fetch(
             "SELECT * FROM vordering WHERE vordering_id = $1 OR indiener_referentie = $1 "
-            "ORDER BY vordering_id = $1 DESC LIMIT 1 FOR UPDATE",
+            "ORDER BY vordering_id = $1 DESC, vordering_id LIMIT 2 FOR UPDATE",
             sleutel,
         )
-        if row is None:
+        if not rows:
             return None
-        v = dict(row)
+        if rows[0]["vordering_id"] != sleutel and len(rows) > 1:
+            raise MeerdereVorderingen(sleutel)
+        v = dict(rows[0])
         for veld in ("invoer", "berekening", "aansprakelijk", "volgende_termijn"):
             v[veld] = json.loads(v[veld]) if v[veld] is not None else None
         return v

@@ -99,6 +99,14 @@ class Ketenfeiten:
         kandidaat = next((s for s in self.keten if s.rol == "hoofdopdrachtgever"), self.keten[-1])
         return None if kandidaat == self.keten[0] else kandidaat
 
+    @property
+    def geldige_statussen(self) -> tuple[PartijStatus, ...]:
+        """The statuses that count: disculpatie frees a client (616a-2, 616b-3), never the employer,
+        so one recorded for the employer neither frees it nor makes the claim on it fail."""
+        return tuple(
+            s for s in self.statussen if not (s.status == "gedisculpeerd" and s.kvk_nummer == self.werkgever_kvk)
+        )
+
 
 @dataclass(frozen=True)
 class Aansprakelijke:
@@ -131,7 +139,7 @@ def aansprakelijken(feiten: Ketenfeiten, op: date, policy: Policy) -> list[Aansp
     """Every party liable on `op`, earliest first (the employer first on a tie, then up the chain)."""
     if op < feiten.ingediend_op:
         return []
-    vrij = {s.kvk_nummer for s in feiten.statussen if s.status == "gedisculpeerd" and s.vastgesteld_op <= op}
+    vrij = {s.kvk_nummer for s in feiten.geldige_statussen if s.status == "gedisculpeerd" and s.vastgesteld_op <= op}
     beste: dict[str, Aansprakelijke] = {}
     for kandidaat in _kandidaten(feiten, op, policy):
         if kandidaat.sinds > op or kandidaat.kvk_nummer in vrij:
@@ -200,7 +208,7 @@ def _kandidaten(feiten: Ketenfeiten, op: date, policy: Policy) -> Iterator[Aansp
 def _mislukt(feiten: Ketenfeiten, op: date) -> dict[str, date]:
     """Per party, the first date (up to `op`) on which the claim against it failed on a lid-2 ground."""
     result: dict[str, date] = {}
-    for status in sorted(feiten.statussen, key=lambda s: s.vastgesteld_op):
+    for status in sorted(feiten.geldige_statussen, key=lambda s: s.vastgesteld_op):
         if status.vastgesteld_op <= op:
             result.setdefault(status.kvk_nummer, status.vastgesteld_op)
     return result
@@ -221,7 +229,9 @@ def _niveaus_aangesproken(feiten: Ketenfeiten, top: Schakel, op: date) -> date |
     for schakel in feiten.keten[1 : feiten.keten.index(top)]:
         data = [a.op for a in feiten.aanzeggingen if a.kvk_nummer == schakel.kvk_nummer and a.op <= op]
         data += [
-            s.vastgesteld_op for s in feiten.statussen if s.kvk_nummer == schakel.kvk_nummer and s.vastgesteld_op <= op
+            s.vastgesteld_op
+            for s in feiten.geldige_statussen
+            if s.kvk_nummer == schakel.kvk_nummer and s.vastgesteld_op <= op
         ]
         if not data:
             return None

@@ -291,3 +291,16 @@ def test_defect_13_616e_runs_from_the_workers_request(
     feiten = dataclasses.replace(VOORBEELD, statussen=(), informatieverzoeken=tuple(beantwoord(verzoeken, antwoorden)))
     gevonden = [a.sinds for a in aansprakelijken(feiten, date(2025, 6, 1), huidig) if a.kvk_nummer == A]
     assert gevonden == ([] if a_vanaf is None else [a_vanaf])
+
+
+def test_the_employer_cannot_be_exculpated_only_a_client_can(huidig: Policy) -> None:
+    """Disculpatie frees a client (616a-2, 616b-3); the employer owes the wage itself. An
+    exculpation recorded for the employer neither frees it nor counts as a failed claim on it."""
+    vrijgepleit = feiten(PartijStatus(E, "gedisculpeerd", date(2025, 5, 1)))
+    assert wie(vrijgepleit, date(2025, 6, 1), huidig) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (B, date(2025, 4, 7), GROND_616A),
+    ]
+    # with B unenforceable as well, the claim still has not failed against every level below A
+    ook_b = feiten(*vrijgepleit.statussen, PartijStatus(B, "onverhaalbaar", date(2025, 5, 10)))
+    assert [a[0] for a in wie(ook_b, date(2025, 6, 1), huidig)] == [E, B]
