@@ -287,6 +287,8 @@ def _describe(exc: BaseException) -> str:
         return "inhoud is te diep genest"
     if isinstance(exc, UnicodeError):
         return "inhoud bevat tekens die niet als UTF-8 kunnen worden opgeslagen"
+    if isinstance(exc, ArithmeticError):
+        return "inhoud bevat een getal dat niet kan worden doorgerekend"
     return f"inhoud kan niet worden opgeslagen ({type(exc).__name__})"
 
 
@@ -530,7 +532,8 @@ class Service:
                 fouten = fouten_van(exc)
                 bad.append(_Bad(record, event, dlq_key, "schema", [f["melding"] for f in fouten], fouten))
                 continue
-            except CONTENT_ERRORS as exc:
+            except Exception as exc:  # validation is pure: whatever it raises comes from the content
+                # (CONTENT_ERRORS, or e.g. decimal.Overflow in a model's own validator)
                 bad.append(_Bad(record, event, dlq_key, "ongeldige_inhoud", [_describe(exc)], None))
                 continue
             seen[event.id] = content

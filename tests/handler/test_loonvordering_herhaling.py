@@ -63,9 +63,9 @@ async def dode_letters(service: Service) -> list[dict[str, str]]:
     return [dict(json.loads(r["headers"])) for r in rows]
 
 
-async def vordering(broker: KafkaBroker, service: Service) -> tuple[str, float]:
-    claim = {
-        "indiener": {"organisatie": "fnv", "referentie": REF},
+def aanvraag(organisatie: str, referentie: str, **anders: Any) -> dict[str, Any]:
+    return {
+        "indiener": {"organisatie": organisatie, "referentie": referentie},
         "werknemer": {"werknemer_ref": "W-7781", "leeftijd": 27},
         "werkgever": {"kvk_nummer": WERKGEVER},
         "keten": [{"kvk_nummer": INLENER, "rol": "inlener"}],
@@ -73,8 +73,12 @@ async def vordering(broker: KafkaBroker, service: Service) -> tuple[str, float]:
         "periode_tot": "2026-04-30",
         "gewerkte_uren": 300,
         "betaald_bruto_eur": 2500.00,
+        **anders,
     }
-    await stuur(broker, "ingediend", claim)
+
+
+async def vordering(broker: KafkaBroker, service: Service) -> tuple[str, float]:
+    await stuur(broker, "ingediend", aanvraag("fnv", REF))
     [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
     assert vastgesteld["bedrag_eur"] > 100
     return vastgesteld["vordering_id"], vastgesteld["bedrag_eur"]
@@ -163,16 +167,7 @@ async def test_a_fact_by_a_reference_two_unions_use_is_rejected_not_booked_on_ei
     cannot say whose claim it pays, so it is rejected and neither claim changes."""
     async with TestKafkaBroker(service.broker) as broker:
         vid, _ = await vordering(broker, service)
-        claim = {
-            "indiener": {"organisatie": "cnv", "referentie": REF},
-            "werknemer": {"werknemer_ref": "W-9912", "leeftijd": 31},
-            "werkgever": {"kvk_nummer": WERKGEVER},
-            "periode_van": "2026-03-01",
-            "periode_tot": "2026-04-30",
-            "gewerkte_uren": 300,
-            "betaald_bruto_eur": 2500.00,
-        }
-        await stuur(broker, "ingediend", claim)
+        await stuur(broker, "ingediend", aanvraag("cnv", REF, werknemer={"werknemer_ref": "W-9912", "leeftijd": 31}))
         await stuur(broker, "betaling", betaling(REF, 100))
         await stuur(broker, "betaling", betaling(vid, 100))  # by the claim's own id it is clear
     assert [b["vordering_id"] for b in await uitgaand(service, h.BETALING_VERWERKT)] == [vid]
@@ -190,3 +185,17 @@ async def test_a_rejected_claim_routes_back_only_to_an_organisation_in_its_contr
     [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
     assert (afgewezen["indiener_organisatie"], afgewezen["indiener_referentie"]) == ("fnv", None)
     assert len(await dode_letters(service)) == 3
+
+
+async def test_a_claim_whose_validator_overflows_is_dead_lettered_and_the_next_claim_applies(service: Service) -> None:
+    """Strict mode takes a JSON string as a Decimal; summing two of 9.9E+999999 hours raises
+    decimal.Overflow inside the model's own validator, not a ValidationError. It is the record's
+    content: dead-lettered, never a batch rewound and read again without end."""
+    maand = {"maand": "2026-03", "gewerkte_uren": "9.9E+999999", "betaald_bruto_eur": 1}
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(
+            broker, "ingediend", aanvraag("fnv", "R-OVERLOOP", per_maand=[maand, {**maand, "maand": "2026-04"}])
+        )
+        await vordering(broker, service)
+    [dood] = await dode_letters(service)
+    assert dood["dlq_reden"] == "ongeldige_inhoud" and "getal" in dood["dlq_details"]
