@@ -47,13 +47,22 @@ class Ontvangen:
 class Partner:
     """Reads the given topics from their current end; publishes like a partner system."""
 
-    def __init__(self, bootstrap: str, topics: list[str], client_options: Mapping[str, str] | None = None) -> None:
-        """`client_options`: the login on a secure broker (`tools.stackenv.client_options`)."""
+    def __init__(
+        self,
+        bootstrap: str,
+        topics: list[str],
+        client_options: Mapping[str, str] | None = None,
+        compression: str | None = None,
+    ) -> None:
+        """`client_options`: the login on a secure broker (`tools.stackenv.client_options`);
+        `compression`: the codec the partner's producer compresses with (gzip, snappy, lz4, zstd)."""
         self.bootstrap = bootstrap
         self.topics = topics
         self.received: list[Ontvangen] = []
         login = dict(client_options or {})
-        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, **login)
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, enable_idempotence=True, compression_type=compression, **login
+        )
         self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **login)
         self._task: asyncio.Task[None] | None = None
 

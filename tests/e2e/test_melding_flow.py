@@ -119,3 +119,16 @@ async def test_same_event_twice_has_one_effect(stack_env: dict[str, str]) -> Non
         await partner.expect(topic, "nl.waardigwerk.melding.ontvangen")
         await partner.settle(5)
         assert len(partner.matching(topic, "nl.waardigwerk.melding.ontvangen")) == 1
+
+
+@pytest.mark.parametrize("codec", ["snappy", "lz4", "zstd"])
+async def test_a_report_a_partner_sent_compressed_is_acknowledged(stack_env: dict[str, str], codec: str) -> None:
+    """Partners may compress what they send; a codec the consumers cannot decode stalls the
+    partition and drops records fetched beside it on other partitions."""
+    ref = f"FNV-{codec}-{uuid.uuid4().hex[:8]}"
+    async with Partner(stack_env["KAFKA_BOOTSTRAP_SERVERS"], ["waardigwerk.uit.melder.fnv"], compression=codec) as p:
+        await p.publish(IN, INGEDIEND, melding("fnv", ref, kvk()), key=ref)
+        ontvangen = await p.expect(
+            "waardigwerk.uit.melder.fnv", "nl.waardigwerk.melding.ontvangen", lambda d: d["melder_referentie"] == ref
+        )
+        assert ontvangen.data["zaak_id"]
