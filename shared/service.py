@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import hashlib
 import logging
 import re
 import socket
@@ -75,6 +76,7 @@ from shared.envelope import (
     OWN_SOURCE_PREFIX,
     CloudEvent,
     EnvelopeError,
+    clean_text,
     decode,
     dlq_headers,
     loggable,
@@ -261,6 +263,24 @@ def _position_text(record: ConsumerRecord[bytes, bytes]) -> str:
     return "/".join(map(str, _position(record)))
 
 
+DEAD_LETTER_KEY = "\x1f"  # starts a dead letter's inbox key: no ce_id holds a control character (decode)
+REPLAY_MAX = 64  # a replay marker longer than the console's own, or not clean text, is keyed by its digest
+
+
+def _position_key(record: ConsumerRecord[bytes, bytes]) -> str:
+    """The inbox key of a dead letter without a readable id: its position."""
+    return f"{DEAD_LETTER_KEY}positie:{_position_text(record)}"
+
+
+def _dead_letter_key(event_id: str, headers: Any) -> str:
+    """The inbox key of a dead letter of an event: its id and the console's replay marker, if any
+    (each replay is dead-lettered anew). A hostile marker cannot make the key unstorable."""
+    replay = _header_text(headers, REPLAY_HEADER)
+    if len(replay) > REPLAY_MAX or not clean_text(replay):
+        replay = "sha256:" + hashlib.sha256(replay.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{DEAD_LETTER_KEY}dlq:{event_id}:{replay}"
+
+
 def _header_text(headers: Any, name: str) -> str:
     """One header's value as text ('' when absent, null or not UTF-8): never raises on hostile bytes."""
     for key, value in headers:
@@ -314,7 +334,7 @@ class _Item:
 
 @dataclass(frozen=True)
 class _Bad:
-    """A record to dead-letter, once: `key` is its inbox key for that (position or `dlq:<id>:<replay>`)."""
+    """A record to dead-letter, once: `key` is its inbox key for that (`_position_key`, `_dead_letter_key`)."""
 
     record: ConsumerRecord[bytes, bytes]
     event: CloudEvent | None
@@ -509,12 +529,12 @@ class Service:
                 event = decode(record.headers, record.value)
             except EnvelopeError as exc:
                 fouten = [{"veld": "envelop", "melding": r} for r in exc.reasons]
-                bad.append(_Bad(record, None, _position_text(record), "ongeldige_envelop", exc.reasons, fouten))
+                bad.append(_Bad(record, None, _position_key(record), "ongeldige_envelop", exc.reasons, fouten))
                 continue
             route = self.routes.get((record.topic, event.type))
             if route is not None and route.ce_type == TIMER_OPNIEUW and event.data.get("dienst") != self.name:
                 continue  # another service's timer: not this one's business, no inbox row
-            dlq_key = f"dlq:{event.id}:{_header_text(record.headers, REPLAY_HEADER)}"
+            dlq_key = _dead_letter_key(event.id, record.headers)
             if route is None:
                 if not event.source.startswith(OWN_SOURCE_PREFIX):
                     melding = "ce_type hoort niet op dit topic"

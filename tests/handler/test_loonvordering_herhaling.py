@@ -199,3 +199,38 @@ async def test_a_claim_whose_validator_overflows_is_dead_lettered_and_the_next_c
         await vordering(broker, service)
     [dood] = await dode_letters(service)
     assert dood["dlq_reden"] == "ongeldige_inhoud" and "getal" in dood["dlq_details"]
+
+
+async def publiceer(broker: KafkaBroker, ce_id: str, ce_type: str, data: Any, **extra: str) -> None:
+    headers = {
+        "ce_specversion": "1.0",
+        "ce_id": ce_id,
+        "ce_source": "urn:nld:partner:test",
+        "ce_type": ce_type,
+        "ce_time": NU.isoformat(),
+        "content-type": "application/json",
+        **extra,
+    }
+    await broker.publish(json.dumps(data).encode(), IN_LOONVORDERINGEN, key=b"k", headers=headers)
+
+
+async def test_an_event_whose_id_looks_like_a_dead_letters_key_does_not_hide_that_dead_letter(
+    service: Service,
+) -> None:
+    """Dead letters are remembered in the inbox too; a partner's ce_id of the same shape must not
+    take that key, or the later bad record would go without a dead letter (or be taken for one)."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await publiceer(broker, "dlq:E-77:", TYPE + "ingediend", aanvraag("fnv", "R-SCHIJN"))
+        await publiceer(broker, "E-77", TYPE + "onbekend", {})
+    assert [v["indiener_referentie"] for v in await uitgaand(service, h.VASTGESTELD)] == ["R-SCHIJN"]
+    [dood] = await dode_letters(service)
+    assert dood["dlq_reden"] == "onbekend_type"
+
+
+async def test_a_hostile_replay_marker_is_dead_lettered_at_once_not_retried(service: Service) -> None:
+    """The marker is part of the dead letter's inbox key; a NUL in it (PostgreSQL text cannot hold
+    one) made that key unstorable, and the record was retried for over a minute."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await publiceer(broker, "E-88", TYPE + "onbekend", {}, waardigwerk_replay="a\x00b")
+        await publiceer(broker, "E-89", TYPE + "onbekend", {}, waardigwerk_replay="x" * 3000)
+    assert sorted(d["dlq_reden"] for d in await dode_letters(service)) == ["onbekend_type", "onbekend_type"]
