@@ -47,6 +47,11 @@ class UnknownPolicyValue(PolicyError):
     """The parameter exists but its value for that date is not known yet (refuse to calculate)."""
 
 
+class NoPolicyValueOn(PolicyError):
+    """The parameter exists but no period covers that date (e.g. before the policy's first rate):
+    a calculation for it is refused, as for an unknown value."""
+
+
 class Period(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -97,7 +102,7 @@ class Policy:
                         f"(status {period.status}); refusing to calculate"
                     )
                 return period
-        raise PolicyError(f"policy {self.version} has no value of {key!r} on {on}")
+        raise NoPolicyValueOn(f"policy {self.version} has no value of {key!r} on {on}")
 
     def value(self, key: str, on: date) -> Any:
         """The parameter's value in force on ``on`` (the date of the fact, not of the run)."""

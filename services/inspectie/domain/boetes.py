@@ -30,7 +30,7 @@ from services.inspectie.domain.overtreding import zelfde_overtreding
 from services.inspectie.domain.wml import HONDERD, Analyse, analyseer
 from shared.contract.inspectie import Bevinding, OnderbetalingRegel, Wet
 from shared.maanden import plus_maanden
-from shared.policy import Policy, UnknownPolicyValue
+from shared.policy import NoPolicyValueOn, Policy, UnknownPolicyValue
 from shared.werkdagen import is_werkdag
 
 EEN_DECIMAAL = Decimal("0.1")
@@ -66,7 +66,7 @@ class Boete:
 
 @dataclass(frozen=True)
 class NietBeoordeeld:
-    """A fine that cannot be decided yet (a minimum wage not yet set for part of the period): the
+    """A fine that cannot be decided (a minimum wage not set, or not held, for part of the period): the
     inspection's other findings are decided; this one waits and says why."""
 
     wet: Wet
@@ -109,10 +109,8 @@ def boete(
         regel = "BOETE-WML"
         try:
             overtredingen, nabetaling = _wml(bevinding, op, policy, werkdag, inhoudingen, stappen)
-        except UnknownPolicyValue as exc:
-            reden = (
-                f"WML-boete niet beoordeeld: het minimumloon is voor (een deel van) de periode nog niet bekend ({exc})"
-            )
+        except (UnknownPolicyValue, NoPolicyValueOn) as exc:
+            reden = f"WML-boete niet beoordeeld: het minimumloon is voor (een deel van) de periode niet bekend ({exc})"
             return NietBeoordeeld(bevinding.wet, bevinding.code, regel, reden, policy.version)
     elif bevinding.wet == "Arbowet":
         regel, overtredingen = "BOETE-ARBO", _arbo(bevinding, op, policy, aantal_werknemers, stappen)

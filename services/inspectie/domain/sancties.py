@@ -21,7 +21,7 @@ from services.inspectie.domain.overtreding import zelfde_overtreding
 from services.inspectie.domain.wml import analyseer
 from shared.contract.inspectie import Betaalbewijs, Bevinding, Wet
 from shared.maanden import plus_maanden
-from shared.policy import Policy, UnknownPolicyValue
+from shared.policy import NoPolicyValueOn, Policy, UnknownPolicyValue
 from shared.werkdagen import is_werkdag
 
 
@@ -192,8 +192,8 @@ def _ernstige_onderbetaling(
     for nummer, regel in enumerate(bevinding.onderbetaling, 1):
         try:
             analyse = analyseer(regel, policy, werkdag)
-        except UnknownPolicyValue:
-            continue  # the minimum wage of the period is not known yet: not judged (see the fine)
+        except (UnknownPolicyValue, NoPolicyValueOn):
+            continue  # the minimum wage of the period is not known: not judged (see the fine)
         if analyse is None:
             continue
         pct = analyse.pct_onderbetaald.quantize(Decimal("0.1"))

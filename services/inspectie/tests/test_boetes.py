@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from services.inspectie.domain.boetes import Boete, EerdereBoete, NietBeoordeeld, OnvoldoendeGegevens, boete
+from services.inspectie.domain.sancties import stillegging
 from services.inspectie.tests.beleid import met
 from shared.contract.inspectie import Bevinding, OnderbetalingRegel, Wet
 from shared.policy import Policy
@@ -194,3 +195,16 @@ def test_undated_hours_spread_over_working_days_at_the_rate_of_each_day(huidig: 
         wml_bevinding(regel("5000.00", uren="420", van=date(2025, 12, 1), tot=date(2026, 1, 31))), OP, huidig
     )
     assert waarden(resultaat)["BOETE-WML-LOON"] == Decimal("6113.10")  # 210 x 14.40 + 210 x 14.71
+
+
+def test_a_wml_period_before_the_policys_first_rate_is_not_judged_and_stops_nothing(
+    huidig: Policy, ser2025: Policy
+) -> None:
+    """The policy holds the minimum wage from 2024 on; a finding over December 2023 cannot be
+    fined by it. That is a fine not judged, not an error that loses the visit's other findings."""
+    vroeg = wml_bevinding(regel("3000", uren="320", van=date(2023, 12, 1), tot=date(2024, 1, 31)))
+    for policy in (huidig, ser2025):
+        resultaat = boete(vroeg, OP, policy)
+        assert isinstance(resultaat, NietBeoordeeld), policy.version
+        assert "2023-12-01" in resultaat.reden
+    assert stillegging(vroeg, OP, ser2025) is None

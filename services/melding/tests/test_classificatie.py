@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from shared.contract.melding import Categorie
-from shared.policy import Policy, PolicyError
+from shared.policy import Policy, PolicyError, load_policy
 
 OP = date(2026, 12, 1)
 CATEGORIEEN = list(get_args(Categorie))
@@ -25,12 +25,12 @@ CATEGORIEEN = list(get_args(Categorie))
         (["arbeidstijden"], ["Arbowet", "Atw"]),
         (["onveilig_werk"], ["Arbowet"]),
         (["illegale_tewerkstelling"], ["Wav"]),
-        (["schijnconstructie"], ["Waadi", "Wtta"]),
+        (["schijnconstructie"], ["Waadi"]),
         (["huisvesting"], ["Wgv"]),
         (["intimidatie"], ["Arbowet"]),
         (["overig"], ["Arbowet"]),
         (["onderbetaling", "arbeidstijden"], ["Arbowet", "Atw", "WML"]),
-        (["huisvesting", "schijnconstructie", "illegale_tewerkstelling"], ["Waadi", "Wav", "Wgv", "Wtta"]),
+        (["huisvesting", "schijnconstructie", "illegale_tewerkstelling"], ["Waadi", "Wav", "Wgv"]),
         ([], []),
     ],
 )
@@ -70,3 +70,12 @@ def test_scope_is_sorted_unique_and_integrated(huidig: Policy, categorieen: list
 def test_only_a_housing_complaint_is_a_signal_for_the_municipality() -> None:
     assert meldt_huisvesting(["onderbetaling", "huisvesting"])
     assert not meldt_huisvesting([c for c in CATEGORIEEN if c != "huisvesting"])
+
+
+@pytest.mark.parametrize("variant", ["huidig", "ser2025"])
+def test_a_report_is_inspected_under_the_wtta_only_once_it_is_in_force(variant: str) -> None:
+    """The Wtta is in force from 2027-01-01: a scheme reported on the last day of 2026 is checked
+    under the Waadi alone, one reported on New Year's Day under both."""
+    policy = load_policy(variant)
+    assert scope_voor(["schijnconstructie"], policy, date(2026, 12, 31)) == ["Waadi"]
+    assert scope_voor(["schijnconstructie"], policy, date(2027, 1, 1)) == ["Waadi", "Wtta"]
