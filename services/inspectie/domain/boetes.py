@@ -298,11 +298,14 @@ def _tabelbedrag(tabel: dict[str, Any], pct: Decimal, maanden: Decimal) -> Decim
 def _arbo(
     bevinding: Bevinding, op: date, policy: Policy, aantal_werknemers: int | None, stappen: list[Stap]
 ) -> list[_Overtreding]:
-    """Base amount by severity category, scaled by the employer's headcount [A]."""
+    """Base amount by severity category, scaled by the employer's headcount [A]; where the fine
+    follows turnover (ser2025, SER rec. 1) that factor takes the headcount's place (see `boete`)."""
     categorieen: dict[str, int] = policy.value("arbo_boete_categorie", op)
     categorie = categorieen["ernstig_gevaar" if bevinding.ernstig_gevaar else "overig"]
     normbedrag = Decimal(str(policy.value("arbo_boete_bedragen", op)[categorie - 1]))
     stappen.append(Stap("BOETE-ARBO-CATEGORIE", f"boetecategorie {categorie}: normbedrag", normbedrag))
+    if policy.value("boete_omzet_koppeling", op):
+        return [_Overtreding(bevinding.code, normbedrag, op)]
     if aantal_werknemers is not None:
         omvang, bron = aantal_werknemers, "volgens loonaangifte"
     else:

@@ -208,3 +208,19 @@ def test_a_wml_period_before_the_policys_first_rate_is_not_judged_and_stops_noth
         assert isinstance(resultaat, NietBeoordeeld), policy.version
         assert "2023-12-01" in resultaat.reden
     assert stillegging(vroeg, OP, ser2025) is None
+
+
+def test_under_ser2025_an_arbowet_fine_follows_turnover_instead_of_headcount(huidig: Policy, ser2025: Policy) -> None:
+    """SER rec. 1 replaces the scale by headcount with a factor by turnover; applying both shrank
+    the fine of a large employer (4 500 x 85 % x 2.0 instead of 4 500 x 2.0)."""
+    arbo = bevinding("Arbowet", ernstig=True)
+    nieuw = boete(arbo, OP, ser2025, aantal_werknemers=300, omzet_eur=Decimal(20_000_000))
+    assert isinstance(nieuw, Boete)
+    codes = [s.stap for s in nieuw.berekening]
+    assert "BOETE-OMZET" in codes and "BOETE-ARBO-OMVANG" not in codes
+    normbedrag = next(s.waarde for s in nieuw.berekening if s.stap == "BOETE-ARBO-CATEGORIE")
+    factor = next(s.waarde for s in nieuw.berekening if s.stap == "BOETE-OMZET")
+    assert nieuw.bedrag_eur == Decimal(str(normbedrag)) * Decimal(str(factor))
+    oud = boete(arbo, OP, huidig, aantal_werknemers=300, omzet_eur=Decimal(20_000_000))
+    assert isinstance(oud, Boete) and "BOETE-ARBO-OMVANG" in [s.stap for s in oud.berekening]
+    assert oud.bedrag_eur < Decimal(str(normbedrag))
