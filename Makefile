@@ -58,7 +58,7 @@ test: setup lint typecheck
 # Written by `faststream docs gen` for each service, then checked by the AsyncAPI CLI (make setup installs it).
 asyncapi:
 	$(call step,asyncapi documents,$(UV) run python -m tools.asyncapi)
-	$(call step,validate them,for f in docs/asyncapi/*.yaml; do CI=true tools/asyncapi-cli/node_modules/.bin/asyncapi validate "$$f" --fail-severity warn; done)
+	$(call step,validate them,ls docs/asyncapi/*.yaml | xargs -n1 env CI=true tools/asyncapi-cli/node_modules/.bin/asyncapi validate --fail-severity warn)
 
 demo: setup up
 	$(call step,demo scenario,$(UV) run python -m tools.demo)
