@@ -132,6 +132,7 @@ CONTENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.ProgramLimitExceededError,  # e.g. a key too long for its index
     UnicodeError,
     RecursionError,
+    ArithmeticError,  # decimal.Overflow / InvalidOperation on a number the contract let through
     EnvelopeError,
 )
 REUSED_ID = "ce_id is al verwerkt voor een bericht met andere inhoud"
@@ -552,9 +553,12 @@ class Service:
                 fouten = fouten_van(exc)
                 bad.append(_Bad(record, event, dlq_key, "schema", [f["melding"] for f in fouten], fouten))
                 continue
-            except Exception as exc:  # validation is pure: whatever it raises comes from the content
-                # (CONTENT_ERRORS, or e.g. decimal.Overflow in a model's own validator)
+            except CONTENT_ERRORS as exc:
                 bad.append(_Bad(record, event, dlq_key, "ongeldige_inhoud", [_describe(exc)], None))
+                continue
+            except Exception as exc:  # a bug in a model's own check: pure, so retrying cannot help
+                log.error("validation_failed", error=type(exc).__name__, **_where(exc))
+                bad.append(_Bad(record, event, dlq_key, "verwerkingsfout", [type(exc).__name__], None))
                 continue
             seen[event.id] = content
             items.append(_Item(record, event, route, payload, content, dlq_key))

@@ -98,7 +98,7 @@ def claim_uit_onderbetaling(data: dict[str, Any], policy: Policy) -> Loonvorderi
 async def _vestig(ctx: Context, claim: LoonvorderingIngediend, indiener: str | None) -> None:
     repo, policy, vandaag = VorderingRepository(ctx.conn), ctx.policy, ctx.today
     vid = vordering_id(claim.indiener.organisatie, claim.indiener.referentie)
-    if await repo.vordering(vid) is not None:
+    if await repo.bestaat(vid):
         return  # the same claim again: it was established once
     vordering = Vordering.uit_ingediend(claim)
     try:

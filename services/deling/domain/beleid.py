@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.contract.base import GEMEENTECODE_PATTERN, ORGANISATIE_PATTERN
+from shared.contract.base import gemeentecode_of, organisatie_of
 
 DEFAULT_FILE = Path(__file__).resolve().parents[3] / "policy" / "delen.yaml"
 BSN = "bsn"  # a field of this name leaves only for a recipient with `bsn_grondslag`
@@ -18,11 +19,15 @@ PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
 # A routing value fills one segment of a partner topic and must have the contract's form for it
 # (CONTRACT §3: `waardigwerk.uit.melder.<organisatie>`, `waardigwerk.uit.gemeente.<gemeentecode>`),
 # chosen by how the placeholder's field is named.
-SEGMENT_VORMEN = {"organisatie": re.compile(ORGANISATIE_PATTERN), "gemeentecode": re.compile(GEMEENTECODE_PATTERN)}
+SEGMENT_VORMEN: dict[str, Callable[[object], str | None]] = {
+    "organisatie": organisatie_of,
+    "gemeentecode": gemeentecode_of,
+}
 
 
-def segment_vorm(pad: str) -> re.Pattern[str] | None:
-    """The form a routing value at `pad` must have, None when the contract gives it none."""
+def segment_vorm(pad: str) -> Callable[[object], str | None] | None:
+    """The check a routing value at `pad` must pass (the value in its contract form, or None),
+    None when the contract gives that segment no form."""
     naam = pad.rsplit(".", 1)[-1]
     return next((vorm for einde, vorm in SEGMENT_VORMEN.items() if naam.endswith(einde)), None)
 

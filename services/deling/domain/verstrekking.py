@@ -108,8 +108,9 @@ def _topic(sjabloon: str, data: dict[str, Any]) -> str | None:
     """Fill the topic template; None when a routing value is missing or not of its segment's form."""
     waarden: dict[str, str] = {}
     for pad in PLACEHOLDER.findall(sjabloon):
-        waarde, vorm = waarde_op(data, pad), segment_vorm(pad)
-        if not (isinstance(waarde, str) and vorm is not None and vorm.fullmatch(waarde)):
+        vorm = segment_vorm(pad)
+        waarde = vorm(waarde_op(data, pad)) if vorm is not None else None
+        if waarde is None:
             return None
         waarden[pad] = waarde
     return PLACEHOLDER.sub(lambda m: waarden[m.group(1)], sjabloon)

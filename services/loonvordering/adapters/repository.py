@@ -39,6 +39,12 @@ class VorderingRepository:
             v[veld] = json.loads(v[veld]) if v[veld] is not None else None
         return v
 
+    async def bestaat(self, vordering_id: str) -> bool:
+        """A claim with this id exists (by id alone: another filer's reference may equal it)."""
+        return bool(
+            await self.conn.fetchval("SELECT EXISTS (SELECT 1 FROM vordering WHERE vordering_id = $1)", vordering_id)
+        )
+
     async def bewaar(self, v: dict[str, Any]) -> None:
         await self.conn.execute(
             """INSERT INTO vordering (vordering_id, indiener_organisatie, indiener_referentie, werkgever_kvk,
