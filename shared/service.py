@@ -57,7 +57,6 @@ import asyncpg
 import structlog
 import uvloop
 from aiokafka import AIOKafkaProducer, ConsumerRecord
-from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream
 from faststream.kafka import KafkaBroker
@@ -84,6 +83,7 @@ from shared.envelope import (
     parse_json,
     possibly_personal,
 )
+from shared.faults import CONTENT_ERRORS, transient
 from shared.logging import ACCESS_LOGGER, configure
 from shared.policy import Policy, PolicyError, load_policy
 from shared.prefetch import hands_out_at_once
@@ -102,39 +102,6 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 KLOK_GEZET = "nl.waardigwerk.test.klok_gezet"
 REPLAY_HEADER = "waardigwerk_replay"  # set by the console on a dead letter it re-publishes
 KLOK_BEVESTIGD = "nl.waardigwerk.test.klok_bevestigd"
-TRANSIENT: tuple[type[BaseException], ...] = (
-    OSError,
-    TimeoutError,
-    KafkaError,
-    asyncpg.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.SerializationError,
-    asyncpg.exceptions.DeadlockDetectedError,
-    # The database cannot work right now, whatever the record says: disk full, out of memory or
-    # connections, an I/O error, a read-only standby after a failover, a lock timeout, a privilege
-    # taken away. Never a reason to dead-letter input. (Bad SQL in a handler is a bug: bounded.)
-    asyncpg.exceptions.InsufficientResourcesError,
-    asyncpg.exceptions.PostgresSystemError,
-    asyncpg.exceptions.ReadOnlySQLTransactionError,
-    asyncpg.exceptions.LockNotAvailableError,
-    asyncpg.exceptions.InsufficientPrivilegeError,
-    # A connection the server ended while it sat idle in the pool can answer its next query with a
-    # protocol error ("another operation is in progress") before asyncpg sees the socket close.
-    asyncpg.exceptions.InternalClientError,
-)
-
-
-# Errors that come from a record's content: the record is dead-lettered at once, never retried.
-CONTENT_ERRORS: tuple[type[BaseException], ...] = (
-    asyncpg.DataError,  # CharacterNotInRepertoireError, UntranslatableCharacterError, out of range, ...
-    asyncpg.exceptions.ProgramLimitExceededError,  # e.g. a key too long for its index
-    UnicodeError,
-    RecursionError,
-    ArithmeticError,  # decimal.Overflow / InvalidOperation on a number the contract let through
-    EnvelopeError,
-)
 REUSED_ID = "ce_id is al verwerkt voor een bericht met andere inhoud"
 TIMER_DOOD = "nl.waardigwerk.timer.dood"  # on the service's own topic when a timer gave up
 TIMER_OPNIEUW = "nl.waardigwerk.timer.opnieuw"  # the console's command to retry a dead timer
@@ -499,19 +466,22 @@ class Service:
                 log.info("batch_again_with_savepoints", records=size)
                 careful = True
                 continue
-            except TRANSIENT as exc:
-                log.warning("batch_retry", error=type(exc).__name__, retry_in_s=backoff, records=size)
             except _RetryRecord as retry:
                 log.warning("record_retry", error=retry.error, attempt=retry.attempt, retry_in_s=backoff)
             except Exception as exc:
-                if not careful:
+                if transient(exc):
+                    log.warning("batch_retry", error=type(exc).__name__, retry_in_s=backoff, records=size)
+                elif not careful:
                     careful = True
                     continue
-                batch_failures += 1
-                log.warning("batch_failed_unpinned", error=type(exc).__name__, attempt=batch_failures, **_where(exc))
-                if batch_failures >= self.settings.waardigwerk_record_pogingen:
-                    await one_by_one(attempts)
-                    return
+                else:
+                    batch_failures += 1
+                    log.warning(
+                        "batch_failed_unpinned", error=type(exc).__name__, attempt=batch_failures, **_where(exc)
+                    )
+                    if batch_failures >= self.settings.waardigwerk_record_pogingen:
+                        await one_by_one(attempts)
+                        return
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
 
@@ -599,8 +569,11 @@ class Service:
         for b in dead:
             await self._dead_letter_bad(conn, writes, b)
         if careful:
-            for item in fresh:
-                await self._apply_isolated(conn, writes, item, attempts)
+            # Every record that fails counts an attempt in this round, so k bad records of a batch
+            # cost it the same rounds as one.
+            retries = [r for item in fresh if (r := await self._apply_isolated(conn, writes, item, attempts))]
+            if retries:
+                raise retries[0]
         elif fresh:
             state = await self.batch_state(conn, [(i.event, i.payload) for i in fresh]) if self.batch_state else None
             for item in fresh:
@@ -628,15 +601,16 @@ class Service:
                         async with self.pool.acquire() as conn, conn.transaction():
                             await self._apply_batch(conn, one_item, one_bad, True, attempts)
                     break
-                except TRANSIENT as exc:
-                    log.warning("record_retry", error=type(exc).__name__, retry_in_s=backoff)
                 except Exception as exc:
-                    record = one_item[0].record if one_item else one_bad[0].record
-                    attempts[_position(record)] += 1
-                    if attempts[_position(record)] >= 2 * self.settings.waardigwerk_record_pogingen:
-                        async with self.pool.acquire() as conn, conn.transaction():
-                            await self._dead_letter(conn, record, "verwerkingsfout", [type(exc).__name__])
-                        break
+                    if transient(exc):
+                        log.warning("record_retry", error=type(exc).__name__, retry_in_s=backoff)
+                    else:
+                        record = one_item[0].record if one_item else one_bad[0].record
+                        attempts[_position(record)] += 1
+                        if attempts[_position(record)] >= 2 * self.settings.waardigwerk_record_pogingen:
+                            async with self.pool.acquire() as conn, conn.transaction():
+                                await self._dead_letter(conn, record, "verwerkingsfout", [type(exc).__name__])
+                            break
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
 
@@ -649,17 +623,17 @@ class Service:
             try:
                 ctx = self._context(conn, writes, item.event, state)
                 await self._handle(ctx, item)
-            except TRANSIENT:
-                raise
             except Exception as exc:
+                if transient(exc):
+                    raise
                 raise _Carefully from exc
 
     async def _apply_isolated(
         self, conn: Conn, writes: Writes, item: _Item, attempts: Counter[tuple[str, int, int]]
-    ) -> None:
+    ) -> _RetryRecord | None:
         """One record in a savepoint of its own, with what its handler reads loaded for it alone.
         An error of its content dead-letters it at once, an unclassified error counts an attempt
-        (the batch is tried again) until it is dead-lettered."""
+        and is returned (the batch is tried again) until it is dead-lettered."""
         mark = writes.mark()
         with _bound(item.event):
             try:
@@ -670,18 +644,18 @@ class Service:
                     await self._handle(ctx, item)
                     if state is not None:
                         await state.flush(conn)
-                return
-            except TRANSIENT:
-                raise
+                return None
             except _DeadLetter as dead:
                 writes.undo(mark)
                 failed = _Bad(item.record, item.event, item.dlq_key, dead.reason, dead.details, dead.fouten)
             except Exception as exc:
+                if transient(exc):
+                    raise
                 writes.undo(mark)
                 position = _position(item.record)
                 attempts[position] += 1
                 if attempts[position] < self.settings.waardigwerk_record_pogingen:
-                    raise _RetryRecord(type(exc).__name__, attempts[position]) from exc
+                    return _RetryRecord(type(exc).__name__, attempts[position])
                 log.error("record_failed", error=type(exc).__name__, attempts=attempts[position], **_where(exc))
                 reason = f"{type(exc).__name__} na {attempts[position]} pogingen"
                 failed = _Bad(item.record, item.event, item.dlq_key, "verwerkingsfout", [reason], None)
@@ -690,6 +664,7 @@ class Service:
             await inbox.unclaim(conn, self.consumer, [item.event.id])
             if await inbox.first_delivery(conn, self.consumer, item.dlq_key):
                 await self._dead_letter_bad(conn, writes, failed)
+            return None
 
     async def _dead_letter_bad(self, conn: Conn, writes: Writes, bad: _Bad) -> None:
         log.warning("dead_lettered", reason=bad.reason, details=_safe_details(bad.details).decode())
@@ -733,9 +708,9 @@ class Service:
         try:
             async with conn.transaction():
                 await route.reject(self._context(conn, writes, event), fouten)
-        except TRANSIENT:
-            raise
         except Exception as exc:
+            if transient(exc):
+                raise
             writes.undo(mark)
             log.warning("rejection_failed", error=type(exc).__name__, **_where(exc))
 
@@ -755,9 +730,9 @@ class Service:
             raise _DeadLetter("beleid", [str(exc)]) from None
         except CONTENT_ERRORS as exc:
             raise _DeadLetter("ongeldige_inhoud", [_describe(exc)]) from None
-        except TRANSIENT:
-            raise
         except Exception as exc:
+            if transient(exc):
+                raise
             # A bug or an error nobody classified: tried again a few times, then dead-lettered.
             log.warning("handler_failed", error=type(exc).__name__, **_where(exc))
             raise
@@ -812,9 +787,9 @@ class Service:
                         await handler(self._context(conn, writes, cause), timer.payload)
                         await timers.fired(conn, timer.id, self.clock.now())
                         await writes.flush(conn)
-                except TRANSIENT:
-                    raise
                 except Exception as exc:
+                    if transient(exc):
+                        raise
                     await self._timer_failed(conn, timer, cause, exc)
                     continue
                 fired += 1

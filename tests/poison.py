@@ -4,9 +4,11 @@ records are `{"kvk_nummer": ..., "aantal": ...}` (tests/handler/test_runtime.py,
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 CANARY = "123456782"  # passes the elfproef: a BSN as far as any check can tell
 BUG = 4242  # an amount that trips a bug in the test handler
+MISUSE = 4243  # an amount for which the test handler misuses the driver (`misuse_driver`)
 Headers = list[tuple[str, bytes | None]]
 
 
@@ -34,4 +36,11 @@ def poison_classes(base: Headers) -> dict[str, tuple[Headers, bytes | None, byte
         "canary_time": (met("ce_time", CANARY.encode()), ok, b"k"),
         "int_out_of_range": (met("x-test", b"6"), b'{"kvk_nummer": "12345678", "aantal": 9999999999}', b"k"),
         "handler_bug": (met("x-test", b"7"), b'{"kvk_nummer": "12345678", "aantal": %d}' % BUG, b"k"),
+        "driver_misuse": (met("x-test", b"8"), b'{"kvk_nummer": "12345678", "aantal": %d}' % MISUSE, b"k"),
     }
+
+
+async def misuse_driver(conn: Any) -> None:
+    """A handler bug that asyncpg reports as `InterfaceError`, as it does a lost connection: a
+    statement given fewer arguments than it has parameters. The connection is fine afterwards."""
+    await conn.execute("SELECT $1::int + $2::int", 1)

@@ -30,7 +30,8 @@ from services.console.projectie import Sleutels
 from shared import inbox
 from shared.db import Conn
 from shared.envelope import CloudEvent, EnvelopeError, decode
-from shared.service import TRANSIENT, Service, _RetryRecord, _where
+from shared.faults import transient
+from shared.service import Service, _RetryRecord, _where
 from shared.topics import CONSOLE_OPDRACHTEN, INBOUND, INTERNAL, TEST_KLOK, dlq
 
 log = structlog.get_logger()
@@ -73,8 +74,10 @@ async def projecteer_batch(
     fails leaves no trace but its dead letter, and its replay (the same event id) is projected."""
     if careful:
         gezien: set[str] = set()  # event ids of this batch: a copy later in it is not tried again
-        for record in records:
-            await _een_voorzichtig(conn, record, gezien, attempts, pogingen)
+        # Every record that fails counts an attempt in this round (k bad records cost what one does).
+        retries = [r for record in records if (r := await _een_voorzichtig(conn, record, gezien, attempts, pogingen))]
+        if retries:
+            raise retries[0]
         return
     events = _gelezen(records)
     nieuw = await log_gebeurtenissen(conn, [(r.topic, e) for r, e in events])
@@ -97,33 +100,35 @@ async def projecteer_batch(
 
 async def _een_voorzichtig(
     conn: Conn, record: ConsumerRecord[bytes, bytes], gezien: set[str], attempts: Pogingen, pogingen: int
-) -> None:
+) -> _RetryRecord | None:
     """One record in a savepoint: logged (or claimed) and projected (or stored), or, after its
-    attempts, none of that and a dead letter of the console in its place. A failure of the log
-    or claim statement itself is pinned to the record the same way."""
+    attempts, none of that and a dead letter of the console in its place (a failed attempt before
+    that is returned: the batch is tried again). A failure of the log or claim statement itself is
+    pinned to the record the same way."""
     try:
         async with conn.transaction():
             if record.topic.endswith(".dlq"):
                 positie = _positie(record)
                 if (await inbox.claim(conn, INBOX, {positie: None}))[positie].first:
                     await _pas_toe(conn, record, None)
-                return
+                return None
             for _, event in _gelezen((record,)):
                 if event.id in gezien:  # as the fast path: the batch's first copy is the one applied
-                    return
+                    return None
                 gezien.add(event.id)
                 nieuw = await log_gebeurtenissen(conn, [(record.topic, event)])
                 if event.id in nieuw:
                     await _pas_toe(conn, record, (event, nieuw[event.id]))
-    except TRANSIENT:
-        raise
     except Exception as exc:
+        if transient(exc):
+            raise
         attempts[(record.topic, record.partition, record.offset)] += 1
         n = attempts[(record.topic, record.partition, record.offset)]
         if n < pogingen:
-            raise _RetryRecord(type(exc).__name__, n) from exc
+            return _RetryRecord(type(exc).__name__, n)
         log.error("console_projection_failed", topic=record.topic, offset=record.offset, attempts=n, **_where(exc))
         await _bewaar_als_projectiefout(conn, record, f"{type(exc).__name__} na {n} pogingen")
+    return None
 
 
 async def _pas_toe(conn: Conn, record: ConsumerRecord[bytes, bytes], nieuw: tuple[CloudEvent, Sleutels] | None) -> None:

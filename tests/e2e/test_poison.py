@@ -21,7 +21,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from shared.contract.base import ContractModel, KvkNummer
 from shared.service import Context, Service
 from shared.settings import Settings
-from tests.poison import BUG, CANARY, poison_classes
+from tests.poison import BUG, CANARY, MISUSE, misuse_driver, poison_classes
 from tools.partner import Partner
 
 pytestmark = pytest.mark.stack
@@ -80,6 +80,8 @@ async def test_big_batches_with_poison_and_cut_connections_apply_each_valid_reco
             cut[0] = await cut_connections(stack_env["DATABASE_URL"], since)
         if proef.aantal == BUG:
             raise KeyError("a bug in the handler")
+        if proef.aantal == MISUSE:
+            await misuse_driver(ctx.conn)
         await ctx.conn.execute("INSERT INTO proef (kvk, aantal) VALUES ($1, $2)", proef.kvk_nummer, proef.aantal)
 
     service.handles(topic, TYPE, model=Proef)(registreer)
@@ -145,6 +147,7 @@ async def test_big_batches_with_poison_and_cut_connections_apply_each_valid_reco
         **{naam: "ongeldige_envelop" for naam in poison_at},
         "int_out_of_range": "ongeldige_inhoud",
         "handler_bug": "verwerkingsfout",
+        "driver_misuse": "verwerkingsfout",
     }, "every hostile record dead-lettered with its reason"
     assert len(dead_rows) == len(poison_at), "each once, and nothing else"
 

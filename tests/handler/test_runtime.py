@@ -26,7 +26,7 @@ from shared import timers
 from shared.contract.base import ContractModel, KvkNummer
 from shared.service import REPLAY_HEADER, Context, Rejected, Service
 from shared.settings import Settings
-from tests.poison import BUG, CANARY, poison_classes
+from tests.poison import BUG, CANARY, MISUSE, misuse_driver, poison_classes
 
 pytestmark = pytest.mark.stack
 TOPIC = "waardigwerk.in.proef"
@@ -40,6 +40,8 @@ class Proef(ContractModel):
 async def registreer(ctx: Context, proef: Proef) -> None:
     if proef.aantal == BUG:
         raise KeyError("a bug in the handler")
+    if proef.aantal == MISUSE:
+        await misuse_driver(ctx.conn)
     if proef.aantal < 0:
         raise Rejected([{"veld": "aantal", "melding": "aantal mag niet negatief zijn"}])
     await ctx.conn.execute("INSERT INTO proef (kvk, aantal) VALUES ($1, $2)", proef.kvk_nummer, proef.aantal)
@@ -289,3 +291,26 @@ async def test_a_failing_timer_keeps_its_deadline_and_dies_visibly_after_its_att
     assert await service.fire_due() == 1
     row = await service.pool.fetchrow("SELECT fired_at, dood_sinds FROM timer")
     assert row["fired_at"] is not None and row["dood_sinds"] is None
+
+
+async def test_a_timer_whose_handler_misuses_the_driver_counts_an_attempt_and_the_next_timer_fires(
+    service: Service,
+) -> None:
+    """asyncpg's `InterfaceError` of a bug is no lost connection: the timer fails (counted, retried
+    later), it does not block the timers behind it by being retried without end."""
+
+    async def stuk(ctx: Context, payload: dict[str, Any]) -> None:
+        if payload["kvk"] == "12345678":
+            await misuse_driver(ctx.conn)
+        await herinner(ctx, payload)
+
+    service.timer_handlers["herinnering"] = stuk
+    async with TestKafkaBroker(service.broker) as broker:
+        await broker.publish(b'{"kvk_nummer": "12345678", "aantal": 3}', TOPIC, key=b"k", headers=headers("tm-1"))
+        await broker.publish(b'{"kvk_nummer": "87654321", "aantal": 3}', TOPIC, key=b"k", headers=headers("tm-2"))
+    service.clock.apply(datetime.now(UTC) + timedelta(days=2))
+    assert await asyncio.wait_for(service.fire_due(), 30) == 1
+    rows = await service.pool.fetch("SELECT sleutel, fired_at IS NOT NULL AS fired, pogingen, laatste_fout FROM timer")
+    by_key = {r["sleutel"]: r for r in rows}
+    assert by_key["87654321"]["fired"] and not by_key["12345678"]["fired"]
+    assert by_key["12345678"]["pogingen"] == 1 and "InterfaceError" in by_key["12345678"]["laatste_fout"]
