@@ -15,6 +15,9 @@ The relay never stops by itself: any failure of a round (broker gone, metadata e
 producer closed, the database gone, the LISTEN connection dropped) is logged, reported on the
 relay's `TaskHealth` and retried with backoff. A row the broker can never accept (too large, an
 invalid topic) is parked: `parked_at` and `parked_reason` are set, and the rows behind it go out.
+A topic the broker refuses for now (no write ACL, the topic does not exist) is *held*: its rows wait,
+in order, and it is tried again with a backoff of its own (1 s doubling to 60 s), while the rows of
+every other topic go out; the relay's health names it (`held_topics`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +38,8 @@ from aiokafka.errors import (
     MessageSizeTooLargeError,
     ProducerClosed,
     RecordListTooLargeError,
+    TopicAuthorizationFailedError,
+    UnknownTopicOrPartitionError,
     UnsupportedForMessageFormatError,
 )
 
@@ -54,6 +60,8 @@ PERMANENT: tuple[type[BaseException], ...] = (
     CorruptRecordException,
     UnsupportedForMessageFormatError,
 )
+# Errors about one topic that an operator can mend (grant the ACL, create the topic): the topic is held.
+TOPIC_REFUSED: tuple[type[BaseException], ...] = (TopicAuthorizationFailedError, UnknownTopicOrPartitionError)
 
 
 OutboxRow = tuple[str, bytes | None, str, bytes | None, str | None, str | None]
@@ -108,6 +116,13 @@ async def backlog(conn: Conn | asyncpg.Pool) -> Backlog:
     return Backlog(int(row["unsent"]), oldest, int(row["parked"]))
 
 
+@dataclass
+class _Hold:
+    backoff: Backoff
+    reason: str = ""
+    until: float = 0.0
+
+
 class ListenerLost(ConnectionError):
     """The database closed the connection the relay LISTENs on."""
 
@@ -118,7 +133,7 @@ ProducerFactory = Callable[[], Awaitable[AIOKafkaProducer]]
 # One relay per schema at a time (replicas keep the order): the schema's lock, held by the session.
 _TRY_LOCK = "SELECT pg_try_advisory_lock($1, hashtext(current_schema()))"
 _UNSENT = """SELECT id, topic, key, headers, value FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL
-             ORDER BY id LIMIT $1"""
+             AND topic <> ALL($2::text[]) ORDER BY id LIMIT $1"""
 # Sent rows get `sent_at`, parked ones `parked_at` and their reason: one statement for the round.
 _MARK = """UPDATE outbox o SET sent_at = CASE WHEN m.reason IS NULL THEN now() END,
                                parked_at = CASE WHEN m.reason IS NOT NULL THEN now() END,
@@ -139,11 +154,13 @@ class Relay:
         poll_seconds: float = POLL_SECONDS,
         holder_poll_seconds: float = HOLDER_POLL_SECONDS,
         backoff_s: tuple[float, float] = (0.2, 5.0),  # a healed broker or database is used within 5 s
+        hold_s: tuple[float, float] = (1.0, 60.0),  # a refused topic: each try may wait for metadata
         renew_producer: ProducerFactory | None = None,
     ) -> None:
         self.pool, self.producer, self.schema, self.batch = pool, producer, schema, batch
         self.poll_seconds, self.backoff_s, self.renew_producer = poll_seconds, backoff_s, renew_producer
-        self.holder_poll_seconds = holder_poll_seconds
+        self.holder_poll_seconds, self.hold_s = holder_poll_seconds, hold_s
+        self.held: dict[str, _Hold] = {}  # topic -> why and until when its rows wait
         self._wake = asyncio.Event()
         self.published = 0
         self.parked = 0
@@ -185,13 +202,14 @@ class Relay:
                 health.ok()
                 health.extra["published"], health.extra["parked"] = self.published, self.parked
                 health.extra["holds_lock"] = holds
+                health.extra["held_topics"] = {topic: hold.reason for topic, hold in self.held.items()}
                 backoff.reset()
                 if lost.is_set() or listener.is_closed():
                     raise ListenerLost(f"LISTEN connection (backend {self.listener_pid}) closed")
                 if sent < self.batch:  # the outbox is empty now, unless a NOTIFY says otherwise
                     with contextlib.suppress(TimeoutError):
                         poll = self.holder_poll_seconds if holds else self.poll_seconds
-                        await asyncio.wait_for(self._wake.wait(), poll)
+                        await asyncio.wait_for(self._wake.wait(), min(poll, self._next_hold_ends()))
         finally:
             self.listener_pid = None
             listener.terminate()  # its LISTEN and its lock end with it: never back into the pool with them
@@ -200,6 +218,18 @@ class Relay:
 
     def _notified(self, *_: object) -> None:
         self._wake.set()
+
+    def _hold(self, topic: str, exc: BaseException) -> None:
+        hold = self.held.get(topic) or _Hold(Backoff(*self.hold_s))
+        hold.reason, hold.until = repr(exc)[:1000], time.monotonic() + hold.backoff.next()
+        self.held[topic] = hold
+        log.warning("outbox_topic_held", topic=topic, reason=hold.reason, schema=self.schema)
+
+    def _next_hold_ends(self) -> float:
+        """Seconds until the next held topic may be tried again (infinite when none waits for that;
+        a hold that has run out is lifted by the next round that sends to its topic)."""
+        now = time.monotonic()
+        return min((h.until - now for h in self.held.values() if h.until > now), default=float("inf"))
 
     async def publish_batch(self) -> int:
         """One round on a connection of its own, as the running relay does on its LISTEN connection:
@@ -218,13 +248,17 @@ class Relay:
 
         A transient failure of any record fails the round before anything is marked (the batch is
         sent again; consumers drop the copies by ce_id). A permanent failure of one record parks
-        that row only."""
-        rows = await conn.fetch(_UNSENT, self.batch)
+        that row only; a topic the broker refuses is held, and its rows wait (module doc)."""
+        now = time.monotonic()
+        rows = await conn.fetch(_UNSENT, self.batch, [t for t, hold in self.held.items() if hold.until > now])
         if not rows:
             return 0
         parked: list[tuple[int, str]] = []
-        pending: list[tuple[int, asyncio.Future[object]]] = []
+        pending: list[tuple[int, str, asyncio.Future[object]]] = []
+        refused: set[str] = set()  # this round: the topic's later rows are not tried, so they keep their order
         for row in rows:
+            if row["topic"] in refused:
+                continue
             try:
                 future = await self.producer.send(
                     row["topic"],
@@ -235,16 +269,24 @@ class Relay:
             except PERMANENT as exc:
                 parked.append((row["id"], repr(exc)[:1000]))
                 continue
-            pending.append((row["id"], future))
-        outcomes = await asyncio.gather(*(future for _, future in pending), return_exceptions=True)
+            except TOPIC_REFUSED as exc:
+                refused.add(row["topic"])
+                self._hold(row["topic"], exc)
+                continue
+            pending.append((row["id"], row["topic"], future))
+        outcomes = await asyncio.gather(*(future for *_, future in pending), return_exceptions=True)
         sent: list[int] = []
-        for (row_id, _), outcome in zip(pending, outcomes, strict=True):
+        for (row_id, topic, _), outcome in zip(pending, outcomes, strict=True):
             if isinstance(outcome, PERMANENT):
                 parked.append((row_id, repr(outcome)[:1000]))
+            elif isinstance(outcome, TOPIC_REFUSED):
+                self._hold(topic, outcome)
             elif isinstance(outcome, BaseException):
                 raise outcome
             else:
                 sent.append(row_id)
+                if topic not in refused:
+                    self.held.pop(topic, None)
         marks = [(row_id, None) for row_id in sent] + parked
         await conn.execute(_MARK, [m[0] for m in marks], [m[1] for m in marks])
         for row_id, reason in parked:

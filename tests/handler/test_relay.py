@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaTimeoutError, NodeNotReadyError
+from aiokafka.errors import KafkaTimeoutError, NodeNotReadyError, TopicAuthorizationFailedError
 
 from shared import outbox
 from shared.service import Service
@@ -110,6 +110,52 @@ async def test_broker_failures_are_retried_until_they_pass(storage: asyncpg.Pool
         assert producer.sent == [("waardigwerk.test.relay", b"{}")]
         assert health.failing_since is None and health.last_error is None
         assert not task.done()
+    finally:
+        task.cancel()
+
+
+class RefusingProducer(FlakyProducer):
+    """Refuses one topic the way a broker without a write ACL for it does, until `allowed`."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__([])
+        self.refused, self.allowed = refused, False
+
+    async def send(self, topic: str, value: bytes | None = None, **kw: Any) -> asyncio.Future[None]:
+        if topic == self.refused and not self.allowed:
+            raise TopicAuthorizationFailedError(topic)
+        return await super().send(topic, value, **kw)
+
+
+async def test_a_topic_the_broker_refuses_waits_alone_and_the_rows_of_other_topics_go_out_once(
+    storage: asyncpg.Pool,
+) -> None:
+    for topic, value in [("t.open", b"1"), ("t.dicht", b"2"), ("t.open", b"3"), ("t.dicht", b"4"), ("t.open", b"5")]:
+        await put(storage, topic, value)
+    producer = RefusingProducer("t.dicht")
+    health = TaskHealth("relay")
+    relay = outbox.Relay(storage, producer, "proef", backoff_s=(0.01, 0.02), hold_s=(0.05, 0.1))  # type: ignore[arg-type]
+    task = asyncio.create_task(relay.run(health))
+    try:
+
+        async def open_sent() -> bool:
+            return [v for t, v in producer.sent if t == "t.open"] == [b"1", b"3", b"5"]
+
+        await until(open_sent)
+        await asyncio.sleep(0.5)  # several rounds, and the held topic tried again in them
+        assert producer.sent == [("t.open", b"1"), ("t.open", b"3"), ("t.open", b"5")], "each once, nothing re-sent"
+        unsent = await storage.fetch("SELECT topic, value FROM outbox WHERE sent_at IS NULL ORDER BY id")
+        assert [(r["topic"], r["value"]) for r in unsent] == [("t.dicht", b"2"), ("t.dicht", b"4")]
+        assert (await outbox.backlog(storage)).parked == 0, "waiting, not given up: an ACL can be granted"
+        assert "TopicAuthorizationFailed" in health.extra["held_topics"]["t.dicht"]
+        producer.allowed = True
+
+        async def all_sent() -> bool:
+            return all(r["sent_at"] for r in await rows(storage))
+
+        await until(all_sent)
+        assert [v for t, v in producer.sent if t == "t.dicht"] == [b"2", b"4"], "in order, once"
+        await until(lambda: not health.extra["held_topics"], why="the hold is lifted once the topic takes rows")
     finally:
         task.cancel()
 
