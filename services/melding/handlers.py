@@ -14,7 +14,7 @@ from services.melding.adapters.intake import Intake
 from services.melding.adapters.repository import MeldingRepository
 from services.melding.domain import terugkoppeling
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
-from services.melding.domain.deadline import uiterlijk_inspectie_op
+from services.melding.domain.deadline import geen_overschrijding, uiterlijk_inspectie_op
 from services.melding.domain.herhaling import fouten_referentie_hergebruikt
 from services.melding.domain.koppeling import KoppelKandidaat, kies_zaak
 from services.melding.domain.zaak import OngeldigeOvergang, overgang
@@ -223,13 +223,19 @@ async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
 
 
 async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
-    """The durable deadline timer: no inspection carried out in time -> the breach is reported once."""
+    """The durable deadline timer: no inspection carried out in time -> the breach is reported once.
+
+    A timer the closing visit did not cancel (the report came after the visit's day) finds its case
+    closed and does nothing (`geen_overschrijding`)."""
     repo = MeldingRepository(ctx.conn)
     info = await repo.termijn_info(payload["melding_id"])
     if info is None or info["termijn_overschreden"]:
         return
-    geinspecteerd = info["geinspecteerd_op"]
-    if geinspecteerd is not None and geinspecteerd >= info["ontvangen_op"]:
+    reden = geen_overschrijding(
+        info["status"], ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"]
+    )
+    if reden is not None:
+        log.info("termijn_geen_overschrijding", melding_id=info["melding_id"], zaak_id=info["zaak_id"], reden=reden)
         return
     await repo.markeer_termijn_overschreden(info["melding_id"])
     await ctx.emit(

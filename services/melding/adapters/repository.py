@@ -82,7 +82,7 @@ class MeldingRepository:
     async def termijn_info(self, melding_id: str) -> dict[str, Any] | None:
         row = await self.conn.fetchrow(
             """SELECT m.melding_id, m.zaak_id, m.ontvangen_op, m.uiterlijk_inspectie_op, m.termijn_overschreden,
-                      z.werkgever_kvk, z.geinspecteerd_op, z.scope, z.gemeentecode
+                      z.werkgever_kvk, z.status, z.geinspecteerd_op, z.scope, z.gemeentecode
                FROM melding m JOIN zaak z USING (zaak_id) WHERE m.melding_id = $1 FOR UPDATE OF m""",
             melding_id,
         )

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.melding.domain.deadline import uiterlijk_inspectie_op
+from services.melding.domain.deadline import geen_overschrijding, uiterlijk_inspectie_op
 from shared.policy import Policy
 
 
@@ -41,3 +41,23 @@ melding_categorie_wetten:
     )
     assert uiterlijk_inspectie_op(date(2026, 12, 22), policy) == date(2026, 12, 30)  # 5 days
     assert uiterlijk_inspectie_op(date(2026, 12, 23), policy) == date(2026, 12, 29)  # 3 days
+
+
+@pytest.mark.parametrize(
+    ("status", "geinspecteerd_op", "overschreden"),
+    [
+        ("ontvangen", None, True),
+        ("inspectie_gepland", None, True),
+        ("geinspecteerd", date(2027, 3, 2), True),  # the visit came before this report
+        ("geinspecteerd", date(2027, 3, 3), False),  # inspected on the day of receipt
+        ("gesloten", date(2027, 3, 2), False),  # closed, and its reporters were told so
+        ("gesloten", date(2027, 3, 4), False),
+    ],
+)
+def test_a_passed_deadline_is_a_breach_only_while_the_case_is_open_and_uninspected(
+    status: str, geinspecteerd_op: date | None, overschreden: bool
+) -> None:
+    reden = geen_overschrijding(status, ontvangen_op=date(2027, 3, 3), geinspecteerd_op=geinspecteerd_op)
+    assert (reden is None) is overschreden
+    if reden is not None:
+        assert reden.strip(), "a deadline that is no breach says why"
