@@ -89,7 +89,7 @@ from shared.policy import Policy, PolicyError, load_policy
 from shared.prefetch import hands_out_at_once
 from shared.settings import Settings
 from shared.supervision import Backoff, Supervisor, TaskHealth, repeat
-from shared.topics import CONSOLE_OPDRACHTEN, TEST_KLOK, dlq, intern
+from shared.topics import CONSOLE_OPDRACHTEN, DLQ_MAX_BYTES, TEST_KLOK, dlq, intern
 
 log = structlog.get_logger()
 HOUSEKEEPING_SECONDS = 3600.0
@@ -935,6 +935,7 @@ class Service:
             enable_idempotence=True,
             acks="all",
             linger_ms=2,
+            max_request_size=DLQ_MAX_BYTES,  # a dead letter; the broker still limits every other topic
             client_id=f"{self.consumer}.outbox",
             **self.settings.kafka_client_options(),
         )

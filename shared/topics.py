@@ -62,11 +62,18 @@ def uit_indiener(organisatie: str) -> str:
     return f"waardigwerk.uit.indiener.{organisatie}"
 
 
+# A dead letter is the record as it came (up to the broker's 1 MiB) plus its reason headers, so
+# a DLQ topic takes records up to this size, and so does the relay's producer.
+DLQ_MAX_BYTES = 2 * 1024 * 1024
+
+
 def bewaren(topic: str) -> dict[str, str]:
     """Topic settings beyond the broker's defaults. The domain events are the record the console's
     read model is rebuilt from, and a dead letter waits for a fix and a replay: both are kept
     without a time limit. Inbound and partner topics keep the broker's retention (7 days)."""
-    if topic in INTERNAL or topic.endswith(".dlq"):
+    if topic.endswith(".dlq"):
+        return {"retention.ms": "-1", "max.message.bytes": str(DLQ_MAX_BYTES)}
+    if topic in INTERNAL:
         return {"retention.ms": "-1"}
     return {}
 

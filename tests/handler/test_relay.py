@@ -17,13 +17,16 @@ from typing import Any
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaTimeoutError, NodeNotReadyError, TopicAuthorizationFailedError
 
+from deploy.local.topics import TopicPlan, topic_configs
 from shared import outbox
 from shared.service import Service
 from shared.settings import Settings
 from shared.supervision import TaskHealth
+from shared.topics import dlq
 from tests.handler.test_batch_apply import Statements
 from tests.waiting import until
 
@@ -70,7 +73,7 @@ async def test_a_record_too_large_for_the_broker_is_parked_and_the_relay_goes_on
     storage: asyncpg.Pool, stack_env: dict[str, str]
 ) -> None:
     topic = f"waardigwerk.test.relay.{uuid.uuid4().hex[:8]}"
-    await put(storage, topic, b"x" * 1_048_600)  # a dead letter of a near-limit report: over the 1 MiB limit
+    await put(storage, topic, b"x" * 1_048_600)  # over the 1 MiB limit of a topic that is not a DLQ
     await put(storage, topic, b'{"na": "de grote"}')
     producer = AIOKafkaProducer(
         bootstrap_servers=stack_env["KAFKA_BOOTSTRAP_SERVERS"], enable_idempotence=True, acks="all"
@@ -92,6 +95,50 @@ async def test_a_record_too_large_for_the_broker_is_parked_and_the_relay_goes_on
         assert (await outbox.backlog(storage)).parked == 1
     finally:
         task.cancel()
+        await producer.stop()
+
+
+async def test_a_dead_letter_of_a_record_at_the_brokers_limit_reaches_its_dlq_topic(
+    storage: asyncpg.Pool, stack_env: dict[str, str]
+) -> None:
+    """A record the broker just accepted (value near its 1 MiB limit) grows by its reason headers
+    when it is dead-lettered: the DLQ topics take larger records, and the relay's producer sends them."""
+    bootstrap = stack_env["KAFKA_BOOTSTRAP_SERVERS"]
+    source = f"waardigwerk.test.relay.{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics(
+            [
+                NewTopic(name, 1, 1, topic_configs=topic_configs(name, TopicPlan(1, 1, 1)))
+                for name in (source, dlq(source))
+            ]
+        )
+    finally:
+        await admin.close()
+    value = b"x" * 1_048_000
+    partner = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await partner.start()
+    try:
+        await partner.send_and_wait(source, value, key=b"k")  # what a partner could send: accepted
+    finally:
+        await partner.stop()
+    reasons = [("ce_id", b"e" * 200), *((f"dlq_{i}", b"d" * 1000) for i in range(4))]
+    async with storage.acquire() as conn:
+        await outbox.put(conn, outbox.row(dlq(source), b"k", reasons, value, event_type="dlq"))
+    svc = Service("proef", migrations=Path("."), settings=Settings(kafka_bootstrap_servers=bootstrap))
+    producer = await svc._new_producer()
+    relay = outbox.Relay(storage, producer, (await storage.fetchval("SELECT current_schema()")))
+    consumer = AIOKafkaConsumer(dlq(source), bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    try:
+        assert await relay.publish_batch() == 1
+        (row,) = await rows(storage)
+        assert row["parked_at"] is None and row["sent_at"] is not None, row["parked_reason"]
+        await consumer.start()
+        got = await asyncio.wait_for(consumer.getone(), 30)
+        assert got.value == value and dict(got.headers)["dlq_0"] == b"d" * 1000
+    finally:
+        await consumer.stop()
         await producer.stop()
 
 
