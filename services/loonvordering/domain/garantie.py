@@ -6,7 +6,9 @@ Rule codes:
 
 - LV-GARANTIE-VENSTER: the window runs from `werknemer.eerste_werkdag` for the policy's months (a
   claim for the second month does not open a fresh window). Without that date the window starts at
-  `periode_van`, and the step says so.
+  `periode_van`, and the step says so. It ends the day before the start's day number in the last
+  month; a start on a day that month lacks (the 29th to the 31st) covers that month to its end
+  (2025-07-31 for 2 months: to 2025-09-30; 2026-03-01: to 2026-04-30) [A].
 - LV-GARANTIE-SEIZOEN: the seasonal exception needs all three: seasonal work, an agreed contract
   shorter than `seizoenswerk_uitzondering_maanden`, and pay of at least the full-time WML over the
   claim period (hourly WML at the period start x `fulltime_week_uren` x 52/12 x the period's length
@@ -48,6 +50,13 @@ class Garantievenster:
         return maandloon(self.tarief, self.week_uren)
 
 
+def venster_einde(start: date, maanden: int) -> date:
+    """The last day of `maanden` calendar months counted from `start` (inclusive): the day before
+    the start's day number `maanden` months on or, when that month has no such day, its last day."""
+    zelfde_dag = plus_maanden(start, maanden)
+    return zelfde_dag if zelfde_dag.day < start.day else zelfde_dag - timedelta(days=1)
+
+
 def garantievenster(
     vordering: Vordering, telt_als_betaald: Decimal, policy: Policy, stappen: list[Stap]
 ) -> Garantievenster | None:
@@ -64,7 +73,7 @@ def garantievenster(
     else:
         reden = _seizoensuitzondering(vordering, start, telt_als_betaald, policy, stappen)
     maanden = int(policy.value("inkomensgarantie_maanden", start)) if reden is None else 0
-    tot = plus_maanden(start, maanden) - timedelta(days=1)
+    tot = venster_einde(start, maanden)
     if reden is None and tot < vordering.periode_van:
         reden = f"de periode begint na het garantievenster ({start} t/m {tot})"
     if reden is not None:
@@ -92,7 +101,7 @@ def _seizoensuitzondering(
     if not vordering.seizoenswerk or vordering.contract_duur_dagen is None:
         return None
     grens = int(policy.value("seizoenswerk_uitzondering_maanden", start))
-    if vordering.contract_duur_dagen >= (plus_maanden(start, grens) - start).days:
+    if vordering.contract_duur_dagen >= (venster_einde(start, grens) - start).days + 1:
         return None
     van, tot = vordering.periode_van, vordering.periode_tot
     tarief = uurloon(van, vordering.leeftijd, policy, bbl=vordering.bbl)
