@@ -17,6 +17,8 @@ Fields added to the contract (optional, so existing senders stay valid):
   share a bedroom if they chose so in writing (HUIS-006);
 - `brp_inschrijving_gecontroleerd_door_werkgever`: the employer verified the BRP registration
   (HUIS-013, SER 2025);
+- `kopie_huurcontract_bij_werkgever`: the employer keeps a copy of the lease, one of the conditions
+  of a rent deduction from the minimum wage (HUIS-005);
 - `huurder.leeftijd`: the worker's age, for the youth minimum wage that caps a rent deduction
   (HUIS-005: 25 % of the worker's own minimum wage). Unknown: the adult rate. It feeds only that
   wage computation.
@@ -122,6 +124,7 @@ class HuurcontractAangeboden(ContractModel):
     servicekosten_gespecificeerd: bool | None = None
     inhouding_op_loon_per_maand_eur: Bedrag | None = None
     schriftelijke_toestemming_inhouding: bool | None = None
+    kopie_huurcontract_bij_werkgever: bool | None = None
     gecertificeerd: bool | None = None
     uren_per_week: Annotated[Decimal, Field(gt=0, le=168, allow_inf_nan=False)] | None = None
     woning: Woning | None = None

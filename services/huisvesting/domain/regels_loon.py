@@ -3,9 +3,10 @@
 A deduction is lawful only if every condition holds: at most a policy share of the worker's own
 monthly WML in each month of deduction (`shared.inhouding`: the hourly WML in force that month for
 the worker's age x `uren_per_week`, by default the policy's full-time week, x 52/12), a written
-authorisation, certified housing or a housing corporation as landlord, and a worker who is not
-posted from another EU state. Whether the employer keeps a copy of the lease is a condition too,
-but the contract carries no data on it, so it is not checked.
+authorisation, a copy of the lease kept by the employer, certified housing or a housing
+corporation as landlord, and a worker who is not posted from another EU state. Each condition whose
+fact is unknown leaves the rule `niet_beoordeeld` with that field named (unless another condition is
+already broken); the lease copy is `kopie_huurcontract_bij_werkgever`, a field added to the contract.
 
 The months of deduction run from the lease's start to the check date (or the lease's end); a
 lease not yet begun is judged on its first month. Defect 11: the cap was read once, at the adult
@@ -46,12 +47,14 @@ HUIS_005 = Regel(
     ernst="H",
     grondslag="art. 13 WML; art. 2a Besluit WML (Stb. 2016, 419)",
     norm="inhouding van huur op het minimumloon alleen binnen het maximum, met schriftelijke volmacht, "
-    "gecertificeerde woning of woningcorporatie, en niet bij detachering vanuit de EU",
+    "een kopie van het huurcontract bij de werkgever, gecertificeerde woning of woningcorporatie, "
+    "en niet bij detachering vanuit de EU",
     gegevens=(
         "ingangsdatum",
         "inhouding_op_loon_per_maand_eur",
         "uren_per_week",
         "schriftelijke_toestemming_inhouding",
+        "kopie_huurcontract_bij_werkgever",
         "gecertificeerd",
         "verhuurder.is_woningcorporatie",
         "huurder.gedetacheerd_vanuit_eu",
@@ -154,6 +157,11 @@ def _voorwaarden(contract: HuurcontractAangeboden) -> list[Toets]:
             contract.schriftelijke_toestemming_inhouding,
             "schriftelijke_toestemming_inhouding",
             "er is geen schriftelijke volmacht van de werknemer voor de inhouding",
+        ),
+        ja(
+            contract.kopie_huurcontract_bij_werkgever,
+            "kopie_huurcontract_bij_werkgever",
+            "de werkgever bewaart geen kopie van het huurcontract",
         ),
         _woning_toegestaan(contract),
         ja(

@@ -85,6 +85,14 @@ def test_missing_data_is_listed_and_does_not_change_the_verdict() -> None:
     ]
 
 
+def test_a_deduction_whose_lease_copy_is_unknown_lists_huis_005_as_not_judged() -> None:
+    controle = controleer(maak(IN_ORDE, kopie_huurcontract_bij_werkgever=WEG), PEILDATUM, HUIDIG)
+    assert controle.oordeel == "in_orde"
+    assert controle.als_data()["niet_beoordeeld"] == [
+        {"code": "HUIS-005", "ontbrekend": ["kopie_huurcontract_bij_werkgever"]}
+    ]
+
+
 def test_a_signal_alone_does_not_change_the_verdict() -> None:
     # a short-stay lease 40 days on, with a notice long enough for a protected lease: only HUIS-009
     contract = maak(IN_ORDE, contractvorm="korte_duur", einddatum=None)
@@ -178,6 +186,7 @@ WEGLAATBAAR = [
     "servicekosten_gespecificeerd",
     "inhouding_op_loon_per_maand_eur",
     "schriftelijke_toestemming_inhouding",
+    "kopie_huurcontract_bij_werkgever",
     "gecertificeerd",
     "uren_per_week",
     "woning",

@@ -13,7 +13,15 @@ import pytest
 
 from services.huisvesting.domain.regels_loon import huis_005_inhouding_op_loon
 from services.huisvesting.domain.uitkomst import Bevinding
-from services.huisvesting.tests.voorbeelden import CONTRACT_VOORBEELD, HUIDIG, IN_ORDE, PEILDATUM, maak, samengevat
+from services.huisvesting.tests.voorbeelden import (
+    CONTRACT_VOORBEELD,
+    HUIDIG,
+    IN_ORDE,
+    PEILDATUM,
+    WEG,
+    maak,
+    samengevat,
+)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +93,28 @@ def test_huis_005_names_every_broken_condition() -> None:
         "er is geen schriftelijke volmacht van de werknemer voor de inhouding; "
         "bij een vanuit de EU gedetacheerde werknemer mag geen huur op het minimumloon worden ingehouden"
     )
+
+
+KOPIE = "kopie_huurcontract_bij_werkgever"
+
+
+@pytest.mark.parametrize(
+    ("kopie", "verwacht"),
+    [
+        (True, "ok"),
+        (False, "H"),  # the employer keeps no copy of the lease: the deduction is unlawful
+        (None, (KOPIE,)),  # unknown: not judged, and the sender hears what to supply
+        (WEG, (KOPIE,)),
+    ],
+)
+def test_huis_005_the_employer_keeps_a_copy_of_the_lease(kopie: object, verwacht: object) -> None:
+    """Every other condition holds in IN_ORDE; only the lease copy decides."""
+    uitkomst = huis_005_inhouding_op_loon(maak(IN_ORDE, **{KOPIE: kopie}), PEILDATUM, HUIDIG)
+    assert samengevat(uitkomst) == verwacht
+    if isinstance(uitkomst, Bevinding):
+        assert uitkomst.toelichting == "de werkgever bewaart geen kopie van het huurcontract"
+
+
+def test_huis_005_no_deduction_needs_no_copy_of_the_lease() -> None:
+    contract = maak(IN_ORDE, inhouding_op_loon_per_maand_eur=0, **{KOPIE: WEG})
+    assert samengevat(huis_005_inhouding_op_loon(contract, PEILDATUM, HUIDIG)) == "ok"

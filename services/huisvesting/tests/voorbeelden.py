@@ -60,6 +60,7 @@ IN_ORDE: dict[str, Any] = {
     "gescheiden_van_arbeidsovereenkomst": True,
     "borg_eur": 1040.00,
     "inhouding_op_loon_per_maand_eur": 500.00,
+    "kopie_huurcontract_bij_werkgever": True,
     "gecertificeerd": True,
     "woning": {
         **CONTRACT_VOORBEELD["woning"],
