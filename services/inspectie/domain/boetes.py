@@ -11,8 +11,11 @@ the finding's total is then multiplied by a turnover factor and capped. Every st
 
 A WML worker paid the wage in full but not the minimum holiday allowance (art. 15 WML) is a
 violation too (defect 8): fined with the same Beleidsregel table, read with the share of the
-allowance left unpaid [A]. A WML fine whose minimum wage is not known yet for part of the period
-is not decided (`NietBeoordeeld`), without stopping the rest of the inspection (defect 9).
+allowance left unpaid [A]. A WML fine whose minimum wage is not in the policy for part of the
+period (before its first rate, or not published yet) is not decided (`NietBeoordeeld`), without
+stopping the rest of the inspection (defect 9). That holds for the rate only
+(`wml.MinimumloonOnbekend`): any other policy value that is missing is an error, never a fine not
+judged.
 """
 
 from __future__ import annotations
@@ -27,10 +30,10 @@ from typing import Any
 from services.inspectie.domain.berekening import Stap, euro, getal
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding, niet_als_loon
 from services.inspectie.domain.overtreding import zelfde_overtreding
-from services.inspectie.domain.wml import HONDERD, Analyse, analyseer
+from services.inspectie.domain.wml import HONDERD, Analyse, MinimumloonOnbekend, analyseer
 from shared.contract.inspectie import Bevinding, OnderbetalingRegel, Wet
 from shared.maanden import plus_maanden
-from shared.policy import NoPolicyValueOn, Policy, UnknownPolicyValue
+from shared.policy import Policy
 from shared.werkdagen import is_werkdag
 
 EEN_DECIMAAL = Decimal("0.1")
@@ -109,7 +112,7 @@ def boete(
         regel = "BOETE-WML"
         try:
             overtredingen, nabetaling = _wml(bevinding, op, policy, werkdag, inhoudingen, stappen)
-        except (UnknownPolicyValue, NoPolicyValueOn) as exc:
+        except MinimumloonOnbekend as exc:  # only the rate itself: any other missing value is an error
             reden = f"WML-boete niet beoordeeld: het minimumloon is voor (een deel van) de periode niet bekend ({exc})"
             return NietBeoordeeld(bevinding.wet, bevinding.code, regel, reden, policy.version)
     elif bevinding.wet == "Arbowet":

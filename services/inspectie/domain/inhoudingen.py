@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from services.inspectie.domain.wml import tarief_bekend
 from shared.inhouding import niet_als_loon_per_maand
 from shared.maanden import maand_van
 from shared.policy import Policy
@@ -35,7 +36,7 @@ class OnrechtmatigeInhouding:
 
 def niet_als_loon(inhouding: OnrechtmatigeInhouding, van: date, tot: date, policy: Policy) -> Decimal:
     """What of the deduction does not count as paid within van..tot (0 when they do not overlap).
-    Raises `UnknownPolicyValue` when a shared month's WML is not known yet."""
+    Raises `MinimumloonOnbekend` when a shared month's cap needs a WML the policy does not hold."""
     begin = max(inhouding.van, van)
     einde = tot if inhouding.tot is None else min(inhouding.tot, tot)
     totaal = Decimal(0)
@@ -43,6 +44,8 @@ def niet_als_loon(inhouding: OnrechtmatigeInhouding, van: date, tot: date, polic
         eerste, laatste = maand_van(begin)
         tot_en_met = min(einde, laatste)
         deel = Decimal((tot_en_met - begin).days + 1) / Decimal(calendar.monthrange(eerste.year, eerste.month)[1])
+        if inhouding.voorwaarden_voldaan:
+            tarief_bekend(eerste, policy)  # the month's cap is a share of its minimum wage
         per_maand = niet_als_loon_per_maand(
             inhouding.per_maand_eur,
             eerste,

@@ -18,10 +18,10 @@ from typing import Literal
 from services.inspectie.domain.berekening import Stap, euro, getal
 from services.inspectie.domain.boetes import Boete
 from services.inspectie.domain.overtreding import zelfde_overtreding
-from services.inspectie.domain.wml import analyseer
+from services.inspectie.domain.wml import MinimumloonOnbekend, analyseer
 from shared.contract.inspectie import Betaalbewijs, Bevinding, Wet
 from shared.maanden import plus_maanden
-from shared.policy import NoPolicyValueOn, Policy, UnknownPolicyValue
+from shared.policy import Policy
 from shared.werkdagen import is_werkdag
 
 
@@ -192,8 +192,8 @@ def _ernstige_onderbetaling(
     for nummer, regel in enumerate(bevinding.onderbetaling, 1):
         try:
             analyse = analyseer(regel, policy, werkdag)
-        except (UnknownPolicyValue, NoPolicyValueOn):
-            continue  # the minimum wage of the period is not known: not judged (see the fine)
+        except MinimumloonOnbekend:
+            continue  # the minimum wage of the period is not in the policy: not judged (see the fine)
         if analyse is None:
             continue
         pct = analyse.pct_onderbetaald.quantize(Decimal("0.1"))

@@ -18,17 +18,44 @@ from decimal import Decimal
 from shared import wml
 from shared.contract.inspectie import OnderbetalingRegel
 from shared.maanden import dagen, kalendermaanden
-from shared.policy import Policy
+from shared.policy import NoPolicyValueOn, Policy, PolicyError, UnknownPolicyValue
 
 HONDERD = Decimal(100)
+TARIEF = "wml_uurloon_21plus"
+"""The policy key of the hourly minimum wage itself (the rate every age band derives from)."""
 
-__all__ = ["HONDERD", "Analyse", "analyseer", "kalendermaanden", "uurloon"]  # kalendermaanden: shared.maanden
+__all__ = [
+    "HONDERD",
+    "TARIEF",
+    "Analyse",
+    "MinimumloonOnbekend",
+    "analyseer",
+    "kalendermaanden",  # from shared.maanden
+    "tarief_bekend",
+    "uurloon",
+]
+
+
+class MinimumloonOnbekend(PolicyError):
+    """The hourly minimum wage itself has no known value on a day the computation needs: before the
+    policy's first rate (`NoPolicyValueOn`) or not published yet (`UnknownPolicyValue`). Only this
+    makes a WML fine "not judged"; any other policy value that is missing stays the error it is."""
+
+
+def tarief_bekend(dag: date, policy: Policy) -> None:
+    """Raise `MinimumloonOnbekend` when the policy holds no known minimum wage on `dag`."""
+    try:
+        policy.in_force(TARIEF, dag)
+    except (NoPolicyValueOn, UnknownPolicyValue) as exc:
+        raise MinimumloonOnbekend(str(exc)) from exc
 
 
 def uurloon(dag: date, leeftijd: int | None, policy: Policy) -> Decimal | None:
     """The hourly WML on `dag` for a worker of `leeftijd` (`shared.wml.uurloon`; unknown age: the
     adult rate [A]), or None when the WML does not apply (younger than the youngest youth band):
-    for an inspection that is an ordinary outcome, not an error."""
+    for an inspection that is an ordinary outcome, not an error. `MinimumloonOnbekend` when the
+    rate of `dag` is not in the policy."""
+    tarief_bekend(dag, policy)
     try:
         return wml.uurloon(dag, leeftijd, policy)
     except wml.GeenMinimumloon:
@@ -50,7 +77,8 @@ class Analyse:
 
 
 def analyseer(onderbetaling: OnderbetalingRegel, policy: Policy, werkdag: Callable[[date], bool]) -> Analyse | None:
-    """The WML owed for the period against what was paid; None when the WML does not apply."""
+    """The WML owed for the period against what was paid; None when the WML does not apply.
+    Raises `MinimumloonOnbekend` when a working day of the period has no known rate."""
     alle_dagen = dagen(onderbetaling.periode_van, onderbetaling.periode_tot)
     werkdagen = [dag for dag in alle_dagen if werkdag(dag)] or alle_dagen
     dagen_per_tarief: Counter[Decimal] = Counter()
