@@ -147,19 +147,25 @@ def stillegging(
     """Whether the finding established on `op` warrants stopping the work (the inspector decides).
 
     Serious danger grounds an immediate stop only for the laws of `stillegging_ernstig_gevaar_wetten`
-    (art. 28 Arbowet; under ser2025 the WML as well). A repeat counts only as the same violation
-    (same law and code) while a warning for it stands."""
+    (art. 28 Arbowet; under ser2025 the WML as well). For a WML finding the serious danger is the
+    underpayment: it counts as such only when it passes the thresholds of `_ernstige_onderbetaling`
+    (SER rec. 1), so the inspector's mark alone grounds no stop. A repeat counts only as the same
+    violation (same law and code) while a warning for it stands."""
     if bevinding.ernstig_gevaar and bevinding.wet in policy.value("stillegging_ernstig_gevaar_wetten", op):
-        omschrijving = (
-            "ernstig gevaar (art. 28 Arbowet): direct, tot het gevaar weg is"
-            if bevinding.wet == "Arbowet"
-            else f"ernstig gevaar bij een {bevinding.wet}-bevinding (beleid {policy.variant}): direct, "
-            "tot het gevaar weg is"
-        )
-        stap = Stap("STIL-ERNSTIG-GEVAAR", omschrijving, "ja")
-        return Stillegging(
-            "ernstig_gevaar", stap.stap, bevinding.wet, bevinding.code, op, None, (stap,), policy.version
-        )
+        # a WML finding's danger is its underpayment: serious only past the thresholds (SER rec. 1)
+        onderbetaling = _ernstige_onderbetaling(bevinding, op, policy, werkdag) if bevinding.wet == "WML" else ()
+        if bevinding.wet != "WML" or onderbetaling:
+            omschrijving = (
+                "ernstig gevaar (art. 28 Arbowet): direct, tot het gevaar weg is"
+                if bevinding.wet == "Arbowet"
+                else f"ernstig gevaar bij een {bevinding.wet}-bevinding (beleid {policy.variant}): direct, "
+                "tot het gevaar weg is"
+            )
+            stap = Stap("STIL-ERNSTIG-GEVAAR", omschrijving, "ja")
+            berekening = (stap, *onderbetaling)
+            return Stillegging(
+                "ernstig_gevaar", stap.stap, bevinding.wet, bevinding.code, op, None, berekening, policy.version
+            )
     staande = [w for w in geldige_waarschuwingen(waarschuwingen, op) if zelfde_overtreding(bevinding, w)]
     if staande and bevinding.wet in policy.value("stillegging_herhaling_wetten", op):
         eerste = min(staande, key=lambda w: w.gegeven_op)

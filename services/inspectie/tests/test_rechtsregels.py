@@ -62,7 +62,7 @@ def met_perioden(policy: Policy, sleutel: str, *perioden: Period) -> Policy:
         ("huidig", "Atw", True, None),
         ("huidig", "Arbowet", True, "ernstig_gevaar"),
         ("huidig", "Arbowet", False, None),
-        ("ser2025", "WML", True, "ernstig_gevaar"),  # the SER's proposal: underpayment as serious danger
+        ("ser2025", "WML", True, None),  # SER rec. 1: serious only past the underpayment thresholds (none here)
         ("ser2025", "Atw", True, None),
     ],
 )

@@ -126,3 +126,26 @@ def test_ser2025_below_70_percent_of_wml_counts_only_over_three_months(ser2025: 
     besluit = stillegging(drie_maanden, OP, ser2025)
     assert besluit is not None and besluit.grond == "ernstige_onderbetaling"
     assert stillegging(onderbetaald("3700.00", van=date(2026, 1, 1), tot=date(2026, 3, 31)), OP, ser2025) is None
+
+
+def test_ser2025_a_wml_finding_marked_serious_danger_stops_work_only_above_the_underpayment_thresholds(
+    ser2025: Policy,
+) -> None:
+    """SER rec. 1: underpayment counts as serious danger when >= 50 % is underpaid or < 70 % of the
+    WML is paid over >= 3 months. The inspector's mark on a WML finding does not replace that test:
+    26.6 % underpaid over 2 months (73.4 % paid) grounds no immediate stop, marked or not."""
+    licht = onderbetaald("3800.00").model_copy(update={"ernstig_gevaar": True})
+    assert stillegging(licht, OP, ser2025) is None
+    zwaar = onderbetaald("2588.96").model_copy(update={"ernstig_gevaar": True})  # exactly 50 % paid
+    besluit = stillegging(zwaar, OP, ser2025)
+    assert besluit is not None and (besluit.grond, besluit.uiterlijk_tot_en_met) == ("ernstig_gevaar", None)
+    assert [(s.stap, s.waarde) for s in besluit.berekening][1:] == [("STIL-ONDERBETALING", Decimal("50.0"))]
+
+
+def test_ser2025_a_marked_wml_finding_below_the_thresholds_is_still_a_repeat_while_a_warning_stands(
+    ser2025: Policy,
+) -> None:
+    licht = onderbetaald("3800.00").model_copy(update={"ernstig_gevaar": True})
+    staand = Waarschuwing("WML", "WML-ONDERBETALING", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
+    besluit = stillegging(licht, OP, ser2025, [staand])
+    assert besluit is not None and (besluit.grond, besluit.uiterlijk_tot_en_met) == ("herhaling", date(2026, 8, 11))
