@@ -46,6 +46,7 @@ async def create_pool(
     schema: str,
     *,
     max_size: int = 10,
+    timeout_s: float = 60.0,
     init: Any = None,  # an async callable taking the new connection
 ) -> asyncpg.Pool:
     """The service's pool. A connection goes back into it without asyncpg's reset query (CLOSE ALL,
@@ -54,12 +55,27 @@ async def create_pool(
     work runs in transactions (asyncpg rolls back one left open, and advisory locks are
     transaction-scoped), the schema is a startup setting, and the relay, the one user of LISTEN and
     of a session lock, closes its connection before giving it back (shared/outbox.py). `init` runs
-    on every new connection (a test's query logger)."""
+    on every new connection (a test's query logger).
+
+    `timeout_s` bounds what a dead link to the database can hang: a statement that has no answer
+    by then fails with `TimeoutError` (transient: the batch or round is tried again on another
+    connection), and so does connecting; the server ends a session left idle inside a transaction
+    that long (its locks go with it), and probes an idle client's socket (TCP keepalive) so a
+    vanished client's session ends too. No work of the services waits on anything but the database
+    inside a transaction, and no statement of theirs runs near that long."""
     pool: asyncpg.Pool = await asyncpg.create_pool(
         database_url,
         min_size=1,
         max_size=max_size,
-        server_settings={"search_path": schema},
+        timeout=timeout_s,
+        command_timeout=timeout_s,
+        server_settings={
+            "search_path": schema,
+            "idle_in_transaction_session_timeout": str(int(timeout_s * 1000)),
+            "tcp_keepalives_idle": str(max(1, int(timeout_s))),
+            "tcp_keepalives_interval": str(max(1, int(timeout_s / 6))),
+            "tcp_keepalives_count": "6",
+        },
         reset=_no_session_state,
         init=init,
     )

@@ -912,7 +912,7 @@ class Service:
         url = self.settings.database_url
         await db.ensure_schema(url, self.schema)
         await asyncio.to_thread(db.migrate, url, self.schema, self.migrations)
-        self._pool = await db.create_pool(url, self.schema)
+        self._pool = await db.create_pool(url, self.schema, timeout_s=self.settings.waardigwerk_db_timeout_s)
         async with self.pool.acquire() as conn:
             await self.clock.load(conn)
 

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     waardigwerk_consumer_wait_ms: int = Field(default=1000, ge=1)
     waardigwerk_commit_every_ms: int = Field(default=500, ge=0)  # offsets of applied batches (shared/commits.py)
     waardigwerk_outbox_bewaar_dagen: int = Field(default=7, ge=0)  # sent outbox rows are kept this long
+    # How long a statement (or a connection, or a session idle in a transaction) may go unanswered
+    # before it fails as a dead link (shared/db.py create_pool).
+    waardigwerk_db_timeout_s: float = Field(default=60.0, gt=0)
     waardigwerk_pseudonym_key: str = "lokaal-ontwikkel-sleutel-niet-voor-productie"
     # A record that fails for a reason the runtime cannot classify is tried this often, then dead-lettered.
     waardigwerk_record_pogingen: int = Field(default=5, ge=1)
