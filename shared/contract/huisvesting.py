@@ -26,6 +26,7 @@ Fields added to the contract (optional, so existing senders stay valid):
 `huurprijs_per_maand_eur` is the bare rent (*kale huur*), without service costs.
 Impossible combinations are rejected with a reason, so that the sender can correct them; each is
 checked on the later field of the pair, so it is reported next to any other problem of the message.
+A reference or name of only whitespace is rejected too (`NietAlleenWitruimte`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from shared.contract.base import Bedrag, ContractModel, KvkNummer, WerkgeverKvk
 from shared.contract.gemeente import AdresMetGemeente
+from shared.contract.melding import NietAlleenWitruimte
 
 Contractvorm = Literal["regulier", "doelgroepencontract", "korte_duur"]
 WoningSoort = Literal["regulier", "logies", "nieuwbouw_complex", "hotel"]
@@ -52,7 +54,7 @@ M2 = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 
 class Verhuurder(ContractModel):
     kvk_nummer: KvkNummer
-    naam: Annotated[str, Field(max_length=200)] | None = None
+    naam: Annotated[str, Field(max_length=200), NietAlleenWitruimte] | None = None
     is_werkgever: bool | None = None
     is_woningcorporatie: bool | None = None
 
@@ -66,7 +68,7 @@ class Verhuurder(ContractModel):
 
 
 class Huurder(ContractModel):
-    werknemer_ref: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    werknemer_ref: Annotated[str, Field(min_length=1, max_length=100), NietAlleenWitruimte] | None = None
     gedetacheerd_vanuit_eu: bool | None = None
     leeftijd: Annotated[int, Field(ge=0, le=120)] | None = None
 
@@ -108,7 +110,7 @@ class Woning(ContractModel):
 
 
 class HuurcontractAangeboden(ContractModel):
-    contract_referentie: Annotated[str, Field(min_length=1, max_length=100)]
+    contract_referentie: Annotated[str, Field(min_length=1, max_length=100), NietAlleenWitruimte]
     verhuurder: Verhuurder
     werkgever: WerkgeverKvk | None = None
     huurder: Huurder | None = None

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from shared.contract.base import (
     REFERENTIE_MAX,
@@ -17,6 +17,19 @@ from shared.contract.base import (
     organisatie_of,
     referentie_of,
 )
+
+
+def _niet_alleen_witruimte(tekst: str) -> str:
+    if tekst and not tekst.strip():
+        raise ValueError("bestaat alleen uit witruimte (spaties, tabs, regeleinden); vul een tekst in")
+    return tekst
+
+
+NietAlleenWitruimte = AfterValidator(_niet_alleen_witruimte)
+"""For a free text, name or reference: one of only spaces, tabs or line breaks says nothing and names
+nothing (a reference of spaces cannot be told apart from another in a list), so it is refused with a
+reason. The text is kept as sent; an empty text is left to the field's own length limits. The other
+inbound models (`huisvesting`) use it too."""
 
 Categorie = Literal[
     "onderbetaling",
@@ -34,7 +47,7 @@ class Melder(ContractModel):
     soort: Literal["vakbond", "ondernemingsraad", "personeelsvertegenwoordiging"]
     organisatie: Organisatie
     # Unique per organisation; it is the Kafka key and the reporter's handle on every answer.
-    referentie: Annotated[str, Field(min_length=1, max_length=REFERENTIE_MAX)]
+    referentie: Annotated[str, Field(min_length=1, max_length=REFERENTIE_MAX), NietAlleenWitruimte]
 
 
 class MeldingIngediend(ContractModel):
@@ -44,10 +57,10 @@ class MeldingIngediend(ContractModel):
     werkgever: WerkgeverRef
     inlener: WerkgeverRef | None = None
     werklocatie: Adres | None = None
-    sector: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    sector: Annotated[str, Field(min_length=1, max_length=100), NietAlleenWitruimte] | None = None
     categorieen: Annotated[list[Categorie], Field(min_length=1)]
     aantal_betrokkenen: Annotated[int, Field(ge=1)] | None = None
-    omschrijving: Annotated[str, Field(min_length=1, max_length=10_000)]
+    omschrijving: Annotated[str, Field(min_length=1, max_length=10_000), NietAlleenWitruimte]
     waargenomen_op: date | None = None
 
     @field_validator("categorieen")

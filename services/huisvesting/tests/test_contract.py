@@ -122,6 +122,22 @@ def test_impossible_or_malformed_contracts_are_rejected_with_a_reason(
     assert fouten(**wijzigingen) == {veld: melding}
 
 
+WITRUIMTE = "bestaat alleen uit witruimte (spaties, tabs, regeleinden); vul een tekst in"
+
+
+@pytest.mark.parametrize(
+    ("wijzigingen", "veld"),
+    [
+        ({"contract_referentie": "   "}, "contract_referentie"),
+        ({"contract_referentie": "\t\n"}, "contract_referentie"),
+        ({"verhuurder": {"naam": "  "}}, "verhuurder.naam"),
+        ({"huurder": {"werknemer_ref": " "}}, "huurder.werknemer_ref"),
+    ],
+)
+def test_a_reference_or_name_of_only_whitespace_is_refused(wijzigingen: dict[str, Any], veld: str) -> None:
+    assert fouten(**wijzigingen) == {veld: f"{veld}: {WITRUIMTE}"}
+
+
 @pytest.mark.parametrize(
     "wijzigingen",
     [

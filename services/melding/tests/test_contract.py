@@ -98,6 +98,28 @@ def test_each_violation_names_its_field(wijziging: dict[str, Any], veld: str) ->
     assert [f["veld"] for f in fouten(met(**wijziging))] == [veld]
 
 
+WITRUIMTE = "bestaat alleen uit witruimte (spaties, tabs, regeleinden); vul een tekst in"
+
+
+@pytest.mark.parametrize(
+    ("wijziging", "veld"),
+    [
+        ({"melder": {"soort": "vakbond", "organisatie": "fnv", "referentie": "   "}}, "melder.referentie"),
+        ({"melder": {"soort": "vakbond", "organisatie": "fnv", "referentie": "\u00a0"}}, "melder.referentie"),
+        ({"omschrijving": " "}, "omschrijving"),
+        ({"omschrijving": " \n\t\r\n "}, "omschrijving"),
+        ({"sector": "  "}, "sector"),
+    ],
+)
+def test_a_text_or_reference_of_only_whitespace_is_refused(wijziging: dict[str, Any], veld: str) -> None:
+    assert fouten(met(**wijziging)) == [{"veld": veld, "melding": f"{veld}: {WITRUIMTE}"}]
+
+
+def test_text_around_whitespace_is_kept_as_sent() -> None:
+    melding = MeldingIngediend.model_validate_json(raw(met(omschrijving=" Geen toeslag. \n", sector=" bouw")))
+    assert (melding.omschrijving, melding.sector) == (" Geen toeslag. \n", " bouw")
+
+
 def test_omschrijving_of_exactly_10000_characters_is_accepted() -> None:
     assert len(MeldingIngediend.model_validate_json(raw(met(omschrijving="x" * 10_000))).omschrijving) == 10_000
 
