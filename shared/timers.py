@@ -99,13 +99,14 @@ def backoff_seconds(pogingen: int) -> float:
 
 
 async def failed(conn: Conn, timer: DueTimer, fout: str, max_pogingen: int) -> bool:
-    """Count a failed attempt; returns True when this made the timer dead."""
+    """Count a failed attempt; returns True when this made the timer dead. The backoff counts from
+    now on the wall clock, not from the start of the attempt's transaction (`now()`)."""
     pogingen = timer.pogingen + 1
     dood = pogingen >= max_pogingen
     await conn.execute(
         """UPDATE timer SET pogingen = $2, laatste_fout = $3,
-               volgende_poging = now() + make_interval(secs => $4),
-               dood_sinds = CASE WHEN $5 THEN now() END
+               volgende_poging = clock_timestamp() + make_interval(secs => $4),
+               dood_sinds = CASE WHEN $5 THEN clock_timestamp() END
            WHERE id = $1""",
         timer.id,
         pogingen,

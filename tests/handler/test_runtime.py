@@ -314,3 +314,20 @@ async def test_a_timer_whose_handler_misuses_the_driver_counts_an_attempt_and_th
     by_key = {r["sleutel"]: r for r in rows}
     assert by_key["87654321"]["fired"] and not by_key["12345678"]["fired"]
     assert by_key["12345678"]["pogingen"] == 1 and "InterfaceError" in by_key["12345678"]["laatste_fout"]
+
+
+async def test_a_failed_timer_waits_its_backoff_from_when_the_attempt_failed(service: Service) -> None:
+    """The wait after a failed attempt counts from the failure, not from the start of the attempt's
+    transaction: a handler that took longer than the backoff would otherwise be retried at once."""
+
+    async def traag_en_stuk(ctx: Context, payload: dict[str, Any]) -> None:
+        await asyncio.sleep(1.5)  # longer than the first backoff (1 s)
+        raise RuntimeError("a slow bug")
+
+    service.timer_handlers["herinnering"] = traag_en_stuk
+    async with TestKafkaBroker(service.broker) as broker:
+        await broker.publish(b'{"kvk_nummer": "12345678", "aantal": 3}', TOPIC, key=b"k", headers=headers("tb-1"))
+    service.clock.apply(datetime.now(UTC) + timedelta(days=2))
+    await service.fire_due()
+    assert await service.pool.fetchval("SELECT pogingen FROM timer") == 1
+    assert await service.pool.fetchval("SELECT volgende_poging > now() FROM timer"), "the retry waits its second"
