@@ -346,3 +346,6 @@ async def betaling(ctx: Context, b: Betaling) -> None:
             },
             v["vordering_id"],
         )
+        # Nothing outstanding: nobody is liable any more, and the filer hears so once.
+        op = max(ctx.today, stand.voldaan_op or ctx.today)
+        await _herbeoordeel(ctx, repo, v, f"vordering voldaan op {stand.voldaan_op or op}", op)

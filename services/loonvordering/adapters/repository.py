@@ -90,7 +90,8 @@ class VorderingRepository:
         )
 
     async def ketenfeiten(self, v: dict[str, Any], snelle_route: bool) -> Ketenfeiten:
-        """The chain as filed, extended by chain information received, with every fact recorded."""
+        """The chain as filed, extended by chain information received, with every fact recorded and
+        the amount established with the payments against it."""
         rows = await self.conn.fetch("SELECT * FROM ketenfeit WHERE vordering_id = $1 ORDER BY id", v["vordering_id"])
         keten = [Schakel(p["kvk_nummer"], p["rol"], bool(p.get("keurmerk"))) for p in v["invoer"].get("keten", [])]
         statussen: list[PartijStatus] = []
@@ -113,6 +114,8 @@ class VorderingRepository:
             werkgever_kvk=v["werkgever_kvk"],
             keten=tuple(keten),
             ingediend_op=v["ingediend_op"],
+            bedrag_eur=Decimal(str(v["bedrag_eur"])),
+            betalingen=tuple(await self.betalingen(v["vordering_id"])),
             statussen=tuple(statussen),
             aanzeggingen=tuple(aanzeggingen),
             informatieverzoeken=tuple(beantwoord(sorted(verzoeken), antwoorden)),

@@ -20,6 +20,10 @@ Rules, each named by the article that `grond` reports:
   no request of its own) that has not answered within `keteninformatie_termijn_dagen` is liable out
   of turn from the day after the term, even if it answers later.
 
+Nothing outstanding, nobody liable: a claim established at EUR 0, or paid in full by `op` (the
+payments dated up to `op`), has no one to claim from, so no party is liable and no term after that
+day is planned.
+
 A court's exculpation (`gedisculpeerd`) frees that client from its date on. Other failure grounds
 leave the party liable (the debt stays; it just cannot be collected there). A party liable on
 several grounds is listed once, with the earliest date. Facts dated after `op` are not known yet
@@ -32,8 +36,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import NamedTuple
 
+from services.loonvordering.domain.betaling import Betaling
 from shared.contract.loonvordering import Rol, StatusSoort
 from shared.maanden import plus_maanden
 from shared.policy import Policy
@@ -80,12 +86,15 @@ class Informatieverzoek:
 class Ketenfeiten:
     """Everything known about one claim's chain. `keten` runs from the direct client upward.
 
+    `bedrag_eur` is the amount established and `betalingen` the payments against it.
     `snelle_route` says whether lid 5's shorter wait applies (see `snelle_route`).
     """
 
     werkgever_kvk: str
     keten: tuple[Schakel, ...]
     ingediend_op: date
+    bedrag_eur: Decimal
+    betalingen: tuple[Betaling, ...] = ()
     statussen: tuple[PartijStatus, ...] = ()
     aanzeggingen: tuple[Aanzegging, ...] = ()
     informatieverzoeken: tuple[Informatieverzoek, ...] = ()
@@ -98,6 +107,11 @@ class Ketenfeiten:
             return None
         kandidaat = next((s for s in self.keten if s.rol == "hoofdopdrachtgever"), self.keten[-1])
         return None if kandidaat == self.keten[0] else kandidaat
+
+    def openstaand(self, op: date) -> Decimal:
+        """What is still owed on `op`: the amount less the payments made by then (never below 0)."""
+        betaald = sum((b.bedrag_eur for b in self.betalingen if b.betaald_op <= op), Decimal(0))
+        return max(Decimal(0), self.bedrag_eur - betaald)
 
     @property
     def geldige_statussen(self) -> tuple[PartijStatus, ...]:
@@ -136,8 +150,9 @@ def beantwoord(
 
 
 def aansprakelijken(feiten: Ketenfeiten, op: date, policy: Policy) -> list[Aansprakelijke]:
-    """Every party liable on `op`, earliest first (the employer first on a tie, then up the chain)."""
-    if op < feiten.ingediend_op:
+    """Every party liable on `op`, earliest first (the employer first on a tie, then up the chain);
+    nobody when nothing is outstanding on `op`."""
+    if op < feiten.ingediend_op or feiten.openstaand(op) == 0:
         return []
     vrij = {s.kvk_nummer for s in feiten.geldige_statussen if s.status == "gedisculpeerd" and s.vastgesteld_op <= op}
     beste: dict[str, Aansprakelijke] = {}
@@ -164,7 +179,7 @@ def volgende_termijnen(feiten: Ketenfeiten, policy: Policy, na: date | None = No
     """Dates (after `na`, when given) on which liability may change without a new event: a 616e
     term running out, the end of the top client's wait term, and the day the top client becomes
     liable on lid 4/5 when a later-dated fact (a level's claim, a failure) sets it. Sorted, without
-    duplicates."""
+    duplicates; none from the day nothing is outstanding."""
     termijnen = {Termijn(sinds, GROND_616E) for _, sinds in _verzuim_616e(feiten, date.max, policy)}
     top, aanzegging = feiten.top, _aanzegging_top(feiten, date.max)
     if top is not None and aanzegging is not None:
@@ -175,7 +190,7 @@ def volgende_termijnen(feiten: Ketenfeiten, policy: Policy, na: date | None = No
             if a.kvk_nummer == top.kvk_nummer and a.grond in (GROND_616B_LID_4, GROND_616B_LID_5)
         ]
         termijnen.update(Termijn(a.sinds, a.grond) for a in vanaf)
-    return sorted(t for t in termijnen if na is None or t.datum > na)
+    return sorted(t for t in termijnen if (na is None or t.datum > na) and feiten.openstaand(t.datum) > 0)
 
 
 def _kandidaten(feiten: Ketenfeiten, op: date, policy: Policy) -> Iterator[Aansprakelijke]:

@@ -1,8 +1,9 @@
 """What-if: the same claim and chain facts under current law and under the SER 2025 proposals, side
 by side (domain-rules §1: ser2025 serves pilots, simulation and what-if comparison on the same events).
 
-The lid-5 fast track is recomputed under each policy, because ser2025 widens it; the flag in
-`feiten` is therefore not used here.
+The lid-5 fast track and the amount are recomputed under each policy, because ser2025 widens the
+one and can raise the other; the flag and the amount in `feiten` are therefore not used here (its
+payments are: a variant's amount paid in full leaves nobody liable under it).
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ def vergelijk(
 def _uitkomst(
     vordering: Vordering, feiten: Ketenfeiten, policy: Policy, op: date, werkdag: Callable[[date], bool]
 ) -> dict[str, Any]:
-    eigen = dataclasses.replace(feiten, snelle_route=snelle_route(vordering, policy, werkdag))
+    bedrag = bereken_bedrag(vordering, policy, werkdag).bedrag_eur
+    eigen = dataclasses.replace(feiten, bedrag_eur=bedrag, snelle_route=snelle_route(vordering, policy, werkdag))
     return {
         "beleid": policy.version,
-        "bedrag_eur": bereken_bedrag(vordering, policy, werkdag).bedrag_eur,
+        "bedrag_eur": bedrag,
         "snelle_route": eigen.snelle_route,
         "aansprakelijk": [dataclasses.asdict(a) for a in aansprakelijken(eigen, op, policy)],
         "top_aansprakelijk_vanaf": top_aansprakelijk_vanaf(eigen, policy),

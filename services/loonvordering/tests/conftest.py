@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 
 from shared.policy import Policy, load_policy
+from tests.conftest import _stack_for_stack_tests, stack_env  # noqa: F401  (the stack tier's fixtures)
+from tests.handler.test_loonvordering_herhaling import service  # noqa: F401  (loonvordering on the stack)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.loonvordering.domain.bedrag import bereken_bedrag
+from services.loonvordering.domain.betaling import Betaling
 from services.loonvordering.domain.invoer import Blok, Vordering
 from services.loonvordering.domain.keten import (
     GROND_616E,
@@ -140,6 +141,8 @@ def ketenfeiten(draw: st.DrawFn) -> tuple[Ketenfeiten, date]:
         werkgever_kvk=werkgever,
         keten=keten,
         ingediend_op=ingediend,
+        bedrag_eur=draw(centen),
+        betalingen=tuple(Betaling(draw(partij), draw(centen), dag()) for _ in range(draw(st.integers(0, 2)))),
         statussen=tuple(
             PartijStatus(draw(partij), draw(st.sampled_from(STATUSSEN)), dag()) for _ in range(draw(st.integers(0, 6)))
         ),
@@ -159,7 +162,10 @@ def test_every_liable_party_is_the_employer_or_in_the_chain(gegeven: tuple[Keten
     assert {a.kvk_nummer for a in lijst} <= bekend
     assert len({a.kvk_nummer for a in lijst}) == len(lijst)
     assert all(feiten.ingediend_op <= a.sinds <= op for a in lijst)
-    if op >= feiten.ingediend_op and not any(
+    betaald = sum((b.bedrag_eur for b in feiten.betalingen if b.betaald_op <= op), Decimal(0))
+    if betaald >= feiten.bedrag_eur:
+        assert lijst == [], "nothing outstanding: nobody liable"
+    elif op >= feiten.ingediend_op and not any(
         s.kvk_nummer == feiten.werkgever_kvk and s.status == "gedisculpeerd" and s.vastgesteld_op <= op
         for s in feiten.statussen
     ):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from services.loonvordering.domain.betaling import Betaling
 from services.loonvordering.domain.invoer import Vordering
 from services.loonvordering.domain.keten import (
     GROND_616A,
@@ -37,12 +38,14 @@ VOORBEELD = Ketenfeiten(
     werkgever_kvk=E,
     keten=KETEN,
     ingediend_op=date(2025, 4, 7),
+    bedrag_eur=Decimal("4702.62"),
     statussen=(PartijStatus(E, "onvindbaar", date(2025, 6, 30)), PartijStatus(B, "gedisculpeerd", date(2025, 6, 30))),
     # 05-02: W notifies T. 06-30: "the claim moves to A": W claims A in writing (lid 4: every level
     # below the top is claimed in turn before T can be liable; defect 14).
     aanzeggingen=(Aanzegging(T, date(2025, 5, 2)), Aanzegging(A, date(2025, 6, 30))),
     informatieverzoeken=(Informatieverzoek(A, date(2025, 4, 11)),),
 )
+OPEN = Decimal("100.00")  # an amount still owed, for the tests about who is liable for it
 # W: 512 h at EUR 6.00 in Q1 2025 = 42.7 % of the WML.
 W = Vordering(date(2025, 1, 1), date(2025, 3, 31), Decimal(512), Decimal("3072.00"), leeftijd=30)
 
@@ -184,16 +187,26 @@ def test_616e_never_before_the_claim_and_not_for_the_employer_or_strangers(huidi
 
 def test_short_chains(huidig: Policy) -> None:
     zonder = Ketenfeiten(
-        werkgever_kvk=E, keten=(), ingediend_op=date(2025, 4, 7), aanzeggingen=(Aanzegging(T, date(2025, 4, 8)),)
+        werkgever_kvk=E,
+        keten=(),
+        ingediend_op=date(2025, 4, 7),
+        bedrag_eur=OPEN,
+        aanzeggingen=(Aanzegging(T, date(2025, 4, 8)),),
     )
     assert wie(zonder, date(2027, 1, 1), huidig) == [(E, date(2025, 4, 7), GROND_616A)]
     assert volgende_termijnen(zonder, huidig) == []
     direct_is_top = Ketenfeiten(
-        werkgever_kvk=E, keten=(Schakel(T, "hoofdopdrachtgever"), Schakel(A, "aannemer")), ingediend_op=date(2025, 4, 7)
+        werkgever_kvk=E,
+        keten=(Schakel(T, "hoofdopdrachtgever"), Schakel(A, "aannemer")),
+        ingediend_op=date(2025, 4, 7),
+        bedrag_eur=OPEN,
     )
     assert direct_is_top.top is None
     assert Ketenfeiten(
-        werkgever_kvk=E, keten=(Schakel(B, "inlener"), Schakel(A, "aannemer")), ingediend_op=date(2025, 4, 7)
+        werkgever_kvk=E,
+        keten=(Schakel(B, "inlener"), Schakel(A, "aannemer")),
+        ingediend_op=date(2025, 4, 7),
+        bedrag_eur=OPEN,
     ).top == Schakel(A, "aannemer")
 
 
@@ -252,6 +265,7 @@ def test_defect_14_a_failed_claim_counts_as_a_level_claimed(
             Schakel(T, "hoofdopdrachtgever"),
         ),
         ingediend_op=date(2025, 4, 7),
+        bedrag_eur=OPEN,
         statussen=(*VOORBEELD.statussen, *statussen),
         aanzeggingen=(Aanzegging(T, date(2025, 5, 2)), Aanzegging(C, date(2025, 6, 30))),
         snelle_route=snelle_route(W, ser2025),
@@ -304,3 +318,39 @@ def test_the_employer_cannot_be_exculpated_only_a_client_can(huidig: Policy) -> 
     # with B unenforceable as well, the claim still has not failed against every level below A
     ook_b = feiten(*vrijgepleit.statussen, PartijStatus(B, "onverhaalbaar", date(2025, 5, 10)))
     assert [a[0] for a in wie(ook_b, date(2025, 6, 1), huidig)] == [E, B]
+
+
+# -- nothing outstanding, nobody to reach ----------------------------------------------------------
+def test_a_claim_of_nothing_makes_nobody_liable_and_runs_no_term(huidig: Policy) -> None:
+    """A claim established at EUR 0 (paid enough, or overpaid) leaves nothing to claim from the
+    employer or anyone in the chain: no party is liable on any day and no term is planned."""
+    niets = dataclasses.replace(voorbeeld(huidig), bedrag_eur=Decimal("0.00"))
+    for op in (date(2025, 4, 7), date(2025, 4, 26), date(2025, 6, 30), date(2025, 11, 3), date(2027, 1, 1)):
+        assert wie(niets, op, huidig) == []
+    assert volgende_termijnen(niets, huidig) == []
+    assert top_aansprakelijk_vanaf(niets, huidig) is None
+
+
+def test_a_claim_paid_in_full_frees_the_chain_from_the_day_of_the_last_payment(huidig: Policy) -> None:
+    """Paid in two parts (the employer, then A), in full on 2025-07-01: liable as before until then,
+    nobody from that day; the top client's lid-5 term after it is no longer planned."""
+    betaald = dataclasses.replace(
+        voorbeeld(huidig),
+        betalingen=(
+            Betaling(A, Decimal("2702.62"), date(2025, 7, 1)),
+            Betaling(E, Decimal("2000.00"), date(2025, 5, 1)),
+        ),
+    )
+    assert wie(betaald, date(2025, 6, 30), huidig) == wie(voorbeeld(huidig), date(2025, 6, 30), huidig) != []
+    assert wie(betaald, date(2025, 7, 1), huidig) == []
+    assert wie(betaald, date(2025, 11, 3), huidig) == []
+    assert volgende_termijnen(betaald, huidig) == [Termijn(date(2025, 4, 26), GROND_616E)]
+    assert top_aansprakelijk_vanaf(betaald, huidig) is None
+
+
+def test_a_part_payment_leaves_the_chain_liable_for_the_rest(huidig: Policy) -> None:
+    deels = dataclasses.replace(voorbeeld(huidig), betalingen=(Betaling(E, Decimal("4702.61"), date(2025, 5, 1)),))
+    for op in (date(2025, 6, 30), date(2025, 11, 3)):
+        assert wie(deels, op, huidig) == wie(voorbeeld(huidig), op, huidig) != []
+    assert volgende_termijnen(deels, huidig) == volgende_termijnen(voorbeeld(huidig), huidig)
+    assert top_aansprakelijk_vanaf(deels, huidig) == date(2025, 11, 3)

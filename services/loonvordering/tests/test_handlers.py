@@ -1,0 +1,72 @@
+"""Handler tier on the stack's PostgreSQL: what a claim announces about the chain, from the facts as
+they are stored (a schema of its own per test, the broker in-process)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from services.loonvordering import handlers as h
+from shared.service import Service
+from tests.handler.test_loonvordering_herhaling import stuur, uitgaand
+
+pytestmark = pytest.mark.stack
+REF = "FNV-LV-KETEN"
+WERKGEVER, INLENER, OPDRACHTGEVER, TOP = "11223344", "12345678", "23456789", "34567890"
+
+
+async def failliet(broker: KafkaBroker, vid: str, *partijen: str) -> None:
+    for partij in partijen:
+        status = {"partij": {"kvk_nummer": partij}, "status": "failliet", "vastgesteld_op": "2026-05-12"}
+        await stuur(broker, "partij_status", {"vordering_id": vid, **status})
+
+
+def claim(betaald: float, keten: list[dict[str, Any]]) -> dict[str, Any]:
+    """300 h in March-April 2026 at age 27: 300 x 14.71 x 1.08 = 4,766.04 owed."""
+    return {
+        "indiener": {"organisatie": "fnv", "referentie": REF},
+        "werknemer": {"werknemer_ref": "W-7781", "leeftijd": 27},
+        "werkgever": {"kvk_nummer": WERKGEVER},
+        "keten": keten,
+        "periode_van": "2026-03-01",
+        "periode_tot": "2026-04-30",
+        "gewerkte_uren": 300,
+        "betaald_bruto_eur": betaald,
+    }
+
+
+KETEN = [{"kvk_nummer": INLENER, "rol": "inlener"}, {"kvk_nummer": OPDRACHTGEVER, "rol": "opdrachtgever"}]
+
+
+def liable(data: dict[str, Any]) -> list[str]:
+    return [a["kvk_nummer"] for a in data["aansprakelijk"]]
+
+
+async def test_a_claim_of_nothing_names_nobody_liable(service: Service) -> None:
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(5000.00, KETEN))
+        await failliet(broker, REF, WERKGEVER, INLENER)
+    [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+    assert vastgesteld["bedrag_eur"] == 0
+    assert vastgesteld["aansprakelijk"] == [] and vastgesteld["volgende_termijn"] is None
+    assert all(liable(g) == [] for g in await uitgaand(service, h.GEWIJZIGD)), "nothing owed: nobody to reach"
+    assert await service.pool.fetchval("SELECT aansprakelijk FROM vordering") == "[]"
+
+
+async def test_a_claim_paid_in_full_announces_no_liability_to_the_chain_afterwards(service: Service) -> None:
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        assert liable(vastgesteld) == [WERKGEVER, INLENER]
+        vid, bedrag = vastgesteld["vordering_id"], vastgesteld["bedrag_eur"]
+        betaling = {"betaald_door": {"kvk_nummer": WERKGEVER}, "bedrag_eur": bedrag, "betaald_op": "2026-05-12"}
+        await stuur(broker, "betaling", {"vordering_id": vid, **betaling})
+        assert len(await uitgaand(service, h.VOLDAAN)) == 1
+        # Were anything still owed, these two failures would pass the claim up to OPDRACHTGEVER (lid 2).
+        await failliet(broker, vid, WERKGEVER, INLENER)
+    gewijzigd = await uitgaand(service, h.GEWIJZIGD)
+    assert OPDRACHTGEVER not in [kvk for g in gewijzigd for kvk in liable(g)]
+    assert [liable(g) for g in gewijzigd] == [[]], "paid in full: announced once that nobody is liable any more"
+    assert await service.pool.fetchval("SELECT aansprakelijk FROM vordering") == "[]"
