@@ -532,7 +532,8 @@ async def _leg_op(
 
 
 async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
-    """Proof of back pay: every held fine of the inspection that it (with earlier proofs) covers lapses.
+    """Proof of back pay: the held fines of the inspection lapse once it and earlier proofs cover the
+    back pay of all of them (a payment counts once, not once per fine: a proof names no fine).
     A proof counts once per (inspection, employer, day paid, reference), however often it is sent."""
     sleutel = bewijs.model_dump(include={"inspectie_id", "werkgever", "betaald_op", "referentie"})
     omschrijving = f"het betaalbewijs voor {bewijs.inspectie_id} van {bewijs.betaald_op}" + (
@@ -542,9 +543,17 @@ async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
         return
     repo = InspectieRepository(ctx.conn)
     await repo.bewaar_betaalbewijs(ctx.cause.id, bewijs)
+    verschuldigd = await repo.herstel_verschuldigd(bewijs.inspectie_id)
     for b in await repo.aangehouden_boetes(bewijs.inspectie_id):
         bewijzen = await repo.betaalbewijzen(bewijs.inspectie_id, b["herstel_tot_en_met"])
-        uitkomst = afloop(b["nabetaling_eur"], bewijzen, b["herstel_tot_en_met"], ctx.today, ctx.policy)
+        uitkomst = afloop(
+            b["nabetaling_eur"],
+            bewijzen,
+            b["herstel_tot_en_met"],
+            ctx.today,
+            ctx.policy,
+            ook_verschuldigd_eur=_ook_verschuldigd(verschuldigd, b["boete_id"]),
+        )
         if uitkomst is not None and uitkomst.uitkomst == "vervallen":
             await repo.zet_boete(b["boete_id"], "vervallen", ctx.today)
             await repo.trek_waarschuwing_in(b["boete_id"], ctx.today)
@@ -558,12 +567,14 @@ async def herstel_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     if b is None or b["status"] != "in_afwachting_herstel":
         return
     bewijzen = await repo.betaalbewijzen(b["inspectie_id"], b["herstel_tot_en_met"])
+    verschuldigd = await repo.herstel_verschuldigd(b["inspectie_id"])
     uitkomst = afloop(
         b["nabetaling_eur"],
         bewijzen,
         b["herstel_tot_en_met"],
         max(ctx.today, b["herstel_tot_en_met"] + timedelta(days=1)),
         ctx.policy,
+        ook_verschuldigd_eur=_ook_verschuldigd(verschuldigd, b["boete_id"]),
     )
     if uitkomst is None:
         return
@@ -572,6 +583,11 @@ async def herstel_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     if status == "vervallen":
         await repo.trek_waarschuwing_in(b["boete_id"], ctx.today)
     await _meld_afloop(ctx, BOETE_VERVALLEN if status == "vervallen" else BOETE_DEFINITIEF, b, uitkomst)
+
+
+def _ook_verschuldigd(verschuldigd: dict[str, Decimal], boete_id: str) -> Decimal:
+    """The back pay owed under the inspection's other held fines: the same proofs must cover it too."""
+    return sum((bedrag for b, bedrag in verschuldigd.items() if b != boete_id), Decimal(0))
 
 
 async def _meld_afloop(ctx: Context, ce_type: str, b: dict[str, Any], uitkomst: Any) -> None:

@@ -306,6 +306,15 @@ class InspectieRepository:
         )
         return [dict(r) for r in rows]
 
+    async def herstel_verschuldigd(self, inspectie_id: str) -> dict[str, Decimal]:
+        """Per fine of the inspection that was held for back pay (whatever its status now): the back
+        pay owed. A proof names the inspection, so these fines share its proofs."""
+        rows = await self.conn.fetch(
+            "SELECT boete_id, nabetaling_eur FROM boete WHERE inspectie_id = $1 AND herstel_tot_en_met IS NOT NULL",
+            inspectie_id,
+        )
+        return {r["boete_id"]: r["nabetaling_eur"] for r in rows}
+
     async def zet_boete(self, boete_id: str, status: str, op: date) -> None:
         await self.conn.execute(
             "UPDATE boete SET status = $2, onherroepelijk_op = CASE WHEN $2 = 'onherroepelijk' THEN $3::date END "

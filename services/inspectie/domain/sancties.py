@@ -60,24 +60,43 @@ def herstelbetaling(boete: Boete, opgelegd_op: date, policy: Policy) -> Aanhoudi
 
 
 def afloop(
-    verschuldigd_eur: Decimal, bewijzen: Sequence[Betaalbewijs], tot_en_met: date, op: date, policy: Policy
+    verschuldigd_eur: Decimal,
+    bewijzen: Sequence[Betaalbewijs],
+    tot_en_met: date,
+    op: date,
+    policy: Policy,
+    *,
+    ook_verschuldigd_eur: Decimal = Decimal(0),
 ) -> Afloop | None:
     """Judge a held fine on `op` from the proofs received so far; None while it is still pending.
 
     The fine lapses once the proven back pay covers what is owed, provided that happens within the
     window; on the first day after the window it becomes final. Called on each proof and by the
     timer that fires the day after `tot_en_met`.
+
+    A proof names the inspection, not a fine: `ook_verschuldigd_eur` is the back pay owed under the
+    inspection's other held fines, which the same proofs must cover as well. Money paid once counts
+    once, so the inspection's held fines lapse together, when the proofs cover all of it.
     """
     betaald = sum((bewijs.bedrag_eur for bewijs in bewijzen), Decimal(0))
-    stappen = (
+    stappen: tuple[Stap, ...] = (
         Stap(
             "SANCTIE-HERSTEL-VERSCHULDIGD",
             "nabetaling verschuldigd, vakantiebijslag inbegrepen",
             euro(verschuldigd_eur),
         ),
-        Stap("SANCTIE-HERSTEL-BEWEZEN", f"nabetaling bewezen ({len(bewijzen)} betaalbewijzen)", euro(betaald)),
     )
-    if op <= tot_en_met and betaald >= verschuldigd_eur:
+    if ook_verschuldigd_eur:
+        stappen += (
+            Stap(
+                "SANCTIE-HERSTEL-GEDEELD",
+                "nabetaling verschuldigd onder de andere aangehouden boetes van de inspectie: een betaalbewijs "
+                "telt een keer",
+                euro(ook_verschuldigd_eur),
+            ),
+        )
+    stappen += (Stap("SANCTIE-HERSTEL-BEWEZEN", f"nabetaling bewezen ({len(bewijzen)} betaalbewijzen)", euro(betaald)),)
+    if op <= tot_en_met and betaald >= verschuldigd_eur + ook_verschuldigd_eur:
         slot = Stap("SANCTIE-HERSTEL", "tijdig en volledig nabetaald: de boete vervalt", "vervallen")
         return Afloop("vervallen", (*stappen, slot), policy.version)
     if op <= tot_en_met:

@@ -149,3 +149,21 @@ def test_ser2025_a_marked_wml_finding_below_the_thresholds_is_still_a_repeat_whi
     staand = Waarschuwing("WML", "WML-ONDERBETALING", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
     besluit = stillegging(licht, OP, ser2025, [staand])
     assert besluit is not None and (besluit.grond, besluit.uiterlijk_tot_en_met) == ("herhaling", date(2026, 8, 11))
+
+
+def test_proofs_shared_by_the_held_fines_of_an_inspection_count_once(ser2025: Policy) -> None:
+    """Two held fines of one inspection owe 1792.15 each. The proofs name the inspection only, so a
+    fine lapses when they cover both (3584.30); 1792.15 proven leaves both pending, then final."""
+    einde, binnen, na = date(2026, 5, 26), date(2026, 5, 21), date(2026, 5, 27)
+    ander = Decimal("1792.15")
+    assert afloop(Decimal("1792.15"), [bewijs("1792.15")], einde, binnen, ser2025, ook_verschuldigd_eur=ander) is None
+    laat = afloop(Decimal("1792.15"), [bewijs("1792.15")], einde, na, ser2025, ook_verschuldigd_eur=ander)
+    assert laat is not None and laat.uitkomst == "onherroepelijk"
+    beide = [bewijs("1792.15"), bewijs("1792.15", date(2026, 5, 21))]
+    uitkomst = afloop(Decimal("1792.15"), beide, einde, binnen, ser2025, ook_verschuldigd_eur=ander)
+    assert uitkomst is not None and uitkomst.uitkomst == "vervallen"
+    assert [(s.stap, s.waarde) for s in uitkomst.berekening][:3] == [
+        ("SANCTIE-HERSTEL-VERSCHULDIGD", Decimal("1792.15")),
+        ("SANCTIE-HERSTEL-GEDEELD", Decimal("1792.15")),
+        ("SANCTIE-HERSTEL-BEWEZEN", Decimal("3584.30")),
+    ]

@@ -1,0 +1,110 @@
+"""Stack tier (ser2025 back-pay window): the proofs of back pay of one inspection are money paid
+once. Several held fines of the inspection used to be judged each against all of the proofs, so
+one payment that covered the back pay of one finding lapsed every held fine of the visit."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from services.inspectie import handlers as h
+from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
+from shared.policy import load_policy
+from shared.service import AMSTERDAM, Service
+from shared.settings import Settings
+from shared.topics import IN_INSPECTIE
+from tests.conftest import _stack_for_stack_tests, stack_env  # noqa: F401  (the stack tier's fixtures)
+
+pytestmark = pytest.mark.stack
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+KVK = "70000031"
+BRON = "urn:nld:arbeidsinspectie:veld"
+NU = datetime(2026, 5, 12, 9, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+async def dienst(stack_env: dict[str, str]) -> AsyncIterator[Service]:  # noqa: F811
+    svc = Service("inspectie", migrations=MIGRATIONS, settings=Settings(database_url=stack_env["DATABASE_URL"]))
+    svc.policy, svc.schema = load_policy("ser2025"), f"test_{uuid.uuid4().hex[:10]}"
+    svc.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.uitgevoerd", model=InspectieUitgevoerd)(h.inspectie_uitgevoerd)
+    svc.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.betaalbewijs", model=Betaalbewijs)(h.betaalbewijs)
+    svc.app()
+    svc.clock.apply(NU)
+    await svc.open_storage()
+    yield svc
+    await svc.pool.execute(f'DROP SCHEMA "{svc.schema}" CASCADE')
+    await svc.pool.close()
+
+
+async def stuur(broker: KafkaBroker, ce_type: str, data: dict[str, Any]) -> None:
+    headers = {
+        "ce_specversion": "1.0",
+        "ce_id": str(uuid.uuid4()),
+        "ce_source": BRON,
+        "ce_type": ce_type,
+        "ce_time": NU.isoformat(),
+        "content-type": "application/json",
+    }
+    await broker.publish(json.dumps(data).encode(), IN_INSPECTIE, key=KVK.encode(), headers=headers)
+
+
+async def uitgaand(dienst: Service, ce_type: str) -> list[dict[str, Any]]:
+    rows = await dienst.pool.fetch("SELECT value FROM outbox WHERE event_type = $1 ORDER BY id", ce_type)
+    return [json.loads(r["value"]) for r in rows]
+
+
+def bevinding(code: str, werknemer: str) -> dict[str, Any]:
+    """352 h at 14.71 = 5177.92 owed, 3800 paid: back pay 5177.92 x 1.08 - 3800 = 1792.15."""
+    regel = {
+        "werknemer_ref": werknemer,
+        "periode_van": "2026-03-01",
+        "periode_tot": "2026-04-30",
+        "gewerkte_uren": "352",
+        "betaald_bruto_eur": "3800.00",
+        "leeftijd": 34,
+    }
+    return {"wet": "WML", "code": code, "onderbetaling": [regel]}
+
+
+async def bewijs(broker: KafkaBroker, bedrag: str, referentie: str) -> None:
+    data = {
+        "inspectie_id": "INS-31",
+        "werkgever": {"kvk_nummer": KVK},
+        "bedrag_eur": bedrag,
+        "betaald_op": "2026-05-15",
+        "referentie": referentie,
+    }
+    await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", data)
+
+
+async def test_one_payment_counts_once_across_the_held_fines_of_an_inspection(dienst: Service) -> None:
+    """Two WML findings, each held with back pay 1792.15 owed (3584.30 in all). A proof of 1792.15
+    covers one finding's back pay, not both: nothing lapses. A second payment makes 3584.30 proven,
+    so both lapse then."""
+    async with TestKafkaBroker(dienst.broker) as broker:
+        bezoek = {
+            "inspectie_id": "INS-31",
+            "werkgever": {"kvk_nummer": KVK},
+            "uitgevoerd_op": "2026-05-12",
+            "bevindingen": [bevinding("WML-LOON-A", "W-001"), bevinding("WML-LOON-B", "W-002")],
+        }
+        await stuur(broker, "nl.waardigwerk.inspectie.uitgevoerd", bezoek)
+        opgelegd = await uitgaand(dienst, h.BOETE_OPGELEGD)
+        assert [d["status"] for d in opgelegd] == ["in_afwachting_herstel"] * 2
+        nabetaling = await dienst.pool.fetch("SELECT nabetaling_eur FROM boete WHERE inspectie_id = 'INS-31'")
+        assert [r["nabetaling_eur"] for r in nabetaling] == [Decimal("1792.15")] * 2
+        await bewijs(broker, "1792.15", "BANK-1")
+        assert await uitgaand(dienst, h.BOETE_VERVALLEN) == []
+        await bewijs(broker, "1792.15", "BANK-2")
+    vervallen = sorted(d["boete_id"] for d in await uitgaand(dienst, h.BOETE_VERVALLEN))
+    assert vervallen == ["B-INS-31-1", "B-INS-31-2"]
+    statussen = await dienst.pool.fetch("SELECT status FROM boete WHERE inspectie_id = 'INS-31'")
+    assert [r["status"] for r in statussen] == ["vervallen"] * 2
