@@ -17,6 +17,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from services.inspectie import handlers as h
 from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
+from shared.envelope import encode, new_event
 from shared.policy import load_policy
 from shared.service import AMSTERDAM, Service
 from shared.settings import Settings
@@ -45,15 +46,9 @@ async def dienst(stack_env: dict[str, str]) -> AsyncIterator[Service]:  # noqa: 
 
 
 async def stuur(broker: KafkaBroker, ce_type: str, data: dict[str, Any]) -> None:
-    headers = {
-        "ce_specversion": "1.0",
-        "ce_id": str(uuid.uuid4()),
-        "ce_source": BRON,
-        "ce_type": ce_type,
-        "ce_time": NU.isoformat(),
-        "content-type": "application/json",
-    }
-    await broker.publish(json.dumps(data).encode(), IN_INSPECTIE, key=KVK.encode(), headers=headers)
+    """As a partner sends it: binary content mode (`shared.envelope.encode`)."""
+    headers, value = encode(new_event(type=ce_type, source=BRON, data=data, time=NU, cause=None))
+    await broker.publish(value, IN_INSPECTIE, key=KVK.encode(), headers={k: v.decode() for k, v in headers})
 
 
 async def uitgaand(dienst: Service, ce_type: str) -> list[dict[str, Any]]:
