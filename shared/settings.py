@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     # How long a statement (or a connection, or a session idle in a transaction) may go unanswered
     # before it fails as a dead link (shared/db.py create_pool).
     waardigwerk_db_timeout_s: float = Field(default=60.0, gt=0)
-    waardigwerk_pseudonym_key: str = "lokaal-ontwikkel-sleutel-niet-voor-productie"
+    # Keys the per-recipient pseudonyms (deling); no default: deling refuses to start without one.
+    waardigwerk_pseudonym_key: str = ""
     # A record that fails for a reason the runtime cannot classify is tried this often, then dead-lettered.
     waardigwerk_record_pogingen: int = Field(default=5, ge=1)
     # A timer whose handler fails is tried this often (with backoff), then kept as a dead timer.
