@@ -17,6 +17,7 @@ from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from services.melding.domain.deadline import geen_overschrijding, uiterlijk_inspectie_op
 from services.melding.domain.herhaling import fouten_referentie_hergebruikt
 from services.melding.domain.koppeling import KoppelKandidaat, kies_zaak
+from services.melding.domain.waarneming import fouten_waarneming
 from services.melding.domain.zaak import OngeldigeOvergang, overgang
 from shared.contract.melding import MeldingIngediend, melder_referentie_uit
 from shared.db import Conn
@@ -55,6 +56,8 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     written once per table; two reports of one batch about one employer see each other."""
     intake: Intake = ctx.batch
     melder = melding.melder
+    if fouten := fouten_waarneming(melding.waargenomen_op, ctx.today):
+        raise Rejected(fouten)
     hash_ = inhoud_hash(ctx.cause.data)
     bestaand = intake.melding_met_referentie(melder.organisatie, melder.referentie)
     if bestaand is not None:

@@ -51,6 +51,16 @@ size per person (HUIS-007) is policy data and is checked as a rule, not here."""
 
 M2 = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 
+VROEGSTE_DATUM = date(1900, 1, 1)
+LAATSTE_DATUM = date(2199, 12, 31)
+"""Plausibility bounds of a lease's dates (`ingangsdatum`, `einddatum`, `verblijf_sinds`), not legal
+ones: a date outside them is a typo (year 1, 9999) and is rejected with the bound it crosses. The
+rules look up the law on a lease's start, and policy states those laws from 1900-01-01; the upper
+bound lies far enough inside the calendar (which ends 9999-12-31) that every date a rule or a
+re-check adds to these (months of notice, the BRP term, a stay's limit) is still a date."""
+
+Datum = Annotated[date, Field(ge=VROEGSTE_DATUM, le=LAATSTE_DATUM)]
+
 
 class Verhuurder(ContractModel):
     kvk_nummer: KvkNummer
@@ -116,8 +126,8 @@ class HuurcontractAangeboden(ContractModel):
     huurder: Huurder | None = None
     adres: AdresMetGemeente
     contractvorm: Contractvorm | None = None
-    ingangsdatum: date
-    einddatum: date | None = None
+    ingangsdatum: Datum
+    einddatum: Datum | None = None
     opzegtermijn_dagen: Annotated[int, Field(ge=0)] | None = None
     gescheiden_van_arbeidsovereenkomst: bool | None = None
     informatie_in_begrijpelijke_taal: bool | None = None
@@ -130,7 +140,7 @@ class HuurcontractAangeboden(ContractModel):
     gecertificeerd: bool | None = None
     uren_per_week: Annotated[Decimal, Field(gt=0, le=168, allow_inf_nan=False)] | None = None
     woning: Woning | None = None
-    verblijf_sinds: date | None = None
+    verblijf_sinds: Datum | None = None
     brp_ingeschreven: bool | None = None
     brp_inschrijving_gecontroleerd_door_werkgever: bool | None = None
 

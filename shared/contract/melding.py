@@ -31,6 +31,11 @@ nothing (a reference of spaces cannot be told apart from another in a list), so 
 reason. The text is kept as sent; an empty text is left to the field's own length limits. The other
 inbound models (`huisvesting`) use it too."""
 
+VROEGSTE_WAARNEMING = date(1900, 1, 1)
+"""Plausibility bound, not a legal one: an observation dated before 1900 is a typo (year 1, 0202),
+not something a reporter saw. The upper bound is the day of receipt, which only the service knows
+(`services.melding.domain.waarneming`)."""
+
 Categorie = Literal[
     "onderbetaling",
     "arbeidstijden",
@@ -61,7 +66,7 @@ class MeldingIngediend(ContractModel):
     categorieen: Annotated[list[Categorie], Field(min_length=1)]
     aantal_betrokkenen: Annotated[int, Field(ge=1)] | None = None
     omschrijving: Annotated[str, Field(min_length=1, max_length=10_000), NietAlleenWitruimte]
-    waargenomen_op: date | None = None
+    waargenomen_op: Annotated[date, Field(ge=VROEGSTE_WAARNEMING)] | None = None
 
     @field_validator("categorieen")
     @classmethod

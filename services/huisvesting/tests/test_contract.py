@@ -122,6 +122,33 @@ def test_impossible_or_malformed_contracts_are_rejected_with_a_reason(
     assert fouten(**wijzigingen) == {veld: melding}
 
 
+@pytest.mark.parametrize(
+    ("wijzigingen", "veld", "melding"),
+    [
+        (
+            {"ingangsdatum": "0001-01-01", "verblijf_sinds": None},
+            "ingangsdatum",
+            "ingangsdatum moet minstens 1900-01-01 zijn",
+        ),
+        (
+            {"ingangsdatum": "9999-12-31", "verblijf_sinds": None},
+            "ingangsdatum",
+            "ingangsdatum mag hoogstens 2199-12-31 zijn",
+        ),
+        ({"einddatum": "9999-12-31"}, "einddatum", "einddatum mag hoogstens 2199-12-31 zijn"),
+        ({"verblijf_sinds": "0001-01-01"}, "verblijf_sinds", "verblijf_sinds moet minstens 1900-01-01 zijn"),
+        ({"verblijf_sinds": "9999-12-31"}, "verblijf_sinds", "verblijf_sinds mag hoogstens 2199-12-31 zijn"),
+    ],
+)
+def test_a_date_outside_the_plausible_range_is_refused(wijzigingen: dict[str, Any], veld: str, melding: str) -> None:
+    assert fouten(**wijzigingen) == {veld: melding}
+
+
+def test_dates_on_the_plausible_bounds_are_accepted() -> None:
+    contract = maak(CONTRACT_VOORBEELD, ingangsdatum="1900-01-01", verblijf_sinds="1900-01-01", einddatum="2199-12-31")
+    assert (contract.ingangsdatum, contract.einddatum) == (date(1900, 1, 1), date(2199, 12, 31))
+
+
 WITRUIMTE = "bestaat alleen uit witruimte (spaties, tabs, regeleinden); vul een tekst in"
 
 

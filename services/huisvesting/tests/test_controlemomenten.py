@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.huisvesting.domain.controle import controleer
 from services.huisvesting.domain.controlemomenten import volgende_controlemomenten
-from services.huisvesting.tests.voorbeelden import CONTRACT_VOORBEELD, HUIDIG, IN_ORDE, PEILDATUM, maak
+from services.huisvesting.tests.voorbeelden import CONTRACT_VOORBEELD, HUIDIG, IN_ORDE, PEILDATUM, SER2025, maak
+from shared.contract.huisvesting import LAATSTE_DATUM, VROEGSTE_DATUM
 
 
 def test_contract_example_brp_term_and_short_stay_limit() -> None:
@@ -100,3 +102,39 @@ def test_every_moment_is_a_day_on_which_controleer_finds_something_new(
         code = reden.split(":")[0]
         assert code in {b.code for b in controleer(contract, dag, HUIDIG).bevindingen}
         assert code not in {b.code for b in controleer(contract, dag - timedelta(days=1), HUIDIG).bevindingen}
+
+
+@st.composite
+def contracten_binnen_de_grenzen(draw: st.DrawFn) -> tuple[dict[str, Any], date]:
+    """Any lease whose dates the contract accepts, checked on a day the service can check on: today or a
+    later re-check day (the norms read on the check day are in policy from 2024-01-01)."""
+    datum = st.dates(min_value=VROEGSTE_DATUM, max_value=LAATSTE_DATUM)
+    ingang = draw(datum)
+    einde = draw(st.none() | st.dates(min_value=ingang, max_value=LAATSTE_DATUM))
+    verblijf = draw(st.none() | st.dates(min_value=VROEGSTE_DATUM, max_value=einde or LAATSTE_DATUM))
+    data = {
+        **draw(st.sampled_from([CONTRACT_VOORBEELD, IN_ORDE])),
+        "ingangsdatum": ingang.isoformat(),
+        "einddatum": None if einde is None else einde.isoformat(),
+        "verblijf_sinds": None if verblijf is None else verblijf.isoformat(),
+    }
+    return data, draw(st.dates(min_value=date(2024, 1, 1), max_value=LAATSTE_DATUM))
+
+
+@settings(max_examples=60, deadline=None)
+@given(geval=contracten_binnen_de_grenzen(), policy=st.sampled_from([HUIDIG, SER2025]))
+def test_every_date_the_contract_accepts_can_be_checked_and_scheduled(
+    geval: tuple[dict[str, Any], date], policy: Any
+) -> None:
+    """The bounds keep every date the rules compute a date and every law they look up known: a check
+    and its re-check moments never raise (before the bounds, 9999-12-31 overflowed and year 1 had no law)."""
+    data, peildatum = geval
+    contract = maak(data)
+    controleer(contract, peildatum, policy)
+    volgende_controlemomenten(contract, policy, na=peildatum)
+
+
+def test_the_laws_keyed_on_a_lease_start_are_known_from_the_earliest_date_the_contract_accepts() -> None:
+    for policy in (HUIDIG, SER2025):
+        for sleutel in ("huis_wgv_van_kracht", "huis_tijdelijk_huurcontract_verboden"):
+            policy.value(sleutel, VROEGSTE_DATUM)  # raises NoPolicyValueOn when the policy starts later

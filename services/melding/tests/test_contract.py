@@ -120,6 +120,18 @@ def test_text_around_whitespace_is_kept_as_sent() -> None:
     assert (melding.omschrijving, melding.sector) == (" Geen toeslag. \n", " bouw")
 
 
+@pytest.mark.parametrize("waargenomen_op", ["0001-01-01", "1899-12-31"])
+def test_an_observation_before_the_earliest_plausible_date_is_refused(waargenomen_op: str) -> None:
+    assert fouten(met(waargenomen_op=waargenomen_op)) == [
+        {"veld": "waargenomen_op", "melding": "waargenomen_op moet minstens 1900-01-01 zijn"}
+    ]
+
+
+def test_an_observation_on_the_earliest_plausible_date_is_accepted() -> None:
+    melding = MeldingIngediend.model_validate_json(raw(met(waargenomen_op="1900-01-01")))
+    assert melding.waargenomen_op == date(1900, 1, 1)
+
+
 def test_omschrijving_of_exactly_10000_characters_is_accepted() -> None:
     assert len(MeldingIngediend.model_validate_json(raw(met(omschrijving="x" * 10_000))).omschrijving) == 10_000
 

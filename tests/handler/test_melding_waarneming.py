@@ -1,0 +1,43 @@
+"""Handler tier: a report observed after the day it is received is rejected, on the real PostgreSQL.
+
+The day of receipt is the service's (test) clock, so only the handler can hold a report's
+`waargenomen_op` to it: the reporter gets `melding.afgewezen` with the field named, and no case,
+report or deadline is filed."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from shared.service import Service
+from tests.handler.test_batch_apply import Statements, record, report, service  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.mark.parametrize("waargenomen_op", ["2027-03-02", "9999-12-31"])
+async def test_an_observation_after_the_day_of_receipt_is_rejected_with_its_field(
+    service: tuple[Service, Statements],  # noqa: F811
+    waargenomen_op: str,
+) -> None:
+    svc, _ = service  # the clock stands at 2027-03-01
+    referentie = f"R-{uuid.uuid4().hex[:10]}"
+    await svc.consume((record(0, {**report(referentie, "47000001"), "waargenomen_op": waargenomen_op}),))
+    rows = await svc.pool.fetch(
+        "SELECT convert_from(value, 'UTF8') AS data FROM outbox WHERE event_type = 'nl.waardigwerk.melding.afgewezen'"
+    )
+    afgewezen = [json.loads(r["data"]) for r in rows]
+    assert [a["melder_referentie"] for a in afgewezen] == [referentie]
+    assert [f["veld"] for f in afgewezen[0]["fouten"]] == ["waargenomen_op"]
+    assert await svc.pool.fetchval("SELECT count(*) FROM melding") == 0
+    assert await svc.pool.fetchval("SELECT count(*) FROM zaak") == 0
+
+
+async def test_an_observation_on_the_day_of_receipt_is_filed(service: tuple[Service, Statements]) -> None:  # noqa: F811
+    svc, _ = service
+    await svc.consume(
+        (record(0, {**report(f"R-{uuid.uuid4().hex[:10]}", "47000002"), "waargenomen_op": "2027-03-01"}),)
+    )
+    assert await svc.pool.fetchval("SELECT count(*) FROM melding") == 1
