@@ -277,7 +277,8 @@ async def keteninformatie_gevraagd(ctx: Context, k: KeteninformatieGevraagd) -> 
 
 async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
     """An answer is a fact of the day it arrives (it answers the requests made by then): sent again
-    that day it counts once; each party of the chain it names is recorded once per claim."""
+    that day it counts once; each party of the chain it names is recorded once per claim, and the
+    order it names them in (upward from its own client) places them in the chain."""
     repo, door = VorderingRepository(ctx.conn), k.verstrekt_door.kvk_nummer
     v = await _vordering(repo, k.vordering_id)
     vid = v["vordering_id"]
@@ -286,7 +287,7 @@ async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
     f = feit(FEIT + "keteninformatie", sleutel, {"keten": keten}, f"de keteninformatie van {door} van {ctx.today}")
     if not await _nieuw(ctx, f, "keten"):
         return
-    await repo.feit(vid, "antwoord", door, ctx.today)
+    await repo.feit(vid, "antwoord", door, ctx.today, {"keten": [p.kvk_nummer for p in k.keten]})
     for partij in k.keten:
         schakel = {"vordering_id": vid, "kvk_nummer": partij.kvk_nummer}
         if await _nieuw(ctx, feit(FEIT + "keteninformatie.schakel", schakel, {}, ""), "keten"):

@@ -8,7 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from services.loonvordering.domain.betaling import Betaling
-from services.loonvordering.domain.keten import Aanzegging, Ketenfeiten, PartijStatus, Schakel, beantwoord
+from services.loonvordering.domain.keten import (
+    Aanzegging,
+    Ketenfeiten,
+    PartijStatus,
+    Schakel,
+    beantwoord,
+    keten_in_volgorde,
+)
 from shared.db import Conn
 from shared.envelope import dumps
 
@@ -90,10 +97,11 @@ class VorderingRepository:
         )
 
     async def ketenfeiten(self, v: dict[str, Any], snelle_route: bool) -> Ketenfeiten:
-        """The chain as filed, extended by chain information received, with every fact recorded and
-        the amount established with the payments against it."""
+        """The chain as filed, extended by chain information received and put in hiring order, with
+        every fact recorded and the amount established with the payments against it."""
         rows = await self.conn.fetch("SELECT * FROM ketenfeit WHERE vordering_id = $1 ORDER BY id", v["vordering_id"])
         keten = [Schakel(p["kvk_nummer"], p["rol"], bool(p.get("keurmerk"))) for p in v["invoer"].get("keten", [])]
+        lijnen = [(v["werkgever_kvk"], *(s.kvk_nummer for s in keten))]
         statussen: list[PartijStatus] = []
         aanzeggingen: list[Aanzegging] = []
         verzoeken: set[tuple[str, date]] = set()
@@ -107,12 +115,14 @@ class VorderingRepository:
                 verzoeken.add((r["kvk_nummer"], r["datum"]))
             elif r["soort"] == "antwoord":
                 antwoorden.setdefault(r["kvk_nummer"], []).append(r["datum"])
+                if r["waarde"] is not None:  # the parties it named, upward (answers recorded before: none)
+                    lijnen.append((r["kvk_nummer"], *json.loads(r["waarde"])["keten"]))
             elif r["soort"] == "schakel" and r["kvk_nummer"] not in {s.kvk_nummer for s in keten}:
                 p = json.loads(r["waarde"])
                 keten.append(Schakel(r["kvk_nummer"], p["rol"], bool(p.get("keurmerk"))))
         return Ketenfeiten(
             werkgever_kvk=v["werkgever_kvk"],
-            keten=tuple(keten),
+            keten=keten_in_volgorde(v["werkgever_kvk"], keten, lijnen),
             ingediend_op=v["ingediend_op"],
             bedrag_eur=Decimal(str(v["bedrag_eur"])),
             betalingen=tuple(await self.betalingen(v["vordering_id"])),

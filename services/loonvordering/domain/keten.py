@@ -24,6 +24,12 @@ Nothing outstanding, nobody liable: a claim established at EUR 0, or paid in ful
 payments dated up to `op`), has no one to claim from, so no party is liable and no term after that
 day is planned.
 
+The chain runs in hiring order (`keten_in_volgorde`): each source gives a run of parties from lower
+to higher (the filed chain from the employer up, an answer from the party answering up through the
+parties it names), and a party the chain got to know later can still sit lower in it. Where the
+facts disagree the earlier one wins; parties no fact places keep the order they became known in,
+below a `hoofdopdrachtgever`.
+
 A court's exculpation (`gedisculpeerd`) frees that client from its date on. Other failure grounds
 leave the party liable (the debt stays; it just cannot be collected there). A party liable on
 several grounds is listed once, with the earliest date. Facts dated after `op` are not known yet
@@ -33,10 +39,12 @@ on `op`. Parties outside the known chain are ignored: a party names its place in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import heapq
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import NamedTuple
 
 from services.loonvordering.domain.betaling import Betaling
@@ -147,6 +155,65 @@ def beantwoord(
     for kvk, gevraagd_op in verzoeken:
         na = [d for d in antwoorden.get(kvk, ()) if d >= gevraagd_op]
         yield Informatieverzoek(kvk, gevraagd_op, min(na, default=None))
+
+
+def keten_in_volgorde(
+    werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Iterable[Sequence[str]]
+) -> tuple[Schakel, ...]:
+    """The known clients (`schakels`, each once, in the order they became known) from the direct
+    client upward by who hires whom. `lijnen`: runs of KvK numbers, each from lower to higher as one
+    source gave them, earliest source first; a run may pass parties not (yet) in the chain. What
+    links reach up from the employer comes first; a part of the chain not (yet) linked to it follows."""
+    boven: dict[str, set[str]] = {}  # party -> the parties directly above it
+    for lijn in lijnen:
+        for laag, hoog in pairwise(lijn):
+            _onder(boven, laag, hoog)
+    toppen = {s.kvk_nummer for s in schakels if s.rol == "hoofdopdrachtgever"}
+    for top in toppen:
+        for schakel in schakels:
+            if schakel.kvk_nummer not in toppen:
+                _onder(boven, schakel.kvk_nummer, top)
+    rang = {s.kvk_nummer: i for i, s in enumerate(schakels)}
+    verbonden = _erboven(boven, werkgever_kvk)
+    eronder = dict.fromkeys(set(rang) | _erboven(boven, *boven), 0)
+    for direct_boven in boven.values():
+        for kvk in direct_boven:
+            eronder[kvk] += 1
+
+    def plaats(kvk: str) -> tuple[bool, int, str]:
+        """Lowest first; among parties free to go next: linked to the employer before not, then the
+        one known longest, parties outside the chain before any (they only pass their links on)."""
+        return kvk not in verbonden, rang.get(kvk, -1), kvk
+
+    klaar = [plaats(kvk) for kvk, n in eronder.items() if n == 0]
+    heapq.heapify(klaar)
+    volgorde: list[str] = []
+    while klaar:
+        *_, kvk = heapq.heappop(klaar)
+        if kvk in rang:
+            volgorde.append(kvk)
+        for hoger in boven.get(kvk, ()):
+            eronder[hoger] -= 1
+            if eronder[hoger] == 0:
+                heapq.heappush(klaar, plaats(hoger))
+    return tuple(schakels[rang[kvk]] for kvk in volgorde)
+
+
+def _erboven(boven: Mapping[str, set[str]], *van: str) -> set[str]:
+    """`van` and every party above them through the links."""
+    gezien: set[str] = set()
+    open_ = list(van)
+    while open_:
+        if (kvk := open_.pop()) not in gezien:
+            gezien.add(kvk)
+            open_.extend(boven.get(kvk, ()))
+    return gezien
+
+
+def _onder(boven: dict[str, set[str]], laag: str, hoog: str) -> None:
+    """Record that `hoog` hires `laag`, unless an earlier link says otherwise (`laag` above `hoog`)."""
+    if laag != hoog and laag not in _erboven(boven, hoog):
+        boven.setdefault(laag, set()).add(hoog)
 
 
 def aansprakelijken(feiten: Ketenfeiten, op: date, policy: Policy) -> list[Aansprakelijke]:

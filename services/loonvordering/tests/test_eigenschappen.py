@@ -6,6 +6,7 @@ import calendar
 import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from services.loonvordering.domain.keten import (
     PartijStatus,
     Schakel,
     aansprakelijken,
+    keten_in_volgorde,
     volgende_termijnen,
 )
 from shared.policy import Period, Policy, load_policy
@@ -182,3 +184,32 @@ def test_a_term_date_is_never_before_its_start(gegeven: tuple[Ketenfeiten, date]
         else:
             starts = [a.op for a in feiten.aanzeggingen if feiten.top and a.kvk_nummer == feiten.top.kvk_nummer]
         assert starts and termijn.datum > min(starts)
+
+
+@st.composite
+def ketens_met_antwoorden(draw: st.DrawFn) -> tuple[str, list[Schakel], tuple[Schakel, ...], list[tuple[str, ...]]]:
+    """A true chain (the last link the top client), the part of it filed, and every client below the
+    top answering with its own client and the top, in a random order: the chain and its facts."""
+    werkgever, *kvks = draw(st.permutations(KVKS))
+    waar = [Schakel(kvk, "inlener") for kvk in kvks[: draw(st.integers(1, 5))]]
+    waar[-1] = Schakel(waar[-1].kvk_nummer, "hoofdopdrachtgever")
+    gemeld = tuple(waar[: draw(st.integers(1, len(waar)))])
+    top = waar[-1].kvk_nummer
+    antwoorden = [
+        (laag.kvk_nummer, hoog.kvk_nummer, *((top,) if hoog.kvk_nummer != top else ())) for laag, hoog in pairwise(waar)
+    ]
+    return werkgever, waar, gemeld, draw(st.permutations(antwoorden))
+
+
+@settings(deadline=None)
+@given(ketens_met_antwoorden())
+def test_every_answer_given_in_any_order_gives_the_true_chain(
+    gegeven: tuple[str, list[Schakel], tuple[Schakel, ...], list[tuple[str, ...]]],
+) -> None:
+    werkgever, waar, gemeld, antwoorden = gegeven
+    per_kvk = {s.kvk_nummer: s for s in waar}
+    bekend = [s.kvk_nummer for s in gemeld]
+    for antwoord in antwoorden:
+        bekend += [kvk for kvk in antwoord[1:] if kvk not in bekend]
+    lijnen = [(werkgever, *(s.kvk_nummer for s in gemeld)), *antwoorden]
+    assert list(keten_in_volgorde(werkgever, [per_kvk[kvk] for kvk in bekend], lijnen)) == waar

@@ -70,3 +70,25 @@ async def test_a_claim_paid_in_full_announces_no_liability_to_the_chain_afterwar
     assert OPDRACHTGEVER not in [kvk for g in gewijzigd for kvk in liable(g)]
     assert [liable(g) for g in gewijzigd] == [[]], "paid in full: announced once that nobody is liable any more"
     assert await service.pool.fetchval("SELECT aansprakelijk FROM vordering") == "[]"
+
+
+async def test_chain_facts_out_of_order_keep_the_chain_in_hiring_order(service: Service) -> None:
+    """Filed with the direct client INLENER only. OPDRACHTGEVER answers first, naming its client TOP
+    (before anyone named OPDRACHTGEVER itself); then INLENER answers, naming OPDRACHTGEVER and TOP.
+    The chain is INLENER -> OPDRACHTGEVER -> TOP, whatever the order the answers came in: once the
+    claim failed against the employer and INLENER, OPDRACHTGEVER is next in turn (lid 2), not TOP."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN[:1]))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid = vastgesteld["vordering_id"]
+        top = {"kvk_nummer": TOP, "rol": "hoofdopdrachtgever"}
+        for door, keten in ((OPDRACHTGEVER, [top]), (INLENER, [KETEN[1], top])):
+            antwoord = {"vordering_id": vid, "verstrekt_door": {"kvk_nummer": door}, "keten": keten}
+            await stuur(broker, "keteninformatie", antwoord)
+        await failliet(broker, vid, WERKGEVER, INLENER)
+    [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
+    assert [(a["kvk_nummer"], a["grond"]) for a in laatste["aansprakelijk"]] == [
+        (WERKGEVER, "BW 7:616a"),
+        (INLENER, "BW 7:616a"),
+        (OPDRACHTGEVER, "BW 7:616b lid 2"),
+    ]

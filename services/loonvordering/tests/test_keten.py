@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -25,10 +26,12 @@ from services.loonvordering.domain.keten import (
     Termijn,
     aansprakelijken,
     beantwoord,
+    keten_in_volgorde,
     top_aansprakelijk_vanaf,
     volgende_termijnen,
 )
 from services.loonvordering.domain.snelle_route import snelle_route
+from shared.contract.loonvordering import Rol
 from shared.policy import Policy
 
 # §4: T (top client) -> A -> B -> agency E, which employs W.
@@ -212,6 +215,7 @@ def test_short_chains(huidig: Policy) -> None:
 
 # -- defect 14: lid 4, every level claimed in turn before the top client --------------------------
 C = "50000005"
+D = "60000006"
 
 
 @pytest.mark.parametrize(
@@ -354,3 +358,41 @@ def test_a_part_payment_leaves_the_chain_liable_for_the_rest(huidig: Policy) -> 
         assert wie(deels, op, huidig) == wie(voorbeeld(huidig), op, huidig) != []
     assert volgende_termijnen(deels, huidig) == volgende_termijnen(voorbeeld(huidig), huidig)
     assert top_aansprakelijk_vanaf(deels, huidig) == date(2025, 11, 3)
+
+
+# -- the chain in hiring order, whatever order its facts came in ----------------------------------
+def test_the_chain_follows_who_hires_whom_not_the_order_facts_arrived() -> None:
+    """Filed E -> B. A answered first (its client T, the top), then B (A, then T): T became known
+    before A, yet A is hired by T and hires B."""
+    schakels = (Schakel(B, "inlener"), Schakel(T, "hoofdopdrachtgever"), Schakel(A, "opdrachtgever"))
+    lijnen = ((E, B), (A, T), (B, A, T))
+    assert keten_in_volgorde(E, schakels, lijnen) == (schakels[0], schakels[2], schakels[1])
+
+
+def test_every_arrival_order_of_the_answers_gives_one_chain() -> None:
+    """E -> B -> A -> C -> T, filed with B only; B, A and C each name their client and the top."""
+    rollen: dict[str, Rol] = {B: "inlener", A: "opdrachtgever", C: "aannemer", T: "hoofdopdrachtgever"}
+    antwoorden = [(B, A, T), (A, C, T), (C, T)]
+    for volgorde in itertools.permutations(antwoorden):
+        bekend = [B]
+        for antwoord in volgorde:
+            bekend += [kvk for kvk in antwoord[1:] if kvk not in bekend]
+        schakels = tuple(Schakel(kvk, rollen[kvk]) for kvk in bekend)  # joined in the order they were named
+        uitkomst = keten_in_volgorde(E, schakels, ((E, B), *volgorde))
+        assert [s.kvk_nummer for s in uitkomst] == [B, A, C, T], f"answers in the order {volgorde}"
+
+
+def test_a_later_fact_does_not_turn_the_chain_round_and_unlinked_parties_keep_their_arrival_order() -> None:
+    filed = (Schakel(B, "inlener"), Schakel(A, "opdrachtgever"))
+    assert keten_in_volgorde(E, filed, ((E, B, A), (A, B))) == filed, "the filed chain was first: A hires B"
+    los = (Schakel(B, "inlener"), Schakel(C, "aannemer"), Schakel(A, "opdrachtgever"))
+    assert keten_in_volgorde(E, los, ((E, B),)) == los
+    # the top client stays on top when no link places it, and a filed chain beats the role
+    met_top = (Schakel(B, "inlener"), Schakel(T, "hoofdopdrachtgever"), Schakel(A, "opdrachtgever"))
+    assert [s.kvk_nummer for s in keten_in_volgorde(E, met_top, ((E, B),))] == [B, A, T]
+    assert keten_in_volgorde(E, met_top, ((E, B, T, A),)) == met_top
+
+    # B names A; D is named by C, whose own client is not known: the part linked to E comes first
+    # (A before D), even though D became known before A.
+    stukken = (Schakel(B, "inlener"), Schakel(D, "aannemer"), Schakel(A, "opdrachtgever"))
+    assert [s.kvk_nummer for s in keten_in_volgorde(E, stukken, ((E, B), (C, D), (B, A)))] == [B, A, D]
