@@ -44,11 +44,13 @@ from services.console.lijsten import Lijst, OngeldigeLijstvraag, Pagina, Vraag, 
 from services.console.metrics import LOGINS, REPLAYS
 from services.console.openapi import OPENAPI
 from services.console.opslag import generatie
+from services.console.stroom import Wijzigingen
 from shared.envelope import dumps
 from shared.service import AMSTERDAM
 
 HIER = Path(__file__).parent
-STROOM_INTERVAL_S = 1.0
+STROOM_INTERVAL_S = 1.0  # one read of the version per interval for all open streams (services/console/stroom.py)
+STROOM_CONTROLE_S = 15.0  # how often an open stream checks that its login still holds
 BIGINT_MAX = 2**63 - 1
 PAGINA_GROOTTE = 50
 BASIC_CACHE_S = 300.0  # a verified HTTP Basic login is not hashed again for this long (same stored hash)
@@ -217,6 +219,10 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
             request.state.gebruiker, request.state.sessie = gebruiker, sessie
             if any("\x00" in v for v in [*request.query_params.values(), *map(str, request.path_params.values())]):
                 return fout(request, 400, "een parameter bevat een NUL-teken")
+            if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+                form = await request.form()  # kept by the request: the view reads the same
+                if any("\x00" in k or (isinstance(v, str) and "\x00" in v) for k, v in form.multi_items()):
+                    return fout(request, 400, "een veld van het formulier bevat een NUL-teken")
             if request.method not in ("GET", "HEAD") and sessie is not None and not await csrf_juist(request, sessie):
                 return fout(request, 403, "CSRF-token ontbreekt of klopt niet")
             try:
@@ -358,19 +364,30 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         log.info("timer_opnieuw", door=g.naam, **uitkomst)
         return RedirectResponse("/#dode-timers", 303)
 
+    async def lees_versie() -> tuple[int, int]:
+        async with service.pool.acquire() as conn:
+            return await vragen.versie(conn)
+
+    wijzigingen = Wijzigingen(lees_versie, STROOM_INTERVAL_S)
+
     async def stroom(request: Request, g: Gebruiker) -> Response:
-        """Server-sent events: `wijziging` whenever an event or a dead letter arrived (pages reload their content)."""
+        """Server-sent events: `wijziging` whenever an event or a dead letter arrived (pages reload
+        their content); the count of dead letters only for whom may see them. The login behind the
+        stream is checked again every `STROOM_CONTROLE_S`: after a logout, a disabled account or
+        an expired session the stream says `afgemeld` and ends."""
+        dode_letters = mag(g, Actie.DODE_LETTERS)
 
         async def gebeurtenissen() -> AsyncIterator[dict[str, str]]:
-            vorige: tuple[int, int] | None = None
-            while True:
-                async with service.pool.acquire() as conn:
-                    huidig = await vragen.versie(conn)
-                if huidig != vorige:
-                    data = {"volgnummer": huidig[0], "dode_letters": huidig[1]}
+            gecontroleerd = time.monotonic()
+            async for versie in wijzigingen.volg(STROOM_CONTROLE_S):
+                if time.monotonic() - gecontroleerd >= STROOM_CONTROLE_S:
+                    if (await wie(request))[0] != g:
+                        yield {"event": "afgemeld", "data": "{}"}
+                        return
+                    gecontroleerd = time.monotonic()
+                if versie is not None:
+                    data = {"volgnummer": versie[0], **({"dode_letters": versie[1]} if dode_letters else {})}
                     yield {"event": "wijziging", "data": dumps(data).decode()}
-                    vorige = huidig
-                await asyncio.sleep(STROOM_INTERVAL_S)
 
         return EventSourceResponse(gebeurtenissen(), ping=15)
 

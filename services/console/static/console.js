@@ -22,5 +22,6 @@
     if (document.activeElement && inhoud.contains(document.activeElement) && document.activeElement.matches("input, select, textarea")) return;
     ververs();
   });
+  bron.addEventListener("afgemeld", () => { bron.close(); location.href = "/login"; });
   bron.onerror = () => { live.textContent = "○"; live.title = "niet verbonden"; };
 })();

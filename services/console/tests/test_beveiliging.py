@@ -12,6 +12,7 @@ import httpx
 import pytest
 from structlog.testing import capture_logs
 
+from services.console import app as console_app
 from services.console import gebruikers
 from services.console.app import maak_app
 from services.console.autorisatie import Rol
@@ -67,6 +68,38 @@ async def test_logout_ends_the_session_on_the_server(console: Console) -> None:
         await client.post("/logout", data={"csrf": await csrf_token(client)})
     async with console.client(cookies={"waardigwerk_console": cookie}) as ander:
         assert (await ander.get("/api/ik")).status_code == 401, "the old cookie is worth nothing after logout"
+
+
+async def test_an_open_event_stream_ends_when_its_session_does(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An open page's stream must not outlive a logout; and a municipality's account is not told
+    how many dead letters there are (it may not see them)."""
+    monkeypatch.setattr(console_app, "STROOM_CONTROLE_S", 0.2)
+    console.app = console_app.maak_app(console.service, console.settings, consument=False)
+    client = await console.ingelogd("gm", Rol.GEMEENTE, "GM0363")
+    async with client:
+        stroom = asyncio.create_task(client.get("/api/stroom"))  # the transport returns it once it ends
+        await asyncio.sleep(1.5)
+        token = await csrf_token(client)
+        await client.post("/logout", data={"csrf": token})
+        antwoord = await asyncio.wait_for(stroom, 20)
+    assert antwoord.status_code == 200
+    events = re.findall(r"event: (\w+)\r?\ndata: (.*)", antwoord.text)
+    assert events[0][0] == "wijziging" and "volgnummer" in events[0][1]
+    assert all("dode_letters" not in data for _, data in events)
+    assert events[-1][0] == "afgemeld"
+
+
+async def test_a_nul_in_a_form_field_is_refused_not_a_server_error(console: Console) -> None:
+    client = await console.ingelogd("beheer", Rol.BEHEERDER)
+    async with client:
+        token = await csrf_token(client)
+        antwoord = await client.post(
+            "/gebruikers", data={"actie": "aanmaken", "naam": "a\x00b", "rol": "operator", "csrf": token}
+        )
+    assert antwoord.status_code == 400 and "NUL" in antwoord.text
+    assert await console.service.pool.fetchval("SELECT count(*) FROM gebruiker WHERE naam LIKE 'a%'") == 0
 
 
 async def test_a_password_reset_ends_every_session_of_the_account(console: Console) -> None:
