@@ -57,9 +57,21 @@ class ContractModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+def _niet_alleen_witruimte(tekst: str) -> str:
+    if tekst and not tekst.strip():
+        raise ValueError("bestaat alleen uit witruimte (spaties, tabs, regeleinden); vul een tekst in")
+    return tekst
+
+
+NietAlleenWitruimte = AfterValidator(_niet_alleen_witruimte)
+"""For a free text, name or reference: one of only spaces, tabs or line breaks says nothing and names
+nothing (a reference of spaces cannot be told apart from another in a list), so it is refused with a
+reason. The text is kept as sent; an empty text is left to the field's own length limits. Every inbound
+model uses it."""
+
 class Adres(ContractModel):
     postcode: Postcode
-    huisnummer: Annotated[str, Field(min_length=1, max_length=10)]
+    huisnummer: Annotated[str, Field(min_length=1, max_length=10), NietAlleenWitruimte]
     gemeentecode: Gemeentecode | None = None
 
 
@@ -69,7 +81,7 @@ class WerkgeverKvk(ContractModel):
 
 class WerkgeverRef(ContractModel):
     kvk_nummer: KvkNummer
-    naam: Annotated[str, Field(max_length=200)] | None = None
+    naam: Annotated[str, Field(max_length=200), NietAlleenWitruimte] | None = None
 
 
 _MESSAGES: dict[str, str] = {

@@ -37,9 +37,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from shared.contract.base import Bedrag, ContractModel, KvkNummer, WerkgeverKvk
+from shared.contract.base import Bedrag, ContractModel, KvkNummer, NietAlleenWitruimte, WerkgeverKvk
 from shared.contract.gemeente import AdresMetGemeente
-from shared.contract.melding import NietAlleenWitruimte
 
 Contractvorm = Literal["regulier", "doelgroepencontract", "korte_duur"]
 WoningSoort = Literal["regulier", "logies", "nieuwbouw_complex", "hotel"]

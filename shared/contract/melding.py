@@ -6,30 +6,18 @@ import json
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import Field, field_validator
 
 from shared.contract.base import (
     REFERENTIE_MAX,
     Adres,
     ContractModel,
+    NietAlleenWitruimte,
     Organisatie,
     WerkgeverRef,
     organisatie_of,
     referentie_of,
 )
-
-
-def _niet_alleen_witruimte(tekst: str) -> str:
-    if tekst and not tekst.strip():
-        raise ValueError("bestaat alleen uit witruimte (spaties, tabs, regeleinden); vul een tekst in")
-    return tekst
-
-
-NietAlleenWitruimte = AfterValidator(_niet_alleen_witruimte)
-"""For a free text, name or reference: one of only spaces, tabs or line breaks says nothing and names
-nothing (a reference of spaces cannot be told apart from another in a list), so it is refused with a
-reason. The text is kept as sent; an empty text is left to the field's own length limits. The other
-inbound models (`huisvesting`) use it too."""
 
 VROEGSTE_WAARNEMING = date(1900, 1, 1)
 """Plausibility bound, not a legal one: an observation dated before 1900 is a typo (year 1, 0202),

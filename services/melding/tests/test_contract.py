@@ -109,6 +109,8 @@ WITRUIMTE = "bestaat alleen uit witruimte (spaties, tabs, regeleinden); vul een 
         ({"omschrijving": " "}, "omschrijving"),
         ({"omschrijving": " \n\t\r\n "}, "omschrijving"),
         ({"sector": "  "}, "sector"),
+        ({"werkgever": {"kvk_nummer": "12345678", "naam": "  "}}, "werkgever.naam"),
+        ({"werklocatie": {"postcode": "1012AB", "huisnummer": " "}}, "werklocatie.huisnummer"),
     ],
 )
 def test_a_text_or_reference_of_only_whitespace_is_refused(wijziging: dict[str, Any], veld: str) -> None:
