@@ -534,14 +534,22 @@ async def _leg_op(
 async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
     """Proof of back pay: the held fines of the inspection lapse once it and earlier proofs cover the
     back pay of all of them (a payment counts once, not once per fine: a proof names no fine).
-    A proof counts once per (inspection, employer, day paid, reference), however often it is sent."""
+    A proof counts once per (inspection, employer, day paid, reference), however often it is sent;
+    one that names another employer than the inspection's is refused."""
     sleutel = bewijs.model_dump(include={"inspectie_id", "werkgever", "betaald_op", "referentie"})
     omschrijving = f"het betaalbewijs voor {bewijs.inspectie_id} van {bewijs.betaald_op}" + (
         f" met referentie {bewijs.referentie}" if bewijs.referentie else " zonder referentie"
     )
+    repo = InspectieRepository(ctx.conn)
+    werkgever = await repo.werkgever_van(bewijs.inspectie_id)
+    if werkgever is not None and werkgever != bewijs.werkgever.kvk_nummer:
+        melding = (
+            f"werkgever.kvk_nummer: {bewijs.werkgever.kvk_nummer} is niet de werkgever van {bewijs.inspectie_id}; "
+            "een betaalbewijs geldt alleen voor de nabetaling van de werkgever van de inspectie"
+        )
+        raise Rejected([{"veld": "werkgever.kvk_nummer", "melding": melding}])
     if not await eerste_keer_ontvangen(ctx, sleutel, {"bedrag_eur": bewijs.bedrag_eur}, omschrijving, "referentie"):
         return
-    repo = InspectieRepository(ctx.conn)
     await repo.bewaar_betaalbewijs(ctx.cause.id, bewijs)
     verschuldigd = await repo.herstel_verschuldigd(bewijs.inspectie_id)
     for b in await repo.aangehouden_boetes(bewijs.inspectie_id):

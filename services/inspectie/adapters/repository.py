@@ -324,6 +324,15 @@ class InspectieRepository:
             op,
         )
 
+    async def werkgever_van(self, inspectie_id: str) -> str | None:
+        """The employer of an inspection as known here (planned, or by its fines), else None."""
+        kvk: str | None = await self.conn.fetchval(
+            """SELECT werkgever_kvk FROM inspectie WHERE inspectie_id = $1
+               UNION ALL SELECT werkgever_kvk FROM boete WHERE inspectie_id = $1 LIMIT 1""",
+            inspectie_id,
+        )
+        return kvk
+
     async def bewaar_betaalbewijs(self, event_id: str, b: Betaalbewijs) -> None:
         await self.conn.execute(
             "INSERT INTO betaalbewijs (event_id, inspectie_id, werkgever_kvk, bedrag_eur, betaald_op) "

@@ -103,3 +103,29 @@ async def test_one_payment_counts_once_across_the_held_fines_of_an_inspection(di
     assert vervallen == ["B-INS-31-1", "B-INS-31-2"]
     statussen = await dienst.pool.fetch("SELECT status FROM boete WHERE inspectie_id = 'INS-31'")
     assert [r["status"] for r in statussen] == ["vervallen"] * 2
+
+
+async def test_a_proof_that_names_another_employer_is_refused_and_lapses_nothing(dienst: Service) -> None:
+    """A proof names the inspection and the employer; when the employer is not the inspection's, it
+    is no proof of that employer's back pay: refused with the reason, and no fine lapses."""
+    async with TestKafkaBroker(dienst.broker) as broker:
+        bezoek = {
+            "inspectie_id": "INS-32",
+            "werkgever": {"kvk_nummer": KVK},
+            "uitgevoerd_op": "2026-05-12",
+            "bevindingen": [bevinding("WML-LOON-A", "W-001")],
+        }
+        await stuur(broker, "nl.waardigwerk.inspectie.uitgevoerd", bezoek)
+        ander = {
+            "inspectie_id": "INS-32",
+            "werkgever": {"kvk_nummer": "70000099"},
+            "bedrag_eur": "5000.00",
+            "betaald_op": "2026-05-15",
+            "referentie": "BANK-9",
+        }
+        await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", ander)
+    assert await uitgaand(dienst, h.BOETE_VERVALLEN) == []
+    assert await dienst.pool.fetchval("SELECT count(*) FROM betaalbewijs") == 0
+    dood = await dienst.pool.fetch("SELECT headers FROM outbox WHERE topic = $1", f"{IN_INSPECTIE}.dlq")
+    redenen = [dict(json.loads(r["headers"])) for r in dood]
+    assert [(d["dlq_reden"], "70000099" in d["dlq_details"]) for d in redenen] == [("afgewezen", True)]
