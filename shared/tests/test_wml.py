@@ -87,6 +87,13 @@ def test_defect_19_one_month_arithmetic(dag: date, maanden: int, verwacht: date)
         (date(2026, 3, 1), date(2026, 4, 30), 2, Decimal(2)),
         (date(2026, 1, 26), date(2026, 3, 5), 1, Decimal(1) + Decimal(8) / Decimal(28)),
         (date(2026, 1, 1), date(2026, 1, 30), 0, Decimal(30) / Decimal(31)),
+        # a start on a day a later month lacks: each month ends the day before the start's day
+        # number, or on the last day of a month that has no such day
+        (date(2025, 7, 31), date(2025, 9, 30), 2, Decimal(2)),
+        (date(2026, 1, 31), date(2026, 2, 28), 1, Decimal(1)),
+        (date(2026, 1, 30), date(2026, 2, 28), 1, Decimal(1)),
+        (date(2024, 1, 31), date(2024, 2, 29), 1, Decimal(1)),
+        (date(2026, 1, 31), date(2026, 4, 30), 3, Decimal(3)),
     ],
 )
 def test_calendar_months_whole_and_fractional(van: date, tot: date, hele: int, fractie: Decimal) -> None:

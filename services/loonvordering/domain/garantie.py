@@ -22,13 +22,13 @@ Rule codes:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from services.loonvordering.domain.berekening import HONDERD, Stap, euro, getal
 from services.loonvordering.domain.invoer import Blok, Vordering
 from services.loonvordering.domain.uren import Segment
-from shared.maanden import kalendermaanden, plus_maanden
+from shared.maanden import kalendermaanden, laatste_dag_na
 from shared.policy import Policy
 from shared.wml import OMREKENING, maandloon, uurloon
 
@@ -50,13 +50,6 @@ class Garantievenster:
         return maandloon(self.tarief, self.week_uren)
 
 
-def venster_einde(start: date, maanden: int) -> date:
-    """The last day of `maanden` calendar months counted from `start` (inclusive): the day before
-    the start's day number `maanden` months on or, when that month has no such day, its last day."""
-    zelfde_dag = plus_maanden(start, maanden)
-    return zelfde_dag if zelfde_dag.day < start.day else zelfde_dag - timedelta(days=1)
-
-
 def garantievenster(
     vordering: Vordering, telt_als_betaald: Decimal, policy: Policy, stappen: list[Stap]
 ) -> Garantievenster | None:
@@ -73,7 +66,7 @@ def garantievenster(
     else:
         reden = _seizoensuitzondering(vordering, start, telt_als_betaald, policy, stappen)
     maanden = int(policy.value("inkomensgarantie_maanden", start)) if reden is None else 0
-    tot = venster_einde(start, maanden)
+    tot = laatste_dag_na(start, maanden)
     if reden is None and tot < vordering.periode_van:
         reden = f"de periode begint na het garantievenster ({start} t/m {tot})"
     if reden is not None:
@@ -101,7 +94,7 @@ def _seizoensuitzondering(
     if not vordering.seizoenswerk or vordering.contract_duur_dagen is None:
         return None
     grens = int(policy.value("seizoenswerk_uitzondering_maanden", start))
-    if vordering.contract_duur_dagen >= (venster_einde(start, grens) - start).days + 1:
+    if vordering.contract_duur_dagen >= (laatste_dag_na(start, grens) - start).days + 1:
         return None
     van, tot = vordering.periode_van, vordering.periode_tot
     tarief = uurloon(van, vordering.leeftijd, policy, bbl=vordering.bbl)

@@ -11,8 +11,9 @@ from decimal import Decimal
 import pytest
 
 from services.loonvordering.domain.berekening import Stap
-from services.loonvordering.domain.garantie import garantievenster, venster_einde
+from services.loonvordering.domain.garantie import garantievenster
 from services.loonvordering.domain.invoer import Vordering
+from shared.maanden import laatste_dag_na
 from shared.policy import Policy
 
 D = Decimal
@@ -95,7 +96,7 @@ def test_window_end_for_every_start_day_2024_to_2026(ser2025: Policy) -> None:
     ],
 )
 def test_window_end_in_leap_years_and_other_lengths(start: date, maanden: int, tot: date) -> None:
-    assert venster_einde(start, maanden) == tot
+    assert laatste_dag_na(start, maanden) == tot
 
 
 def test_window_end_for_every_start_day_and_length_2023_to_2029() -> None:
@@ -104,10 +105,10 @@ def test_window_end_for_every_start_day_and_length_2023_to_2029() -> None:
     dag = date(2023, 1, 1)
     while dag <= date(2029, 12, 31):
         for maanden in range(1, 26):
-            tot = venster_einde(dag, maanden)
+            tot = laatste_dag_na(dag, maanden)
             assert tot == verwacht_einde(dag, maanden), f"start {dag}, {maanden} months"
             assert 28 * maanden <= (tot - dag).days + 1 <= 31 * maanden, f"start {dag}, {maanden} months"
-            assert venster_einde(dag, maanden - 1) < tot
+            assert laatste_dag_na(dag, maanden - 1) < tot
         dag += timedelta(days=1)
 
 
