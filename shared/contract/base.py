@@ -48,7 +48,12 @@ def _at_most_two_decimals(value: Decimal) -> Decimal:
     return value
 
 
-Bedrag = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(_at_most_two_decimals)]
+HOOGSTE_BEDRAG = Decimal(10**12)
+"""Plausibility bound, not a legal one: no wage, rent, deposit, fine or company turnover comes near
+a trillion euros, and a larger number is a typo. Bounded, every amount also stays well inside the
+28 digits of decimal arithmetic, so a computation on it cannot overflow after it was accepted."""
+
+Bedrag = Annotated[Decimal, Field(ge=0, le=HOOGSTE_BEDRAG, allow_inf_nan=False), AfterValidator(_at_most_two_decimals)]
 
 
 class ContractModel(BaseModel):
@@ -68,6 +73,7 @@ NietAlleenWitruimte = AfterValidator(_niet_alleen_witruimte)
 nothing (a reference of spaces cannot be told apart from another in a list), so it is refused with a
 reason. The text is kept as sent; an empty text is left to the field's own length limits. Every inbound
 model uses it."""
+
 
 class Adres(ContractModel):
     postcode: Postcode

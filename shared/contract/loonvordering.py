@@ -28,7 +28,10 @@ StatusSoort = Literal["onvindbaar", "niet_ingeschreven", "failliet", "onverhaalb
 Referentie = Annotated[str, Field(min_length=1, max_length=100)]
 VorderingId = Annotated[str, Field(min_length=1, max_length=100)]
 Naam = Annotated[str, Field(max_length=200)]
-Uren = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+HOOGSTE_UREN = Decimal(100_000)
+"""Plausibility bound: more than eleven years of every hour. The exact check is the period's own
+(`_UREN_PER_DAG`); this one refuses an absurd number before the months are added up."""
+Uren = Annotated[Decimal, Field(ge=0, le=HOOGSTE_UREN, allow_inf_nan=False)]
 Maand = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="calendar month JJJJ-MM")]
 
 _UREN_PER_DAG = 24  # a physical limit, not a legal one: more hours than the period holds is a typo

@@ -251,3 +251,25 @@ def test_defect_20_an_inspection_claim_keeps_the_recorded_age(leeftijd: int | No
         "leeftijd": leeftijd,
     }
     assert claim_uit_onderbetaling(data, load_policy("huidig")).werknemer.leeftijd == verwacht
+
+
+@pytest.mark.parametrize("bedrag", [b"1e30", b'"9.9E+999999"', b"1000000000000.01"])
+def test_an_amount_beyond_any_wage_or_turnover_is_refused_with_a_reason(bedrag: bytes) -> None:
+    """A number no wage, rent or turnover comes near is a typo; refused with a reason for the
+    sender instead of failing the arithmetic after it was accepted."""
+    data = json.loads(INGEDIEND)
+    del data["per_maand"]
+    raw = json.dumps(data).encode().replace(b'"betaald_bruto_eur": 2500.0', b'"betaald_bruto_eur": ' + bedrag)
+    assert fouten(raw) == [
+        {"veld": "betaald_bruto_eur", "melding": "betaald_bruto_eur mag hoogstens 1000000000000 zijn"}
+    ]
+
+
+def test_hours_beyond_any_period_are_refused_before_they_are_added_up() -> None:
+    raw = INGEDIEND.replace(
+        b'{"maand": "2026-03", "gewerkte_uren": 150', b'{"maand": "2026-03", "gewerkte_uren": "9.9E+999999"'
+    )
+    raw = raw.replace(
+        b'{"maand": "2026-04", "gewerkte_uren": 150', b'{"maand": "2026-04", "gewerkte_uren": "9.9E+999999"'
+    )
+    assert {f["veld"] for f in fouten(raw)} == {"per_maand.0.gewerkte_uren", "per_maand.1.gewerkte_uren"}
