@@ -168,13 +168,19 @@ def test_the_disclosure_audit_names_only_fields_that_were_sent() -> None:
     ]
     assert "werknemer.werknemer_ref" in v.velden
     assert "werknemer.bsn" not in v.velden
-    boete = {"boete_id": "B", "berekening": [{"stap": 1}, {"werknemer_ref": "W-2"}], "beleid": "b"}
-    [a] = [
-        v
-        for v in verstrekkingen(BELEID, "nl.waardigwerk.inspectie.boete_opgelegd", boete, SLEUTEL)
-        if v.ontvanger == "arbeidsinspectie"
-    ]
-    assert "berekening" in a.velden
+    ce_type = "nl.waardigwerk.inspectie.boete_opgelegd"
+    beleid = BELEID.model_copy(deep=True)
+    inspectie = beleid.ontvangers["arbeidsinspectie"]
+    diep = inspectie.typen[ce_type].model_copy(update={"velden": ("boete_id", "berekening.werknemer_ref")})
+    beleid = beleid.model_copy(
+        update={"ontvangers": {"arbeidsinspectie": inspectie.model_copy(update={"typen": {ce_type: diep}})}}
+    )
+    met = {"boete_id": "B", "berekening": [{"stap": 1}, {"stap": 2, "werknemer_ref": "W-2"}]}
+    zonder = {"boete_id": "B", "berekening": [{"stap": 1}, {"stap": 2}]}
+    [a] = verstrekkingen(beleid, ce_type, met, SLEUTEL)
+    [b] = verstrekkingen(beleid, ce_type, zonder, SLEUTEL)
+    assert "berekening.werknemer_ref" in a.velden, "one item of the list has it"
+    assert "berekening.werknemer_ref" not in b.velden, "no item has it: not disclosed"
 
 
 def test_a_bsn_reaches_only_a_recipient_with_a_legal_basis_for_it() -> None:
