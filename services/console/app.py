@@ -377,11 +377,23 @@ def maak_app(service: ConsoleService, settings: ConsoleSettings, *, consument: b
         an expired session the stream says `afgemeld` and ends."""
         dode_letters = mag(g, Actie.DODE_LETTERS)
 
+        async def nog_ingelogd() -> bool:
+            """Without marking the session used, and without verifying a Basic password again."""
+            token = request.cookies.get(sessies.COOKIE)
+            async with service.pool.acquire() as conn:
+                if request.state.sessie is not None and token:
+                    return await sessies.geldig(conn, token, inactief, maximaal) == g.naam
+                return bool(
+                    await conn.fetchval(
+                        "SELECT true FROM gebruiker WHERE naam = $1 AND actief AND rol = $2", g.naam, g.rol.value
+                    )
+                )
+
         async def gebeurtenissen() -> AsyncIterator[dict[str, str]]:
             gecontroleerd = time.monotonic()
             async for versie in wijzigingen.volg(STROOM_CONTROLE_S):
                 if time.monotonic() - gecontroleerd >= STROOM_CONTROLE_S:
-                    if (await wie(request))[0] != g:
+                    if not await nog_ingelogd():
                         yield {"event": "afgemeld", "data": "{}"}
                         return
                     gecontroleerd = time.monotonic()

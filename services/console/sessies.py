@@ -58,6 +58,20 @@ async def laad(conn: Conn, token: str, inactief: timedelta, maximaal: timedelta)
     return Sessie(Gebruiker(rij["naam"], Rol(rij["rol"]), rij["gemeentecode"]), rij["csrf"])
 
 
+async def geldig(conn: Conn, token: str, inactief: timedelta, maximaal: timedelta) -> str | None:
+    """The account name if the session is still valid, without marking it used: an open page's
+    event stream asks this, and must not keep an unattended session alive."""
+    naam: str | None = await conn.fetchval(
+        """SELECT g.naam FROM sessie s JOIN gebruiker g ON g.naam = s.naam
+           WHERE s.token_hash = $1 AND g.actief
+             AND s.laatst_gebruikt > now() - $2::interval AND s.aangemaakt > now() - $3::interval""",
+        _hash(token),
+        inactief,
+        maximaal,
+    )
+    return naam
+
+
 async def beeindig(conn: Conn, token: str) -> None:
     await conn.execute("DELETE FROM sessie WHERE token_hash = $1", _hash(token))
 

@@ -73,14 +73,18 @@ async def test_logout_ends_the_session_on_the_server(console: Console) -> None:
 async def test_an_open_event_stream_ends_when_its_session_does(
     console: Console, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An open page's stream must not outlive a logout; and a municipality's account is not told
-    how many dead letters there are (it may not see them)."""
+    """An open page's stream must not outlive a logout, nor keep an unattended session alive; and
+    a municipality's account is not told how many dead letters there are (it may not see them)."""
     monkeypatch.setattr(console_app, "STROOM_CONTROLE_S", 0.2)
     console.app = console_app.maak_app(console.service, console.settings, consument=False)
     client = await console.ingelogd("gm", Rol.GEMEENTE, "GM0363")
     async with client:
         stroom = asyncio.create_task(client.get("/api/stroom"))  # the transport returns it once it ends
-        await asyncio.sleep(1.5)
+        gebruikt = "SELECT laatst_gebruikt FROM sessie WHERE naam = 'gm'"
+        await asyncio.sleep(0.3)
+        bij_begin = await console.service.pool.fetchval(gebruikt)
+        await asyncio.sleep(1.2)
+        assert await console.service.pool.fetchval(gebruikt) == bij_begin, "the stream's checks do not use the session"
         token = await csrf_token(client)
         await client.post("/logout", data={"csrf": token})
         antwoord = await asyncio.wait_for(stroom, 20)
