@@ -90,10 +90,22 @@ async def put(conn: Conn, row: OutboxRow) -> None:
     )
 
 
-async def prune(conn: Conn, keep_days: int) -> int:
-    """Delete rows sent more than `keep_days` ago; returns how many. Unsent rows are never touched."""
-    status = await conn.execute("DELETE FROM outbox WHERE sent_at < now() - make_interval(days => $1)", keep_days)
-    return int(status.split()[-1])
+PRUNE_CHUNK = 5000  # rows per statement: each one short, whatever a week of sent rows holds
+
+_PRUNE = """DELETE FROM outbox WHERE id IN (
+              SELECT id FROM outbox WHERE sent_at < now() - make_interval(days => $1) ORDER BY id LIMIT $2)"""
+
+
+async def prune(conn: Conn, keep_days: int, chunk: int = PRUNE_CHUNK) -> int:
+    """Delete rows sent more than `keep_days` ago, `chunk` rows a statement (outside a transaction,
+    so each commits and none runs into the statement timeout); returns how many. Unsent rows are
+    never touched."""
+    total = 0
+    while True:
+        deleted = int((await conn.execute(_PRUNE, keep_days, chunk)).split()[-1])
+        total += deleted
+        if deleted < chunk:
+            return total
 
 
 @dataclass(frozen=True)

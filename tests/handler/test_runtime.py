@@ -22,6 +22,7 @@ import pytest
 from aiokafka import ConsumerRecord
 from faststream.kafka import TestKafkaBroker
 
+from shared import outbox as outbox_module
 from shared import timers
 from shared.contract.base import ContractModel, KvkNummer
 from shared.service import REPLAY_HEADER, Context, Rejected, Service
@@ -182,6 +183,22 @@ async def test_pruning_deletes_old_sent_outbox_rows_but_never_unsent_rows_or_del
     assert await service.prune() == {"outbox": 0}
     assert [r["key"] for r in await outbox(service.pool)] == ["recent", "onverzonden"]
     assert await service.pool.fetchval("SELECT array_agg(event_id) FROM inbox") == ["oud"], "kept for good"
+
+
+async def test_pruning_a_large_backlog_takes_short_statements(service: Service) -> None:
+    """A week of sent rows (or more, after downtime) is deleted a chunk a statement, so no single
+    statement scans and deletes it all and runs into the statement timeout."""
+    await service.pool.execute(
+        """INSERT INTO outbox (topic, key, headers, value, sent_at)
+           SELECT 't', NULL, '[]', NULL, now() - interval '8 days' FROM generate_series(1, 2500);
+           INSERT INTO outbox (topic, key, headers, value, sent_at) VALUES ('t', NULL, '[]', NULL, now())"""
+    )
+    deletes: list[str] = []
+    async with service.pool.acquire() as conn:
+        conn.add_query_logger(lambda q: deletes.append(q.query) if q.query.lstrip().startswith("DELETE") else None)
+        assert await outbox_module.prune(conn, 7, chunk=1000) == 2500
+    assert len(deletes) == 3, deletes
+    assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 1, "the recent row stays"
 
 
 # -- poison and timers ------------------------------------------------------------------------
