@@ -56,15 +56,16 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     written once per table; two reports of one batch about one employer see each other."""
     intake: Intake = ctx.batch
     melder = melding.melder
-    if fouten := fouten_waarneming(melding.waargenomen_op, ctx.today):
-        raise Rejected(fouten)
     hash_ = inhoud_hash(ctx.cause.data)
     bestaand = intake.melding_met_referentie(melder.organisatie, melder.referentie)
-    if bestaand is not None:
-        if bestaand.inhoud_hash != hash_:  # the reference reused for another report
-            raise Rejected(fouten_referentie_hergebruikt())
+    if bestaand is not None and bestaand.inhoud_hash == hash_:  # sent again: accepted before, as it is
         await _bevestig(ctx, melding, bestaand.zaak_id, bestaand.ontvangen_op, bestaand.uiterlijk_inspectie_op, False)
         return
+    fouten = fouten_waarneming(melding.waargenomen_op, ctx.today)
+    if bestaand is not None:  # the reference reused for another report
+        fouten += fouten_referentie_hergebruikt()
+    if fouten:
+        raise Rejected(fouten)
 
     ontvangen_op = ctx.today
     uiterlijk = uiterlijk_inspectie_op(ontvangen_op, ctx.policy)

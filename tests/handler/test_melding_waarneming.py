@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 
 import pytest
 
-from shared.service import Service
+from shared.service import AMSTERDAM, Service
 from tests.handler.test_batch_apply import Statements, record, report, service  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.stack
@@ -41,3 +42,36 @@ async def test_an_observation_on_the_day_of_receipt_is_filed(service: tuple[Serv
         (record(0, {**report(f"R-{uuid.uuid4().hex[:10]}", "47000002"), "waargenomen_op": "2027-03-01"}),)
     )
     assert await svc.pool.fetchval("SELECT count(*) FROM melding") == 1
+
+
+async def test_an_identical_resend_is_acknowledged_again_after_the_clock_moved_back(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    """The re-send check comes before the observation check: the report was accepted as it is, so the same
+    content under the same reference is acknowledged again (herhaald), whatever the clock says now."""
+    svc, _ = service  # the clock stands at 2027-03-01
+    referentie = f"R-{uuid.uuid4().hex[:10]}"
+    melding = {**report(referentie, "47000003"), "waargenomen_op": "2027-03-01"}
+    await svc.consume((record(0, melding),))
+    svc.clock.apply(datetime(2027, 2, 26, 9, 0, tzinfo=AMSTERDAM))  # a scenario sets the clock back
+    await svc.consume((record(1, melding),))
+    rows = await svc.pool.fetch("SELECT event_type, convert_from(value, 'UTF8') AS data FROM outbox ORDER BY id")
+    assert [r["event_type"] for r in rows] == ["nl.waardigwerk.melding.ontvangen"] * 2
+    assert [json.loads(r["data"])["herhaald"] for r in rows] == [False, True]
+    assert await svc.pool.fetchval("SELECT count(*) FROM melding") == 1
+
+
+async def test_a_reused_reference_with_a_future_observation_is_told_both_problems(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    svc, _ = service
+    referentie = f"R-{uuid.uuid4().hex[:10]}"
+    await svc.consume((record(0, report(referentie, "47000004")),))
+    anders = {**report(referentie, "47000004"), "omschrijving": "Iets anders.", "waargenomen_op": "2027-03-05"}
+    await svc.consume((record(1, anders),))
+    rows = await svc.pool.fetch(
+        "SELECT convert_from(value, 'UTF8') AS data FROM outbox WHERE event_type = 'nl.waardigwerk.melding.afgewezen'"
+    )
+    assert [[f["veld"] for f in json.loads(r["data"])["fouten"]] for r in rows] == [
+        ["waargenomen_op", "melder.referentie"]
+    ]
