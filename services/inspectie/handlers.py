@@ -19,7 +19,13 @@ from services.inspectie.domain.boetes import Boete, NietBeoordeeld, OnvoldoendeG
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.planning import Tekort, Verzoek, plan, regio_voor
 from services.inspectie.domain.risico import Signaal, Uitzendonderneming, boven_drempel, loonaangifte_sterkte, score
-from services.inspectie.domain.sancties import afloop, herstelbetaling, stillegging, waarschuwing_na
+from services.inspectie.domain.sancties import (
+    afloop,
+    fouten_betaalbewijs,
+    herstelbetaling,
+    stillegging,
+    waarschuwing_na,
+)
 from services.inspectie.domain.scope import scope
 from shared.contract.belastingdienst import Loonaangifte, Omzet
 from shared.contract.gemeente import GemeenteSignaal
@@ -461,6 +467,7 @@ async def _na_bezoek(ctx: Context, planning: Planning, u: InspectieUitgevoerd) -
                 },
                 f"{kvk}:{o.werknemer_ref}",
             )
+    await _beoordeel_aangehouden(ctx, repo, u.inspectie_id)  # proofs received before the fines
     if u.bevindingen:
         await repo.bewaar_signaal(
             Signaal("eerdere_overtreding", f"{ctx.cause.id}:overtreding", op),
@@ -533,9 +540,10 @@ async def _leg_op(
 
 async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
     """Proof of back pay: the held fines of the inspection lapse once it and earlier proofs cover the
-    back pay of all of them (a payment counts once, not once per fine: a proof names no fine).
+    back pay of all its fines (a payment counts once, not once per fine: a proof names no fine).
     A proof counts once per (inspection, employer, day paid, reference), however often it is sent;
-    one that names another employer than the inspection's is refused."""
+    one that names another employer than the inspection's, or is paid after the day it is
+    received, is refused."""
     sleutel = bewijs.model_dump(include={"inspectie_id", "werkgever", "betaald_op", "referentie"})
     omschrijving = f"het betaalbewijs voor {bewijs.inspectie_id} van {bewijs.betaald_op}" + (
         f" met referentie {bewijs.referentie}" if bewijs.referentie else " zonder referentie"
@@ -548,12 +556,21 @@ async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
             "een betaalbewijs geldt alleen voor de nabetaling van de werkgever van de inspectie"
         )
         raise Rejected([{"veld": "werkgever.kvk_nummer", "melding": melding}])
+    if fouten := fouten_betaalbewijs(bewijs, ctx.today):
+        raise Rejected(fouten)
     if not await eerste_keer_ontvangen(ctx, sleutel, {"bedrag_eur": bewijs.bedrag_eur}, omschrijving, "referentie"):
         return
     await repo.bewaar_betaalbewijs(ctx.cause.id, bewijs)
-    verschuldigd = await repo.herstel_verschuldigd(bewijs.inspectie_id)
-    for b in await repo.aangehouden_boetes(bewijs.inspectie_id):
-        bewijzen = await repo.betaalbewijzen(bewijs.inspectie_id, b["herstel_tot_en_met"])
+    await _beoordeel_aangehouden(ctx, repo, bewijs.inspectie_id)
+
+
+async def _beoordeel_aangehouden(ctx: Context, repo: InspectieRepository, inspectie_id: str) -> None:
+    """Judge the inspection's held fines on the proofs of their employer stored so far: on a proof,
+    and when fines are imposed (a proof may arrive before its fine: the window's end would then
+    only make the fine final)."""
+    verschuldigd = await repo.herstel_verschuldigd(inspectie_id)
+    for b in await repo.aangehouden_boetes(inspectie_id):
+        bewijzen = await repo.betaalbewijzen(inspectie_id, b["werkgever_kvk"], b["herstel_tot_en_met"])
         uitkomst = afloop(
             b["nabetaling_eur"],
             bewijzen,
@@ -574,7 +591,7 @@ async def herstel_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     b = await repo.boete(payload["boete_id"])
     if b is None or b["status"] != "in_afwachting_herstel":
         return
-    bewijzen = await repo.betaalbewijzen(b["inspectie_id"], b["herstel_tot_en_met"])
+    bewijzen = await repo.betaalbewijzen(b["inspectie_id"], b["werkgever_kvk"], b["herstel_tot_en_met"])
     verschuldigd = await repo.herstel_verschuldigd(b["inspectie_id"])
     uitkomst = afloop(
         b["nabetaling_eur"],
@@ -594,7 +611,7 @@ async def herstel_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
 
 
 def _ook_verschuldigd(verschuldigd: dict[str, Decimal], boete_id: str) -> Decimal:
-    """The back pay owed under the inspection's other held fines: the same proofs must cover it too."""
+    """The back pay owed under the inspection's other fines (held or not): the same proofs must cover it too."""
     return sum((bedrag for b, bedrag in verschuldigd.items() if b != boete_id), Decimal(0))
 
 

@@ -307,10 +307,12 @@ class InspectieRepository:
         return [dict(r) for r in rows]
 
     async def herstel_verschuldigd(self, inspectie_id: str) -> dict[str, Decimal]:
-        """Per fine of the inspection that was held for back pay (whatever its status now): the back
-        pay owed. A proof names the inspection, so these fines share its proofs."""
+        """Per fine of the inspection that owes back pay (held or not, whatever its status now): the
+        back pay owed. A proof names the inspection, not a fine, so all this back pay shares its
+        proofs: money paid for a fine that was not held (a repeat offence) is not paid again for one
+        that is."""
         rows = await self.conn.fetch(
-            "SELECT boete_id, nabetaling_eur FROM boete WHERE inspectie_id = $1 AND herstel_tot_en_met IS NOT NULL",
+            "SELECT boete_id, nabetaling_eur FROM boete WHERE inspectie_id = $1 AND nabetaling_eur > 0",
             inspectie_id,
         )
         return {r["boete_id"]: r["nabetaling_eur"] for r in rows}
@@ -344,9 +346,14 @@ class InspectieRepository:
             b.betaald_op,
         )
 
-    async def betaalbewijzen(self, inspectie_id: str, tot_en_met: date) -> list[Betaalbewijs]:
+    async def betaalbewijzen(self, inspectie_id: str, werkgever_kvk: str, tot_en_met: date) -> list[Betaalbewijs]:
+        """The employer's proofs for the inspection paid on or before `tot_en_met`. A proof stored
+        before the inspection's employer was known may name another one: it counts for nothing."""
         rows = await self.conn.fetch(
-            "SELECT * FROM betaalbewijs WHERE inspectie_id = $1 AND betaald_op <= $2", inspectie_id, tot_en_met
+            "SELECT * FROM betaalbewijs WHERE inspectie_id = $1 AND werkgever_kvk = $2 AND betaald_op <= $3",
+            inspectie_id,
+            werkgever_kvk,
+            tot_en_met,
         )
         return [
             Betaalbewijs.model_validate(

@@ -75,8 +75,9 @@ def afloop(
     timer that fires the day after `tot_en_met`.
 
     A proof names the inspection, not a fine: `ook_verschuldigd_eur` is the back pay owed under the
-    inspection's other held fines, which the same proofs must cover as well. Money paid once counts
-    once, so the inspection's held fines lapse together, when the proofs cover all of it.
+    inspection's other fines (held or not: a repeat offence's fine is not held, its back pay is still
+    owed), which the same proofs must cover as well. Money paid once counts once, so the
+    inspection's held fines lapse together, when the proofs cover all of it.
     """
     betaald = sum((bewijs.bedrag_eur for bewijs in bewijzen), Decimal(0))
     stappen: tuple[Stap, ...] = (
@@ -90,8 +91,7 @@ def afloop(
         stappen += (
             Stap(
                 "SANCTIE-HERSTEL-GEDEELD",
-                "nabetaling verschuldigd onder de andere aangehouden boetes van de inspectie: een betaalbewijs "
-                "telt een keer",
+                "nabetaling verschuldigd onder de andere boetes van de inspectie: een betaalbewijs telt een keer",
                 euro(ook_verschuldigd_eur),
             ),
         )
@@ -105,6 +105,20 @@ def afloop(
         "SANCTIE-HERSTEL", f"termijn tot en met {tot_en_met} verstreken zonder volledige nabetaling", "onherroepelijk"
     )
     return Afloop("onherroepelijk", (*stappen, slot), policy.version)
+
+
+def fouten_betaalbewijs(bewijs: Betaalbewijs, ontvangen_op: date) -> list[dict[str, str]]:
+    """The rejection's `fouten` for a proof paid after the day it is received (Dutch time): money
+    cannot be proven paid on a day still to come, and such a proof would lapse a fine at once."""
+    if bewijs.betaald_op <= ontvangen_op:
+        return []
+    return [
+        {
+            "veld": "betaald_op",
+            "melding": f"betaald_op: {bewijs.betaald_op.isoformat()} ligt na de dag van ontvangst "
+            f"{ontvangen_op.isoformat()}; een betaling kan niet in de toekomst bewezen worden",
+        }
+    ]
 
 
 @dataclass(frozen=True)

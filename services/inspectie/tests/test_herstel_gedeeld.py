@@ -74,7 +74,7 @@ async def bewijs(broker: KafkaBroker, bedrag: str, referentie: str) -> None:
         "inspectie_id": "INS-31",
         "werkgever": {"kvk_nummer": KVK},
         "bedrag_eur": bedrag,
-        "betaald_op": "2026-05-15",
+        "betaald_op": "2026-05-12",  # the day it is received: a later day is refused
         "referentie": referentie,
     }
     await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", data)
@@ -120,7 +120,7 @@ async def test_a_proof_that_names_another_employer_is_refused_and_lapses_nothing
             "inspectie_id": "INS-32",
             "werkgever": {"kvk_nummer": "70000099"},
             "bedrag_eur": "5000.00",
-            "betaald_op": "2026-05-15",
+            "betaald_op": "2026-05-12",  # the day it is received: a later day is refused
             "referentie": "BANK-9",
         }
         await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", ander)
@@ -129,3 +129,92 @@ async def test_a_proof_that_names_another_employer_is_refused_and_lapses_nothing
     dood = await dienst.pool.fetch("SELECT headers FROM outbox WHERE topic = $1", f"{IN_INSPECTIE}.dlq")
     redenen = [dict(json.loads(r["headers"])) for r in dood]
     assert [(d["dlq_reden"], "70000099" in d["dlq_details"]) for d in redenen] == [("afgewezen", True)]
+
+
+async def bezoek(broker: KafkaBroker, inspectie_id: str, *bevindingen: dict[str, Any]) -> None:
+    data = {
+        "inspectie_id": inspectie_id,
+        "werkgever": {"kvk_nummer": KVK},
+        "uitgevoerd_op": "2026-05-12",
+        "bevindingen": list(bevindingen),
+    }
+    await stuur(broker, "nl.waardigwerk.inspectie.uitgevoerd", data)
+
+
+async def bewijs_van(broker: KafkaBroker, inspectie_id: str, kvk: str, bedrag: str, betaald_op: str) -> None:
+    data = {
+        "inspectie_id": inspectie_id,
+        "werkgever": {"kvk_nummer": kvk},
+        "bedrag_eur": bedrag,
+        "betaald_op": betaald_op,
+        "referentie": f"BANK-{kvk}-{betaald_op}",
+    }
+    await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", data)
+
+
+async def afgewezen(dienst: Service) -> list[str]:
+    dood = await dienst.pool.fetch("SELECT headers FROM outbox WHERE topic = $1", f"{IN_INSPECTIE}.dlq")
+    return [d["dlq_details"] for d in (dict(json.loads(r["headers"])) for r in dood) if d["dlq_reden"] == "afgewezen"]
+
+
+async def test_the_back_pay_of_a_fine_not_held_counts_toward_the_proofs_of_its_inspection(dienst: Service) -> None:
+    """WML-A repeats a violation fined finally before (+100 %), so it is not held; WML-B is held.
+    Both owe 1792.15 of back pay and a proof names the inspection, not a fine: one payment of
+    1792.15 is A's or B's, not both. B lapses only when 3584.30 is proven."""
+    await dienst.pool.execute(
+        """INSERT INTO boete (boete_id, inspectie_id, werkgever_kvk, wet, code, ernstig, bedrag_eur, nabetaling_eur,
+                              berekening, status, herstel_tot_en_met, opgelegd_op, onherroepelijk_op, beleid)
+           VALUES ('B-INS-30-1', 'INS-30', $1, 'WML', 'WML-LOON-A', false, 3000, 1792.15, '[]', 'onherroepelijk',
+                   NULL, '2025-01-10', '2025-01-10', 'test')""",
+        KVK,
+    )
+    async with TestKafkaBroker(dienst.broker) as broker:
+        await bezoek(broker, "INS-35", bevinding("WML-LOON-A", "W-001"), bevinding("WML-LOON-B", "W-002"))
+        opgelegd = {d["boete_id"]: d["status"] for d in await uitgaand(dienst, h.BOETE_OPGELEGD)}
+        assert opgelegd == {"B-INS-35-1": "onherroepelijk", "B-INS-35-2": "in_afwachting_herstel"}
+        await bewijs_van(broker, "INS-35", KVK, "1792.15", "2026-05-12")
+        assert await uitgaand(dienst, h.BOETE_VERVALLEN) == []
+        await bewijs_van(broker, "INS-35", KVK, "1792.15", "2026-05-11")
+    [vervallen] = await uitgaand(dienst, h.BOETE_VERVALLEN)
+    gedeeld = {s["stap"]: s["waarde"] for s in vervallen["berekening"]}
+    assert (vervallen["boete_id"], gedeeld["SANCTIE-HERSTEL-GEDEELD"]) == ("B-INS-35-2", 1792.15)
+
+
+async def test_a_proof_stored_before_the_inspection_was_known_counts_only_for_its_own_employer(
+    dienst: Service,
+) -> None:
+    """Before the visit the inspection's employer is not known, so a proof naming another employer
+    is stored; it is still no proof of this employer's back pay and counts for nothing."""
+    async with TestKafkaBroker(dienst.broker) as broker:
+        await bewijs_van(broker, "INS-36", "70000099", "1792.15", "2026-05-11")
+        await bezoek(broker, "INS-36", bevinding("WML-LOON-A", "W-001"))
+        await bewijs_van(broker, "INS-36", KVK, "1.00", "2026-05-12")
+    assert await uitgaand(dienst, h.BOETE_VERVALLEN) == []
+    assert await dienst.pool.fetchval("SELECT status FROM boete WHERE inspectie_id = 'INS-36'") == (
+        "in_afwachting_herstel"
+    )
+
+
+async def test_a_proof_paid_after_the_day_it_is_received_is_refused_and_lapses_nothing(dienst: Service) -> None:
+    """Money cannot be proven paid on a day still to come: refused with both dates."""
+    async with TestKafkaBroker(dienst.broker) as broker:
+        await bezoek(broker, "INS-37", bevinding("WML-LOON-A", "W-001"))
+        await bewijs_van(broker, "INS-37", KVK, "1792.15", "2026-05-20")
+    assert await uitgaand(dienst, h.BOETE_VERVALLEN) == []
+    assert await dienst.pool.fetchval("SELECT count(*) FROM betaalbewijs") == 0
+    [reden] = await afgewezen(dienst)
+    assert "2026-05-20" in reden and "2026-05-12" in reden
+
+
+async def test_a_proof_received_before_the_fine_is_imposed_lapses_it_when_it_is(dienst: Service) -> None:
+    """A proof of the full back pay that arrives before the visit is reported was stored and never
+    judged again: the window's end then made the fine final. It is judged when the fine is held."""
+    async with TestKafkaBroker(dienst.broker) as broker:
+        await bewijs_van(broker, "INS-38", KVK, "1792.15", "2026-05-11")
+        await bezoek(broker, "INS-38", bevinding("WML-LOON-A", "W-001"))
+    [vervallen] = await uitgaand(dienst, h.BOETE_VERVALLEN)
+    assert vervallen["boete_id"] == "B-INS-38-1"
+    assert await dienst.pool.fetchval("SELECT status FROM boete WHERE inspectie_id = 'INS-38'") == "vervallen"
+    assert (
+        await dienst.pool.fetchval("SELECT count(*) FROM timer WHERE sleutel = 'B-INS-38-1' AND fired_at IS NULL") == 0
+    )

@@ -7,6 +7,7 @@ from services.inspectie.domain.boetes import Boete, EerdereBoete, boete
 from services.inspectie.domain.sancties import (
     Waarschuwing,
     afloop,
+    fouten_betaalbewijs,
     geldige_waarschuwingen,
     herstelbetaling,
     stillegging,
@@ -167,3 +168,10 @@ def test_proofs_shared_by_the_held_fines_of_an_inspection_count_once(ser2025: Po
         ("SANCTIE-HERSTEL-GEDEELD", Decimal("1792.15")),
         ("SANCTIE-HERSTEL-BEWEZEN", Decimal("3584.30")),
     ]
+
+
+def test_a_proof_paid_after_the_day_of_receipt_is_refused_with_both_dates() -> None:
+    assert fouten_betaalbewijs(bewijs("1792.15", OP), OP) == []
+    assert fouten_betaalbewijs(bewijs("1792.15", date(2026, 5, 1)), OP) == []
+    [fout] = fouten_betaalbewijs(bewijs("1792.15", date(2026, 5, 13)), OP)
+    assert fout["veld"] == "betaald_op" and "2026-05-13" in fout["melding"] and "2026-05-12" in fout["melding"]
