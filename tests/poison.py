@@ -3,12 +3,14 @@ records are `{"kvk_nummer": ..., "aantal": ...}` (tests/handler/test_runtime.py,
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 CANARY = "123456782"  # passes the elfproef: a BSN as far as any check can tell
 BUG = 4242  # an amount that trips a bug in the test handler
 MISUSE = 4243  # an amount for which the test handler misuses the driver (`misuse_driver`)
+CONCURRENT = 4244  # an amount for which it uses its connection from two tasks (`use_concurrently`)
 Headers = list[tuple[str, bytes | None]]
 
 
@@ -37,6 +39,7 @@ def poison_classes(base: Headers) -> dict[str, tuple[Headers, bytes | None, byte
         "int_out_of_range": (met("x-test", b"6"), b'{"kvk_nummer": "12345678", "aantal": 9999999999}', b"k"),
         "handler_bug": (met("x-test", b"7"), b'{"kvk_nummer": "12345678", "aantal": %d}' % BUG, b"k"),
         "driver_misuse": (met("x-test", b"8"), b'{"kvk_nummer": "12345678", "aantal": %d}' % MISUSE, b"k"),
+        "concurrent_use": (met("x-test", b"9"), b'{"kvk_nummer": "12345678", "aantal": %d}' % CONCURRENT, b"k"),
     }
 
 
@@ -44,3 +47,11 @@ async def misuse_driver(conn: Any) -> None:
     """A handler bug that asyncpg reports as `InterfaceError`, as it does a lost connection: a
     statement given fewer arguments than it has parameters. The connection is fine afterwards."""
     await conn.execute("SELECT $1::int + $2::int", 1)
+
+
+async def use_concurrently(conn: Any) -> None:
+    """A handler bug that leaves its transaction in doubt: a write, then two statements at once on
+    one connection. The second fails at once; the first still runs, so the savepoint's rollback
+    fails too. The write (aantal -1) must never be committed."""
+    await conn.execute("INSERT INTO proef (kvk, aantal) VALUES ('12345678', -1)")
+    await asyncio.gather(conn.fetchval("SELECT pg_sleep(0.05)"), conn.fetchval("SELECT 1"))

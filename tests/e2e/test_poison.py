@@ -21,7 +21,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from shared.contract.base import ContractModel, KvkNummer
 from shared.service import Context, Service
 from shared.settings import Settings
-from tests.poison import BUG, CANARY, MISUSE, misuse_driver, poison_classes
+from tests.poison import BUG, CANARY, CONCURRENT, MISUSE, misuse_driver, poison_classes, use_concurrently
 from tools.partner import Partner
 
 pytestmark = pytest.mark.stack
@@ -82,6 +82,8 @@ async def test_big_batches_with_poison_and_cut_connections_apply_each_valid_reco
             raise KeyError("a bug in the handler")
         if proef.aantal == MISUSE:
             await misuse_driver(ctx.conn)
+        if proef.aantal == CONCURRENT:
+            await use_concurrently(ctx.conn)
         await ctx.conn.execute("INSERT INTO proef (kvk, aantal) VALUES ($1, $2)", proef.kvk_nummer, proef.aantal)
 
     service.handles(topic, TYPE, model=Proef)(registreer)
@@ -148,6 +150,7 @@ async def test_big_batches_with_poison_and_cut_connections_apply_each_valid_reco
         "int_out_of_range": "ongeldige_inhoud",
         "handler_bug": "verwerkingsfout",
         "driver_misuse": "verwerkingsfout",
+        "concurrent_use": "verwerkingsfout",
     }, "every hostile record dead-lettered with its reason"
     assert len(dead_rows) == len(poison_at), "each once, and nothing else"
 

@@ -27,7 +27,7 @@ from shared import timers
 from shared.contract.base import ContractModel, KvkNummer
 from shared.service import REPLAY_HEADER, Context, Rejected, Service
 from shared.settings import Settings
-from tests.poison import BUG, CANARY, MISUSE, misuse_driver, poison_classes
+from tests.poison import BUG, CANARY, CONCURRENT, MISUSE, misuse_driver, poison_classes, use_concurrently
 
 pytestmark = pytest.mark.stack
 TOPIC = "waardigwerk.in.proef"
@@ -43,6 +43,8 @@ async def registreer(ctx: Context, proef: Proef) -> None:
         raise KeyError("a bug in the handler")
     if proef.aantal == MISUSE:
         await misuse_driver(ctx.conn)
+    if proef.aantal == CONCURRENT:
+        await use_concurrently(ctx.conn)
     if proef.aantal < 0:
         raise Rejected([{"veld": "aantal", "melding": "aantal mag niet negatief zijn"}])
     await ctx.conn.execute("INSERT INTO proef (kvk, aantal) VALUES ($1, $2)", proef.kvk_nummer, proef.aantal)
