@@ -61,7 +61,7 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     if bestaand is not None and bestaand.inhoud_hash == hash_:  # sent again: accepted before, as it is
         await _bevestig(ctx, melding, bestaand.zaak_id, bestaand.ontvangen_op, bestaand.uiterlijk_inspectie_op, False)
         return
-    fouten = fouten_waarneming(melding.waargenomen_op, ctx.today)
+    fouten = fouten_waarneming(melding.waargenomen_op, ctx.today, ontvangen_om=ctx.now, verzonden_om=ctx.cause.time)
     if bestaand is not None:  # the reference reused for another report
         fouten += fouten_referentie_hergebruikt()
     if fouten:

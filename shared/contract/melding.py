@@ -21,8 +21,8 @@ from shared.contract.base import (
 
 VROEGSTE_WAARNEMING = date(1900, 1, 1)
 """Plausibility bound, not a legal one: an observation dated before 1900 is a typo (year 1, 0202),
-not something a reporter saw. The upper bound is the day of receipt, which only the service knows
-(`services.melding.domain.waarneming`)."""
+not something a reporter saw. The upper bound is the later of the Dutch day of receipt and the
+sender's own day in its `ce_time`, which only the service can judge (`services.melding.domain.waarneming`)."""
 
 Categorie = Literal[
     "onderbetaling",

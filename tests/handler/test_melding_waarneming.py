@@ -6,9 +6,11 @@ report or deadline is filed."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -75,3 +77,28 @@ async def test_a_reused_reference_with_a_future_observation_is_told_both_problem
     assert [[f["veld"] for f in json.loads(r["data"])["fouten"]] for r in rows] == [
         ["waargenomen_op", "melder.referentie"]
     ]
+
+
+def verzonden_om(record_: Any, ce_time: str) -> Any:
+    """The record as its sender stamped it: `ce_time` in the sender's own offset."""
+    headers = [(k, ce_time.encode() if k == "ce_time" else v) for k, v in record_.headers]
+    return dataclasses.replace(record_, headers=headers)
+
+
+@pytest.mark.parametrize(("waargenomen_op", "gemeld"), [("2026-11-21", 1), ("2026-11-22", 0)])
+async def test_an_observation_dated_the_senders_day_ahead_of_amsterdam_is_filed(
+    service: tuple[Service, Statements],  # noqa: F811
+    waargenomen_op: str,
+    gemeld: int,
+) -> None:
+    """Sent at 00:30 on 2026-11-21 in Bucharest, received at 23:30 on 2026-11-20 in Amsterdam: what was
+    seen that day (the sender's today) is no observation in the future; the day after it is."""
+    svc, _ = service
+    svc.clock.apply(datetime(2026, 11, 20, 23, 30, tzinfo=AMSTERDAM))
+    melding = {**report(f"R-{uuid.uuid4().hex[:10]}", "47000005"), "waargenomen_op": waargenomen_op}
+    await svc.consume((verzonden_om(record(0, melding), "2026-11-21T00:30:00+02:00"),))
+    assert await svc.pool.fetchval("SELECT count(*) FROM melding") == gemeld
+    afgewezen = await svc.pool.fetchval(
+        "SELECT count(*) FROM outbox WHERE event_type = 'nl.waardigwerk.melding.afgewezen'"
+    )
+    assert afgewezen == 1 - gemeld
