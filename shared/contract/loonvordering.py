@@ -88,6 +88,23 @@ class Ketenpartij(ContractModel):
     keurmerk: bool = False
 
 
+HOOGSTE_KETEN = 100
+"""Plausibility bound on the parties a chain names (in a claim or in one answer): no real chain of
+clients comes near, and an unbounded list only makes ordering the chain slow."""
+
+
+def _niet_te_lang(keten: tuple[Ketenpartij, ...]) -> tuple[Ketenpartij, ...]:
+    if len(keten) > HOOGSTE_KETEN:
+        raise ValueError(f"bevat te veel elementen (hoogstens {HOOGSTE_KETEN})")
+    return keten
+
+
+# The bound is checked by the validator (its reason names the bound) and published in the schema.
+Keten = Annotated[
+    tuple[Ketenpartij, ...], AfterValidator(_niet_te_lang), Field(json_schema_extra={"maxItems": HOOGSTE_KETEN})
+]
+
+
 class Partij(ContractModel):
     kvk_nummer: KvkNummer
 
@@ -124,7 +141,7 @@ class LoonvorderingIngediend(_Vertrouwelijk):
     indiener: Indiener
     werknemer: Werknemer
     werkgever: Werkgever
-    keten: tuple[Ketenpartij, ...] = ()
+    keten: Keten = ()
     periode_van: date
     periode_tot: date
     gewerkte_uren: Uren
@@ -213,11 +230,30 @@ class KeteninformatieGevraagd(ContractModel):
 
 
 class Keteninformatie(ContractModel):
-    """`verstrekt_door` answers its duty (BW 7:616e) to name its contract partner and the top client."""
+    """`verstrekt_door` answers its duty (BW 7:616e) to name its contract partner and the top client.
+
+    `keten` runs upward from its contract partner and names each party once, never `verstrekt_door`
+    itself (a party is not its own client). The employer is not a client either; only the claim
+    knows who that is, so the handler refuses an answer naming it."""
 
     vordering_id: VorderingId
     verstrekt_door: Partij
-    keten: tuple[Ketenpartij, ...]
+    keten: Keten
+
+    @model_validator(mode="after")
+    def _samenhang(self) -> Keteninformatie:
+        problemen: list[str] = []
+        door = self.verstrekt_door.kvk_nummer
+        kvks = [p.kvk_nummer for p in self.keten]
+        if door in kvks:
+            problemen.append(
+                f"keten noemt verstrekt_door {door} zelf; noem de opdrachtgever van {door} en de partijen daarboven"
+            )
+        if dubbel := _dubbel(kvks):
+            problemen.append(f"keten noemt kvk_nummer {', '.join(dubbel)} meer dan eens")
+        if problemen:
+            raise ValueError("; ".join(problemen))
+        return self
 
 
 class Betaling(ContractModel):

@@ -273,3 +273,32 @@ def test_hours_beyond_any_period_are_refused_before_they_are_added_up() -> None:
         b'{"maand": "2026-04", "gewerkte_uren": 150', b'{"maand": "2026-04", "gewerkte_uren": "9.9E+999999"'
     )
     assert {f["veld"] for f in fouten(raw)} == {"per_maand.0.gewerkte_uren", "per_maand.1.gewerkte_uren"}
+
+
+def keteninformatie(door: str, *kvks: str) -> bytes:
+    keten = [{"kvk_nummer": kvk, "rol": "opdrachtgever"} for kvk in kvks]
+    return json.dumps({"vordering_id": "LV-1", "verstrekt_door": {"kvk_nummer": door}, "keten": keten}).encode()
+
+
+def test_an_answer_naming_its_own_party_or_a_party_twice_is_refused_with_a_reason() -> None:
+    with pytest.raises(ValidationError) as fout:
+        Keteninformatie.model_validate_json(keteninformatie("12345678", "23456789", "12345678"))
+    [melding] = [f["melding"] for f in fouten_van(fout.value)]
+    assert "keten noemt verstrekt_door 12345678 zelf" in melding
+    with pytest.raises(ValidationError) as fout:
+        Keteninformatie.model_validate_json(keteninformatie("12345678", "23456789", "34567890", "23456789"))
+    [melding] = [f["melding"] for f in fouten_van(fout.value)]
+    assert "keten noemt kvk_nummer 23456789 meer dan eens" in melding
+
+
+def test_a_chain_has_at_most_a_hundred_parties() -> None:
+    kvks = [f"7{i:07d}" for i in range(1, 102)]
+    assert len(Keteninformatie.model_validate_json(keteninformatie("12345678", *kvks[:100])).keten) == 100
+    with pytest.raises(ValidationError) as fout:
+        Keteninformatie.model_validate_json(keteninformatie("12345678", *kvks))
+    assert fouten_van(fout.value) == [{"veld": "keten", "melding": "keten: bevat te veel elementen (hoogstens 100)"}]
+    data = json.loads(INGEDIEND)
+    data["keten"] = [{"kvk_nummer": kvk, "rol": "opdrachtgever"} for kvk in kvks]
+    assert fouten(json.dumps(data).encode()) == [
+        {"veld": "keten", "melding": "keten: bevat te veel elementen (hoogstens 100)"}
+    ]
