@@ -20,6 +20,7 @@ from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.planning import Tekort, Verzoek, plan, regio_voor
 from services.inspectie.domain.risico import Signaal, Uitzendonderneming, boven_drempel, loonaangifte_sterkte, score
 from services.inspectie.domain.sancties import (
+    Stillegging,
     afloop,
     fouten_betaalbewijs,
     herstelbetaling,
@@ -422,14 +423,13 @@ async def _na_bezoek(ctx: Context, planning: Planning, u: InspectieUitgevoerd) -
         except OnvoldoendeGegevens as exc:
             raise Rejected([{"veld": f"bevindingen.{n - 1}", "melding": str(exc)}]) from None
         opgelegd = uitkomst if isinstance(uitkomst, Boete) else None
-        if isinstance(uitkomst, NietBeoordeeld):
-            niet_beoordeeld.append(
-                {"wet": uitkomst.wet, "code": uitkomst.code, "regel": uitkomst.regel, "reden": uitkomst.reden}
-            )
         if opgelegd is not None:
             await _leg_op(ctx, repo, u.inspectie_id, kvk, boete_id, opgelegd, bevinding.ernstig_gevaar)
-        stil = stillegging(bevinding, op, policy, waarschuwingen)
-        if stil is not None:
+        stil = stillegging(bevinding, op, policy, waarschuwingen, inhoudingen=inhoudingen)
+        for niet in (uitkomst, stil):
+            if isinstance(niet, NietBeoordeeld):
+                niet_beoordeeld.append({"wet": niet.wet, "code": niet.code, "regel": niet.regel, "reden": niet.reden})
+        if isinstance(stil, Stillegging):
             await ctx.emit(
                 STILLEGGING,
                 {

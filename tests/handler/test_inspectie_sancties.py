@@ -169,6 +169,21 @@ async def test_defect_9_an_unknown_wml_rate_leaves_only_the_wml_fine_undecided(s
     assert [d["wet"] for t, d in events if t == h.BOETE_OPGELEGD] == ["Arbowet"]
 
 
+async def test_a_marked_wml_finding_without_a_known_rate_lists_the_stoppage_as_not_judged(ser2025: Service) -> None:
+    """ser2025: June-July 2026, 352 h, EUR 500 paid, marked ernstig_gevaar. July's minimum wage is
+    not published, so the stoppage test cannot be applied either: it was left out silently (no
+    stoppage, only the fine in niet_beoordeeld); now `afgerond` lists the stoppage rule too."""
+    bevinding = {**wml_bevinding("500.00", van="2026-06-01", tot="2026-07-31"), "ernstig_gevaar": True}
+    async with TestKafkaBroker(ser2025.broker) as broker:
+        await inspectie(broker, "INS-4", "70000004", "2026-08-12", bevinding)
+    events = await uitgaand(ser2025)
+    [afgerond] = [d for t, d in events if t == h.AFGEROND]
+    regels = [(n["wet"], n["code"], n["regel"]) for n in afgerond["niet_beoordeeld"]]
+    assert regels == [("WML", "WML-ONDERBETALING", "BOETE-WML"), ("WML", "WML-ONDERBETALING", "STIL-ERNSTIG-GEVAAR")]
+    assert all("2026-07-01" in n["reden"] for n in afgerond["niet_beoordeeld"])
+    assert [t for t, _ in events if t in (h.STILLEGGING, h.BOETE_OPGELEGD)] == []
+
+
 async def test_defect_6_a_lapsed_fine_takes_its_warning_and_grounds_no_stoppage(ser2025: Service) -> None:
     """Defect 6 (ser2025): fine held, back pay proven in time, fine lapses; a repeat later is no repeat offence."""
     async with TestKafkaBroker(ser2025.broker) as broker:

@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.inspectie.domain.berekening import Stap, euro, getal
-from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding, niet_als_loon
+from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding, zonder_onrechtmatige_inhouding
 from services.inspectie.domain.overtreding import zelfde_overtreding
 from services.inspectie.domain.wml import HONDERD, Analyse, MinimumloonOnbekend, analyseer
 from shared.contract.inspectie import Bevinding, OnderbetalingRegel, Wet
@@ -69,8 +69,9 @@ class Boete:
 
 @dataclass(frozen=True)
 class NietBeoordeeld:
-    """A fine that cannot be decided (a minimum wage not set, or not held, for part of the period): the
-    inspection's other findings are decided; this one waits and says why."""
+    """A fine, or a stoppage rule (`sancties.stillegging`), that cannot be decided (a minimum wage not
+    set, or not held, for part of the period): the inspection's other findings are decided; this
+    one waits and says why (`regel` names the rule)."""
 
     wet: Wet
     code: str
@@ -220,23 +221,18 @@ def _zonder_onrechtmatige_inhouding(
     policy: Policy,
     stappen: list[Stap],
 ) -> OnderbetalingRegel:
-    """The line with unlawful housing deductions for the same worker and months taken off what was
-    paid: they do not count toward the WML (HUIS-005; domain-rules §2 step 3)."""
-    eigen = [i for i in inhoudingen if i.werknemer_ref == regel.werknemer_ref]
-    if not eigen:
-        return regel
-    bedrag = sum((niet_als_loon(i, regel.periode_van, regel.periode_tot, policy) for i in eigen), Decimal(0))
-    if bedrag <= 0:
-        return regel
-    betaald = max(Decimal(0), regel.betaald_bruto_eur - bedrag)
-    stappen.append(
-        Stap(
-            "BOETE-WML-INHOUDING",
-            f"{ref}: onrechtmatige inhouding voor huisvesting (HUIS-005) telt niet als betaald loon",
-            euro(bedrag),
+    """The line without what was unlawfully deducted for housing (`inhoudingen.zonder_onrechtmatige_inhouding`),
+    with its step."""
+    regel, bedrag = zonder_onrechtmatige_inhouding(regel, inhoudingen, policy)
+    if bedrag > 0:
+        stappen.append(
+            Stap(
+                "BOETE-WML-INHOUDING",
+                f"{ref}: onrechtmatige inhouding voor huisvesting (HUIS-005) telt niet als betaald loon",
+                euro(bedrag),
+            )
         )
-    )
-    return regel.model_copy(update={"betaald_bruto_eur": betaald})
+    return regel
 
 
 def _vakantiebijslag(

@@ -9,11 +9,13 @@ both [A]: a deduction of EUR 300 a month over half a month of the period counts 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from services.inspectie.domain.wml import tarief_bekend
+from shared.contract.inspectie import OnderbetalingRegel
 from shared.inhouding import niet_als_loon_per_maand
 from shared.maanden import maand_van
 from shared.policy import Policy
@@ -57,3 +59,17 @@ def niet_als_loon(inhouding: OnrechtmatigeInhouding, van: date, tot: date, polic
         totaal += per_maand * deel
         begin = laatste + timedelta(days=1)
     return totaal
+
+
+def zonder_onrechtmatige_inhouding(
+    regel: OnderbetalingRegel, inhoudingen: Sequence[OnrechtmatigeInhouding], policy: Policy
+) -> tuple[OnderbetalingRegel, Decimal]:
+    """The line with the unlawful housing deductions for the same worker and months taken off what
+    was paid (they do not count toward the WML: HUIS-005; domain-rules §2 step 3), and how much
+    that was (0: the line as it is). The WML fine and the ser2025 stoppage test read the same line."""
+    eigen = [i for i in inhoudingen if i.werknemer_ref == regel.werknemer_ref]
+    bedrag = sum((niet_als_loon(i, regel.periode_van, regel.periode_tot, policy) for i in eigen), Decimal(0))
+    if bedrag <= 0:
+        return regel, Decimal(0)
+    betaald = max(Decimal(0), regel.betaald_bruto_eur - bedrag)
+    return regel.model_copy(update={"betaald_bruto_eur": betaald}), bedrag

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Literal
 
 from services.inspectie.domain.berekening import Stap, euro, getal
-from services.inspectie.domain.boetes import Boete
+from services.inspectie.domain.boetes import Boete, NietBeoordeeld
+from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding, zonder_onrechtmatige_inhouding
 from services.inspectie.domain.overtreding import zelfde_overtreding
 from services.inspectie.domain.wml import MinimumloonOnbekend, analyseer
 from shared.contract.inspectie import Betaalbewijs, Bevinding, Wet
@@ -176,17 +177,29 @@ def stillegging(
     policy: Policy,
     waarschuwingen: Sequence[Waarschuwing] = (),
     werkdag: Callable[[date], bool] = is_werkdag,
-) -> Stillegging | None:
+    *,
+    inhoudingen: Sequence[OnrechtmatigeInhouding] = (),
+) -> Stillegging | NietBeoordeeld | None:
     """Whether the finding established on `op` warrants stopping the work (the inspector decides).
 
     Serious danger grounds an immediate stop only for the laws of `stillegging_ernstig_gevaar_wetten`
     (art. 28 Arbowet; under ser2025 the WML as well). For a WML finding the serious danger is the
     underpayment: it counts as such only when it passes the thresholds of `_ernstige_onderbetaling`
     (SER rec. 1), so the inspector's mark alone grounds no stop. A repeat counts only as the same
-    violation (same law and code) while a warning for it stands."""
-    if bevinding.ernstig_gevaar and bevinding.wet in policy.value("stillegging_ernstig_gevaar_wetten", op):
+    violation (same law and code) while a warning for it stands.
+
+    `inhoudingen` are the unlawful housing deductions known for the employer's workers: as in the
+    fine, they do not count as wage paid. When the underpayment test decides nothing because a
+    worker's minimum wage is not in the policy for (part of) the period, and no other ground stops
+    the work, the outcome is `NietBeoordeeld` for the rule that could not be applied (the
+    inspector sees it in `niet_beoordeeld`), never a silent None."""
+    onbekend: tuple[str, ...] = ()
+    getekend = bevinding.ernstig_gevaar and bevinding.wet in policy.value("stillegging_ernstig_gevaar_wetten", op)
+    if getekend:
         # a WML finding's danger is its underpayment: serious only past the thresholds (SER rec. 1)
-        onderbetaling = _ernstige_onderbetaling(bevinding, op, policy, werkdag) if bevinding.wet == "WML" else ()
+        onderbetaling: tuple[Stap, ...] = ()
+        if bevinding.wet == "WML":
+            onderbetaling, onbekend = _ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
         if bevinding.wet != "WML" or onderbetaling:
             omschrijving = (
                 "ernstig gevaar (art. 28 Arbowet): direct, tot het gevaar weg is"
@@ -212,27 +225,44 @@ def stillegging(
         tot = plus_maanden(op, maanden) - timedelta(days=1)
         return Stillegging("herhaling", stap.stap, bevinding.wet, bevinding.code, op, tot, (stap,), policy.version)
     if bevinding.wet == "WML" and policy.value("stillegging_onderbetaling_actief", op):
-        stappen = _ernstige_onderbetaling(bevinding, op, policy, werkdag)
+        stappen, onbekend = _ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
         if stappen:
             return Stillegging(
                 "ernstige_onderbetaling", "STIL-ONDERBETALING", "WML", bevinding.code, op, None, stappen, policy.version
             )
+    if onbekend:
+        regel = "STIL-ERNSTIG-GEVAAR" if getekend else "STIL-ONDERBETALING"
+        reden = (
+            "stillegging niet beoordeeld: het minimumloon is voor (een deel van) de periode niet bekend ("
+            + "; ".join(onbekend)
+            + ")"
+        )
+        return NietBeoordeeld(bevinding.wet, bevinding.code, regel, reden, policy.version)
     return None
 
 
 def _ernstige_onderbetaling(
-    bevinding: Bevinding, op: date, policy: Policy, werkdag: Callable[[date], bool]
-) -> tuple[Stap, ...]:
-    """ser2025: the workers whose underpayment counts as serious danger (empty: nobody)."""
+    bevinding: Bevinding,
+    op: date,
+    policy: Policy,
+    werkdag: Callable[[date], bool],
+    inhoudingen: Sequence[OnrechtmatigeInhouding],
+) -> tuple[tuple[Stap, ...], tuple[str, ...]]:
+    """ser2025: the workers whose underpayment counts as serious danger (empty: nobody), with a line
+    after them for each worker who could not be judged; and, per such worker, why (the minimum wage
+    of the period is not in the policy: the fine is not judged either)."""
     grens_onderbetaald = policy.decimal("stillegging_onderbetaling_pct", op)
     grens_betaald = policy.decimal("stillegging_wml_betaald_pct", op)
     grens_maanden = policy.decimal("stillegging_wml_maanden", op)
     stappen: list[Stap] = []
+    onbekend: list[str] = []
     for nummer, regel in enumerate(bevinding.onderbetaling, 1):
         try:
+            regel, inhouding = zonder_onrechtmatige_inhouding(regel, inhoudingen, policy)
             analyse = analyseer(regel, policy, werkdag)
-        except MinimumloonOnbekend:
-            continue  # the minimum wage of the period is not in the policy: not judged (see the fine)
+        except MinimumloonOnbekend as exc:
+            onbekend.append(f"werknemer {nummer}: {exc}")
+            continue
         if analyse is None:
             continue
         pct = analyse.pct_onderbetaald.quantize(Decimal("0.1"))
@@ -243,5 +273,14 @@ def _ernstige_onderbetaling(
             reden = f"{betaald} % van het WML betaald gedurende {getal(analyse.maanden)} maanden"
         else:
             continue
+        if inhouding > 0:
+            reden += (
+                f"; onrechtmatige inhouding voor huisvesting (HUIS-005) EUR {euro(inhouding)} telt niet als betaald"
+            )
         stappen.append(Stap("STIL-ONDERBETALING", f"werknemer {nummer}: {reden}", pct))
-    return tuple(stappen)
+    if not stappen:
+        return (), tuple(onbekend)
+    niet_beoordeeld = [
+        Stap("STIL-ONDERBETALING-NIET-BEOORDEELD", f"{wie}; niet beoordeeld", "niet beoordeeld") for wie in onbekend
+    ]
+    return (*stappen, *niet_beoordeeld), tuple(onbekend)

@@ -201,13 +201,15 @@ def test_a_wml_period_before_the_policys_first_rate_is_not_judged_and_stops_noth
     huidig: Policy, ser2025: Policy
 ) -> None:
     """The policy holds the minimum wage from 2024 on; a finding over December 2023 cannot be
-    fined by it. That is a fine not judged, not an error that loses the visit's other findings."""
+    fined by it. That is a fine not judged, not an error that loses the visit's other findings; the
+    ser2025 stoppage test stops nothing and says it was not judged either."""
     vroeg = wml_bevinding(regel("3000", uren="320", van=date(2023, 12, 1), tot=date(2024, 1, 31)))
     for policy in (huidig, ser2025):
         resultaat = boete(vroeg, OP, policy)
         assert isinstance(resultaat, NietBeoordeeld), policy.version
         assert "2023-12-01" in resultaat.reden
-    assert stillegging(vroeg, OP, ser2025) is None
+    stil = stillegging(vroeg, OP, ser2025)
+    assert isinstance(stil, NietBeoordeeld) and stil.regel == "STIL-ONDERBETALING"
 
 
 def test_under_ser2025_an_arbowet_fine_follows_turnover_instead_of_headcount(huidig: Policy, ser2025: Policy) -> None:

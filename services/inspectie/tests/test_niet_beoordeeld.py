@@ -13,7 +13,7 @@ import pytest
 
 from services.inspectie.domain.boetes import Boete, NietBeoordeeld, boete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
-from services.inspectie.domain.sancties import stillegging
+from services.inspectie.domain.sancties import Stillegging, stillegging
 from services.inspectie.tests.beleid import met
 from services.inspectie.tests.test_boetes import regel, wml_bevinding
 from shared.contract.inspectie import Bevinding
@@ -101,9 +101,38 @@ def test_the_ser2025_stoppage_test_does_not_skip_a_worker_for_a_missing_unrelate
         stillegging(helft, OP, pas_vanaf(ser2025, "mvb_pct", date(2026, 6, 1)))
 
 
-def test_the_ser2025_stoppage_test_still_leaves_out_a_worker_whose_rate_is_missing(ser2025: Policy) -> None:
+def test_the_ser2025_stoppage_test_says_it_did_not_judge_a_worker_whose_rate_is_missing(ser2025: Policy) -> None:
+    """The worker is left out of the test, and the rule says so (it used to order nothing, silently)."""
     helft = wml("2588.96")
-    assert stillegging(helft, OP, pas_vanaf(ser2025, "wml_uurloon_21plus", date(2026, 4, 1))) is None
+    uitkomst = stillegging(helft, OP, pas_vanaf(ser2025, "wml_uurloon_21plus", date(2026, 4, 1)))
+    assert isinstance(uitkomst, NietBeoordeeld)
+    assert (uitkomst.wet, uitkomst.regel) == ("WML", "STIL-ONDERBETALING") and "2026-03-02" in uitkomst.reden
+
+
+def test_a_marked_wml_finding_whose_rate_is_not_published_leaves_the_stoppage_not_judged(ser2025: Policy) -> None:
+    """June-July 2026, 352 h, EUR 500 paid, marked ernstig_gevaar, judged 2026-08-12: July's minimum
+    wage is not published, so neither the fine nor the stoppage can be decided. Both say so."""
+    bevinding = wml_bevinding(regel("500.00", van=date(2026, 6, 1), tot=date(2026, 7, 31)), ernstig=True)
+    op = date(2026, 8, 12)
+    assert isinstance(boete(bevinding, op, ser2025), NietBeoordeeld)
+    uitkomst = stillegging(bevinding, op, ser2025)
+    assert isinstance(uitkomst, NietBeoordeeld)
+    assert (uitkomst.wet, uitkomst.code, uitkomst.regel) == ("WML", "WML-ONDERBETALING", "STIL-ERNSTIG-GEVAAR")
+    assert "stillegging niet beoordeeld" in uitkomst.reden and "2026-07-01" in uitkomst.reden
+
+
+def test_a_worker_past_the_thresholds_stops_work_though_another_worker_s_rate_is_missing(ser2025: Policy) -> None:
+    """One worker is underpaid by half in April (known), the other works in July (not published): the
+    stoppage is ordered on the first, and its computation says the second was not judged."""
+    bekend = regel("1290.00", uren="176", van=date(2026, 4, 1), tot=date(2026, 4, 30))
+    onbekend = regel("500.00", van=date(2026, 6, 1), tot=date(2026, 7, 31))
+    uitkomst = stillegging(wml_bevinding(bekend, onbekend, ernstig=True), date(2026, 8, 12), ser2025)
+    assert isinstance(uitkomst, Stillegging)
+    assert [s.stap for s in uitkomst.berekening] == [
+        "STIL-ERNSTIG-GEVAAR",
+        "STIL-ONDERBETALING",
+        "STIL-ONDERBETALING-NIET-BEOORDEELD",
+    ]
 
 
 def test_a_housing_cap_in_a_month_without_a_published_rate_leaves_the_fine_not_judged(huidig: Policy) -> None:

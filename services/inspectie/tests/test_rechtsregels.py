@@ -14,7 +14,7 @@ import pytest
 from services.inspectie.domain.boetes import Boete, EerdereBoete, NietBeoordeeld, boete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.risico import Signaal, Uitzendonderneming, loonaangifte_sterkte, score
-from services.inspectie.domain.sancties import Waarschuwing, stillegging
+from services.inspectie.domain.sancties import Stillegging, Waarschuwing, stillegging
 from services.inspectie.tests.beleid import met
 from shared.contract.inspectie import Bevinding, OnderbetalingRegel, Wet
 from shared.policy import Period, Policy
@@ -72,7 +72,7 @@ def test_defect_4_art_28_stoppage_for_serious_danger_only_under_the_laws_policy_
     """Defect 4: under `huidig` art. 28 Arbowet grounds a stop only for an Arbowet finding."""
     policy = huidig if variant == "huidig" else ser2025
     besluit = stillegging(Bevinding(wet=wet, code="X-1", ernstig_gevaar=ernstig), OP, policy)
-    assert (besluit.grond if besluit else None) == verwacht
+    assert (besluit.grond if isinstance(besluit, Stillegging) else None) == verwacht
     if besluit is not None:
         assert besluit.beleid == policy.version
 
@@ -96,8 +96,8 @@ def test_defect_5_stoppage_and_recidive_share_one_notion_of_the_same_violation(
     besluit = stillegging(bevinding, OP, huidig, [waarschuwing])
     opgelegd = boete(bevinding, OP, huidig, eerdere_boetes=[EerdereBoete(eerder[0], eerder[1], date(2024, 1, 10))])
     assert isinstance(opgelegd, Boete)
-    assert (besluit is not None, opgelegd.recidive_pct > 0) == (herhaling, herhaling)
-    if besluit is not None:
+    assert (isinstance(besluit, Stillegging), opgelegd.recidive_pct > 0) == (herhaling, herhaling)
+    if isinstance(besluit, Stillegging):
         assert besluit.grond == "herhaling" and nu[1] in besluit.berekening[0].omschrijving
 
 

@@ -4,7 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 from services.inspectie.domain.boetes import Boete, EerdereBoete, boete
+from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.sancties import (
+    Stillegging,
     Waarschuwing,
     afloop,
     fouten_betaalbewijs,
@@ -92,7 +94,7 @@ def test_warning_stands_five_years_then_expires(huidig: Policy) -> None:
 
 def test_serious_danger_stops_work_immediately_until_it_ends(huidig: Policy) -> None:
     besluit = stillegging(Bevinding(wet="Arbowet", code="ARBO-VALGEVAAR", ernstig_gevaar=True), OP, huidig)
-    assert besluit is not None
+    assert isinstance(besluit, Stillegging)
     assert (besluit.grond, besluit.regel, besluit.vanaf, besluit.uiterlijk_tot_en_met) == (
         "ernstig_gevaar",
         "STIL-ERNSTIG-GEVAAR",
@@ -107,7 +109,7 @@ def test_a_repeat_while_a_warning_stands_allows_three_months(huidig: Policy) -> 
     verlopen = Waarschuwing("Arbowet", "ARBO-VALGEVAAR", "INS-0", date(2020, 1, 10), date(2025, 1, 9))
     andere_wet = Waarschuwing("Wav", "ARBO-VALGEVAAR", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
     besluit = stillegging(bevinding, OP, huidig, [staand])
-    assert besluit is not None
+    assert isinstance(besluit, Stillegging)
     assert (besluit.grond, besluit.uiterlijk_tot_en_met) == ("herhaling", date(2026, 8, 11))
     assert stillegging(bevinding, OP, huidig, [verlopen, andere_wet]) is None
 
@@ -116,7 +118,10 @@ def test_serious_underpayment_stops_work_only_under_ser2025(huidig: Policy, ser2
     helft = onderbetaald("2588.96")  # exactly 50 % of 5177.92 paid
     assert stillegging(helft, OP, huidig) is None
     besluit = stillegging(helft, OP, ser2025)
-    assert besluit is not None and (besluit.grond, besluit.regel) == ("ernstige_onderbetaling", "STIL-ONDERBETALING")
+    assert isinstance(besluit, Stillegging) and (besluit.grond, besluit.regel) == (
+        "ernstige_onderbetaling",
+        "STIL-ONDERBETALING",
+    )
     assert [s.waarde for s in besluit.berekening] == [Decimal("50.0")]
 
 
@@ -125,7 +130,7 @@ def test_ser2025_below_70_percent_of_wml_counts_only_over_three_months(ser2025: 
     assert stillegging(onderbetaald("3500.00"), OP, ser2025) is None  # 2 months
     drie_maanden = onderbetaald("3500.00", van=date(2026, 1, 1), tot=date(2026, 3, 31))
     besluit = stillegging(drie_maanden, OP, ser2025)
-    assert besluit is not None and besluit.grond == "ernstige_onderbetaling"
+    assert isinstance(besluit, Stillegging) and besluit.grond == "ernstige_onderbetaling"
     assert stillegging(onderbetaald("3700.00", van=date(2026, 1, 1), tot=date(2026, 3, 31)), OP, ser2025) is None
 
 
@@ -139,7 +144,10 @@ def test_ser2025_a_wml_finding_marked_serious_danger_stops_work_only_above_the_u
     assert stillegging(licht, OP, ser2025) is None
     zwaar = onderbetaald("2588.96").model_copy(update={"ernstig_gevaar": True})  # exactly 50 % paid
     besluit = stillegging(zwaar, OP, ser2025)
-    assert besluit is not None and (besluit.grond, besluit.uiterlijk_tot_en_met) == ("ernstig_gevaar", None)
+    assert isinstance(besluit, Stillegging) and (besluit.grond, besluit.uiterlijk_tot_en_met) == (
+        "ernstig_gevaar",
+        None,
+    )
     assert [(s.stap, s.waarde) for s in besluit.berekening][1:] == [("STIL-ONDERBETALING", Decimal("50.0"))]
 
 
@@ -149,7 +157,10 @@ def test_ser2025_a_marked_wml_finding_below_the_thresholds_is_still_a_repeat_whi
     licht = onderbetaald("3800.00").model_copy(update={"ernstig_gevaar": True})
     staand = Waarschuwing("WML", "WML-ONDERBETALING", "INS-0", date(2023, 1, 10), date(2028, 1, 9))
     besluit = stillegging(licht, OP, ser2025, [staand])
-    assert besluit is not None and (besluit.grond, besluit.uiterlijk_tot_en_met) == ("herhaling", date(2026, 8, 11))
+    assert isinstance(besluit, Stillegging) and (besluit.grond, besluit.uiterlijk_tot_en_met) == (
+        "herhaling",
+        date(2026, 8, 11),
+    )
 
 
 def test_proofs_shared_by_the_held_fines_of_an_inspection_count_once(ser2025: Policy) -> None:
@@ -175,3 +186,23 @@ def test_a_proof_paid_after_the_day_of_receipt_is_refused_with_both_dates() -> N
     assert fouten_betaalbewijs(bewijs("1792.15", date(2026, 5, 1)), OP) == []
     [fout] = fouten_betaalbewijs(bewijs("1792.15", date(2026, 5, 13)), OP)
     assert fout["veld"] == "betaald_op" and "2026-05-13" in fout["melding"] and "2026-05-12" in fout["melding"]
+
+
+def test_the_ser2025_stoppage_test_does_not_count_an_unlawful_housing_deduction_as_paid(ser2025: Policy) -> None:
+    """EUR 400 a month deducted for housing without the conditions (all of it unlawful) does not count
+    as wage paid: of the 3000 paid, 2200 counts, 57.5 % underpaid, past 50 %. The fine read it so;
+    the stoppage test read the 3000 (42.1 % over 2 months, below both thresholds) and ordered nothing."""
+    bevinding = onderbetaald("3000.00").model_copy(update={"ernstig_gevaar": True})
+    inhouding = OnrechtmatigeInhouding("W-001", date(2026, 3, 1), None, Decimal(400), False)
+    fine = boete(bevinding, OP, ser2025, inhoudingen=(inhouding,))
+    assert isinstance(fine, Boete)
+    assert {s.stap: s.waarde for s in fine.berekening}["BOETE-WML-PCT"] == Decimal("57.5")
+    assert stillegging(bevinding, OP, ser2025) is None
+    stil = stillegging(bevinding, OP, ser2025, inhoudingen=(inhouding,))
+    assert isinstance(stil, Stillegging) and stil.grond == "ernstig_gevaar"
+    assert [(s.stap, s.waarde) for s in stil.berekening] == [
+        ("STIL-ERNSTIG-GEVAAR", "ja"),
+        ("STIL-ONDERBETALING", Decimal("57.5")),
+    ]
+    zonder_teken = stillegging(onderbetaald("3000.00"), OP, ser2025, inhoudingen=(inhouding,))
+    assert isinstance(zonder_teken, Stillegging) and zonder_teken.grond == "ernstige_onderbetaling"
