@@ -62,6 +62,9 @@ PERMANENT: tuple[type[BaseException], ...] = (
 )
 # Errors about one topic that an operator can mend (grant the ACL, create the topic): the topic is held.
 TOPIC_REFUSED: tuple[type[BaseException], ...] = (TopicAuthorizationFailedError, UnknownTopicOrPartitionError)
+# A held topic is tried again only once its metadata answers within this: the producer's own wait for
+# a missing topic's metadata is its request timeout (40 s), which would hold up the whole round.
+PROBE_S = 2.0
 
 
 OutboxRow = tuple[str, bytes | None, str, bytes | None, str | None, str | None]
@@ -166,12 +169,13 @@ class Relay:
         poll_seconds: float = POLL_SECONDS,
         holder_poll_seconds: float = HOLDER_POLL_SECONDS,
         backoff_s: tuple[float, float] = (0.2, 5.0),  # a healed broker or database is used within 5 s
-        hold_s: tuple[float, float] = (1.0, 60.0),  # a refused topic: each try may wait for metadata
+        hold_s: tuple[float, float] = (1.0, 60.0),  # a refused topic is tried again this often
+        probe_s: float = PROBE_S,
         renew_producer: ProducerFactory | None = None,
     ) -> None:
         self.pool, self.producer, self.schema, self.batch = pool, producer, schema, batch
         self.poll_seconds, self.backoff_s, self.renew_producer = poll_seconds, backoff_s, renew_producer
-        self.holder_poll_seconds, self.hold_s = holder_poll_seconds, hold_s
+        self.holder_poll_seconds, self.hold_s, self.probe_s = holder_poll_seconds, hold_s, probe_s
         self.held: dict[str, _Hold] = {}  # topic -> why and until when its rows wait
         self._wake = asyncio.Event()
         self.published = 0
@@ -237,6 +241,15 @@ class Relay:
         self.held[topic] = hold
         log.warning("outbox_topic_held", topic=topic, reason=hold.reason, schema=self.schema)
 
+    async def _answers(self, topic: str) -> bool:
+        """Whether a held topic's metadata comes within `probe_s` (it is held again if not)."""
+        try:
+            await asyncio.wait_for(self.producer.partitions_for(topic), self.probe_s)
+            return True
+        except (TimeoutError, *TOPIC_REFUSED) as exc:
+            self._hold(topic, exc if not isinstance(exc, TimeoutError) else UnknownTopicOrPartitionError())
+            return False
+
     def _next_hold_ends(self) -> float:
         """Seconds until the next held topic may be tried again (infinite when none waits for that;
         a hold that has run out is lifted by the next round that sends to its topic)."""
@@ -270,6 +283,9 @@ class Relay:
         refused: set[str] = set()  # this round: the topic's later rows are not tried, so they keep their order
         for row in rows:
             if row["topic"] in refused:
+                continue
+            if row["topic"] in self.held and not await self._answers(row["topic"]):
+                refused.add(row["topic"])
                 continue
             try:
                 future = await self.producer.send(

@@ -19,7 +19,12 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaTimeoutError, NodeNotReadyError, TopicAuthorizationFailedError
+from aiokafka.errors import (
+    KafkaTimeoutError,
+    NodeNotReadyError,
+    TopicAuthorizationFailedError,
+    UnknownTopicOrPartitionError,
+)
 
 from deploy.local.topics import TopicPlan, topic_configs
 from shared import outbox
@@ -67,6 +72,9 @@ class FlakyProducer:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return done
+
+    async def partitions_for(self, topic: str) -> set[int]:
+        return {0}
 
 
 async def test_a_record_too_large_for_the_broker_is_parked_and_the_relay_goes_on(
@@ -206,6 +214,11 @@ class RefusingProducer(FlakyProducer):
             raise TopicAuthorizationFailedError(topic)
         return await super().send(topic, value, **kw)
 
+    async def partitions_for(self, topic: str) -> set[int]:
+        if topic == self.refused and not self.allowed:
+            raise TopicAuthorizationFailedError(topic)
+        return {0}
+
 
 async def test_a_topic_the_broker_refuses_waits_alone_and_the_rows_of_other_topics_go_out_once(
     storage: asyncpg.Pool,
@@ -236,6 +249,45 @@ async def test_a_topic_the_broker_refuses_waits_alone_and_the_rows_of_other_topi
         await until(all_sent)
         assert [v for t, v in producer.sent if t == "t.dicht"] == [b"2", b"4"], "in order, once"
         await until(lambda: not health.extra["held_topics"], why="the hold is lifted once the topic takes rows")
+    finally:
+        task.cancel()
+
+
+class UnknownTopicProducer(FlakyProducer):
+    """A topic the broker does not have: asking for it waits for metadata (shortened here) before
+    it fails, as aiokafka waits up to its request timeout (40 s)."""
+
+    def __init__(self, unknown: str) -> None:
+        super().__init__([])
+        self.unknown, self.tries = unknown, 0
+
+    async def send(self, topic: str, value: bytes | None = None, **kw: Any) -> asyncio.Future[None]:
+        if topic == self.unknown:
+            self.tries += 1
+            await asyncio.sleep(0.3)
+            raise UnknownTopicOrPartitionError()
+        return await super().send(topic, value, **kw)
+
+    async def partitions_for(self, topic: str) -> set[int]:
+        if topic == self.unknown:
+            await asyncio.sleep(30)
+        return {0}
+
+
+async def test_a_held_unknown_topic_is_probed_briefly_not_waited_for_in_every_round(storage: asyncpg.Pool) -> None:
+    """Once a topic is known to be missing, trying it again must not hold up the round for the
+    whole metadata wait each time: a short metadata probe decides whether its rows are sent."""
+    await put(storage, "t.weg", b"1")
+    producer = UnknownTopicProducer("t.weg")
+    relay = outbox.Relay(storage, producer, "proef", hold_s=(0.05, 0.05), probe_s=0.05)  # type: ignore[arg-type]
+    task = asyncio.create_task(relay.run(TaskHealth("relay")))
+    try:
+        for i in range(5):
+            await asyncio.sleep(0.2)
+            await put(storage, "t.open", str(i).encode())
+        await until(lambda: len(producer.sent) == 5, why="every row of the open topic went out")
+        assert producer.tries == 1, "the missing topic was waited for once, then only probed"
+        assert "UnknownTopicOrPartition" in relay.held["t.weg"].reason
     finally:
         task.cancel()
 
