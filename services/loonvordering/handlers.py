@@ -12,9 +12,16 @@ from typing import Any
 
 from services.loonvordering.adapters.repository import MeerdereVorderingen, VorderingRepository
 from services.loonvordering.domain.bedrag import bereken_bedrag
-from services.loonvordering.domain.betaling import saldo
+from services.loonvordering.domain.betaling import fouten_betaald_op, saldo
 from services.loonvordering.domain.invoer import Vordering
-from services.loonvordering.domain.keten import GROND_616E, Ketenfeiten, aansprakelijken, volgende_termijnen
+from services.loonvordering.domain.keten import (
+    GROND_616E,
+    Ketenfeiten,
+    Termijn,
+    aansprakelijken,
+    fouten_werkgever_in_keten,
+    volgende_termijnen,
+)
 from services.loonvordering.domain.snelle_route import snelle_route
 from shared.contract.base import organisatie_of, referentie_of
 from shared.contract.loonvordering import (
@@ -153,11 +160,22 @@ async def _plan_termijnen(ctx: Context, vid: str, feiten: Ketenfeiten) -> dict[s
     for t in termijnen:
         await ctx.schedule(
             TERMIJN_TIMER,
-            f"{vid}:{t.datum.isoformat()}:{t.soort}",
+            _timersleutel(vid, t),
             begin_van_dag(t.datum),
             {"vordering_id": vid, "datum": t.datum.isoformat(), "soort": t.soort},
         )
     return {"datum": termijnen[0].datum.isoformat(), "soort": termijnen[0].soort} if termijnen else None
+
+
+def _timersleutel(vid: str, t: Termijn) -> str:
+    return f"{vid}:{t.datum.isoformat()}:{t.soort}"
+
+
+async def _annuleer_termijnen(ctx: Context, vid: str, feiten: Ketenfeiten) -> None:
+    """A settled claim's term timers: every term its facts plan, as if nothing were paid (a timer
+    for a date a later fact moved fires and finds the claim voldaan)."""
+    for t in volgende_termijnen(dataclasses.replace(feiten, betalingen=()), ctx.policy, na=ctx.today):
+        await ctx.cancel(TERMIJN_TIMER, _timersleutel(vid, t))
 
 
 async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
@@ -198,8 +216,12 @@ async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, An
     party newly liable out of turn (616e) is also reported as late with the chain information."""
     vordering = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate(v["invoer"], strict=False))
     feiten = await repo.ketenfeiten(v, snelle_route(vordering, ctx.policy))
-    nu = als_data(aansprakelijken(feiten, op, ctx.policy))
-    volgende = await _plan_termijnen(ctx, v["vordering_id"], feiten)
+    if v["status"] == "voldaan":  # nothing to claim from anyone, whatever comes after
+        nu, volgende = [], None
+        await _annuleer_termijnen(ctx, v["vordering_id"], feiten)
+    else:
+        nu = als_data(aansprakelijken(feiten, op, ctx.policy))
+        volgende = await _plan_termijnen(ctx, v["vordering_id"], feiten)
     voor = {(a["kvk_nummer"], a["grond"]) for a in v["aansprakelijk"]}
     for a in nu:
         if a["grond"] == GROND_616E and (a["kvk_nummer"], GROND_616E) not in voor:
@@ -281,6 +303,8 @@ async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
     order it names them in (upward from its own client) places them in the chain."""
     repo, door = VorderingRepository(ctx.conn), k.verstrekt_door.kvk_nummer
     v = await _vordering(repo, k.vordering_id)
+    if fouten := fouten_werkgever_in_keten(v["werkgever_kvk"], [p.kvk_nummer for p in k.keten]):
+        raise Rejected(fouten)
     vid = v["vordering_id"]
     keten = [{"kvk_nummer": p.kvk_nummer, "rol": p.rol, "keurmerk": p.keurmerk} for p in k.keten]
     sleutel = {"vordering_id": vid, "verstrekt_door": door, "ontvangen_op": ctx.today}
@@ -309,6 +333,8 @@ async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
 # -- payments -------------------------------------------------------------------------------------
 async def betaling(ctx: Context, b: Betaling) -> None:
     """A payment counts once however often it is sent (its key: claim, payer, day, reference)."""
+    if fouten := fouten_betaald_op(b.betaald_op, ctx.today):
+        raise Rejected(fouten)
     repo = VorderingRepository(ctx.conn)
     v = await _vordering(repo, b.vordering_id)
     door = b.betaald_door.kvk_nummer
@@ -320,7 +346,7 @@ async def betaling(ctx: Context, b: Betaling) -> None:
     if not await _nieuw(ctx, f, "referentie"):
         return
     await repo.bewaar_betaling(ctx.cause.id, v["vordering_id"], b.betaald_door.kvk_nummer, b.bedrag_eur, b.betaald_op)
-    stand = saldo(Decimal(str(v["bedrag_eur"])), await repo.betalingen(v["vordering_id"]))
+    stand = saldo(Decimal(str(v["bedrag_eur"])), await repo.betalingen(v["vordering_id"]), ctx.today)
     await ctx.emit(
         BETALING_VERWERKT,
         {
@@ -348,5 +374,5 @@ async def betaling(ctx: Context, b: Betaling) -> None:
             v["vordering_id"],
         )
         # Nothing outstanding: nobody is liable any more, and the filer hears so once.
-        op = max(ctx.today, stand.voldaan_op or ctx.today)
-        await _herbeoordeel(ctx, repo, v, f"vordering voldaan op {stand.voldaan_op or op}", op)
+        voldaan = {**v, "status": "voldaan"}
+        await _herbeoordeel(ctx, repo, voldaan, f"vordering voldaan op {stand.voldaan_op or ctx.today}", ctx.today)

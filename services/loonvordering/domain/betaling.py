@@ -3,6 +3,11 @@
 An overpayment is reported as `overbetaald_eur`, never dropped: the paying party may have recourse
 (BW 7:616d) and the worker's union must see it. The claim is `voldaan` once nothing is open;
 `voldaan_op` is the date of the payment that closed it.
+
+A payment counts from the day it was made (`betaald_op`), for what is open as for who is still
+liable (`Ketenfeiten.openstaand` asks `saldo`). A payment dated after the day it is received is a
+typo or a wrong clock at the sender: it would settle the claim today on money not yet paid, so it
+is refused with both dates (`fouten_betaald_op`; the day of receipt only the handler knows).
 """
 
 from __future__ import annotations
@@ -30,10 +35,23 @@ class Saldo:
     voldaan_op: date | None
 
 
-def saldo(vastgesteld_eur: Decimal, betalingen: Iterable[Betaling]) -> Saldo:
-    """Apply the payments in date order to the established amount (both in whole cents)."""
+def fouten_betaald_op(betaald_op: date, ontvangen_op: date) -> list[dict[str, str]]:
+    """The rejection's `fouten` for a payment dated after the day of receipt; empty when it is not."""
+    if betaald_op <= ontvangen_op:
+        return []
+    return [
+        {
+            "veld": "betaald_op",
+            "melding": f"betaald_op: {betaald_op.isoformat()} ligt na de dag van ontvangst "
+            f"{ontvangen_op.isoformat()}; meld een betaling pas als ze gedaan is",
+        }
+    ]
+
+
+def saldo(vastgesteld_eur: Decimal, betalingen: Iterable[Betaling], op: date) -> Saldo:
+    """Apply the payments made by `op`, in date order, to the established amount (both in whole cents)."""
     betaald, voldaan_op = Decimal(0), None
-    for betaling in sorted(betalingen, key=lambda b: b.betaald_op):
+    for betaling in sorted((b for b in betalingen if b.betaald_op <= op), key=lambda b: b.betaald_op):
         betaald += betaling.bedrag_eur
         if voldaan_op is None and betaald >= vastgesteld_eur:
             voldaan_op = betaling.betaald_op

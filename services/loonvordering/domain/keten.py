@@ -39,6 +39,7 @@ on `op`. Parties outside the known chain are ignored: a party names its place in
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import NamedTuple
 
-from services.loonvordering.domain.betaling import Betaling
+from services.loonvordering.domain.betaling import Betaling, saldo
 from shared.contract.loonvordering import Rol, StatusSoort
 from shared.maanden import plus_maanden
 from shared.policy import Policy
@@ -118,8 +119,7 @@ class Ketenfeiten:
 
     def openstaand(self, op: date) -> Decimal:
         """What is still owed on `op`: the amount less the payments made by then (never below 0)."""
-        betaald = sum((b.bedrag_eur for b in self.betalingen if b.betaald_op <= op), Decimal(0))
-        return max(Decimal(0), self.bedrag_eur - betaald)
+        return saldo(self.bedrag_eur, self.betalingen, op).open_eur
 
     @property
     def geldige_statussen(self) -> tuple[PartijStatus, ...]:
@@ -157,22 +157,44 @@ def beantwoord(
         yield Informatieverzoek(kvk, gevraagd_op, min(na, default=None))
 
 
+def fouten_werkgever_in_keten(werkgever_kvk: str, kvks: Sequence[str]) -> list[dict[str, str]]:
+    """The rejection's `fouten` for an answer (`keteninformatie`) naming the claim's employer among
+    the clients: the employer is the debtor, never a client in its own chain. Empty when it does not."""
+    return [
+        {
+            "veld": f"keten.{i}.kvk_nummer",
+            "melding": f"keten.{i}.kvk_nummer: {kvk} is de werkgever van deze vordering, geen opdrachtgever in "
+            "de keten; noem alleen de opdrachtgevers",
+        }
+        for i, kvk in enumerate(kvks)
+        if kvk == werkgever_kvk
+    ]
+
+
 def keten_in_volgorde(
     werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Iterable[Sequence[str]]
 ) -> tuple[Schakel, ...]:
     """The known clients (`schakels`, each once, in the order they became known) from the direct
     client upward by who hires whom. `lijnen`: runs of KvK numbers, each from lower to higher as one
     source gave them, earliest source first; a run may pass parties not (yet) in the chain. What
-    links reach up from the employer comes first; a part of the chain not (yet) linked to it follows."""
+    links reach up from the employer comes first; a part of the chain not (yet) linked to it follows.
+
+    A `hoofdopdrachtgever` sits above every other client from the first run that names it on (the
+    filed chain's, before any answer): a later link cannot put a party above it. The employer is
+    never a client: it is left out of the chain, and of a run anywhere but at its start."""
+    schakels = [s for s in schakels if s.kvk_nummer != werkgever_kvk]
     boven: dict[str, set[str]] = {}  # party -> the parties directly above it
+    toppen = {s.kvk_nummer for s in schakels if s.rol == "hoofdopdrachtgever"}
+    nog_niet = [s.kvk_nummer for s in schakels if s.kvk_nummer in toppen]  # roles not applied yet
     for lijn in lijnen:
+        lijn = _als_lijn(werkgever_kvk, lijn)
         for laag, hoog in pairwise(lijn):
             _onder(boven, laag, hoog)
-    toppen = {s.kvk_nummer for s in schakels if s.rol == "hoofdopdrachtgever"}
-    for top in toppen:
-        for schakel in schakels:
-            if schakel.kvk_nummer not in toppen:
-                _onder(boven, schakel.kvk_nummer, top)
+        for top in [t for t in nog_niet if t in lijn]:
+            nog_niet.remove(top)
+            _bovenaan(boven, top, [s.kvk_nummer for s in schakels if s.kvk_nummer not in toppen])
+    for top in nog_niet:
+        _bovenaan(boven, top, [s.kvk_nummer for s in schakels if s.kvk_nummer not in toppen])
     rang = {s.kvk_nummer: i for i, s in enumerate(schakels)}
     verbonden = _erboven(boven, werkgever_kvk)
     eronder = dict.fromkeys(set(rang) | _erboven(boven, *boven), 0)
@@ -199,6 +221,26 @@ def keten_in_volgorde(
     return tuple(schakels[rang[kvk]] for kvk in volgorde)
 
 
+def _als_lijn(werkgever_kvk: str, lijn: Sequence[str]) -> list[str]:
+    """A run as it can count: each party once (where it first appears), and the employer only as
+    its start (the employer hires no one in the chain; an answer naming it said nothing usable)."""
+    gezien: set[str] = set()
+    result: list[str] = []
+    for i, kvk in enumerate(lijn):
+        if kvk not in gezien and (kvk != werkgever_kvk or i == 0):
+            gezien.add(kvk)
+            result.append(kvk)
+    return result
+
+
+def _bovenaan(boven: dict[str, set[str]], top: str, onder: Iterable[str]) -> None:
+    """Record that `top` sits above every party of `onder` that no earlier link puts above it."""
+    erboven = _erboven(boven, top)  # links under `top` do not change what lies above it
+    for kvk in onder:
+        if kvk not in erboven:
+            boven.setdefault(kvk, set()).add(top)
+
+
 def _erboven(boven: Mapping[str, set[str]], *van: str) -> set[str]:
     """`van` and every party above them through the links."""
     gezien: set[str] = set()
@@ -211,8 +253,11 @@ def _erboven(boven: Mapping[str, set[str]], *van: str) -> set[str]:
 
 
 def _onder(boven: dict[str, set[str]], laag: str, hoog: str) -> None:
-    """Record that `hoog` hires `laag`, unless an earlier link says otherwise (`laag` above `hoog`)."""
-    if laag != hoog and laag not in _erboven(boven, hoog):
+    """Record that `hoog` hires `laag`, unless it is known already or an earlier link says otherwise
+    (`laag` above `hoog`)."""
+    if hoog in boven.get(laag, ()) or laag == hoog:
+        return
+    if laag not in _erboven(boven, hoog):
         boven.setdefault(laag, set()).add(hoog)
 
 
@@ -235,11 +280,13 @@ def aansprakelijken(feiten: Ketenfeiten, op: date, policy: Policy) -> list[Aansp
 
 def top_aansprakelijk_vanaf(feiten: Ketenfeiten, policy: Policy) -> date | None:
     """The date the top client is liable on the facts known so far (on any ground); None if not
-    (yet) determined, e.g. before the notice or the failure of the 616a claim, or after exculpation."""
+    (yet) determined, e.g. before the notice or the failure of the 616a claim, or after exculpation,
+    and None when nothing was outstanding any more on that date (a payment after it leaves it)."""
     top = feiten.top
     if top is None:
         return None
-    return next((a.sinds for a in aansprakelijken(feiten, date.max, policy) if a.kvk_nummer == top.kvk_nummer), None)
+    vanaf = next((a.sinds for a in _ooit_aansprakelijk(feiten, policy) if a.kvk_nummer == top.kvk_nummer), None)
+    return vanaf if vanaf is not None and feiten.openstaand(vanaf) > 0 else None
 
 
 def volgende_termijnen(feiten: Ketenfeiten, policy: Policy, na: date | None = None) -> list[Termijn]:
@@ -253,11 +300,18 @@ def volgende_termijnen(feiten: Ketenfeiten, policy: Policy, na: date | None = No
         termijnen.add(Termijn(*_einde_wachttermijn(aanzegging, feiten.snelle_route, policy)))
         vanaf = [
             a
-            for a in aansprakelijken(feiten, date.max, policy)
+            for a in _ooit_aansprakelijk(feiten, policy)
             if a.kvk_nummer == top.kvk_nummer and a.grond in (GROND_616B_LID_4, GROND_616B_LID_5)
         ]
         termijnen.update(Termijn(a.sinds, a.grond) for a in vanaf)
     return sorted(t for t in termijnen if (na is None or t.datum > na) and feiten.openstaand(t.datum) > 0)
+
+
+def _ooit_aansprakelijk(feiten: Ketenfeiten, policy: Policy) -> list[Aansprakelijke]:
+    """Every party the facts make liable on some day, with the day, as if nothing were paid: asked on
+    `date.max` every payment counts, so a claim paid in full would name no one. The callers keep a
+    date only when something was still outstanding on it."""
+    return aansprakelijken(dataclasses.replace(feiten, betalingen=()), date.max, policy)
 
 
 def _kandidaten(feiten: Ketenfeiten, op: date, policy: Policy) -> Iterator[Aansprakelijke]:

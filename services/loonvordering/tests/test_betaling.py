@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from services.loonvordering.domain.betaling import Betaling, Saldo, saldo
+from services.loonvordering.domain.betaling import Betaling, Saldo, fouten_betaald_op, saldo
+from services.loonvordering.domain.keten import Ketenfeiten
 
 D = Decimal
 
 
 def test_partial_payment_leaves_the_rest_open() -> None:
-    assert saldo(D("741.89"), [Betaling("11223344", D("500.00"), date(2026, 3, 1))]) == Saldo(
+    assert saldo(D("741.89"), [Betaling("11223344", D("500.00"), date(2026, 3, 1))], date(2026, 5, 1)) == Saldo(
         vastgesteld_eur=D("741.89"),
         betaald_eur=D("500.00"),
         open_eur=D("241.89"),
@@ -23,6 +24,7 @@ def test_settled_on_the_date_of_the_payment_that_closed_it_whatever_the_arrival_
     uitkomst = saldo(
         D("741.89"),
         [Betaling("12345678", D("241.89"), date(2026, 4, 1)), Betaling("11223344", D("500.00"), date(2026, 3, 1))],
+        date(2026, 5, 1),
     )
     assert (uitkomst.open_eur, uitkomst.voldaan, uitkomst.voldaan_op) == (D(0), True, date(2026, 4, 1))
 
@@ -31,11 +33,35 @@ def test_overpayment_is_reported_not_lost() -> None:
     uitkomst = saldo(
         D("741.89"),
         [Betaling("11223344", D("700.00"), date(2026, 3, 1)), Betaling("12345678", D("100.00"), date(2026, 3, 2))],
+        date(2026, 5, 1),
     )
     assert (uitkomst.open_eur, uitkomst.overbetaald_eur, uitkomst.betaald_eur) == (D(0), D("58.11"), D("800.00"))
     assert uitkomst.voldaan and uitkomst.voldaan_op == date(2026, 3, 2)
 
 
 def test_a_claim_of_nothing_is_settled_without_payment() -> None:
-    assert saldo(D("0.00"), []).voldaan
-    assert not saldo(D("0.01"), []).voldaan
+    assert saldo(D("0.00"), [], date(2026, 5, 1)).voldaan
+    assert not saldo(D("0.01"), [], date(2026, 5, 1)).voldaan
+
+
+def test_a_payment_after_its_day_of_receipt_is_refused_with_both_dates() -> None:
+    assert fouten_betaald_op(date(2026, 5, 12), date(2026, 5, 12)) == []
+    assert fouten_betaald_op(date(2026, 1, 2), date(2026, 5, 12)) == []
+    [fout] = fouten_betaald_op(date(2026, 5, 13), date(2026, 5, 12))
+    assert fout["veld"] == "betaald_op"
+    assert "2026-05-13" in fout["melding"] and "2026-05-12" in fout["melding"]
+
+
+def test_settled_and_outstanding_count_the_same_payments_on_a_day() -> None:
+    """A payment counts from its date, for `voldaan` as for who is still liable."""
+    betalingen = (
+        Betaling("11223344", D("500.00"), date(2026, 3, 1)),
+        Betaling("12345678", D("241.89"), date(2026, 4, 1)),
+    )
+    feiten = Ketenfeiten("11223344", (), date(2026, 2, 1), D("741.89"), betalingen)
+    for op in (date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 1)):
+        stand = saldo(D("741.89"), betalingen, op)
+        assert stand.open_eur == feiten.openstaand(op)
+        assert stand.voldaan is (feiten.openstaand(op) == 0)
+    assert not saldo(D("741.89"), betalingen, date(2026, 3, 31)).voldaan
+    assert saldo(D("741.89"), betalingen, date(2026, 3, 31)).voldaan_op is None

@@ -40,6 +40,10 @@ def claim(betaald: float, keten: list[dict[str, Any]]) -> dict[str, Any]:
 KETEN = [{"kvk_nummer": INLENER, "rol": "inlener"}, {"kvk_nummer": OPDRACHTGEVER, "rol": "opdrachtgever"}]
 
 
+# once the claim failed against the employer and INLENER, with OPDRACHTGEVER the next client up
+OPDRACHTGEVER_AAN_DE_BEURT = [(WERKGEVER, "BW 7:616a"), (INLENER, "BW 7:616a"), (OPDRACHTGEVER, "BW 7:616b lid 2")]
+
+
 def liable(data: dict[str, Any]) -> list[str]:
     return [a["kvk_nummer"] for a in data["aansprakelijk"]]
 
@@ -87,8 +91,83 @@ async def test_chain_facts_out_of_order_keep_the_chain_in_hiring_order(service: 
             await stuur(broker, "keteninformatie", antwoord)
         await failliet(broker, vid, WERKGEVER, INLENER)
     [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
-    assert [(a["kvk_nummer"], a["grond"]) for a in laatste["aansprakelijk"]] == [
-        (WERKGEVER, "BW 7:616a"),
-        (INLENER, "BW 7:616a"),
-        (OPDRACHTGEVER, "BW 7:616b lid 2"),
-    ]
+    assert [(a["kvk_nummer"], a["grond"]) for a in laatste["aansprakelijk"]] == OPDRACHTGEVER_AAN_DE_BEURT
+
+
+async def test_an_answer_naming_the_employer_is_refused_and_the_direct_client_stays(service: Service) -> None:
+    """OPDRACHTGEVER answers naming the employer as its client: refused to the filer with the reason,
+    and the chain stays as filed (INLENER the direct client, OPDRACHTGEVER next in turn)."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid = vastgesteld["vordering_id"]
+        keten = [{"kvk_nummer": WERKGEVER, "rol": "opdrachtgever"}, {"kvk_nummer": TOP, "rol": "hoofdopdrachtgever"}]
+        antwoord = {"vordering_id": vid, "verstrekt_door": {"kvk_nummer": OPDRACHTGEVER}, "keten": keten}
+        await stuur(broker, "keteninformatie", antwoord)
+        [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
+        assert afgewezen["vordering_id"] == vid
+        assert afgewezen["fouten"][0]["veld"] == "keten.0.kvk_nummer"
+        assert f"{WERKGEVER} is de werkgever" in afgewezen["fouten"][0]["melding"]
+        await failliet(broker, vid, WERKGEVER, INLENER)
+    [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
+    assert [(a["kvk_nummer"], a["grond"]) for a in laatste["aansprakelijk"]] == OPDRACHTGEVER_AAN_DE_BEURT
+
+
+async def test_a_payment_dated_after_its_day_of_receipt_is_refused(service: Service) -> None:
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid, bedrag = vastgesteld["vordering_id"], vastgesteld["bedrag_eur"]
+        betaling = {"betaald_door": {"kvk_nummer": WERKGEVER}, "bedrag_eur": bedrag, "betaald_op": "2026-06-12"}
+        await stuur(broker, "betaling", {"vordering_id": vid, **betaling})
+        [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
+        [fout] = afgewezen["fouten"]
+        assert fout["veld"] == "betaald_op" and "2026-06-12" in fout["melding"] and "2026-05-12" in fout["melding"]
+        assert await uitgaand(service, h.VOLDAAN) == [] and await uitgaand(service, h.BETALING_VERWERKT) == []
+        await failliet(broker, vid, WERKGEVER, INLENER)
+    [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
+    assert OPDRACHTGEVER in liable(laatste), "nothing was paid: the chain is liable as before"
+
+
+async def test_a_claim_voldaan_announces_nobody_after_it_even_with_a_stored_payment_dated_later(
+    service: Service,
+) -> None:
+    """The state an earlier version left: a payment dated after its receipt stored, the claim voldaan
+    on it. Facts after voldaan announce no one (the filer heard once that nobody is liable)."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid, bedrag = vastgesteld["vordering_id"], vastgesteld["bedrag_eur"]
+        await service.pool.execute(
+            "INSERT INTO betaling (event_id, vordering_id, kvk_nummer, bedrag_eur, betaald_op) "
+            "VALUES ('oud', $1, $2, $3, '2026-06-12')",
+            vid,
+            WERKGEVER,
+            bedrag,
+        )
+        await service.pool.execute(
+            "UPDATE vordering SET status = 'voldaan', aansprakelijk = '[]', volgende_termijn = 'null'"
+        )
+        await failliet(broker, vid, WERKGEVER, INLENER)
+        await stuur(
+            broker, "aanzegging", {"vordering_id": vid, "aan": {"kvk_nummer": OPDRACHTGEVER}, "op": "2026-05-12"}
+        )
+    assert await uitgaand(service, h.GEWIJZIGD) == [], "voldaan: nobody to announce"
+
+
+async def test_a_claim_paid_in_full_cancels_its_term_timers(service: Service) -> None:
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid, bedrag = vastgesteld["vordering_id"], vastgesteld["bedrag_eur"]
+        await stuur(
+            broker, "aanzegging", {"vordering_id": vid, "aan": {"kvk_nummer": OPDRACHTGEVER}, "op": "2026-05-12"}
+        )
+        telling = "SELECT count(*) FROM timer WHERE soort = $1 AND fired_at IS NULL"
+        assert await service.pool.fetchval(telling, h.TERMIJN_TIMER) == 1, "the top client's wait runs"
+        betaling = {"betaald_door": {"kvk_nummer": WERKGEVER}, "bedrag_eur": bedrag, "betaald_op": "2026-05-12"}
+        await stuur(broker, "betaling", {"vordering_id": vid, **betaling})
+        assert len(await uitgaand(service, h.VOLDAAN)) == 1
+    assert await service.pool.fetchval(telling, h.TERMIJN_TIMER) == 0
+    [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
+    assert liable(laatste) == [] and laatste["volgende_termijn"] is None

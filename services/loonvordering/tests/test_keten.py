@@ -396,3 +396,78 @@ def test_a_later_fact_does_not_turn_the_chain_round_and_unlinked_parties_keep_th
     # (A before D), even though D became known before A.
     stukken = (Schakel(B, "inlener"), Schakel(D, "aannemer"), Schakel(A, "opdrachtgever"))
     assert [s.kvk_nummer for s in keten_in_volgorde(E, stukken, ((E, B), (C, D), (B, A)))] == [B, A, D]
+
+
+# -- the employer and the filed top client keep their places ---------------------------------------
+def test_an_answer_naming_the_employer_does_not_make_it_a_client_in_the_chain(huidig: Policy) -> None:
+    """Filed E -> B -> A -> T. A's answer (stored before such answers were refused) named E as its
+    client and then T: E is the employer, never a client, so B stays the direct client (616a)."""
+    schakels = (*KETEN, Schakel(E, "opdrachtgever"))
+    keten = keten_in_volgorde(E, schakels, ((E, B, A, T), (A, E, T)))
+    assert keten == KETEN
+    feiten = Ketenfeiten(werkgever_kvk=E, keten=keten, ingediend_op=date(2025, 4, 7), bedrag_eur=OPEN)
+    assert wie(feiten, date(2025, 4, 7), huidig) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (B, date(2025, 4, 7), GROND_616A),
+    ]
+
+
+def test_an_answer_naming_its_own_party_twice_places_it_once() -> None:
+    assert keten_in_volgorde(E, KETEN, ((E, B), (B, B, A, B, T))) == KETEN
+
+
+def test_an_answer_cannot_put_a_party_above_the_filed_top_client(huidig: Policy) -> None:
+    """Filed E -> B -> T (hoofdopdrachtgever). T answers naming its contract partner A: A joins the
+    chain below T (the filed role is the earlier fact), so once the claim failed against E and B, A is
+    next in turn (lid 2), not T."""
+    schakels = (Schakel(B, "inlener"), Schakel(T, "hoofdopdrachtgever"), Schakel(A, "opdrachtgever"))
+    keten = keten_in_volgorde(E, schakels, ((E, B, T), (T, A)))
+    assert [s.kvk_nummer for s in keten] == [B, A, T]
+    feiten = Ketenfeiten(
+        werkgever_kvk=E,
+        keten=keten,
+        ingediend_op=date(2025, 4, 7),
+        bedrag_eur=OPEN,
+        statussen=(PartijStatus(E, "failliet", date(2025, 5, 1)), PartijStatus(B, "failliet", date(2025, 5, 1))),
+    )
+    assert wie(feiten, date(2025, 5, 1), huidig) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (B, date(2025, 4, 7), GROND_616A),
+        (A, date(2025, 5, 1), GROND_616B_LID_2),
+    ]
+
+
+def test_a_top_client_named_in_an_answer_stays_on_top_of_what_later_answers_say() -> None:
+    """Filed E -> B. B names A and the top T; later T names C as its partner: C goes below T."""
+    schakels = (
+        Schakel(B, "inlener"),
+        Schakel(A, "opdrachtgever"),
+        Schakel(T, "hoofdopdrachtgever"),
+        Schakel(C, "aannemer"),
+    )
+    uitkomst = keten_in_volgorde(E, schakels, ((E, B), (B, A, T), (T, C)))
+    assert [s.kvk_nummer for s in uitkomst] == [B, A, C, T]
+
+
+def test_a_hundred_party_answer_orders_the_chain() -> None:
+    """Filed E -> B with the top P100 known. P50 answered first (P51..P100), then B named all 100
+    parties above it: the chain is B, P1..P100 although P51..P99 and P100 became known first."""
+    p = [f"7{i:07d}" for i in range(1, 101)]
+    rollen: dict[str, Rol] = dict.fromkeys(p, "opdrachtgever")
+    rollen.update({B: "inlener", p[-1]: "hoofdopdrachtgever"})
+    schakels = tuple(Schakel(kvk, rollen[kvk]) for kvk in [B, p[-1], *p[50:99], *p[:50]])
+    lijnen = ((E, B, p[-1]), (p[49], *p[50:]), (B, *p), (B, *p))  # B's answer sent again on another day
+    assert [s.kvk_nummer for s in keten_in_volgorde(E, schakels, lijnen)] == [B, *p]
+
+
+# -- what-if dates of a claim paid in full later ---------------------------------------------------
+def test_a_claim_paid_in_full_after_the_top_date_keeps_that_date(huidig: Policy) -> None:
+    """Paid in full on 2026-01-05, after the top client became liable (2025-11-03, lid 5): that date
+    still stands, and it was a term to plan; a claim paid before it has neither."""
+    laat = dataclasses.replace(voorbeeld(huidig), betalingen=(Betaling(A, Decimal("4702.62"), date(2026, 1, 5)),))
+    assert top_aansprakelijk_vanaf(laat, huidig) == date(2025, 11, 3)
+    assert volgende_termijnen(laat, huidig) == volgende_termijnen(voorbeeld(huidig), huidig)
+    assert wie(laat, date(2026, 1, 5), huidig) == []
+    vroeg = dataclasses.replace(laat, betalingen=(Betaling(A, Decimal("4702.62"), date(2025, 11, 3)),))
+    assert top_aansprakelijk_vanaf(vroeg, huidig) is None
+    assert Termijn(date(2025, 11, 3), GROND_616B_LID_5) not in volgende_termijnen(vroeg, huidig)

@@ -75,3 +75,28 @@ def test_a_variant_that_finds_nothing_owed_names_nobody_liable(huidig: Policy, s
         feiten, betalingen=(*feiten.betalingen, Betaling(B, Decimal("2007.42"), date(2026, 5, 20)))
     )
     assert vergelijk(claim, betaald, huidig, ser2025, op=date(2026, 6, 1))["ser2025"]["aansprakelijk"] == []
+
+
+def test_a_claim_paid_in_full_later_keeps_the_date_the_top_client_became_liable(
+    huidig: Policy, ser2025: Policy
+) -> None:
+    """The first test's claim, paid in full (under both variants) on 2027-06-01: the top client was
+    liable before that under each, and what-if still says from when; paid on 2026-08-05, under ser2025
+    nothing was open any more on its top date, under huidig neither."""
+    claim = eerste_verblijf(Decimal("2800.00"))
+    feiten = Ketenfeiten(
+        werkgever_kvk=E,
+        keten=(Schakel(B, "inlener"), Schakel(A, "aannemer"), Schakel(T, "hoofdopdrachtgever")),
+        ingediend_op=date(2026, 5, 1),
+        bedrag_eur=Decimal("377.36"),
+        betalingen=(Betaling(E, Decimal("2707.42"), date(2027, 6, 1)),),
+        statussen=(PartijStatus(E, "failliet", date(2026, 6, 1)), PartijStatus(B, "onverhaalbaar", date(2026, 6, 1))),
+        aanzeggingen=(Aanzegging(T, date(2026, 5, 4)), Aanzegging(A, date(2026, 5, 4))),
+    )
+    uitkomst = vergelijk(claim, feiten, huidig, ser2025, op=date(2027, 7, 1))
+    assert uitkomst["huidig"]["top_aansprakelijk_vanaf"] == date(2027, 5, 5)
+    assert uitkomst["ser2025"]["top_aansprakelijk_vanaf"] == date(2026, 8, 5)
+    assert uitkomst["huidig"]["aansprakelijk"] == uitkomst["ser2025"]["aansprakelijk"] == []
+    vroeg = dataclasses.replace(feiten, betalingen=(Betaling(E, Decimal("2707.42"), date(2026, 8, 5)),))
+    uitkomst = vergelijk(claim, vroeg, huidig, ser2025, op=date(2027, 7, 1))
+    assert uitkomst["huidig"]["top_aansprakelijk_vanaf"] is uitkomst["ser2025"]["top_aansprakelijk_vanaf"] is None
