@@ -246,8 +246,11 @@ class Relay:
         try:
             await asyncio.wait_for(self.producer.partitions_for(topic), self.probe_s)
             return True
-        except (TimeoutError, *TOPIC_REFUSED) as exc:
-            self._hold(topic, exc if not isinstance(exc, TimeoutError) else UnknownTopicOrPartitionError())
+        except TimeoutError:
+            self._hold(topic, UnknownTopicOrPartitionError())
+            return False
+        except TOPIC_REFUSED as exc:
+            self._hold(topic, exc)
             return False
 
     def _next_hold_ends(self) -> float:
