@@ -187,10 +187,13 @@ async def test_a_rejected_claim_routes_back_only_to_an_organisation_in_its_contr
     assert len(await dode_letters(service)) == 3
 
 
-async def test_a_claim_whose_validator_overflows_is_dead_lettered_and_the_next_claim_applies(service: Service) -> None:
-    """Strict mode takes a JSON string as a Decimal; summing two of 9.9E+999999 hours raises
-    decimal.Overflow inside the model's own validator, not a ValidationError. It is the record's
-    content: dead-lettered, never a batch rewound and read again without end."""
+async def test_a_claim_whose_validator_could_overflow_is_dead_lettered_and_the_next_claim_applies(
+    service: Service,
+) -> None:
+    """Strict mode takes a JSON string as a Decimal; summing two of 9.9E+999999 hours raised
+    decimal.Overflow inside the model's own validator. Since the hour bound (HOOGSTE_UREN) the field
+    refuses it first, with a reason: dead-lettered as schema, never a batch rewound and read again
+    without end."""
     maand = {"maand": "2026-03", "gewerkte_uren": "9.9E+999999", "betaald_bruto_eur": 1}
     async with TestKafkaBroker(service.broker) as broker:
         await stuur(
@@ -198,7 +201,7 @@ async def test_a_claim_whose_validator_overflows_is_dead_lettered_and_the_next_c
         )
         await vordering(broker, service)
     [dood] = await dode_letters(service)
-    assert dood["dlq_reden"] == "ongeldige_inhoud" and "getal" in dood["dlq_details"]
+    assert dood["dlq_reden"] == "schema" and "gewerkte_uren mag hoogstens 100000" in dood["dlq_details"]
 
 
 async def publiceer(broker: KafkaBroker, ce_id: str, ce_type: str, data: Any, **extra: str) -> None:
