@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -13,6 +14,7 @@ import structlog
 from services.melding.adapters.intake import Intake
 from services.melding.adapters.repository import MeldingRepository
 from services.melding.domain import terugkoppeling
+from services.melding.domain.bezoek import GemeldeMelding, afsplitsing
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from services.melding.domain.deadline import geen_overschrijding, uiterlijk_inspectie_op
 from services.melding.domain.herhaling import fouten_referentie_hergebruikt
@@ -59,7 +61,9 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     hash_ = inhoud_hash(ctx.cause.data)
     bestaand = intake.melding_met_referentie(melder.organisatie, melder.referentie)
     if bestaand is not None and bestaand.inhoud_hash == hash_:  # sent again: accepted before, as it is
-        await _bevestig(ctx, melding, bestaand.zaak_id, bestaand.ontvangen_op, bestaand.uiterlijk_inspectie_op, False)
+        await _bevestig(
+            ctx, ctx.cause.data, bestaand.zaak_id, bestaand.ontvangen_op, bestaand.uiterlijk_inspectie_op, False
+        )
         return
     fouten = fouten_waarneming(melding.waargenomen_op, ctx.today, ontvangen_om=ctx.now, verzonden_om=ctx.cause.time)
     if bestaand is not None:  # the reference reused for another report
@@ -103,7 +107,9 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
     melding_id = str(uuid.uuid4())
     intake.bewaar_melding(melding_id, melder, zaak_id, hash_, categorieen, ontvangen_op, uiterlijk, ctx.cause.data)
     await ctx.schedule(TERMIJN_TIMER, melding_id, einde_van_dag(uiterlijk), {"melding_id": melding_id})
-    await _bevestig(ctx, melding, zaak_id, ontvangen_op, uiterlijk, gekoppeld, melding_id=melding_id, scope=scope)
+    await _bevestig(
+        ctx, ctx.cause.data, zaak_id, ontvangen_op, uiterlijk, gekoppeld, melding_id=melding_id, scope=scope
+    )
     if meldt_huisvesting(categorieen) and melding.werklocatie is not None:
         await ctx.emit(
             HUISVESTING_SIGNAAL,
@@ -114,7 +120,7 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
 
 async def _bevestig(
     ctx: Context,
-    melding: MeldingIngediend,
+    melding: dict[str, Any],
     zaak_id: str,
     ontvangen_op: date,
     uiterlijk: date,
@@ -122,10 +128,14 @@ async def _bevestig(
     *,
     melding_id: str | None = None,
     scope: list[str] | None = None,
+    **extra: Any,
 ) -> None:
-    """The acknowledgement: to the reporter (via deling) and, for a new report, to inspectie for planning."""
+    """The acknowledgement: to the reporter (via deling) and, for a new report, to inspectie for planning.
+
+    `melding` is the report's data as sent (validated when it came in: `MeldingIngediend`)."""
+    melder, werkgever, werklocatie = melding["melder"], melding["werkgever"], melding.get("werklocatie")
     bericht = terugkoppeling.ontvangen(
-        terugkoppeling.MelderRef(melding.melder.organisatie, melding.melder.referentie),
+        terugkoppeling.MelderRef(melder["organisatie"], melder["referentie"]),
         zaak_id,
         ontvangen_op,
         uiterlijk,
@@ -134,17 +144,18 @@ async def _bevestig(
     data: dict[str, Any] = {
         **bericht.data,
         # for inspectie's planning (internal; deling's allow-list keeps these from the reporter)
-        "melder_soort": melding.melder.soort,
-        "werkgever": {"kvk_nummer": melding.werkgever.kvk_nummer},
-        "werkgever_naam": melding.werkgever.naam,  # for the console's lists (internal, like the fields below)
-        "omschrijving": melding.omschrijving,
-        "werklocatie": melding.werklocatie.model_dump() if melding.werklocatie else None,
-        "categorieen": sorted(melding.categorieen),
-        "aantal_betrokkenen": melding.aantal_betrokkenen,
+        "melder_soort": melder["soort"],
+        "werkgever": {"kvk_nummer": werkgever["kvk_nummer"]},
+        "werkgever_naam": werkgever.get("naam"),  # for the console's lists (internal, like the fields below)
+        "omschrijving": melding["omschrijving"],
+        "werklocatie": {"gemeentecode": None, **werklocatie} if werklocatie else None,
+        "categorieen": sorted(melding["categorieen"]),
+        "aantal_betrokkenen": melding.get("aantal_betrokkenen"),
         "melding_id": melding_id,
         "scope": scope,
         "herhaald": melding_id is None,
         "beleid": ctx.policy.version,
+        **extra,
     }
     await ctx.emit(ONTVANGEN, data, zaak_id)
 
@@ -201,16 +212,20 @@ async def inspectie_gepland(ctx: Context, data: dict[str, Any]) -> None:
 
 
 async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
-    """An inspection of the employer stops the clock of every open case received before the visit."""
+    """An inspection of the employer stops the clock of every open case received before the visit and
+    closes it. A case's reports received after the visit's day are no part of that: they move to a new
+    open case first (`domain.bezoek`), keep their deadlines and are acknowledged in it."""
     repo = MeldingRepository(ctx.conn)
     intake: Intake = ctx.batch
     op = date.fromisoformat(data["uitgevoerd_op"])
+    kvk = data["werkgever"]["kvk_nummer"]
     overtreding = bool(data.get("overtreding_vastgesteld"))
     resultaat = "overtreding_vastgesteld" if overtreding else "geen_overtreding"
-    gelezen = await repo.open_zaken_ontvangen_voor(data["werkgever"]["kvk_nummer"], op)
+    gelezen = await repo.open_zaken_ontvangen_voor(kvk, op)
     standen = await intake.lees_zaken(ctx.conn, gelezen)  # all of them in one read
     zaken = [z for z in gelezen if standen[z].status != "gesloten"]  # closed by an earlier event of the batch
     for zaak_id in zaken:
+        await _splits_af_na_bezoek(ctx, zaak_id, kvk, op)
         for melding_id in await repo.markeer_geinspecteerd(zaak_id, op):
             await ctx.cancel(TERMIJN_TIMER, melding_id)
         await _naar_status(
@@ -226,18 +241,76 @@ async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
         await _naar_status(ctx, zaak_id, "gesloten", partial(terugkoppeling.gesloten, zaak_id=zaak_id))
 
 
+async def _splits_af_na_bezoek(ctx: Context, zaak_id: str, kvk: str, op: date) -> None:
+    """Move the case's reports received after the visit day `op` to a new open case, and tell each of
+    their reporters that case (`melding.ontvangen`, not `herhaald`: inspectie plans it, with the
+    reports' own deadlines). Their timers keep running; the visit closes only what it answered."""
+    intake: Intake = ctx.batch
+    repo = MeldingRepository(ctx.conn)
+    if intake.heeft_nieuwe_meldingen(zaak_id):  # a report of this batch joined it: write it first
+        await intake.flush(ctx.conn)
+    rijen = await repo.meldingen_van(zaak_id)
+    gemeld = [
+        GemeldeMelding(
+            melding_id=r["melding_id"],
+            organisatie=r["organisatie"],
+            referentie=r["referentie"],
+            ontvangen_op=r["ontvangen_op"],
+            uiterlijk_inspectie_op=r["uiterlijk_inspectie_op"],
+            categorieen=tuple(r["categorieen"]),
+            gemeentecode=((_als_dict(r["data"]).get("werklocatie") or {}).get("gemeentecode")),
+        )
+        for r in rijen
+    ]
+    nieuw = afsplitsing(gemeld, op, ctx.policy)
+    if nieuw is None:
+        return
+    nieuw_id = f"Z-{uuid.uuid4().hex[:12].upper()}"
+    await repo.splits_af(zaak_id, nieuw_id, kvk, nieuw)
+    intake.afgesplitst(
+        zaak_id,
+        nieuw_id,
+        kvk,
+        nieuw,
+        (
+            f"{len(nieuw.meldingen)} melding(en) ontvangen na het bezoek van {op.isoformat()} naar zaak {nieuw_id}",
+            f"zaak geopend voor de meldingen die na het bezoek van {op.isoformat()} aan zaak {zaak_id} zijn ontvangen",
+        ),
+        rijen[0]["status"],
+        ctx.now,
+        ctx.cause.id,
+    )
+    per_id = {r["melding_id"]: r for r in rijen}
+    for n, m in enumerate(nieuw.meldingen):
+        await _bevestig(
+            ctx,
+            _als_dict(per_id[m.melding_id]["data"]),
+            nieuw_id,
+            m.ontvangen_op,
+            m.uiterlijk_inspectie_op,
+            n > 0,  # as if it had come after the case closed: the first opens the new case
+            melding_id=m.melding_id,
+            scope=scope_voor(m.categorieen, ctx.policy, m.ontvangen_op),
+            verplaatst_uit=zaak_id,
+        )
+
+
+def _als_dict(data: Any) -> dict[str, Any]:
+    """A jsonb column as asyncpg returns it without a codec (text) or with one (a dict)."""
+    return json.loads(data) if isinstance(data, str) else dict(data)
+
+
 async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     """The durable deadline timer: no inspection carried out in time -> the breach is reported once.
 
-    A timer the closing visit did not cancel (the report came after the visit's day) finds its case
-    closed and does nothing (`geen_overschrijding`)."""
+    A visit cancels the timers of the reports received by its day; a report received after it is in
+    an open case of its own (`_splits_af_na_bezoek`), so its timer reports the breach unless a later
+    visit answered it (`geen_overschrijding`)."""
     repo = MeldingRepository(ctx.conn)
     info = await repo.termijn_info(payload["melding_id"])
     if info is None or info["termijn_overschreden"]:
         return
-    reden = geen_overschrijding(
-        info["status"], ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"]
-    )
+    reden = geen_overschrijding(ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"])
     if reden is not None:
         log.info("termijn_geen_overschrijding", melding_id=info["melding_id"], zaak_id=info["zaak_id"], reden=reden)
         return

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from services.melding.adapters.repository import BestaandeMelding, MeldingRepository, OpenZaak, ZaakStand
+from services.melding.domain.bezoek import Afsplitsing
 from shared.contract.melding import MeldingIngediend
 from shared.db import Conn
 from shared.envelope import CloudEvent
@@ -213,6 +214,40 @@ class Intake:
                 for z in zaken
                 if not (z.zaak_id == zaak_id and naar == "gesloten")
             ]
+
+    def heeft_nieuwe_meldingen(self, zaak_id: str) -> bool:
+        """Whether the batch filed reports in this case that are not written yet."""
+        return any(m[4] == zaak_id for m in self.nieuwe_meldingen)
+
+    def afgesplitst(
+        self,
+        van_zaak_id: str,
+        zaak_id: str,
+        kvk: str,
+        nieuw: Afsplitsing,
+        omschrijving: tuple[str, str],
+        status: str,
+        tijd: datetime,
+        event_id: str,
+    ) -> None:
+        """The reports of `nieuw` moved (written at once, `MeldingRepository.splits_af`) from `van_zaak_id`
+        to the new open case `zaak_id`: a later report of the batch can join it, a re-send names it, and
+        the old case's reporters are theirs no more. One audit line on each case."""
+        verplaatst = {(m.organisatie, m.referentie) for m in nieuw.meldingen}
+        zaak = OpenZaak(
+            zaak_id,
+            "ontvangen",
+            tuple(nieuw.categorieen),
+            nieuw.laatste_melding_op,
+            tuple(sorted({o for o, _ in verplaatst})),
+        )
+        self.open_zaken.setdefault(kvk, []).append(zaak)
+        for key in verplaatst & self.meldingen.keys():
+            self.meldingen[key] = dataclasses.replace(self.meldingen[key], zaak_id=zaak_id)
+        if (stand := self.zaken.get(van_zaak_id)) is not None:
+            stand.melders = [m for m in stand.melders if m not in verplaatst]
+        self.audit_regels.append((van_zaak_id, tijd, status, status, omschrijving[0], event_id))
+        self.audit_regels.append((zaak_id, tijd, None, "ontvangen", omschrijving[1], event_id))
 
     async def flush(self, conn: Conn) -> None:
         if self.nieuwe_zaken:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from services.melding.domain.bezoek import Afsplitsing
 from shared.db import Conn
 
 
@@ -71,6 +72,39 @@ class MeldingRepository:
         )
         return [r["zaak_id"] for r in rows]
 
+    async def meldingen_van(self, zaak_id: str) -> list[dict[str, Any]]:
+        """The case's reports with what a split needs (`domain.bezoek`) and their data as sent."""
+        rows = await self.conn.fetch(
+            """SELECT m.melding_id, m.organisatie, m.referentie, m.ontvangen_op, m.uiterlijk_inspectie_op,
+                      m.categorieen, m.data, z.status
+               FROM melding m JOIN zaak z USING (zaak_id) WHERE m.zaak_id = $1
+               ORDER BY m.ontvangen_op, m.melding_id""",
+            zaak_id,
+        )
+        return [dict(r) for r in rows]
+
+    async def splits_af(self, van_zaak_id: str, zaak_id: str, werkgever_kvk: str, nieuw: Afsplitsing) -> None:
+        """Open the case `zaak_id` for the reports of `nieuw` and move them into it from `van_zaak_id`."""
+        await self.conn.execute(
+            """INSERT INTO zaak (zaak_id, werkgever_kvk, status, categorieen, scope, gemeentecode, geopend_op,
+                                 laatste_melding_op, uiterlijk_inspectie_op)
+               VALUES ($1, $2, 'ontvangen', $3, $4, $5, $6, $7, $8)""",
+            zaak_id,
+            werkgever_kvk,
+            nieuw.categorieen,
+            nieuw.scope,
+            nieuw.gemeentecode,
+            nieuw.geopend_op,
+            nieuw.laatste_melding_op,
+            nieuw.uiterlijk_inspectie_op,
+        )
+        await self.conn.execute(
+            "UPDATE melding SET zaak_id = $1 WHERE zaak_id = $2 AND melding_id = ANY($3::text[])",
+            zaak_id,
+            van_zaak_id,
+            [m.melding_id for m in nieuw.meldingen],
+        )
+
     async def markeer_geinspecteerd(self, zaak_id: str, op: date) -> list[str]:
         """Record the visit; returns the ids of the case's reports whose deadline timer can stop."""
         await self.conn.execute("UPDATE zaak SET geinspecteerd_op = $2 WHERE zaak_id = $1", zaak_id, op)
@@ -82,7 +116,7 @@ class MeldingRepository:
     async def termijn_info(self, melding_id: str) -> dict[str, Any] | None:
         row = await self.conn.fetchrow(
             """SELECT m.melding_id, m.zaak_id, m.ontvangen_op, m.uiterlijk_inspectie_op, m.termijn_overschreden,
-                      z.werkgever_kvk, z.status, z.geinspecteerd_op, z.scope, z.gemeentecode
+                      z.werkgever_kvk, z.geinspecteerd_op, z.scope, z.gemeentecode
                FROM melding m JOIN zaak z USING (zaak_id) WHERE m.melding_id = $1 FOR UPDATE OF m""",
             melding_id,
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.melding.domain.zaak import GESLOTEN
 from shared.policy import Policy
 from shared.werkdagen import werkdagen_na
 
@@ -21,16 +20,13 @@ def uiterlijk_inspectie_op(ontvangen_op: date, policy: Policy) -> date:
     return werkdagen_na(ontvangen_op, int(policy.value("servicenorm_inspectie_werkdagen", ontvangen_op)))
 
 
-def geen_overschrijding(zaak_status: str, *, ontvangen_op: date, geinspecteerd_op: date | None) -> str | None:
+def geen_overschrijding(*, ontvangen_op: date, geinspecteerd_op: date | None) -> str | None:
     """Why a report whose deadline passed is no breach, or None when it is one.
 
-    - Its case was inspected on or after the day of receipt: the visit answered the report.
-    - Its case is closed: every reporter of the case, this one included, was told so (a report can
-      join a case after the day of a visit that is told later; the visit then closes the case).
-      A breach reported afterwards would contradict what the reporter heard.
+    Only a visit on or after the day of receipt answered the report. Whether its case is closed does
+    not count: a visit closes only the reports received by its day, and a report received after it
+    moved to an open case of its own (`bezoek`), so a closed case never hides an unanswered report.
     """
     if geinspecteerd_op is not None and geinspecteerd_op >= ontvangen_op:
         return "de zaak is op of na de dag van ontvangst geinspecteerd"
-    if zaak_status == GESLOTEN:
-        return "de zaak is gesloten en de melders hebben dat gehoord"
     return None

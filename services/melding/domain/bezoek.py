@@ -1,0 +1,71 @@
+"""What a visit answers: the reports of a case received by the visit's day.
+
+A visit told later can close a case that a report joined after the visit's day (the visit on
+Tuesday, another union's report on Wednesday, the visit's result on Thursday). The visit did not
+examine that report, and a report is always investigated, never dropped: it must not be closed, nor
+its reporter told of a visit that came before its report. The reports received after the visit's day
+therefore leave the case and form a case of their own, open, as if they had come after the case
+closed: its first report opens it (the municipality of the first one that names one), it watches the
+earliest of their deadlines, and its categories and scope are theirs. Each report keeps its own
+deadline timer, which reports a breach when no visit of the new case comes in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from services.melding.domain.classificatie import scope_voor
+from shared.policy import Policy
+
+
+@dataclass(frozen=True)
+class GemeldeMelding:
+    """What a split needs to know of a report filed in a case."""
+
+    melding_id: str
+    organisatie: str
+    referentie: str
+    ontvangen_op: date
+    uiterlijk_inspectie_op: date
+    categorieen: tuple[str, ...]
+    gemeentecode: str | None
+
+
+@dataclass(frozen=True)
+class Afsplitsing:
+    """The case of the reports a visit did not answer, in the order they were received."""
+
+    meldingen: tuple[GemeldeMelding, ...]
+    categorieen: list[str]
+    scope: list[str]
+    gemeentecode: str | None
+    geopend_op: date
+    laatste_melding_op: date
+    uiterlijk_inspectie_op: date
+
+
+def beantwoord_door_bezoek(ontvangen_op: date, uitgevoerd_op: date) -> bool:
+    """A visit answers a report received on or before its day."""
+    return ontvangen_op <= uitgevoerd_op
+
+
+def afsplitsing(meldingen: Iterable[GemeldeMelding], uitgevoerd_op: date, policy: Policy) -> Afsplitsing | None:
+    """The new case for the reports of a case received after the visit's day; None when there are none."""
+    na = sorted(
+        (m for m in meldingen if not beantwoord_door_bezoek(m.ontvangen_op, uitgevoerd_op)),
+        key=lambda m: (m.ontvangen_op, m.melding_id),
+    )
+    if not na:
+        return None
+    scope = {wet for m in na for wet in scope_voor(m.categorieen, policy, m.ontvangen_op)}
+    return Afsplitsing(
+        meldingen=tuple(na),
+        categorieen=sorted({c for m in na for c in m.categorieen}),
+        scope=sorted(scope),
+        gemeentecode=next((m.gemeentecode for m in na if m.gemeentecode), None),
+        geopend_op=na[0].ontvangen_op,
+        laatste_melding_op=na[-1].ontvangen_op,
+        uiterlijk_inspectie_op=min(m.uiterlijk_inspectie_op for m in na),
+    )
