@@ -111,11 +111,15 @@ async def _signaal(
     wetten: tuple[str, ...] = (),
     aanleiding: dict[str, str] | None = None,
     uiterlijk_op: date | None = None,
+    adres: dict[str, Any] | None = None,
 ) -> None:
+    """Store a risk signal and judge the employer again. `werklocatie` is where the work is done (a
+    report's, a posting's); `adres` an address the signal is about that is no work location (a
+    municipality's or huisvesting's housing address): it only chooses the region (`herbeoordeel`)."""
     signaal = Signaal(soort, ctx.cause.id, op, sterkte, wetten)  # type: ignore[arg-type]
     async with planning_van(ctx) as planning:
         if await planning.bewaar_signaal(signaal, kvk, aanleiding or {"soort": soort, "id": ctx.cause.id}):
-            await herbeoordeel(ctx, planning, kvk, werklocatie, uiterlijk_op)
+            await herbeoordeel(ctx, planning, kvk, werklocatie, uiterlijk_op, adres=adres)
 
 
 async def melding_ontvangen(ctx: Context, data: dict[str, Any]) -> None:
@@ -142,7 +146,7 @@ async def gemeente_signaal(ctx: Context, s: GemeenteSignaal) -> None:
         return
     if s.werkgever is not None:
         await _signaal(
-            ctx, s.werkgever.kvk_nummer, f"gemeente_{s.signaal}", s.vastgesteld_op, werklocatie=s.adres.model_dump()
+            ctx, s.werkgever.kvk_nummer, f"gemeente_{s.signaal}", s.vastgesteld_op, adres=s.adres.model_dump()
         )
 
 
@@ -175,7 +179,7 @@ async def huisvesting_gecontroleerd(ctx: Context, data: dict[str, Any]) -> None:
             date.fromisoformat(data["peildatum"]),
         )
     if kvk and data.get("oordeel") == "tekortkomingen":
-        await _signaal(ctx, kvk, "huisvesting_tekortkoming", ctx.today, werklocatie=data.get("adres"))
+        await _signaal(ctx, kvk, "huisvesting_tekortkoming", ctx.today, adres=data.get("adres"))
 
 
 def _inhouding(data: dict[str, Any] | None) -> OnrechtmatigeInhouding | None:
@@ -205,10 +209,18 @@ async def keteninformatie_te_laat(ctx: Context, data: dict[str, Any]) -> None:
 
 # -- planning -----------------------------------------------------------------------------------
 async def herbeoordeel(
-    ctx: Context, planning: Planning, kvk: str, werklocatie: dict[str, Any] | None, uiterlijk_op: date | None
+    ctx: Context,
+    planning: Planning,
+    kvk: str,
+    werklocatie: dict[str, Any] | None,
+    uiterlijk_op: date | None,
+    *,
+    adres: dict[str, Any] | None = None,
 ) -> None:
     """Recompute the employer's risk and integrated scope, then plan its region again (on the
-    batch's state: adapters/planning.py)."""
+    batch's state: adapters/planning.py). A new inspection's region is that of `werklocatie`, else
+    of `adres`; only a work location becomes its `werklocatie` (a stoppage goes to the municipality
+    of the work location: a housing address must not stand in for it)."""
     policy, vandaag = ctx.policy, ctx.today
     open_signalen = await planning.open_signalen(kvk)
     signalen = [s for s, _ in open_signalen]
@@ -225,7 +237,7 @@ async def herbeoordeel(
             "werklocatie": werklocatie,
             "status": "wachtend",
             "gepland_op": None,
-            "regio": regio_voor((werklocatie or {}).get("gemeentecode"), vandaag, policy),
+            "regio": regio_voor((werklocatie or adres or {}).get("gemeentecode"), vandaag, policy),
             "uiterlijk_op": None,
         }
     deadlines = [d for d in (inspectie.get("uiterlijk_op"), uiterlijk_op) if d is not None]

@@ -27,6 +27,7 @@ from faststream.kafka import TestKafkaBroker
 
 from services.inspectie import handlers as h
 from services.inspectie import handlers_uitlening as uitlening
+from services.inspectie.domain.planning import regio_voor
 from shared.contract.belastingdienst import Loonaangifte
 from shared.contract.inspectie import Betaalbewijs, InspectieUitgevoerd
 from shared.contract.meldloket import Detachering
@@ -235,6 +236,40 @@ async def test_defect_12_an_unlawful_housing_deduction_is_not_counted_as_paid(se
     [boete] = [d for t, d in await uitgaand(service) if t == h.BOETE_OPGELEGD]
     stappen = {s["stap"]: s["waarde"] for s in boete["berekening"]}
     assert (stappen["BOETE-WML-INHOUDING"], boete["bedrag_eur"]) == (600.0, 3000.0)
+
+
+async def test_a_stoppage_after_an_inspection_planned_on_housing_signals_names_no_housing_address(
+    service: Service,
+) -> None:
+    """A payroll return below the WML (25) and housing checks with shortcomings (15 each) plan an
+    inspection. The housing address chooses the region, but it is where the workers live, not where
+    they work: it is no werklocatie, so a stoppage after a visit that reports none names none (the
+    contract sends a stoppage to the municipality of its work location)."""
+    kvk = next(k for k in (f"7500{n:04d}" for n in range(100)) if not h.steekproef(k, NU.date(), 10))
+    woning = {"postcode": "2671AB", "huisnummer": "40", "gemeentecode": "GM1783"}
+    async with TestKafkaBroker(service.broker) as broker:
+        await loonaangifte(broker, kvk, 8, 2)
+        for referentie in ("HC-51", "HC-52"):  # the second crosses the threshold
+            gecontroleerd = {
+                "contract_referentie": referentie,
+                "werkgever": {"kvk_nummer": kvk},
+                "adres": woning,
+                "oordeel": "tekortkomingen",
+                "peildatum": "2026-05-01",
+            }
+            await stuur(
+                broker,
+                intern("huisvesting"),
+                "nl.waardigwerk.huisvesting.gecontroleerd",
+                gecontroleerd,
+                "urn:nld:waardigwerk:huisvesting",
+            )
+        [gepland] = [d for t, d in await uitgaand(service) if t == h.GEPLAND]
+        assert (gepland["werklocatie"], gepland["regio"]) == (None, regio_voor("GM1783", NU.date(), service.policy))
+        arbo = {"wet": "Arbowet", "code": "ARBO-VALGEVAAR", "ernstig_gevaar": True}
+        await inspectie(broker, gepland["inspectie_id"], kvk, "2026-05-14", arbo)
+    [stil] = [d for t, d in await uitgaand(service) if t == h.STILLEGGING]
+    assert stil["werklocatie"] is None
 
 
 @pytest.mark.parametrize(("uitzend", "gepland"), [(None, False), (False, False), (True, True)])
