@@ -101,6 +101,16 @@ async def loonaangifte(broker: TestKafkaBroker, kvk: str, werknemers: int, onder
     )
 
 
+async def huisvesting_gecontroleerd(broker: TestKafkaBroker, data: dict[str, Any]) -> None:
+    await stuur(
+        broker,
+        intern("huisvesting"),
+        "nl.waardigwerk.huisvesting.gecontroleerd",
+        data,
+        "urn:nld:waardigwerk:huisvesting",
+    )
+
+
 async def inspectie(
     broker: TestKafkaBroker, inspectie_id: str, kvk: str, op: str, *bevindingen: dict[str, Any]
 ) -> None:
@@ -225,13 +235,7 @@ async def test_defect_12_an_unlawful_housing_deduction_is_not_counted_as_paid(se
         },
     }
     async with TestKafkaBroker(service.broker) as broker:
-        await stuur(
-            broker,
-            intern("huisvesting"),
-            "nl.waardigwerk.huisvesting.gecontroleerd",
-            gecontroleerd,
-            "urn:nld:waardigwerk:huisvesting",
-        )
+        await huisvesting_gecontroleerd(broker, gecontroleerd)
         await inspectie(broker, "INS-12", "70000012", "2026-05-12", wml_bevinding("4000.00"))
     [boete] = [d for t, d in await uitgaand(service) if t == h.BOETE_OPGELEGD]
     stappen = {s["stap"]: s["waarde"] for s in boete["berekening"]}
@@ -257,13 +261,7 @@ async def test_a_stoppage_after_an_inspection_planned_on_housing_signals_names_n
                 "oordeel": "tekortkomingen",
                 "peildatum": "2026-05-01",
             }
-            await stuur(
-                broker,
-                intern("huisvesting"),
-                "nl.waardigwerk.huisvesting.gecontroleerd",
-                gecontroleerd,
-                "urn:nld:waardigwerk:huisvesting",
-            )
+            await huisvesting_gecontroleerd(broker, gecontroleerd)
         [gepland] = [d for t, d in await uitgaand(service) if t == h.GEPLAND]
         assert (gepland["werklocatie"], gepland["regio"]) == (None, regio_voor("GM1783", NU.date(), service.policy))
         arbo = {"wet": "Arbowet", "code": "ARBO-VALGEVAAR", "ernstig_gevaar": True}
