@@ -13,7 +13,9 @@ lease not yet begun is judged on its first month. Defect 11: the cap was read on
 rate on the lease start. domain-rules §6 says "hourly WML at the contract date"; the statute (art.
 13 WML: the deduction is measured against the minimum wage owed for the pay period) wins: each
 month at its own WML, and a youth rate lowers the cap. A month whose WML is not known yet is not
-judged (`niet_beoordeeld`) unless another month already breaks the cap.
+judged (`niet_beoordeeld`) unless another month already breaks the cap; that holds for the minimum
+wage itself only: any other policy value the cap needs (its %, the full-time week, the youth bands)
+that is missing is an error, never a month not judged.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from services.huisvesting.domain.uitkomst import (
 from shared.contract.huisvesting import HuurcontractAangeboden, Huurder
 from shared.inhouding import MaximaleInhouding, maximale_inhouding
 from shared.maanden import maand_van
-from shared.policy import Policy, PolicyError
+from shared.policy import NoPolicyValueOn, Policy, UnknownPolicyValue
 from shared.wml import OMREKENING, GeenMinimumloon
 
 HUIS_005 = Regel(
@@ -63,6 +65,8 @@ HUIS_005 = Regel(
         "beleid.fulltime_week_uren",
     ),
 )
+TARIEF = "wml_uurloon_21plus"
+"""The policy key of the hourly minimum wage itself, which every age band and month's cap derive from."""
 
 
 def maanden_van_inhouding(contract: HuurcontractAangeboden, peildatum: date) -> list[date]:
@@ -98,6 +102,18 @@ def _maximum_stappen(m: MaximaleInhouding, eerste: bool, stappen: list[Stap]) ->
         )
 
 
+def _minimumloon_bekend(maand: date, policy: Policy) -> bool:
+    """Whether the policy holds the minimum wage itself (`TARIEF`) on the month's first day, the day
+    the cap reads it. Only its absence (not published yet, or before the policy's first rate) leaves
+    a month not judged; any other policy value the cap needs that is missing surfaces as the error
+    it is (a fault of the policy data, not a minimum wage unknown)."""
+    try:
+        policy.in_force(TARIEF, maand.replace(day=1))
+    except (NoPolicyValueOn, UnknownPolicyValue):
+        return False
+    return True
+
+
 def _inhouding_binnen_maximum(
     contract: HuurcontractAangeboden, inhouding: Decimal, peildatum: date, policy: Policy, stappen: list[Stap]
 ) -> Toets:
@@ -106,13 +122,13 @@ def _inhouding_binnen_maximum(
     vorige: Decimal | None = None
     onbekende_maanden: list[date] = []
     for maand in maanden_van_inhouding(contract, peildatum):
+        if not _minimumloon_bekend(maand, policy):
+            onbekende_maanden.append(maand)
+            continue
         try:
             m = maximale_inhouding(maand, leeftijd, contract.uren_per_week, policy)
         except GeenMinimumloon:
             continue  # no minimum wage at this age: nothing to deduct it from
-        except PolicyError:
-            onbekende_maanden.append(maand)
-            continue
         maximum = cent(m.bedrag)
         if maximum != vorige:
             _maximum_stappen(m, vorige is None, stappen)

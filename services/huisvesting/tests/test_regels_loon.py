@@ -7,6 +7,8 @@ On 2025-07-01 at 40 h: 14.40 x 40 x 52 / 12 = 2,496.00 (domain-rules §3); 25 % 
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from services.huisvesting.tests.voorbeelden import (
     maak,
     samengevat,
 )
+from shared.policy import NoPolicyValueOn, Period, Policy
 
 
 @pytest.mark.parametrize(
@@ -118,3 +121,35 @@ def test_huis_005_the_employer_keeps_a_copy_of_the_lease(kopie: object, verwacht
 def test_huis_005_no_deduction_needs_no_copy_of_the_lease() -> None:
     contract = maak(IN_ORDE, inhouding_op_loon_per_maand_eur=0, **{KOPIE: WEG})
     assert samengevat(huis_005_inhouding_op_loon(contract, PEILDATUM, HUIDIG)) == "ok"
+
+
+def _pas_vanaf(sleutel: str, vanaf: date) -> Policy:
+    """HUIDIG with `sleutel` holding its value of PEILDATUM only from `vanaf` (nothing before)."""
+    waarde = HUIDIG.value(sleutel, PEILDATUM)
+    parameters = {**HUIDIG.parameters, sleutel: (Period(geldig_van=vanaf, waarde=waarde),)}
+    return dataclasses.replace(HUIDIG, parameters=parameters, digest="test")
+
+
+@pytest.mark.parametrize(
+    ("sleutel", "wijzigingen"),
+    [
+        ("huis_inhouding_max_pct_wml", {}),  # the cap's share of the minimum wage
+        ("fulltime_week_uren", {"uren_per_week": None}),  # the week the cap reads when the hours are not given
+        ("wml_jeugd_pct", {"huurder": {"leeftijd": 19}}),  # the youth bands of a young worker's rate
+    ],
+)
+def test_huis_005_a_missing_policy_value_other_than_the_rate_surfaces(
+    sleutel: str, wijzigingen: dict[str, Any]
+) -> None:
+    """Only the minimum wage itself, not published yet or before the policy's first rate, leaves the
+    cap not judged (`beleid.wml_uurloon_21plus`). Any other missing value is a fault of the policy
+    data: it was reported as the minimum wage being unknown, now it surfaces."""
+    policy = _pas_vanaf(sleutel, date(2027, 1, 1))
+    with pytest.raises(NoPolicyValueOn, match=sleutel):
+        huis_005_inhouding_op_loon(maak(IN_ORDE, **wijzigingen), PEILDATUM, policy)
+
+
+def test_huis_005_a_month_before_the_policys_first_rate_is_not_judged() -> None:
+    policy = _pas_vanaf("wml_uurloon_21plus", date(2027, 1, 1))
+    uitkomst = huis_005_inhouding_op_loon(maak(IN_ORDE), PEILDATUM, policy)
+    assert samengevat(uitkomst) == ("beleid.wml_uurloon_21plus",)
