@@ -436,7 +436,7 @@ async def _na_bezoek(ctx: Context, planning: Planning, u: InspectieUitgevoerd) -
             raise Rejected([{"veld": f"bevindingen.{n - 1}", "melding": str(exc)}]) from None
         opgelegd = uitkomst if isinstance(uitkomst, Boete) else None
         if opgelegd is not None:
-            await _leg_op(ctx, repo, u.inspectie_id, kvk, boete_id, opgelegd, bevinding.ernstig_gevaar)
+            await _leg_op(ctx, repo, u.inspectie_id, kvk, boete_id, opgelegd)
         stil = stillegging(bevinding, op, policy, waarschuwingen, inhoudingen=inhoudingen)
         for niet in (uitkomst, stil):
             if isinstance(niet, NietBeoordeeld):
@@ -504,7 +504,7 @@ async def _na_bezoek(ctx: Context, planning: Planning, u: InspectieUitgevoerd) -
 
 
 async def _leg_op(
-    ctx: Context, repo: InspectieRepository, inspectie_id: str, kvk: str, boete_id: str, b: Any, ernstig: bool
+    ctx: Context, repo: InspectieRepository, inspectie_id: str, kvk: str, boete_id: str, b: Boete
 ) -> None:
     """Impose a fine; under ser2025 a first WML fine waits for proof of back pay (not for repeat offenders)."""
     vandaag = ctx.today
@@ -517,7 +517,7 @@ async def _leg_op(
             "werkgever_kvk": kvk,
             "wet": b.wet,
             "code": b.code,
-            "ernstig": ernstig,
+            "ernstig": b.ernstig,
             "bedrag_eur": b.bedrag_eur,
             "nabetaling_eur": b.nabetaling_eur,
             "berekening": stappen(b.berekening),

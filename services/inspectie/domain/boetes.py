@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.inspectie.domain.berekening import Stap, euro, getal
+from services.inspectie.domain.ernst import ernstig
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding, zonder_onrechtmatige_inhouding
 from services.inspectie.domain.overtreding import zelfde_overtreding
 from services.inspectie.domain.wml import HONDERD, Analyse, MinimumloonOnbekend, analyseer
@@ -65,6 +66,8 @@ class Boete:
     recidive_pct: Decimal
     nabetaling_eur: Decimal | None
     """Back pay owed including holiday allowance (WML only): what proof of back pay must cover."""
+    ernstig: bool = False
+    """A serious violation (`ernst.ernstig`): stored with the fine, read by a later recidive."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,8 @@ def boete(
     if not overtredingen:
         return None
 
-    opslag = _recidive(bevinding, op, eerdere_boetes, policy, stappen)
+    serieus = ernstig(bevinding, op, policy, inhoudingen, werkdag)
+    opslag = _recidive(bevinding, op, serieus, eerdere_boetes, policy, stappen)
     totaal = Decimal(0)
     for overtreding in overtredingen:
         bedrag = overtreding.bedrag * (1 + opslag / HONDERD)
@@ -161,6 +165,7 @@ def boete(
         beleid=policy.version,
         recidive_pct=opslag,
         nabetaling_eur=None if nabetaling is None else euro(nabetaling),
+        ernstig=serieus,
     )
 
 
@@ -343,11 +348,17 @@ def _standaard(bevinding: Bevinding, op: date, policy: Policy, stappen: list[Sta
 
 
 def _recidive(
-    bevinding: Bevinding, op: date, eerdere: Sequence[EerdereBoete], policy: Policy, stappen: list[Stap]
+    bevinding: Bevinding,
+    op: date,
+    serieus: bool,
+    eerdere: Sequence[EerdereBoete],
+    policy: Policy,
+    stappen: list[Stap],
 ) -> Decimal:
     """The raise for a repeat of the same violation under the law's own regime (policy
     `recidive_regime`): +herhaling_pct after one final fine within the term, +zwaar_pct after two,
-    or when this and an earlier violation are both serious within the longer term."""
+    or when this (`serieus`: `ernst.ernstig`) and an earlier violation are both serious within the
+    longer term."""
     regime: dict[str, Any] | None = policy.value("recidive_regime", op).get(bevinding.wet)
     if regime is None:
         return Decimal(0)
@@ -355,9 +366,7 @@ def _recidive(
     termijn = plus_maanden(op, -12 * int(regime["termijn_jaren"]))
     termijn_ernstig = plus_maanden(op, -12 * int(regime["termijn_ernstig_jaren"]))
     binnen_termijn = [b for b in zelfde if termijn <= b.onherroepelijk_op <= op]
-    beide_ernstig = bevinding.ernstig_gevaar and any(
-        b.ernstig and termijn_ernstig <= b.onherroepelijk_op <= op for b in zelfde
-    )
+    beide_ernstig = serieus and any(b.ernstig and termijn_ernstig <= b.onherroepelijk_op <= op for b in zelfde)
     if len(binnen_termijn) >= 2 or beide_ernstig:
         reden = "beide overtredingen ernstig" if beide_ernstig else f"{len(binnen_termijn)} eerdere boetes"
         opslag = Decimal(str(regime["zwaar_pct"]))

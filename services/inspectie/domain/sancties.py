@@ -15,11 +15,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from services.inspectie.domain.berekening import Stap, euro, getal
+from services.inspectie.domain.berekening import Stap, euro
 from services.inspectie.domain.boetes import Boete, NietBeoordeeld
-from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding, zonder_onrechtmatige_inhouding
+from services.inspectie.domain.ernst import ernstige_onderbetaling
+from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.overtreding import zelfde_overtreding
-from services.inspectie.domain.wml import MinimumloonOnbekend, analyseer
 from shared.contract.inspectie import Betaalbewijs, Bevinding, Wet
 from shared.maanden import plus_maanden
 from shared.policy import Policy
@@ -199,7 +199,7 @@ def stillegging(
         # a WML finding's danger is its underpayment: serious only past the thresholds (SER rec. 1)
         onderbetaling: tuple[Stap, ...] = ()
         if bevinding.wet == "WML":
-            onderbetaling, onbekend = _ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
+            onderbetaling, onbekend = ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
         if bevinding.wet != "WML" or onderbetaling:
             omschrijving = (
                 "ernstig gevaar (art. 28 Arbowet): direct, tot het gevaar weg is"
@@ -225,7 +225,7 @@ def stillegging(
         tot = plus_maanden(op, maanden) - timedelta(days=1)
         return Stillegging("herhaling", stap.stap, bevinding.wet, bevinding.code, op, tot, (stap,), policy.version)
     if bevinding.wet == "WML" and policy.value("stillegging_onderbetaling_actief", op):
-        stappen, onbekend = _ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
+        stappen, onbekend = ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
         if stappen:
             return Stillegging(
                 "ernstige_onderbetaling", "STIL-ONDERBETALING", "WML", bevinding.code, op, None, stappen, policy.version
@@ -239,48 +239,3 @@ def stillegging(
         )
         return NietBeoordeeld(bevinding.wet, bevinding.code, regel, reden, policy.version)
     return None
-
-
-def _ernstige_onderbetaling(
-    bevinding: Bevinding,
-    op: date,
-    policy: Policy,
-    werkdag: Callable[[date], bool],
-    inhoudingen: Sequence[OnrechtmatigeInhouding],
-) -> tuple[tuple[Stap, ...], tuple[str, ...]]:
-    """ser2025: the workers whose underpayment counts as serious danger (empty: nobody), with a line
-    after them for each worker who could not be judged; and, per such worker, why (the minimum wage
-    of the period is not in the policy: the fine is not judged either)."""
-    grens_onderbetaald = policy.decimal("stillegging_onderbetaling_pct", op)
-    grens_betaald = policy.decimal("stillegging_wml_betaald_pct", op)
-    grens_maanden = policy.decimal("stillegging_wml_maanden", op)
-    stappen: list[Stap] = []
-    onbekend: list[str] = []
-    for nummer, regel in enumerate(bevinding.onderbetaling, 1):
-        try:
-            regel, inhouding = zonder_onrechtmatige_inhouding(regel, inhoudingen, policy)
-            analyse = analyseer(regel, policy, werkdag)
-        except MinimumloonOnbekend as exc:
-            onbekend.append(f"werknemer {nummer}: {exc}")
-            continue
-        if analyse is None:
-            continue
-        pct = analyse.pct_onderbetaald.quantize(Decimal("0.1"))
-        if analyse.pct_onderbetaald >= grens_onderbetaald:
-            reden = f"{pct} % onderbetaald (grens {grens_onderbetaald} %)"
-        elif analyse.pct_wml_betaald < grens_betaald and analyse.maanden >= grens_maanden:
-            betaald = analyse.pct_wml_betaald.quantize(Decimal("0.1"))
-            reden = f"{betaald} % van het WML betaald gedurende {getal(analyse.maanden)} maanden"
-        else:
-            continue
-        if inhouding > 0:
-            reden += (
-                f"; onrechtmatige inhouding voor huisvesting (HUIS-005) EUR {euro(inhouding)} telt niet als betaald"
-            )
-        stappen.append(Stap("STIL-ONDERBETALING", f"werknemer {nummer}: {reden}", pct))
-    if not stappen:
-        return (), tuple(onbekend)
-    niet_beoordeeld = [
-        Stap("STIL-ONDERBETALING-NIET-BEOORDEELD", f"{wie}; niet beoordeeld", "niet beoordeeld") for wie in onbekend
-    ]
-    return (*stappen, *niet_beoordeeld), tuple(onbekend)

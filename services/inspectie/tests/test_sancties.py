@@ -206,3 +206,23 @@ def test_the_ser2025_stoppage_test_does_not_count_an_unlawful_housing_deduction_
     ]
     zonder_teken = stillegging(onderbetaald("3000.00"), OP, ser2025, inhoudingen=(inhouding,))
     assert isinstance(zonder_teken, Stillegging) and zonder_teken.grond == "ernstige_onderbetaling"
+
+
+def test_ser2025_a_marked_wml_finding_below_the_thresholds_is_no_serious_repeat(
+    huidig: Policy, ser2025: Policy
+) -> None:
+    """Recidive: +200 % when both violations are serious. Under ser2025 a WML finding's danger is its
+    underpayment, serious only past the stoppage thresholds (as the stoppage reads the mark): 26.6 %
+    underpaid, marked, after a serious earlier fine is a repeat (+100 %), not a serious one; half
+    underpaid, marked, is (+200 %). Under current law the inspector's mark is what makes it serious."""
+    eerdere = [EerdereBoete("WML", "WML-ONDERBETALING", date(2024, 1, 1), ernstig=True)]
+
+    def uitkomst(betaald: str, policy: Policy) -> tuple[Decimal, bool]:
+        bevinding = onderbetaald(betaald).model_copy(update={"ernstig_gevaar": True})
+        resultaat = boete(bevinding, OP, policy, eerdere_boetes=eerdere)
+        assert isinstance(resultaat, Boete)
+        return resultaat.recidive_pct, resultaat.ernstig
+
+    assert uitkomst("3800.00", ser2025) == (Decimal(100), False)
+    assert uitkomst("2588.96", ser2025) == (Decimal(200), True)
+    assert uitkomst("3800.00", huidig) == (Decimal(200), True)
