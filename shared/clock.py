@@ -26,8 +26,9 @@ class Clock:
         return self._set if self._set is not None else datetime.now(UTC)
 
     async def load(self, conn: Conn) -> None:
-        if self.test_mode:
-            self._set = await conn.fetchval("SELECT nu FROM testklok WHERE id = 1")
+        """The stored test time, if one was set (a time applied before, as a test does, stays otherwise)."""
+        if self.test_mode and (stored := await conn.fetchval("SELECT nu FROM testklok WHERE id = 1")) is not None:
+            self._set = stored
 
     async def set(self, conn: Conn, nu: datetime) -> None:
         """Store the new test time in the caller's transaction; applied in memory by `apply`."""
