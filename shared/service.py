@@ -48,7 +48,7 @@ import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -85,6 +85,7 @@ from shared.envelope import (
 )
 from shared.faults import CONTENT_ERRORS, transient
 from shared.logging import ACCESS_LOGGER, configure
+from shared.ontvangst import laatste_dag
 from shared.policy import Policy, PolicyError, load_policy
 from shared.prefetch import hands_out_at_once
 from shared.settings import Settings
@@ -138,6 +139,12 @@ class Context:
     def today(self) -> Any:
         """The Dutch calendar date of "now" (terms are counted in Dutch days)."""
         return self.now.astimezone(AMSTERDAM).date()
+
+    @property
+    def laatste_dag(self) -> date:
+        """The latest date a fact in the cause can carry (`shared.ontvangst.laatste_dag`): today, or
+        the sender's own day when it is ahead of the Dutch one."""
+        return laatste_dag(self.today, ontvangen_om=self.now, verzonden_om=self.cause.time)
 
     async def emit(
         self, type: str, data: dict[str, Any], key: str, *, topic: str | None = None, subject: str | None = None
