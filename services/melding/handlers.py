@@ -14,7 +14,7 @@ import structlog
 from services.melding.adapters.intake import Intake
 from services.melding.adapters.repository import MeldingRepository
 from services.melding.domain import terugkoppeling
-from services.melding.domain.bezoek import GemeldeMelding, afsplitsing
+from services.melding.domain.bezoek import GemeldeMelding, afsplitsing, gesloten_door_eerder_bezoek
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from services.melding.domain.deadline import geen_overschrijding, uiterlijk_inspectie_op
 from services.melding.domain.herhaling import fouten_referentie_hergebruikt
@@ -25,7 +25,7 @@ from shared.contract.melding import MeldingIngediend, melder_referentie_uit
 from shared.db import Conn
 from shared.envelope import CloudEvent
 from shared.feitsleutel import inhoud_hash
-from shared.locks import werkgever_key, werkgevers
+from shared.locks import lock, werkgever_key, werkgevers
 from shared.policy import Policy
 from shared.service import AMSTERDAM, Context, Rejected
 
@@ -225,7 +225,7 @@ async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
     standen = await intake.lees_zaken(ctx.conn, gelezen)  # all of them in one read
     zaken = [z for z in gelezen if standen[z].status != "gesloten"]  # closed by an earlier event of the batch
     for zaak_id in zaken:
-        await _splits_af_na_bezoek(ctx, zaak_id, kvk, op)
+        await _splits_af_na_bezoek(ctx, intake, zaak_id, kvk, op)
         for melding_id in await repo.markeer_geinspecteerd(zaak_id, op):
             await ctx.cancel(TERMIJN_TIMER, melding_id)
         await _naar_status(
@@ -241,11 +241,12 @@ async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
         await _naar_status(ctx, zaak_id, "gesloten", partial(terugkoppeling.gesloten, zaak_id=zaak_id))
 
 
-async def _splits_af_na_bezoek(ctx: Context, zaak_id: str, kvk: str, op: date) -> None:
+async def _splits_af_na_bezoek(ctx: Context, intake: Intake, zaak_id: str, kvk: str, op: date) -> str | None:
     """Move the case's reports received after the visit day `op` to a new open case, and tell each of
     their reporters that case (`melding.ontvangen`, not `herhaald`: inspectie plans it, with the
-    reports' own deadlines). Their timers keep running; the visit closes only what it answered."""
-    intake: Intake = ctx.batch
+    reports' own deadlines). Their timers keep running; the visit closes only what it answered.
+    The caller holds the employer's lock (a batch's, or the deadline timer's own). Returns the new
+    case, None when the visit answered every report of the case."""
     repo = MeldingRepository(ctx.conn)
     if intake.heeft_nieuwe_meldingen(zaak_id):  # a report of this batch joined it: write it first
         await intake.flush(ctx.conn)
@@ -264,7 +265,7 @@ async def _splits_af_na_bezoek(ctx: Context, zaak_id: str, kvk: str, op: date) -
     ]
     nieuw = afsplitsing(gemeld, op, ctx.policy)
     if nieuw is None:
-        return
+        return None
     nieuw_id = f"Z-{uuid.uuid4().hex[:12].upper()}"
     await repo.splits_af(zaak_id, nieuw_id, kvk, nieuw)
     intake.afgesplitst(
@@ -293,6 +294,7 @@ async def _splits_af_na_bezoek(ctx: Context, zaak_id: str, kvk: str, op: date) -
             scope=scope_voor(m.categorieen, ctx.policy, m.ontvangen_op),
             verplaatst_uit=zaak_id,
         )
+    return nieuw_id
 
 
 def _als_dict(data: Any) -> dict[str, Any]:
@@ -305,8 +307,29 @@ async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
 
     A visit cancels the timers of the reports received by its day; a report received after it is in
     an open case of its own (`_splits_af_na_bezoek`), so its timer reports the breach unless a later
-    visit answered it (`geen_overschrijding`)."""
+    visit answered it (`geen_overschrijding`).
+
+    A case closed before a visit split off what it did not answer can still hold such a report, closed
+    with it (`gesloten_door_eerder_bezoek`). Its timer first moves it, with the case's other reports
+    received after the visit's day, to a new open case, exactly as the visit now does (acknowledged
+    in it, so inspectie plans it), and then judges its deadline there. A moved report is in an open
+    case, so it is never moved twice, and a timer fired again finds its breach reported."""
     repo = MeldingRepository(ctx.conn)
+    info = await repo.termijn_info(payload["melding_id"], vergrendel=False)
+    if info is None or info["termijn_overschreden"]:
+        return
+    if gesloten_door_eerder_bezoek(
+        info["status"], ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"]
+    ):
+        # the employer's lock before any report's row: a report of the employer can join the case
+        # this opens, and the timer of another report of the case, fired at once, waits here
+        await lock(ctx.conn, werkgever_key(info["werkgever_kvk"]))
+        intake = Intake()
+        nieuw = await _splits_af_na_bezoek(
+            ctx, intake, info["zaak_id"], info["werkgever_kvk"], info["geinspecteerd_op"]
+        )
+        await intake.flush(ctx.conn)  # the audit lines of the move
+        log.info("termijn_melding_verplaatst", melding_id=info["melding_id"], van=info["zaak_id"], naar=nieuw)
     info = await repo.termijn_info(payload["melding_id"])
     if info is None or info["termijn_overschreden"]:
         return

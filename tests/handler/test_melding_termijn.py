@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -93,3 +93,108 @@ async def test_a_report_received_after_the_visit_day_stays_open_and_its_breach_i
     gemeld = {d["melding_id"]: d["zaak_id"] for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)}
     r2_id = await svc.pool.fetchval("SELECT melding_id FROM melding WHERE referentie = $1", r2)
     assert gemeld == {r2_id: nieuw}, "R2's deadline passed uninspected; R1 was inspected in time"
+
+
+async def oude_stand(svc: Service, kvk: str, refs: dict[str, tuple[str, date, date, bool]]) -> str:
+    """Stored as before the visit split off what it did not answer: a case visited on Tuesday
+    2027-03-02 and closed, with every report of it, also those received after that day; those kept
+    their deadline timers (a visit cancels only the ones of the reports received by its day).
+    `refs`: reference -> (organisation, received, deadline, timer live)."""
+    zaak_id = f"Z-OUD{uuid.uuid4().hex[:8].upper()}"
+    await svc.pool.execute(
+        """INSERT INTO zaak (zaak_id, werkgever_kvk, status, resultaat, categorieen, scope, gemeentecode, geopend_op,
+                             laatste_melding_op, uiterlijk_inspectie_op, geinspecteerd_op)
+           VALUES ($1, $2, 'gesloten', 'geen_overtreding', '{onderbetaling}', '{WML}', 'GM1783', '2027-03-01',
+                   $3, '2027-03-08', '2027-03-02')""",
+        zaak_id,
+        kvk,
+        max(ontvangen for _, ontvangen, _, _ in refs.values()),
+    )
+    for ref, (organisatie, ontvangen, uiterlijk, live) in refs.items():
+        melding_id = str(uuid.uuid4())
+        await svc.pool.execute(
+            """INSERT INTO melding (melding_id, organisatie, referentie, melder_soort, zaak_id, inhoud_hash,
+                                    categorieen, ontvangen_op, uiterlijk_inspectie_op, data)
+               VALUES ($1, $2, $3, 'vakbond', $4, 'h', '{onderbetaling}', $5, $6, $7::jsonb)""",
+            melding_id,
+            organisatie,
+            ref,
+            zaak_id,
+            ontvangen,
+            uiterlijk,
+            json.dumps(report(ref, kvk, organisatie)),
+        )
+        if live:
+            await svc.pool.execute(
+                """INSERT INTO timer (soort, sleutel, due_at, payload)
+                   VALUES ('inspectietermijn', $1, $2, jsonb_build_object('melding_id', $1::text))""",
+                melding_id,
+                datetime.combine(uiterlijk, datetime.min.time(), tzinfo=AMSTERDAM) + timedelta(days=1),
+            )
+    return zaak_id
+
+
+async def test_a_report_closed_with_its_case_before_the_split_moves_to_an_open_case_when_its_timer_fires(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    """Stored before the visit split off the reports it did not answer: R2 (Wednesday) and R3
+    (Thursday) were closed with the case of Tuesday's visit and their reporters told `gesloten`, but
+    the visit never examined them. When R2's timer fires they move to a new open case as the visit
+    now would (acknowledged in it, so inspectie plans it), then R2's breach is reported in that case;
+    R3's own timer reports its breach there later, and neither is moved again."""
+    svc, _ = service
+    kvk = f"47{uuid.uuid4().int % 1_000_000:06d}"
+    r1, r2, r3 = (f"R-{uuid.uuid4().hex[:10]}" for _ in range(3))
+    oud = await oude_stand(
+        svc,
+        kvk,
+        {
+            r1: ("fnv", date(2027, 3, 1), date(2027, 3, 8), False),
+            r2: ("cnv", date(2027, 3, 3), date(2027, 3, 10), True),
+            r3: ("bond3", date(2027, 3, 4), date(2027, 3, 11), True),
+        },
+    )
+    ids = {
+        r["referentie"]: r["melding_id"]
+        for r in await svc.pool.fetch("SELECT referentie, melding_id FROM melding WHERE zaak_id = $1", oud)
+    }
+
+    svc.clock.apply(datetime(2027, 3, 11, 9, 0, tzinfo=AMSTERDAM))  # R2's deadline passed, R3's not yet
+    assert await svc.fire_due() == 1
+    waar = {
+        r["referentie"]: r["zaak_id"]
+        for r in await svc.pool.fetch(
+            "SELECT referentie, zaak_id FROM melding WHERE melding_id = ANY($1)", [*ids.values()]
+        )
+    }
+    nieuw = waar[r2]
+    assert waar[r1] == oud, "the visit answered R1: it stays in the closed case"
+    assert nieuw != oud and waar[r3] == nieuw, "what the visit did not examine left the closed case, together"
+    zaak = await svc.pool.fetchrow("SELECT * FROM zaak WHERE zaak_id = $1", nieuw)
+    assert (zaak["status"], zaak["geinspecteerd_op"], zaak["geopend_op"]) == ("ontvangen", None, date(2027, 3, 3))
+    assert (zaak["werkgever_kvk"], zaak["uiterlijk_inspectie_op"]) == (kvk, date(2027, 3, 10))
+    assert await svc.pool.fetchval("SELECT status FROM zaak WHERE zaak_id = $1", oud) == "gesloten"
+
+    ontvangen = [d for _, d in await uitgaand(svc, "nl.waardigwerk.melding.ontvangen")]
+    assert [
+        (d["melder_referentie"], d["zaak_id"], d["herhaald"], d["melding_id"], d["uiterlijk_inspectie_op"])
+        for d in ontvangen
+    ] == [(r2, nieuw, False, ids[r2], "2027-03-10"), (r3, nieuw, False, ids[r3], "2027-03-11")], (
+        "each moved report acknowledged in its open case, for inspectie to plan with its own deadline"
+    )
+    assert {d["verplaatst_uit"] for d in ontvangen} == {oud}
+    assert [d["gekoppeld"] for d in ontvangen] == [False, True], "the first opens the new case, as a visit does"
+    assert await uitgaand(svc, "nl.waardigwerk.melding.status_gewijzigd") == [], "nothing else told"
+    gemeld = [(d["melding_id"], d["zaak_id"]) for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
+    assert gemeld == [(ids[r2], nieuw)], "R2's breach, in the case that still has to be inspected"
+    audit = await svc.pool.fetch("SELECT zaak_id, naar_status FROM zaak_audit ORDER BY id")
+    assert [(a["zaak_id"], a["naar_status"]) for a in audit] == [(oud, "gesloten"), (nieuw, "ontvangen")]
+
+    svc.clock.apply(datetime(2027, 3, 12, 9, 0, tzinfo=AMSTERDAM))  # R3's deadline passed too
+    await svc.pool.execute("UPDATE timer SET fired_at = NULL WHERE sleutel = $1", ids[r2])  # R2's fires again
+    while await svc.fire_due():
+        pass
+    gemeld = [(d["melding_id"], d["zaak_id"]) for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
+    assert gemeld == [(ids[r2], nieuw), (ids[r3], nieuw)], "each breach once, in the open case"
+    assert len(await uitgaand(svc, "nl.waardigwerk.melding.ontvangen")) == 2, "moved once, acknowledged once"
+    assert await svc.pool.fetchval("SELECT count(*) FROM zaak WHERE werkgever_kvk = $1", kvk) == 2

@@ -113,11 +113,13 @@ class MeldingRepository:
         )
         return [r["melding_id"] for r in rows]
 
-    async def termijn_info(self, melding_id: str) -> dict[str, Any] | None:
+    async def termijn_info(self, melding_id: str, *, vergrendel: bool = True) -> dict[str, Any] | None:
+        """What a report's deadline timer judges, its row locked (`vergrendel`) or only read."""
         row = await self.conn.fetchrow(
             """SELECT m.melding_id, m.zaak_id, m.ontvangen_op, m.uiterlijk_inspectie_op, m.termijn_overschreden,
-                      z.werkgever_kvk, z.geinspecteerd_op, z.scope, z.gemeentecode
-               FROM melding m JOIN zaak z USING (zaak_id) WHERE m.melding_id = $1 FOR UPDATE OF m""",
+                      z.werkgever_kvk, z.status, z.geinspecteerd_op, z.scope, z.gemeentecode
+               FROM melding m JOIN zaak z USING (zaak_id) WHERE m.melding_id = $1"""
+            + (" FOR UPDATE OF m" if vergrendel else ""),
             melding_id,
         )
         return dict(row) if row else None

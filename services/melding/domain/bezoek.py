@@ -8,6 +8,10 @@ therefore leave the case and form a case of their own, open, as if they had come
 closed: its first report opens it (the municipality of the first one that names one), it watches the
 earliest of their deadlines, and its categories and scope are theirs. Each report keeps its own
 deadline timer, which reports a breach when no visit of the new case comes in time.
+
+A case closed before the visit split off what it did not answer may still hold such reports, closed
+with it (`gesloten_door_eerder_bezoek`); they are split off by the same rule when their deadline
+comes, before it is judged.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.melding.domain.classificatie import scope_voor
+from services.melding.domain.zaak import GESLOTEN
 from shared.policy import Policy
 
 
@@ -49,6 +54,17 @@ class Afsplitsing:
 def beantwoord_door_bezoek(ontvangen_op: date, uitgevoerd_op: date) -> bool:
     """A visit answers a report received on or before its day."""
     return ontvangen_op <= uitgevoerd_op
+
+
+def gesloten_door_eerder_bezoek(zaak_status: str, *, ontvangen_op: date, geinspecteerd_op: date | None) -> bool:
+    """Whether a report lies in a closed case whose visit came before the report was received: closed
+    with the case although that visit never examined it. It belongs in an open case (`afsplitsing`
+    with the visit's day), as the visit would have split it off."""
+    return (
+        zaak_status == GESLOTEN
+        and geinspecteerd_op is not None
+        and not beantwoord_door_bezoek(ontvangen_op, geinspecteerd_op)
+    )
 
 
 def afsplitsing(meldingen: Iterable[GemeldeMelding], uitgevoerd_op: date, policy: Policy) -> Afsplitsing | None:

@@ -6,7 +6,12 @@ from datetime import date
 
 import pytest
 
-from services.melding.domain.bezoek import GemeldeMelding, afsplitsing, beantwoord_door_bezoek
+from services.melding.domain.bezoek import (
+    GemeldeMelding,
+    afsplitsing,
+    beantwoord_door_bezoek,
+    gesloten_door_eerder_bezoek,
+)
 from shared.policy import Policy
 
 BEZOEK = date(2027, 3, 2)
@@ -49,3 +54,23 @@ def test_the_reports_after_the_visit_day_form_a_case_of_their_own(huidig: Policy
     assert nieuw.categorieen == ["arbeidstijden", "huisvesting", "onderbetaling"]
     assert nieuw.gemeentecode == "GM1783", "the first report after the visit that names a municipality"
     assert set(nieuw.scope) >= {"WML", "Arbowet"} and nieuw.scope == sorted(set(nieuw.scope))
+
+
+@pytest.mark.parametrize(
+    ("status", "geinspecteerd_op", "gesloten_zonder_antwoord"),
+    [
+        ("gesloten", date(2027, 3, 2), True),  # closed by a visit before the report was received
+        ("gesloten", date(2027, 3, 3), False),  # the visit on the day of receipt answered it
+        ("gesloten", date(2027, 3, 4), False),
+        ("gesloten", None, False),  # no visit to compare with: nothing to move
+        ("geinspecteerd", date(2027, 3, 2), False),  # not closed: a visit still splits it off when told
+        ("ontvangen", None, False),
+    ],
+)
+def test_a_report_is_closed_unanswered_only_by_a_closed_case_visited_before_its_receipt(
+    status: str, geinspecteerd_op: date | None, gesloten_zonder_antwoord: bool
+) -> None:
+    """Such a report was closed with its case although no visit examined it; it is to move to an open
+    case (`afsplitsing`, as the visit does now) before its deadline is judged."""
+    uitkomst = gesloten_door_eerder_bezoek(status, ontvangen_op=date(2027, 3, 3), geinspecteerd_op=geinspecteerd_op)
+    assert uitkomst is gesloten_zonder_antwoord
