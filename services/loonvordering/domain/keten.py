@@ -27,8 +27,10 @@ day is planned.
 The chain runs in hiring order (`keten_in_volgorde`): each source gives a run of parties from lower
 to higher (the filed chain from the employer up, an answer from the party answering up through the
 parties it names), and a party the chain got to know later can still sit lower in it. Where the
-facts disagree the earlier one wins; parties no fact places keep the order they became known in,
-below a `hoofdopdrachtgever`.
+facts disagree the earlier one wins, and the filed chain is the earliest: its direct client stays
+`keten[0]` and its `hoofdopdrachtgever` stays on top, whatever an answer says. Parties no fact places
+keep the order they became known in, after the part linked to the employer and below a
+`hoofdopdrachtgever`.
 
 A court's exculpation (`gedisculpeerd`) frees that client from its date on. Other failure grounds
 leave the party liable (the debt stays; it just cannot be collected there). A party liable on
@@ -171,30 +173,67 @@ def fouten_werkgever_in_keten(werkgever_kvk: str, kvks: Sequence[str]) -> list[d
     ]
 
 
+def bruikbaar(werkgever_kvk: str, door: str, kvks: Sequence[str]) -> list[int]:
+    """The positions in `kvks`, the parties `door` names upward from its contract partner, that say
+    something about the chain: only those after `door`'s own last mention (what lies at or below
+    itself says nothing about its clients), never the employer (the debtor, not a client in its own
+    chain) and each party once, where it first appears. An answer is taken as far as it can be
+    understood: the rest is left out, not refused."""
+    eigen = max((i for i, kvk in enumerate(kvks) if kvk == door), default=-1)
+    gezien: set[str] = set()
+    posities: list[int] = []
+    for i in range(eigen + 1, len(kvks)):
+        if (kvk := kvks[i]) != werkgever_kvk and kvk not in gezien:
+            gezien.add(kvk)
+            posities.append(i)
+    return posities
+
+
 def keten_in_volgorde(
     werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Iterable[Sequence[str]]
 ) -> tuple[Schakel, ...]:
     """The known clients (`schakels`, each once, in the order they became known) from the direct
     client upward by who hires whom. `lijnen`: runs of KvK numbers, each from lower to higher as one
-    source gave them, earliest source first; a run may pass parties not (yet) in the chain. What
-    links reach up from the employer comes first; a part of the chain not (yet) linked to it follows.
+    source gave them, earliest source first: the filed chain's (from the employer up), then each
+    answer's (from the answering party up through the parties it names, as `bruikbaar` reads them).
+    A run may pass parties not (yet) in the chain; an answering party outside the chain only passes
+    its partner on. What links reach up from the employer comes first; a part of the chain not (yet)
+    linked to it follows.
 
-    A `hoofdopdrachtgever` sits above every other client from the first run that names it on (the
-    filed chain's, before any answer): a later link cannot put a party above it. The employer is
-    never a client: it is left out of the chain, and of a run anywhere but at its start."""
+    The filed chain is the earliest fact: its direct client stays the direct client (no link puts a
+    party below it or next to it above the employer), and a filed `hoofdopdrachtgever` sits above every
+    other party. A `hoofdopdrachtgever` named later sits above every other client from the first run
+    that names it on: a later link cannot put a party above it. The employer is never a client: it is
+    left out of the chain, and of a run anywhere but at its start.
+
+    Each distinct run and each distinct link is weighed once, so the work grows with the number of
+    runs, and with the chain's size (bounded per claim) for the links that are new."""
     schakels = [s for s in schakels if s.kvk_nummer != werkgever_kvk]
-    boven: dict[str, set[str]] = {}  # party -> the parties directly above it
-    toppen = {s.kvk_nummer for s in schakels if s.rol == "hoofdopdrachtgever"}
+    bekend = {s.kvk_nummer for s in schakels}
+    runs = iter(lijnen)
+    gemeld = _als_lijn(werkgever_kvk, next(runs, (werkgever_kvk,)), bekend)
+    direct = gemeld[1] if len(gemeld) > 1 and gemeld[0] == werkgever_kvk else None
+    toppen = {s.kvk_nummer for s in schakels if s.rol == "hoofdopdrachtgever"} - {direct}
+    gemelde_toppen = toppen & set(gemeld)
     nog_niet = [s.kvk_nummer for s in schakels if s.kvk_nummer in toppen]  # roles not applied yet
-    for lijn in lijnen:
-        lijn = _als_lijn(werkgever_kvk, lijn)
+    boven: dict[str, set[str]] = {}  # party -> the parties directly above it
+    onder: dict[str, set[str]] = {}  # party -> the parties directly below it
+    gezien: set[tuple[str, ...]] = set()
+    for nummer, lijn in enumerate((gemeld, *(_als_lijn(werkgever_kvk, r, bekend) for r in runs))):
+        if (sleutel := tuple(lijn)) in gezien:
+            continue
+        gezien.add(sleutel)
         for laag, hoog in pairwise(lijn):
-            _onder(boven, laag, hoog)
-        for top in [t for t in nog_niet if t in lijn]:
+            if direct is not None and (hoog == direct) != (laag == werkgever_kvk):
+                continue  # nothing below the filed direct client, nothing else straight above the employer
+            _onder(boven, onder, laag, hoog)
+        in_lijn = set(lijn)
+        for top in [t for t in nog_niet if t in in_lijn]:
             nog_niet.remove(top)
-            _bovenaan(boven, top, [s.kvk_nummer for s in schakels if s.kvk_nummer not in toppen])
+            buiten = gemelde_toppen if nummer == 0 else toppen  # a filed top is above later ones too
+            _bovenaan(boven, onder, top, [s.kvk_nummer for s in schakels if s.kvk_nummer not in buiten])
     for top in nog_niet:
-        _bovenaan(boven, top, [s.kvk_nummer for s in schakels if s.kvk_nummer not in toppen])
+        _bovenaan(boven, onder, top, [s.kvk_nummer for s in schakels if s.kvk_nummer not in toppen])
     rang = {s.kvk_nummer: i for i, s in enumerate(schakels)}
     verbonden = _erboven(boven, werkgever_kvk)
     eronder = dict.fromkeys(set(rang) | _erboven(boven, *boven), 0)
@@ -221,24 +260,23 @@ def keten_in_volgorde(
     return tuple(schakels[rang[kvk]] for kvk in volgorde)
 
 
-def _als_lijn(werkgever_kvk: str, lijn: Sequence[str]) -> list[str]:
-    """A run as it can count: each party once (where it first appears), and the employer only as
-    its start (the employer hires no one in the chain; an answer naming it said nothing usable)."""
-    gezien: set[str] = set()
-    result: list[str] = []
-    for i, kvk in enumerate(lijn):
-        if kvk not in gezien and (kvk != werkgever_kvk or i == 0):
-            gezien.add(kvk)
-            result.append(kvk)
-    return result
+def _als_lijn(werkgever_kvk: str, lijn: Sequence[str], bekend: set[str]) -> list[str]:
+    """A run as it can count: its source, then the parties it names as `bruikbaar` reads them. An
+    answering party outside the chain (`bekend`) is left out: it is not placed, only its partner."""
+    if not lijn:
+        return []
+    door, genoemd = lijn[0], lijn[1:]
+    rest = [genoemd[i] for i in bruikbaar(werkgever_kvk, door, genoemd)]
+    return [door, *rest] if door == werkgever_kvk or door in bekend else rest
 
 
-def _bovenaan(boven: dict[str, set[str]], top: str, onder: Iterable[str]) -> None:
-    """Record that `top` sits above every party of `onder` that no earlier link puts above it."""
+def _bovenaan(boven: dict[str, set[str]], onder: dict[str, set[str]], top: str, lager: Iterable[str]) -> None:
+    """Record that `top` sits above every party of `lager` that no earlier link puts above it."""
     erboven = _erboven(boven, top)  # links under `top` do not change what lies above it
-    for kvk in onder:
-        if kvk not in erboven:
+    for kvk in lager:
+        if kvk not in erboven and kvk != top:
             boven.setdefault(kvk, set()).add(top)
+            onder.setdefault(top, set()).add(kvk)
 
 
 def _erboven(boven: Mapping[str, set[str]], *van: str) -> set[str]:
@@ -252,13 +290,35 @@ def _erboven(boven: Mapping[str, set[str]], *van: str) -> set[str]:
     return gezien
 
 
-def _onder(boven: dict[str, set[str]], laag: str, hoog: str) -> None:
+def _onder(boven: dict[str, set[str]], onder: dict[str, set[str]], laag: str, hoog: str) -> None:
     """Record that `hoog` hires `laag`, unless it is known already or an earlier link says otherwise
     (`laag` above `hoog`)."""
-    if hoog in boven.get(laag, ()) or laag == hoog:
+    if hoog in boven.get(laag, ()) or laag == hoog or _ligt_boven(boven, onder, laag, hoog):
         return
-    if laag not in _erboven(boven, hoog):
-        boven.setdefault(laag, set()).add(hoog)
+    boven.setdefault(laag, set()).add(hoog)
+    onder.setdefault(hoog, set()).add(laag)
+
+
+def _ligt_boven(boven: Mapping[str, set[str]], onder: Mapping[str, set[str]], laag: str, hoog: str) -> bool:
+    """Whether the links put `laag` above `hoog`: searched up from `hoog` and down from `laag` in
+    turn, so it costs about what the smaller side holds (a chain answered from the top down, one
+    link at a time, or filed from the bottom up, costs a step per link)."""
+    op, neer = [hoog], [laag]
+    boven_hoog, onder_laag = {hoog}, {laag}
+    while op and neer:
+        for kvk in boven.get(op.pop(), ()):
+            if kvk in onder_laag:
+                return True
+            if kvk not in boven_hoog:
+                boven_hoog.add(kvk)
+                op.append(kvk)
+        for kvk in onder.get(neer.pop(), ()):
+            if kvk in boven_hoog:
+                return True
+            if kvk not in onder_laag:
+                onder_laag.add(kvk)
+                neer.append(kvk)
+    return False
 
 
 def aansprakelijken(feiten: Ketenfeiten, op: date, policy: Policy) -> list[Aansprakelijke]:

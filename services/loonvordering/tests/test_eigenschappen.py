@@ -213,3 +213,38 @@ def test_every_answer_given_in_any_order_gives_the_true_chain(
         bekend += [kvk for kvk in antwoord[1:] if kvk not in bekend]
     lijnen = [(werkgever, *(s.kvk_nummer for s in gemeld)), *antwoorden]
     assert list(keten_in_volgorde(werkgever, [per_kvk[kvk] for kvk in bekend], lijnen)) == waar
+
+
+@st.composite
+def ingediend_met_willekeurige_antwoorden(
+    draw: st.DrawFn,
+) -> tuple[str, tuple[Schakel, ...], list[Schakel], list[tuple[str, ...]]]:
+    """A filed chain (its last party maybe the hoofdopdrachtgever) and any answers at all: by any
+    party (the employer, a chain party, an outsider), naming any parties, the employer, the answering
+    party itself and a party twice included. The parties join the chain in the order first named."""
+    werkgever, *kvks = draw(st.permutations(KVKS))
+    filed = [Schakel(kvk, draw(st.sampled_from(ROLLEN[:-1]))) for kvk in kvks[: draw(st.integers(1, 4))]]
+    if len(filed) > 1 and draw(st.booleans()):
+        filed[-1] = Schakel(filed[-1].kvk_nummer, "hoofdopdrachtgever")
+    partij = st.sampled_from(KVKS)
+    antwoorden = draw(st.lists(st.tuples(partij, st.lists(partij, max_size=5)), max_size=8))
+    schakels = list(filed)
+    for _, genoemd in antwoorden:
+        for kvk in genoemd:
+            if kvk not in {s.kvk_nummer for s in schakels}:
+                schakels.append(Schakel(kvk, draw(st.sampled_from(ROLLEN))))
+    return werkgever, tuple(filed), schakels, [(door, *genoemd) for door, genoemd in antwoorden]
+
+
+@settings(deadline=None, max_examples=500)
+@given(ingediend_met_willekeurige_antwoorden())
+def test_the_filed_direct_client_stays_first_and_the_filed_top_last_whatever_is_answered(
+    gegeven: tuple[str, tuple[Schakel, ...], list[Schakel], list[tuple[str, ...]]],
+) -> None:
+    werkgever, filed, schakels, antwoorden = gegeven
+    lijnen = [(werkgever, *(s.kvk_nummer for s in filed)), *antwoorden]
+    keten = [s.kvk_nummer for s in keten_in_volgorde(werkgever, schakels, lijnen)]
+    assert sorted(keten) == sorted(s.kvk_nummer for s in schakels if s.kvk_nummer != werkgever)
+    assert keten[0] == filed[0].kvk_nummer, "the filed direct client is liable under 616a"
+    if filed[-1].rol == "hoofdopdrachtgever":
+        assert keten[-1] == filed[-1].kvk_nummer, "nothing goes above the filed hoofdopdrachtgever"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -471,3 +472,63 @@ def test_a_claim_paid_in_full_after_the_top_date_keeps_that_date(huidig: Policy)
     vroeg = dataclasses.replace(laat, betalingen=(Betaling(A, Decimal("4702.62"), date(2025, 11, 3)),))
     assert top_aansprakelijk_vanaf(vroeg, huidig) is None
     assert Termijn(date(2025, 11, 3), GROND_616B_LID_5) not in volgende_termijnen(vroeg, huidig)
+
+
+# -- the filed direct client and the filed top keep their places, whatever an answer says -----------
+FILED_MET_TOP = (Schakel(B, "inlener"), Schakel(T, "hoofdopdrachtgever"))
+X, Y = "70000007", "80000008"
+
+
+@pytest.mark.parametrize(
+    "antwoorden",
+    [
+        pytest.param(((Y, X, B),), id="any party names [X, B]"),
+        pytest.param(((T, X), (X, B)), id="the top names X, X names B"),
+        pytest.param(((E, X, B),), id="the employer names [X, B]"),
+        pytest.param(((X, B, X, B),), id="X names itself between"),
+    ],
+)
+def test_no_answer_puts_a_party_below_the_filed_direct_client(
+    antwoorden: tuple[tuple[str, ...], ...], huidig: Policy
+) -> None:
+    """Filed E -> B -> T: the filer named B as the employer's direct client, the earliest fact. A party
+    an answer puts below B is not tied above the employer's chain by any usable link: it goes after
+    the linked part (below the filed top), and B stays liable under 616a."""
+    schakels = (*FILED_MET_TOP, Schakel(X, "opdrachtgever"))
+    keten = keten_in_volgorde(E, schakels, ((E, B, T), *antwoorden))
+    assert [s.kvk_nummer for s in keten] == [B, X, T]
+    feiten = Ketenfeiten(werkgever_kvk=E, keten=keten, ingediend_op=date(2025, 4, 7), bedrag_eur=OPEN)
+    assert wie(feiten, date(2025, 4, 7), huidig) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (B, date(2025, 4, 7), GROND_616A),
+    ]
+
+
+def test_an_answer_naming_the_whole_chain_counts_from_the_answering_party_up() -> None:
+    """Filed E -> B. A's stored answer named the whole chain [B, A, T]: only what lies above A's own
+    mention says anything about A's clients (T), so B stays the direct client."""
+    schakels = (Schakel(B, "inlener"), Schakel(A, "opdrachtgever"), Schakel(T, "hoofdopdrachtgever"))
+    assert [s.kvk_nummer for s in keten_in_volgorde(E, schakels, ((E, B), (A, B, A, T)))] == [B, A, T]
+
+
+def test_a_filed_direct_client_that_is_the_hoofdopdrachtgever_stays_first() -> None:
+    schakels = (Schakel(B, "hoofdopdrachtgever"), Schakel(A, "opdrachtgever"))
+    assert [s.kvk_nummer for s in keten_in_volgorde(E, schakels, ((E, B), (B, A)))] == [B, A]
+
+
+def test_nothing_goes_above_the_filed_top_client_not_even_a_later_hoofdopdrachtgever() -> None:
+    schakels = (*FILED_MET_TOP, Schakel(X, "hoofdopdrachtgever"))
+    assert [s.kvk_nummer for s in keten_in_volgorde(E, schakels, ((E, B, T), (T, X)))] == [B, X, T]
+
+
+def test_many_one_party_answers_from_the_top_down_order_in_near_linear_time() -> None:
+    """16 000 parties each naming its one client, the highest first (each new link hangs below a long
+    chain), plus each answer sent again: once took 18 s and was done again on every event. A claim
+    holds at most HOOGSTE_KETEN parties now; the ordering stays fast beyond it (stored claims)."""
+    p = [f"7{i:07d}" for i in range(16_000)]
+    schakels = (Schakel(p[0], "inlener"), *(Schakel(kvk, "opdrachtgever") for kvk in reversed(p[1:])))
+    antwoorden = [(laag, hoog) for laag, hoog in reversed(list(itertools.pairwise(p)))]
+    begin = time.perf_counter()
+    keten = keten_in_volgorde(E, schakels, ((E, p[0]), *antwoorden, *antwoorden))
+    assert time.perf_counter() - begin < 3
+    assert [s.kvk_nummer for s in keten] == p
