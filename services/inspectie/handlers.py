@@ -553,14 +553,19 @@ async def _leg_op(
 async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
     """Proof of back pay: the held fines of the inspection lapse once it and earlier proofs cover the
     back pay of all its fines (a payment counts once, not once per fine: a proof names no fine).
-    A proof counts once per (inspection, employer, day paid, reference), however often it is sent;
-    one that names another employer than the inspection's, or is paid after the day it is
-    received, is refused."""
+    A proof counts once per (inspection, employer, day paid, reference), however often it is sent
+    (the same proof again is acknowledged first, as it was accepted); a new one that names another
+    employer than the inspection's, or is paid after the latest day it can carry (`ctx.laatste_dag`:
+    the day of receipt, or the sender's day when it is ahead), is refused."""
     sleutel = bewijs.model_dump(include={"inspectie_id", "werkgever", "betaald_op", "referentie"})
     omschrijving = f"het betaalbewijs voor {bewijs.inspectie_id} van {bewijs.betaald_op}" + (
         f" met referentie {bewijs.referentie}" if bewijs.referentie else " zonder referentie"
     )
     repo = InspectieRepository(ctx.conn)
+    # sent again as it was accepted before: the same fact, not judged again (the clock may stand
+    # before its betaald_op now); a new fact is recorded here and undone with it when refused below
+    if not await eerste_keer_ontvangen(ctx, sleutel, {"bedrag_eur": bewijs.bedrag_eur}, omschrijving, "referentie"):
+        return
     werkgever = await repo.werkgever_van(bewijs.inspectie_id)
     if werkgever is not None and werkgever != bewijs.werkgever.kvk_nummer:
         melding = (
@@ -568,11 +573,9 @@ async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
             "een betaalbewijs geldt alleen voor de nabetaling van de werkgever van de inspectie"
         )
         raise Rejected([{"veld": "werkgever.kvk_nummer", "melding": melding}])
-    if fouten := fouten_betaalbewijs(bewijs, ctx.today):
+    if fouten := fouten_betaalbewijs(bewijs, ctx.today, laatste=ctx.laatste_dag):
         raise Rejected(fouten)
-    if not await eerste_keer_ontvangen(ctx, sleutel, {"bedrag_eur": bewijs.bedrag_eur}, omschrijving, "referentie"):
-        return
-    await repo.bewaar_betaalbewijs(ctx.cause.id, bewijs)
+    await repo.bewaar_betaalbewijs(ctx.cause.id, bewijs, ctx.today)
     await _beoordeel_aangehouden(ctx, repo, bewijs.inspectie_id)
 
 

@@ -15,7 +15,7 @@ from services.inspectie.domain.boetes import EerdereBoete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.planning import Tekort
 from services.inspectie.domain.risico import Signaal
-from services.inspectie.domain.sancties import Waarschuwing
+from services.inspectie.domain.sancties import Waarschuwing, tijdige_bewijzen
 from shared import locks
 from shared.contract.inspectie import Betaalbewijs
 from shared.db import Conn
@@ -335,38 +335,45 @@ class InspectieRepository:
         )
         return kvk
 
-    async def bewaar_betaalbewijs(self, event_id: str, b: Betaalbewijs) -> None:
+    async def bewaar_betaalbewijs(self, event_id: str, b: Betaalbewijs, ontvangen_op: date) -> None:
         await self.conn.execute(
-            "INSERT INTO betaalbewijs (event_id, inspectie_id, werkgever_kvk, bedrag_eur, betaald_op) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            "INSERT INTO betaalbewijs (event_id, inspectie_id, werkgever_kvk, bedrag_eur, betaald_op, ontvangen_op) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
             event_id,
             b.inspectie_id,
             b.werkgever.kvk_nummer,
             b.bedrag_eur,
             b.betaald_op,
+            ontvangen_op,
         )
 
     async def betaalbewijzen(self, inspectie_id: str, werkgever_kvk: str, tot_en_met: date) -> list[Betaalbewijs]:
-        """The employer's proofs for the inspection paid on or before `tot_en_met`. A proof stored
-        before the inspection's employer was known may name another one: it counts for nothing."""
+        """The employer's proofs for the inspection that count for a window ending on `tot_en_met`
+        (`sancties.tijdige_bewijzen`: paid and received within it). A proof stored before the
+        inspection's employer was known may name another one: it counts for nothing."""
         rows = await self.conn.fetch(
-            "SELECT * FROM betaalbewijs WHERE inspectie_id = $1 AND werkgever_kvk = $2 AND betaald_op <= $3",
+            "SELECT * FROM betaalbewijs WHERE inspectie_id = $1 AND werkgever_kvk = $2 AND betaald_op <= $3 "
+            "ORDER BY betaald_op, event_id",
             inspectie_id,
             werkgever_kvk,
             tot_en_met,
         )
-        return [
-            Betaalbewijs.model_validate(
-                {
-                    "inspectie_id": r["inspectie_id"],
-                    "werkgever": {"kvk_nummer": r["werkgever_kvk"]},
-                    "bedrag_eur": r["bedrag_eur"],
-                    "betaald_op": r["betaald_op"],
-                },
-                strict=False,
+        gelezen = [
+            (
+                Betaalbewijs.model_validate(
+                    {
+                        "inspectie_id": r["inspectie_id"],
+                        "werkgever": {"kvk_nummer": r["werkgever_kvk"]},
+                        "bedrag_eur": r["bedrag_eur"],
+                        "betaald_op": r["betaald_op"],
+                    },
+                    strict=False,
+                ),
+                r["ontvangen_op"],
             )
             for r in rows
         ]
+        return tijdige_bewijzen(gelezen, tot_en_met)
 
     # -- warnings
     async def waarschuwingen(self, kvk: str) -> list[Waarschuwing]:

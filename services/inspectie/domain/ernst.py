@@ -6,7 +6,9 @@ The inspector marks a finding `ernstig_gevaar`. Where the WML is among the laws 
 underpayment: it counts as serious only when a worker passes the thresholds
 (`stillegging_onderbetaling_pct`; or less than `stillegging_wml_betaald_pct` of the WML paid over
 at least `stillegging_wml_maanden`), so the mark alone makes it neither a ground for an immediate
-stop nor a serious violation for recidive. Elsewhere the mark is what makes a finding serious.
+stop nor a serious violation for recidive; and past them it is serious whether or not it is marked,
+as the stoppage for serious underpayment reads the same finding. Elsewhere the mark is what makes
+a finding serious.
 """
 
 from __future__ import annotations
@@ -31,12 +33,10 @@ def ernstig(
     werkdag: Callable[[date], bool] = is_werkdag,
 ) -> bool:
     """Whether the finding established on `op` is a serious violation (see the module docstring)."""
-    if not bevinding.ernstig_gevaar:
-        return False
     if bevinding.wet == "WML" and "WML" in policy.value("stillegging_ernstig_gevaar_wetten", op):
         stappen, _ = ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
         return bool(stappen)
-    return True
+    return bevinding.ernstig_gevaar
 
 
 def ernstige_onderbetaling(

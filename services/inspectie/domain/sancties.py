@@ -9,7 +9,7 @@ final. Repeat offenders get no window. Under current law the window is off: fine
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,6 +22,7 @@ from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.overtreding import zelfde_overtreding
 from shared.contract.inspectie import Betaalbewijs, Bevinding, Wet
 from shared.maanden import plus_maanden
+from shared.ontvangst import na_ontvangst
 from shared.policy import Policy
 from shared.werkdagen import is_werkdag
 
@@ -69,11 +70,14 @@ def afloop(
     *,
     ook_verschuldigd_eur: Decimal = Decimal(0),
 ) -> Afloop | None:
-    """Judge a held fine on `op` from the proofs received so far; None while it is still pending.
+    """Judge a held fine on `op` from the proofs that count for it (`tijdige_bewijzen`: paid and
+    received within the window); None while it is still pending.
 
-    The fine lapses once the proven back pay covers what is owed, provided that happens within the
-    window; on the first day after the window it becomes final. Called on each proof and by the
-    timer that fires the day after `tot_en_met`.
+    The fine lapses once these proofs cover what is owed; when they do not, it becomes final on the
+    first day after the window. Called on each proof, when fines are imposed, and by the timer that
+    fires the day after `tot_en_met`: the window's end lapses a fine whose proofs came in time even
+    when none of them was judged before (a fine imposed before stored proofs were judged at
+    imposition, with a proof received before it).
 
     A proof names the inspection, not a fine: `ook_verschuldigd_eur` is the back pay owed under the
     inspection's other fines (held or not: a repeat offence's fine is not held, its back pay is still
@@ -97,7 +101,7 @@ def afloop(
             ),
         )
     stappen += (Stap("SANCTIE-HERSTEL-BEWEZEN", f"nabetaling bewezen ({len(bewijzen)} betaalbewijzen)", euro(betaald)),)
-    if op <= tot_en_met and betaald >= verschuldigd_eur + ook_verschuldigd_eur:
+    if betaald >= verschuldigd_eur + ook_verschuldigd_eur:
         slot = Stap("SANCTIE-HERSTEL", "tijdig en volledig nabetaald: de boete vervalt", "vervallen")
         return Afloop("vervallen", (*stappen, slot), policy.version)
     if op <= tot_en_met:
@@ -108,18 +112,25 @@ def afloop(
     return Afloop("onherroepelijk", (*stappen, slot), policy.version)
 
 
-def fouten_betaalbewijs(bewijs: Betaalbewijs, ontvangen_op: date) -> list[dict[str, str]]:
-    """The rejection's `fouten` for a proof paid after the day it is received (Dutch time): money
-    cannot be proven paid on a day still to come, and such a proof would lapse a fine at once."""
-    if bewijs.betaald_op <= ontvangen_op:
-        return []
+def tijdige_bewijzen(bewijzen: Iterable[tuple[Betaalbewijs, date | None]], tot_en_met: date) -> list[Betaalbewijs]:
+    """The proofs that count for a window ending on `tot_en_met`: paid within it and received within
+    it, each given with its (Dutch) day of receipt. Of a proof stored before the day of receipt was
+    kept (None) only its payment day is known: it is taken as received in time when paid in time."""
     return [
-        {
-            "veld": "betaald_op",
-            "melding": f"betaald_op: {bewijs.betaald_op.isoformat()} ligt na de dag van ontvangst "
-            f"{ontvangen_op.isoformat()}; een betaling kan niet in de toekomst bewezen worden",
-        }
+        bewijs
+        for bewijs, ontvangen_op in bewijzen
+        if bewijs.betaald_op <= tot_en_met and (ontvangen_op is None or ontvangen_op <= tot_en_met)
     ]
+
+
+def fouten_betaalbewijs(
+    bewijs: Betaalbewijs, ontvangen_op: date, *, laatste: date | None = None
+) -> list[dict[str, str]]:
+    """The rejection's `fouten` for a proof paid after the latest day it can carry: `laatste`
+    (`shared.ontvangst.laatste_dag`: the Dutch day of receipt `ontvangen_op`, or the sender's own day
+    when it is ahead), the day of receipt when not given. Money cannot be proven paid on a day still
+    to come, and such a proof would lapse a fine at once."""
+    return na_ontvangst("betaald_op", bewijs.betaald_op, laatste or ontvangen_op, ontvangen_op, "een betaling")
 
 
 @dataclass(frozen=True)

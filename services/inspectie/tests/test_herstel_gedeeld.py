@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ async def dienst(stack_env: dict[str, str]) -> AsyncIterator[Service]:  # noqa: 
     svc.policy, svc.schema = load_policy("ser2025"), f"test_{uuid.uuid4().hex[:10]}"
     svc.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.uitgevoerd", model=InspectieUitgevoerd)(h.inspectie_uitgevoerd)
     svc.handles(IN_INSPECTIE, "nl.waardigwerk.inspectie.betaalbewijs", model=Betaalbewijs)(h.betaalbewijs)
+    svc.on_timer(h.HERSTEL_TIMER)(h.herstel_verstreken)
     svc.app()
     svc.clock.apply(NU)
     await svc.open_storage()
@@ -218,3 +219,81 @@ async def test_a_proof_received_before_the_fine_is_imposed_lapses_it_when_it_is(
     assert (
         await dienst.pool.fetchval("SELECT count(*) FROM timer WHERE sleutel = 'B-INS-38-1' AND fired_at IS NULL") == 0
     )
+
+
+async def stuur_om(broker: KafkaBroker, ce_type: str, data: dict[str, Any], verzonden_om: datetime) -> None:
+    """As `stuur`, with the sender's own `ce_time` (and offset)."""
+    headers, value = encode(new_event(type=ce_type, source=BRON, data=data, time=verzonden_om, cause=None))
+    await broker.publish(value, IN_INSPECTIE, key=KVK.encode(), headers={k: v.decode() for k, v in headers})
+
+
+async def test_an_identical_resend_of_an_accepted_proof_is_not_refused_when_the_clock_stands_before_it(
+    dienst: Service,
+) -> None:
+    """A proof accepted on 05-12 and sent again as it was is the same fact: it is acknowledged as
+    such, not judged again (its betaald_op is after the test clock moved back to 05-11)."""
+    async with TestKafkaBroker(dienst.broker) as broker:
+        await bezoek(broker, "INS-39", bevinding("WML-LOON-A", "W-001"))
+        await bewijs_van(broker, "INS-39", KVK, "100.00", "2026-05-12")
+        dienst.clock.apply(datetime(2026, 5, 11, 9, 0, tzinfo=AMSTERDAM))
+        await bewijs_van(broker, "INS-39", KVK, "100.00", "2026-05-12")
+    assert await afgewezen(dienst) == []
+    assert await dienst.pool.fetchval("SELECT count(*) FROM betaalbewijs") == 1
+
+
+async def test_a_proof_sent_ahead_of_amsterdam_may_carry_the_senders_day(dienst: Service) -> None:
+    """00:30 on 11-21 in Bucharest is 23:30 on 11-20 in Amsterdam: paid that day, dated the 21st."""
+    dienst.clock.apply(datetime(2026, 11, 20, 23, 30, tzinfo=AMSTERDAM))
+    boekarest = timezone(timedelta(hours=2))
+    data = {
+        "inspectie_id": "INS-40",
+        "werkgever": {"kvk_nummer": KVK},
+        "bedrag_eur": "100.00",
+        "betaald_op": "2026-11-21",
+        "referentie": "BANK-RO-1",
+    }
+    async with TestKafkaBroker(dienst.broker) as broker:
+        await stuur_om(
+            broker, "nl.waardigwerk.inspectie.betaalbewijs", data, datetime(2026, 11, 21, 0, 30, tzinfo=boekarest)
+        )
+        await stuur_om(
+            broker,
+            "nl.waardigwerk.inspectie.betaalbewijs",
+            {**data, "betaald_op": "2026-11-22", "referentie": "BANK-RO-2"},
+            datetime(2026, 11, 21, 0, 30, tzinfo=boekarest),
+        )
+    assert await dienst.pool.fetchval("SELECT count(*) FROM betaalbewijs") == 1
+    [reden] = await afgewezen(dienst)
+    assert "2026-11-22" in reden and "2026-11-21" in reden
+
+
+async def test_the_windows_end_lapses_a_held_fine_whose_proof_was_stored_before_it_and_never_judged(
+    dienst: Service,
+) -> None:
+    """A fine imposed before stored proofs were judged at imposition, with a proof of the full back
+    pay stored before it (no day of receipt kept): only the window's end judges it, and it lapses."""
+    async with TestKafkaBroker(dienst.broker) as broker:
+        await bezoek(broker, "INS-41", bevinding("WML-LOON-A", "W-001"))
+    await dienst.pool.execute(
+        "INSERT INTO betaalbewijs (event_id, inspectie_id, werkgever_kvk, bedrag_eur, betaald_op) "
+        "VALUES ('oud-1', 'INS-41', $1, 1792.15, '2026-05-11')",
+        KVK,
+    )
+    dienst.clock.apply(datetime(2026, 5, 27, 9, 0, tzinfo=AMSTERDAM))
+    assert await dienst.fire_due() == 1
+    assert [d["boete_id"] for d in await uitgaand(dienst, h.BOETE_VERVALLEN)] == ["B-INS-41-1"]
+    assert await uitgaand(dienst, h.BOETE_DEFINITIEF) == []
+    assert await dienst.pool.fetchval("SELECT status FROM boete WHERE inspectie_id = 'INS-41'") == "vervallen"
+
+
+async def test_a_proof_received_after_the_window_does_not_lapse_the_fine_when_its_timer_comes_late(
+    dienst: Service,
+) -> None:
+    """Paid on the window's last day, received the day after it, before the timer fired: too late."""
+    async with TestKafkaBroker(dienst.broker) as broker:
+        await bezoek(broker, "INS-42", bevinding("WML-LOON-A", "W-001"))
+        dienst.clock.apply(datetime(2026, 5, 27, 9, 0, tzinfo=AMSTERDAM))
+        await bewijs_van(broker, "INS-42", KVK, "1792.15", "2026-05-26")
+    assert await uitgaand(dienst, h.BOETE_VERVALLEN) == []
+    assert await dienst.fire_due() == 1
+    assert [d["boete_id"] for d in await uitgaand(dienst, h.BOETE_DEFINITIEF)] == ["B-INS-42-1"]

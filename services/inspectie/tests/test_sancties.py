@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.inspectie.domain.boetes import Boete, EerdereBoete, boete
+from services.inspectie.domain.ernst import ernstig
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.sancties import (
     Stillegging,
@@ -13,6 +14,7 @@ from services.inspectie.domain.sancties import (
     geldige_waarschuwingen,
     herstelbetaling,
     stillegging,
+    tijdige_bewijzen,
     waarschuwing_na,
 )
 from shared.contract.base import WerkgeverKvk
@@ -79,8 +81,15 @@ def test_partial_back_pay_waits_then_the_fine_becomes_final(ser2025: Policy) -> 
 
 
 def test_proof_arriving_after_the_window_does_not_lapse_the_fine(ser2025: Policy) -> None:
-    uitkomst = afloop(Decimal("1792.15"), [bewijs("1792.15")], date(2026, 5, 26), date(2026, 5, 27), ser2025)
+    """Paid within the window but received the day after it: it does not count (`tijdige_bewijzen`)."""
+    einde = date(2026, 5, 26)
+    tijdig = tijdige_bewijzen([(bewijs("1792.15"), date(2026, 5, 27))], einde)
+    assert tijdig == []
+    uitkomst = afloop(Decimal("1792.15"), tijdig, einde, date(2026, 5, 27), ser2025)
     assert uitkomst is not None and uitkomst.uitkomst == "onherroepelijk"
+    laat_betaald = bewijs("1792.15", date(2026, 5, 27))
+    assert tijdige_bewijzen([(laat_betaald, date(2026, 5, 26)), (bewijs("1.00"), einde)], einde) == [bewijs("1.00")]
+    assert tijdige_bewijzen([(bewijs("1.00"), None)], einde) == [bewijs("1.00")], "received before receipt was kept"
 
 
 def test_warning_stands_five_years_then_expires(huidig: Policy) -> None:
@@ -226,3 +235,38 @@ def test_ser2025_a_marked_wml_finding_below_the_thresholds_is_no_serious_repeat(
     assert uitkomst("3800.00", ser2025) == (Decimal(100), False)
     assert uitkomst("2588.96", ser2025) == (Decimal(200), True)
     assert uitkomst("3800.00", huidig) == (Decimal(200), True)
+
+
+def test_ser2025_a_wml_finding_past_the_thresholds_is_serious_whether_or_not_it_is_marked(
+    huidig: Policy, ser2025: Policy
+) -> None:
+    """One reading of seriousness: under ser2025 the same unmarked finding that stops work for serious
+    underpayment (half the WML unpaid) is a serious violation for recidive too; marked but below the
+    thresholds it is not. Under current law the inspector's mark decides."""
+    zwaar, licht = onderbetaald("2588.96"), onderbetaald("3800.00")
+    assert isinstance(stillegging(zwaar, OP, ser2025), Stillegging)
+    assert ernstig(zwaar, OP, ser2025) is True
+    assert ernstig(licht.model_copy(update={"ernstig_gevaar": True}), OP, ser2025) is False
+    assert ernstig(zwaar, OP, huidig) is False
+    assert ernstig(licht.model_copy(update={"ernstig_gevaar": True}), OP, huidig) is True
+    eerdere = [EerdereBoete("WML", "WML-ONDERBETALING", date(2024, 1, 1), ernstig=True)]
+    resultaat = boete(zwaar, OP, ser2025, eerdere_boetes=eerdere)
+    assert isinstance(resultaat, Boete) and (resultaat.recidive_pct, resultaat.ernstig) == (Decimal(200), True)
+
+
+def test_a_proof_may_carry_the_senders_day_when_it_is_ahead_of_the_dutch_day() -> None:
+    """00:30 on 11-21 in Bucharest is 23:30 on 11-20 in Amsterdam: paid "today" there is the 21st."""
+    ontvangen = date(2026, 11, 20)
+    assert fouten_betaalbewijs(bewijs("1792.15", date(2026, 11, 21)), ontvangen, laatste=date(2026, 11, 21)) == []
+    [fout] = fouten_betaalbewijs(bewijs("1792.15", date(2026, 11, 22)), ontvangen, laatste=date(2026, 11, 21))
+    assert "2026-11-22" in fout["melding"] and "2026-11-21" in fout["melding"] and "2026-11-20" in fout["melding"]
+
+
+def test_the_windows_end_lapses_a_fine_the_proofs_received_in_time_cover(ser2025: Policy) -> None:
+    """`afloop` is given the proofs that count (paid and received within the window): when they cover
+    the back pay, the window's end lapses the fine, also when no proof was judged before it (a fine
+    imposed before proofs were judged at imposition, with its proof stored earlier)."""
+    einde = date(2026, 5, 26)
+    uitkomst = afloop(Decimal("1792.15"), [bewijs("1792.15")], einde, date(2026, 5, 27), ser2025)
+    assert uitkomst is not None and uitkomst.uitkomst == "vervallen"
+    assert afloop(Decimal("1792.15"), [], einde, date(2026, 5, 27), ser2025).uitkomst == "onherroepelijk"  # type: ignore[union-attr]
