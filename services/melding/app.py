@@ -18,6 +18,7 @@ for plan in intake.PLAN_TYPES:  # gepland, herpland
     service.handles(intern("inspectie"), plan)(handlers.inspectie_gepland)
 service.handles(intern("inspectie"), "nl.waardigwerk.inspectie.afgerond")(handlers.inspectie_afgerond)
 service.on_timer(handlers.TERMIJN_TIMER)(handlers.termijn_verstreken)
+service.on_timer(handlers.VERPLAATS_TIMER)(handlers.verplaatsing)
 service.batch_locks = handlers.werkgevers_per_batch
 service.batch_state = intake.laad
 

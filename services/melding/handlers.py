@@ -35,6 +35,7 @@ TERMIJN_OVERSCHREDEN = "nl.waardigwerk.melding.termijn_overschreden"
 log = structlog.get_logger()
 HUISVESTING_SIGNAAL = "nl.waardigwerk.melding.huisvestingssignaal"
 TERMIJN_TIMER = "inspectietermijn"
+VERPLAATS_TIMER = "verplaatsing"  # set by migration 0002 only
 
 
 async def werkgevers_per_batch(conn: Conn, events: Sequence[CloudEvent], today: date, policy: Policy) -> list[str]:
@@ -302,34 +303,41 @@ def _als_dict(data: Any) -> dict[str, Any]:
     return json.loads(data) if isinstance(data, str) else dict(data)
 
 
+async def _verplaats_als_onbeantwoord_gesloten(ctx: Context, repo: MeldingRepository, melding_id: str) -> None:
+    """A report closed with its case by a visit before it was received (`gesloten_door_eerder_bezoek`:
+    stored before a visit split off what it did not answer) moves, with the case's other reports
+    received after the visit's day, to a new open case exactly as the visit now does (acknowledged in
+    it, so inspectie plans it). A moved report is in an open case: it is never moved twice."""
+    info = await repo.termijn_info(melding_id, vergrendel=False)
+    if info is None or not gesloten_door_eerder_bezoek(
+        info["status"], ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"]
+    ):
+        return
+    # the employer's lock before any report's row: a report of the employer can join the case this
+    # opens, and a timer of another report of the case, fired at the same time, waits here
+    await lock(ctx.conn, werkgever_key(info["werkgever_kvk"]))
+    intake = Intake()
+    nieuw = await _splits_af_na_bezoek(ctx, intake, info["zaak_id"], info["werkgever_kvk"], info["geinspecteerd_op"])
+    await intake.flush(ctx.conn)  # the audit lines of the move
+    log.info("melding_verplaatst_na_bezoek", melding_id=melding_id, van=info["zaak_id"], naar=nieuw)
+
+
+async def verplaatsing(ctx: Context, payload: dict[str, Any]) -> None:
+    """The timer migration 0002 sets for each report closed with its case by a visit before it was
+    received: it moves at once, not only when its deadline comes."""
+    await _verplaats_als_onbeantwoord_gesloten(ctx, MeldingRepository(ctx.conn), payload["melding_id"])
+
+
 async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     """The durable deadline timer: no inspection carried out in time -> the breach is reported once.
 
     A visit cancels the timers of the reports received by its day; a report received after it is in
     an open case of its own (`_splits_af_na_bezoek`), so its timer reports the breach unless a later
-    visit answered it (`geen_overschrijding`).
-
-    A case closed before a visit split off what it did not answer can still hold such a report, closed
-    with it (`gesloten_door_eerder_bezoek`). Its timer first moves it, with the case's other reports
-    received after the visit's day, to a new open case, exactly as the visit now does (acknowledged
-    in it, so inspectie plans it), and then judges its deadline there. A moved report is in an open
-    case, so it is never moved twice, and a timer fired again finds its breach reported."""
+    visit answered it (`geen_overschrijding`). A report still closed with a case visited before it
+    was received moves to an open case first (`_verplaats_als_onbeantwoord_gesloten`), and its
+    deadline is judged there; a timer fired again finds its breach reported."""
     repo = MeldingRepository(ctx.conn)
-    info = await repo.termijn_info(payload["melding_id"], vergrendel=False)
-    if info is None or info["termijn_overschreden"]:
-        return
-    if gesloten_door_eerder_bezoek(
-        info["status"], ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"]
-    ):
-        # the employer's lock before any report's row: a report of the employer can join the case
-        # this opens, and the timer of another report of the case, fired at once, waits here
-        await lock(ctx.conn, werkgever_key(info["werkgever_kvk"]))
-        intake = Intake()
-        nieuw = await _splits_af_na_bezoek(
-            ctx, intake, info["zaak_id"], info["werkgever_kvk"], info["geinspecteerd_op"]
-        )
-        await intake.flush(ctx.conn)  # the audit lines of the move
-        log.info("termijn_melding_verplaatst", melding_id=info["melding_id"], van=info["zaak_id"], naar=nieuw)
+    await _verplaats_als_onbeantwoord_gesloten(ctx, repo, payload["melding_id"])
     info = await repo.termijn_info(payload["melding_id"])
     if info is None or info["termijn_overschreden"]:
         return

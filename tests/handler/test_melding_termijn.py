@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from services.melding.app import service as melding_app
 from shared.envelope import OWN_SOURCE_PREFIX
 from shared.service import AMSTERDAM, Service
 from shared.topics import intern
@@ -134,16 +135,9 @@ async def oude_stand(svc: Service, kvk: str, refs: dict[str, tuple[str, date, da
     return zaak_id
 
 
-async def test_a_report_closed_with_its_case_before_the_split_moves_to_an_open_case_when_its_timer_fires(
-    service: tuple[Service, Statements],  # noqa: F811
-) -> None:
-    """Stored before the visit split off the reports it did not answer: R2 (Wednesday) and R3
-    (Thursday) were closed with the case of Tuesday's visit and their reporters told `gesloten`, but
-    the visit never examined them. When R2's timer fires they move to a new open case as the visit
-    now would (acknowledged in it, so inspectie plans it), then R2's breach is reported in that case;
-    R3's own timer reports its breach there later, and neither is moved again."""
-    svc, _ = service
-    kvk = f"47{uuid.uuid4().int % 1_000_000:06d}"
+async def drie_oude_meldingen(svc: Service, kvk: str) -> tuple[str, dict[str, str], tuple[str, str, str]]:
+    """The closed case visited on Tuesday 03-02 with R1 (Monday, answered), R2 (Wednesday) and R3
+    (Thursday), the last two with a live timer: the case, the reports' ids by reference, the references."""
     r1, r2, r3 = (f"R-{uuid.uuid4().hex[:10]}" for _ in range(3))
     oud = await oude_stand(
         svc,
@@ -154,10 +148,21 @@ async def test_a_report_closed_with_its_case_before_the_split_moves_to_an_open_c
             r3: ("bond3", date(2027, 3, 4), date(2027, 3, 11), True),
         },
     )
-    ids = {
-        r["referentie"]: r["melding_id"]
-        for r in await svc.pool.fetch("SELECT referentie, melding_id FROM melding WHERE zaak_id = $1", oud)
-    }
+    rijen = await svc.pool.fetch("SELECT referentie, melding_id FROM melding WHERE zaak_id = $1", oud)
+    return oud, {r["referentie"]: r["melding_id"] for r in rijen}, (r1, r2, r3)
+
+
+async def test_a_report_closed_with_its_case_before_the_split_moves_to_an_open_case_when_its_timer_fires(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    """Stored before the visit split off the reports it did not answer: R2 (Wednesday) and R3
+    (Thursday) were closed with the case of Tuesday's visit and their reporters told `gesloten`, but
+    the visit never examined them. When R2's timer fires they move to a new open case as the visit
+    now would (acknowledged in it, so inspectie plans it), then R2's breach is reported in that case;
+    R3's own timer reports its breach there later, and neither is moved again."""
+    svc, _ = service
+    kvk = f"47{uuid.uuid4().int % 1_000_000:06d}"
+    oud, ids, (r1, r2, r3) = await drie_oude_meldingen(svc, kvk)
 
     svc.clock.apply(datetime(2027, 3, 11, 9, 0, tzinfo=AMSTERDAM))  # R2's deadline passed, R3's not yet
     assert await svc.fire_due() == 1
@@ -198,3 +203,48 @@ async def test_a_report_closed_with_its_case_before_the_split_moves_to_an_open_c
     assert gemeld == [(ids[r2], nieuw), (ids[r3], nieuw)], "each breach once, in the open case"
     assert len(await uitgaand(svc, "nl.waardigwerk.melding.ontvangen")) == 2, "moved once, acknowledged once"
     assert await svc.pool.fetchval("SELECT count(*) FROM zaak WHERE werkgever_kvk = $1", kvk) == 2
+
+
+async def test_a_report_closed_with_its_case_whose_timer_fired_before_the_split_is_moved_after_the_migration(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    """A report closed with its case by a visit before it was received, whose deadline timer had
+    already fired when the visit did not yet split it off (a logged no-op, or before that a breach
+    reported): the migration fires it again, and the timer moves the report to an open case as
+    above; a breach already reported is not reported again."""
+    svc, _ = service
+    kvk = f"48{uuid.uuid4().int % 1_000_000:06d}"
+    oud, ids, (r1, r2, r3) = await drie_oude_meldingen(svc, kvk)
+    await svc.pool.execute("UPDATE timer SET fired_at = due_at")  # both fired before the split
+    await svc.pool.execute("UPDATE melding SET termijn_overschreden = true WHERE melding_id = $1", ids[r3])
+    andere = await oude_stand(
+        svc, f"49{uuid.uuid4().int % 1_000_000:06d}", {"R-X": ("fnv", date(2027, 3, 2), date(2027, 3, 9), True)}
+    )
+    await svc.pool.execute("UPDATE timer SET fired_at = due_at WHERE fired_at IS NULL")  # answered by its visit
+
+    svc.clock.apply(datetime(2027, 4, 1, 9, 0, tzinfo=AMSTERDAM))
+    async with svc.pool.acquire() as conn:
+        await conn.execute((melding_app.migrations / "0002_melding_herstart_termijn_na_bezoek.sql").read_text())
+    gewekt = await svc.pool.fetch("SELECT soort, sleutel FROM timer WHERE fired_at IS NULL")
+    assert {(r["soort"], r["sleutel"]) for r in gewekt} == {
+        ("verplaatsing", ids[r2]),
+        ("verplaatsing", ids[r3]),
+        ("inspectietermijn", ids[r2]),
+    }, "only the reports closed unanswered: each moves, and a deadline not yet reported is judged again"
+    while await svc.fire_due():
+        pass
+
+    nieuw = await svc.pool.fetchval("SELECT zaak_id FROM melding WHERE melding_id = $1", ids[r2])
+    assert nieuw != oud
+    assert await svc.pool.fetchval("SELECT zaak_id FROM melding WHERE melding_id = $1", ids[r3]) == nieuw
+    assert await svc.pool.fetchval("SELECT zaak_id FROM melding WHERE melding_id = $1", ids[r1]) == oud
+    assert await svc.pool.fetchval("SELECT status FROM zaak WHERE zaak_id = $1", nieuw) == "ontvangen"
+    ontvangen = [d for _, d in await uitgaand(svc, "nl.waardigwerk.melding.ontvangen")]
+    assert [(d["melder_referentie"], d["zaak_id"], d["herhaald"]) for d in ontvangen] == [
+        (r2, nieuw, False),
+        (r3, nieuw, False),
+    ], "acknowledged once each in the open case, for inspectie to plan"
+    gemeld = [(d["melding_id"], d["zaak_id"]) for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
+    assert gemeld == [(ids[r2], nieuw)], "R3's breach was reported before: not again"
+    assert await svc.pool.fetchval("SELECT count(*) FROM zaak WHERE werkgever_kvk = $1", kvk) == 2
+    assert await svc.pool.fetchval("SELECT status FROM zaak WHERE zaak_id = $1", andere) == "gesloten"
