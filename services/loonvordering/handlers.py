@@ -333,7 +333,7 @@ async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
 # -- payments -------------------------------------------------------------------------------------
 async def betaling(ctx: Context, b: Betaling) -> None:
     """A payment counts once however often it is sent (its key: claim, payer, day, reference)."""
-    if fouten := fouten_betaald_op(b.betaald_op, ctx.today):
+    if fouten := fouten_betaald_op(b.betaald_op, ctx.laatste_dag, ctx.today):
         raise Rejected(fouten)
     repo = VorderingRepository(ctx.conn)
     v = await _vordering(repo, b.vordering_id)
@@ -346,7 +346,8 @@ async def betaling(ctx: Context, b: Betaling) -> None:
     if not await _nieuw(ctx, f, "referentie"):
         return
     await repo.bewaar_betaling(ctx.cause.id, v["vordering_id"], b.betaald_door.kvk_nummer, b.bedrag_eur, b.betaald_op)
-    stand = saldo(Decimal(str(v["bedrag_eur"])), await repo.betalingen(v["vordering_id"]), ctx.today)
+    # paid by the latest day it can carry: a payment on the payer's own day ahead of the Dutch one counts
+    stand = saldo(Decimal(str(v["bedrag_eur"])), await repo.betalingen(v["vordering_id"]), ctx.laatste_dag)
     await ctx.emit(
         BETALING_VERWERKT,
         {

@@ -7,7 +7,9 @@ An overpayment is reported as `overbetaald_eur`, never dropped: the paying party
 A payment counts from the day it was made (`betaald_op`), for what is open as for who is still
 liable (`Ketenfeiten.openstaand` asks `saldo`). A payment dated after the day it is received is a
 typo or a wrong clock at the sender: it would settle the claim today on money not yet paid, so it
-is refused with both dates (`fouten_betaald_op`; the day of receipt only the handler knows).
+is refused with both dates (`fouten_betaald_op`). That day is the later of the Dutch day of receipt
+and the payer's own day when it sent the payment (kernel rule `shared.ontvangst.laatste_dag`, in a
+handler `Context.laatste_dag`): paid at 00:30 in Bucharest is the next day there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from shared.ontvangst import na_ontvangst
 
 
 @dataclass(frozen=True)
@@ -35,17 +39,10 @@ class Saldo:
     voldaan_op: date | None
 
 
-def fouten_betaald_op(betaald_op: date, ontvangen_op: date) -> list[dict[str, str]]:
-    """The rejection's `fouten` for a payment dated after the day of receipt; empty when it is not."""
-    if betaald_op <= ontvangen_op:
-        return []
-    return [
-        {
-            "veld": "betaald_op",
-            "melding": f"betaald_op: {betaald_op.isoformat()} ligt na de dag van ontvangst "
-            f"{ontvangen_op.isoformat()}; meld een betaling pas als ze gedaan is",
-        }
-    ]
+def fouten_betaald_op(betaald_op: date, laatste: date, ontvangen_op: date) -> list[dict[str, str]]:
+    """The rejection's `fouten` for a payment dated after `laatste`, the latest date a fact received
+    on `ontvangen_op` can carry (`shared.ontvangst.laatste_dag`); empty when it is not."""
+    return na_ontvangst("betaald_op", betaald_op, laatste, ontvangen_op, "een betaling")
 
 
 def saldo(vastgesteld_eur: Decimal, betalingen: Iterable[Betaling], op: date) -> Saldo:

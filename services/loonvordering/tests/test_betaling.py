@@ -45,11 +45,21 @@ def test_a_claim_of_nothing_is_settled_without_payment() -> None:
 
 
 def test_a_payment_after_its_day_of_receipt_is_refused_with_both_dates() -> None:
-    assert fouten_betaald_op(date(2026, 5, 12), date(2026, 5, 12)) == []
-    assert fouten_betaald_op(date(2026, 1, 2), date(2026, 5, 12)) == []
-    [fout] = fouten_betaald_op(date(2026, 5, 13), date(2026, 5, 12))
+    dag = date(2026, 5, 12)
+    assert fouten_betaald_op(date(2026, 5, 12), dag, dag) == []
+    assert fouten_betaald_op(date(2026, 1, 2), dag, dag) == []
+    [fout] = fouten_betaald_op(date(2026, 5, 13), dag, dag)
     assert fout["veld"] == "betaald_op"
     assert "2026-05-13" in fout["melding"] and "2026-05-12" in fout["melding"]
+
+
+def test_a_payment_on_the_senders_own_day_ahead_of_the_dutch_one_counts() -> None:
+    """Paid 00:30 on 05-13 in Bucharest, received 23:30 on 05-12 in Amsterdam: the latest date it
+    can carry is the sender's day (shared.ontvangst.laatste_dag), the 14th is refused naming both."""
+    laatste, ontvangen = date(2026, 5, 13), date(2026, 5, 12)
+    assert fouten_betaald_op(date(2026, 5, 13), laatste, ontvangen) == []
+    [fout] = fouten_betaald_op(date(2026, 5, 14), laatste, ontvangen)
+    assert "2026-05-14" in fout["melding"] and "2026-05-13" in fout["melding"] and "2026-05-12" in fout["melding"]
 
 
 def test_settled_and_outstanding_count_the_same_payments_on_a_day() -> None:

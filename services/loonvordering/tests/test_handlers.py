@@ -3,14 +3,18 @@ they are stored (a schema of its own per test, the broker in-process)."""
 
 from __future__ import annotations
 
+import json
+import uuid
+from datetime import datetime
 from typing import Any
 
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from services.loonvordering import handlers as h
-from shared.service import Service
-from tests.handler.test_loonvordering_herhaling import stuur, uitgaand
+from shared.service import AMSTERDAM, Service
+from shared.topics import IN_LOONVORDERINGEN
+from tests.handler.test_loonvordering_herhaling import TYPE, stuur, uitgaand
 
 pytestmark = pytest.mark.stack
 REF = "FNV-LV-KETEN"
@@ -171,3 +175,26 @@ async def test_a_claim_paid_in_full_cancels_its_term_timers(service: Service) ->
     assert await service.pool.fetchval(telling, h.TERMIJN_TIMER) == 0
     [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
     assert liable(laatste) == [] and laatste["volgende_termijn"] is None
+
+
+async def test_a_payment_dated_on_the_senders_day_ahead_of_the_dutch_day_counts(service: Service) -> None:
+    """Paid and sent 00:30 on 2026-05-13 in Bucharest (+03:00): 23:30 on 05-12 in Amsterdam when it
+    arrives. The payer's own day is the 13th, so the payment counts (kernel rule Context.laatste_dag)."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        service.clock.apply(datetime(2026, 5, 12, 23, 30, tzinfo=AMSTERDAM))
+        betaling = {"betaald_door": {"kvk_nummer": WERKGEVER}, "bedrag_eur": 100, "betaald_op": "2026-05-13"}
+        headers = {
+            "ce_specversion": "1.0",
+            "ce_id": str(uuid.uuid4()),
+            "ce_source": "urn:nld:partner:test",
+            "ce_type": TYPE + "betaling",
+            "ce_time": "2026-05-13T00:30:00+03:00",
+            "content-type": "application/json",
+        }
+        data = json.dumps({"vordering_id": vastgesteld["vordering_id"], **betaling}).encode()
+        await broker.publish(data, IN_LOONVORDERINGEN, key=b"k", headers=headers)
+    assert await uitgaand(service, h.AFGEWEZEN) == []
+    [verwerkt] = await uitgaand(service, h.BETALING_VERWERKT)
+    assert verwerkt["openstaand_eur"] == pytest.approx(vastgesteld["bedrag_eur"] - 100)
