@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from services.inspectie.adapters.planning import Planning, planning_van
+from services.inspectie.adapters.planning import Planning, melding_signaal_id, planning_van
 from services.inspectie.adapters.repository import InspectieRepository, planning_key
 from services.inspectie.domain.boetes import Boete, NietBeoordeeld, OnvoldoendeGegevens, boete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
@@ -123,18 +123,31 @@ async def _signaal(
 
 
 async def melding_ontvangen(ctx: Context, data: dict[str, Any]) -> None:
+    """A report is one signal, keyed by its `melding_id`: an acknowledgement of it again changes
+    nothing, and one that moved it to a new case (`verplaatst_uit`: a visit told later did not answer
+    it) makes the new case its reason instead of a second signal, so it counts once in the risk and
+    the closed case is no reason of the next plan."""
     if data.get("herhaald") or not data.get("melding_id"):
         return
-    await _signaal(
-        ctx,
-        data["werkgever"]["kvk_nummer"],
-        "melding_vakbond" if data.get("melder_soort") == "vakbond" else "melding_or",
-        ctx.today,
-        werklocatie=data.get("werklocatie"),
-        wetten=tuple(data.get("scope") or ()),
-        aanleiding={"soort": "melding", "id": data["zaak_id"]},
-        uiterlijk_op=date.fromisoformat(data["uiterlijk_inspectie_op"]),
-    )
+    kvk = data["werkgever"]["kvk_nummer"]
+    soort = "melding_vakbond" if data.get("melder_soort") == "vakbond" else "melding_or"
+    bron = melding_signaal_id(str(data["melding_id"]))
+    aanleiding = {"soort": "melding", "id": data["zaak_id"]}
+    werklocatie, uiterlijk_op = data.get("werklocatie"), date.fromisoformat(data["uiterlijk_inspectie_op"])
+    signaal = Signaal(soort, bron, ctx.today, Decimal(1), tuple(data.get("scope") or ()))  # type: ignore[arg-type]
+    async with planning_van(ctx) as planning:
+        if verplaatst_uit := data.get("verplaatst_uit"):
+            await planning.flush(ctx.conn)  # the move is written on the database itself
+            planning.vergeet()
+            verplaatst = await InspectieRepository(ctx.conn).verplaats_melding_signaal(
+                kvk, bron, soort, aanleiding, str(verplaatst_uit)
+            )
+            if verplaatst is not None:
+                if verplaatst:
+                    await herbeoordeel(ctx, planning, kvk, werklocatie, uiterlijk_op)
+                return
+        if await planning.bewaar_signaal(signaal, kvk, aanleiding):
+            await herbeoordeel(ctx, planning, kvk, werklocatie, uiterlijk_op)
 
 
 async def gemeente_signaal(ctx: Context, s: GemeenteSignaal) -> None:

@@ -286,9 +286,20 @@ class Planning:
         self.bekende_signalen, self.nagevraagd = set(), set()
 
 
-def _signaal_ids(event_id: str) -> list[str]:
-    """The ids a batch may store a signal of this event under (handlers_uitlening: one per kind)."""
-    return [event_id, *(f"{event_id}:{soort}" for soort in sorted(SOORTEN)), f"{event_id}:overtreding"]
+def melding_signaal_id(melding_id: str) -> str:
+    """A report is one signal, however often melding acknowledges it (a move to a new case included)."""
+    return f"melding:{melding_id}"
+
+
+def _signaal_ids(event: CloudEvent) -> list[str]:
+    """The ids a batch may store a signal of this event under (handlers_uitlening: one per kind; a
+    report's acknowledgement: its report's)."""
+    event_id = event.id
+    ids = [event_id, *(f"{event_id}:{soort}" for soort in sorted(SOORTEN)), f"{event_id}:overtreding"]
+    melding_id = event.data.get("melding_id") if isinstance(event.data, dict) else None
+    if isinstance(melding_id, str) and melding_id:
+        ids.append(melding_signaal_id(melding_id))
+    return ids
 
 
 async def laad(conn: Conn, events: Sequence[tuple[CloudEvent, Any]]) -> Planning:
@@ -296,7 +307,7 @@ async def laad(conn: Conn, events: Sequence[tuple[CloudEvent, Any]]) -> Planning
     planning = Planning(conn)
     kvks = sorted(locks.werkgevers(event for event, _ in events))
     if kvks:
-        await planning._laad_werkgevers(kvks, [i for event, _ in events for i in _signaal_ids(event.id)])
+        await planning._laad_werkgevers(kvks, [i for event, _ in events for i in _signaal_ids(event)])
     return planning
 
 

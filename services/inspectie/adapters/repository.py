@@ -100,6 +100,40 @@ class InspectieRepository:
         )
         return bool(inserted)
 
+    async def verplaats_melding_signaal(
+        self, kvk: str, bron_event_id: str, soort: str, aanleiding: dict[str, str], verplaatst_uit: str
+    ) -> bool | None:
+        """The signal of a report melding moved from case `verplaatst_uit`: its reason becomes the new
+        case. True when it changed, False when it names that case already, None when there is none.
+
+        A signal stored before reports were keyed by their `melding_id` is under the id of the
+        acknowledgement; one such open signal of the same kind with the old case as its reason is the
+        report's (melding moves all of a case's unanswered reports to one new case, so which of them
+        does not matter) and takes the report's key."""
+        bestaand = await self.conn.fetchrow("SELECT aanleiding FROM signaal WHERE bron_event_id = $1", bron_event_id)
+        if bestaand is not None:
+            if bestaand["aanleiding"] and json.loads(bestaand["aanleiding"]) == aanleiding:
+                return False
+            await self.conn.execute(
+                "UPDATE signaal SET aanleiding = $2 WHERE bron_event_id = $1", bron_event_id, _json(aanleiding)
+            )
+            return True
+        geclaimd = await self.conn.fetchval(
+            """UPDATE signaal SET bron_event_id = $1, aanleiding = $2
+               WHERE bron_event_id = (
+                 SELECT bron_event_id FROM signaal
+                 WHERE werkgever_kvk = $3 AND open AND soort = $4 AND bron_event_id NOT LIKE 'melding:%'
+                   AND aanleiding->>'soort' = 'melding' AND aanleiding->>'id' = $5
+                 ORDER BY waargenomen_op, bron_event_id COLLATE "C" LIMIT 1)
+               RETURNING true""",
+            bron_event_id,
+            _json(aanleiding),
+            kvk,
+            soort,
+            verplaatst_uit,
+        )
+        return True if geclaimd else None
+
     async def sluit_signalen(self, kvk: str, tot_en_met: date) -> None:
         await self.conn.execute(
             "UPDATE signaal SET open = false WHERE werkgever_kvk = $1 AND waargenomen_op <= $2", kvk, tot_en_met
