@@ -130,3 +130,21 @@ async def test_the_same_acknowledgement_again_changes_nothing(service: Service) 
         await ontvangen(broker, "M-R1", "Z1", date(2027, 3, 15))
     assert await service.pool.fetchval("SELECT count(*) FROM signaal WHERE open") == 1
     assert len(await plannen(service)) == 1
+
+
+async def test_a_reports_signal_stored_under_its_acknowledgement_is_the_one_the_move_takes(service: Service) -> None:
+    """Stored before reports were keyed by `melding_id`: R2's signal is under the acknowledgement's
+    ce_id, with the old case as its reason. The move takes that signal, it adds none."""
+    await service.pool.execute(
+        """INSERT INTO signaal (bron_event_id, werkgever_kvk, soort, waargenomen_op, sterkte, wetten, aanleiding)
+           VALUES ('ce-oud', $1, 'melding_vakbond', $2, 1, '{WML}', '{"soort": "melding", "id": "Z1"}')""",
+        KVK,
+        WOENSDAG,
+    )
+    op_dag(service, DONDERDAG)
+    async with TestKafkaBroker(service.broker) as broker:
+        await ontvangen(broker, "M-R2", "Z2", date(2027, 3, 17), verplaatst_uit="Z1")
+    rijen = await service.pool.fetch("SELECT bron_event_id, aanleiding FROM signaal WHERE open")
+    assert [(r["bron_event_id"], json.loads(r["aanleiding"])["id"]) for r in rijen] == [("melding:M-R2", "Z2")]
+    [gepland] = await plannen(service)
+    assert gepland["aanleidingen"] == [{"soort": "melding", "id": "Z2"}]
