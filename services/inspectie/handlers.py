@@ -17,7 +17,7 @@ from services.inspectie.adapters.planning import Planning, melding_signaal_id, p
 from services.inspectie.adapters.repository import InspectieRepository, planning_key
 from services.inspectie.domain.boetes import Boete, NietBeoordeeld, OnvoldoendeGegevens, boete
 from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
-from services.inspectie.domain.planning import Tekort, Verzoek, plan, regio_voor
+from services.inspectie.domain.planning import Tekort, Verzoek, plan, regio_voor, werklocatie_na
 from services.inspectie.domain.risico import Signaal, Uitzendonderneming, boven_drempel, loonaangifte_sterkte, score
 from services.inspectie.domain.sancties import (
     Stillegging,
@@ -265,7 +265,7 @@ async def herbeoordeel(
         scope=scope(signalen, vandaag, policy),
         aanleidingen=aanleidingen,
         risico=risico.als_data(),
-        werklocatie=inspectie.get("werklocatie") or werklocatie,
+        werklocatie=werklocatie_na(inspectie.get("werklocatie"), inspectie.get("aanleidingen") or [], werklocatie),
         uiterlijk_op=min(deadlines) if deadlines else None,
         soort="melding" if deadlines else "risico" if boven_drempel(risico, vandaag, policy) else "steekproef",
     )

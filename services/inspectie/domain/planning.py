@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Any, Literal, get_args
 
+from services.inspectie.domain.detachering import DetacheringSignaal
 from shared.policy import Period, Policy
 from shared.werkdagen import is_werkdag
 
@@ -185,3 +186,23 @@ def _plan_regio(
 
 def _inplanning(verzoek: Verzoek, dag: date) -> Inplanning:
     return Inplanning(verzoek.id, verzoek.werkgever, verzoek.regio, verzoek.soort, dag, verzoek.uiterlijk_op)
+
+
+WERKLOCATIE_AANLEIDINGEN = frozenset({"melding", *get_args(DetacheringSignaal)})
+"""The reasons of an inspection that can carry a work location: a report, a posting."""
+
+
+def werklocatie_na(
+    opgeslagen: Mapping[str, Any] | None, aanleidingen: Sequence[Mapping[str, Any]], nieuw: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """The werklocatie of an open inspection after a signal with work location `nieuw` (or none).
+
+    The stored one stays, except when it can only have come from a signal's address: before
+    e70d73c an inspection planned on a municipality's or huisvesting's signal stored the housing
+    address as its werklocatie. Such an inspection has stored reasons (`aanleidingen`) and none that
+    can carry a work location; a report's or posting's work location then replaces it. With a report
+    or posting among the reasons, or no reasons at all, where it came from cannot be told: it stays."""
+    if opgeslagen is None:
+        return nieuw
+    uit_adres = bool(aanleidingen) and not any(a.get("soort") in WERKLOCATIE_AANLEIDINGEN for a in aanleidingen)
+    return nieuw if uit_adres and nieuw is not None else opgeslagen

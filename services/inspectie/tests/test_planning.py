@@ -188,3 +188,23 @@ def test_capacity_follows_its_period_day_by_day_within_the_horizon(huidig: Polic
     onbekend = Period(geldig_van=vrijdag, waarde=None, status="ongeverifieerd")
     with pytest.raises(UnknownPolicyValue):
         plan(verzoeken, {}, MAANDAG, met_capaciteit(*periods, onbekend, horizon=5), werkdag=ma_vr)
+
+
+def test_a_stored_housing_address_gives_way_to_a_reports_work_location() -> None:
+    """Before e70d73c an inspection planned on a municipality's or huisvesting's signal stored the
+    housing address as its werklocatie. It can be told apart: no reason of the inspection can carry
+    a work location (a report, a posting). A report's work location then replaces it; one stored
+    with a report or posting among the reasons stays, and a missing one is filled in."""
+    from services.inspectie.domain.planning import werklocatie_na
+
+    woning = {"postcode": "2671AB", "huisnummer": "40", "gemeentecode": "GM1783"}
+    werk = {"postcode": "9999ZZ", "huisnummer": "1", "gemeentecode": "GM9999"}
+    uit_adres = [{"soort": "gemeente_overbewoning", "id": "e1"}, {"soort": "loonaangifte_onder_wml", "id": "e2"}]
+    assert werklocatie_na(woning, uit_adres, werk) == werk
+    assert werklocatie_na(woning, uit_adres, None) == woning, "no work location to replace it with"
+    met_melding = [*uit_adres, {"soort": "melding", "id": "Z1"}]
+    assert werklocatie_na(werk, met_melding, woning) == werk, "a report's own work location stays"
+    met_detachering = [{"soort": "a1_ongeldig", "id": "e3"}]
+    assert werklocatie_na(werk, met_detachering, woning) == werk
+    assert werklocatie_na(None, uit_adres, werk) == werk
+    assert werklocatie_na(woning, [], werk) == woning, "no reasons: nothing tells where it came from"
