@@ -19,12 +19,13 @@ from services.loonvordering.domain.keten import (
     Ketenfeiten,
     Termijn,
     aansprakelijken,
-    fouten_werkgever_in_keten,
+    bruikbaar,
     volgende_termijnen,
 )
 from services.loonvordering.domain.snelle_route import snelle_route
 from shared.contract.base import organisatie_of, referentie_of
 from shared.contract.loonvordering import (
+    HOOGSTE_KETEN,
     Aanzegging,
     Betaling,
     Keteninformatie,
@@ -214,7 +215,7 @@ async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, An
     """Who is liable now and the next term; announce them when either changed (a fact can move the
     term alone, e.g. a claim on a level between under lid 4), and keep the term timers current. A
     party newly liable out of turn (616e) is also reported as late with the chain information."""
-    vordering = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate(v["invoer"], strict=False))
+    vordering = Vordering.uit_ingediend(LoonvorderingIngediend.uit_opslag(v["invoer"]))
     feiten = await repo.ketenfeiten(v, snelle_route(vordering, ctx.policy))
     if v["status"] == "voldaan":  # nothing to claim from anyone, whatever comes after
         nu, volgende = [], None
@@ -300,24 +301,40 @@ async def keteninformatie_gevraagd(ctx: Context, k: KeteninformatieGevraagd) -> 
 async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
     """An answer is a fact of the day it arrives (it answers the requests made by then): sent again
     that day it counts once; each party of the chain it names is recorded once per claim, and the
-    order it names them in (upward from its own client) places them in the chain."""
+    order it names them in (upward from its own client) places them in the chain. What says nothing
+    about the chain (`bruikbaar`: the party itself and what it names below it, the employer, a party
+    named again) is left out, not refused: the party has answered. An answer that would take the
+    claim's chain past HOOGSTE_KETEN parties is refused to the filer, and still counts as answered."""
     repo, door = VorderingRepository(ctx.conn), k.verstrekt_door.kvk_nummer
     v = await _vordering(repo, k.vordering_id)
-    if fouten := fouten_werkgever_in_keten(v["werkgever_kvk"], [p.kvk_nummer for p in k.keten]):
-        raise Rejected(fouten)
     vid = v["vordering_id"]
-    keten = [{"kvk_nummer": p.kvk_nummer, "rol": p.rol, "keurmerk": p.keurmerk} for p in k.keten]
+    genoemd = [k.keten[i] for i in bruikbaar(v["werkgever_kvk"], door, [p.kvk_nummer for p in k.keten])]
+    keten = [{"kvk_nummer": p.kvk_nummer, "rol": p.rol, "keurmerk": p.keurmerk} for p in genoemd]
     sleutel = {"vordering_id": vid, "verstrekt_door": door, "ontvangen_op": ctx.today}
     f = feit(FEIT + "keteninformatie", sleutel, {"keten": keten}, f"de keteninformatie van {door} van {ctx.today}")
     if not await _nieuw(ctx, f, "keten"):
         return
-    await repo.feit(vid, "antwoord", door, ctx.today, {"keten": [p.kvk_nummer for p in k.keten]})
-    for partij in k.keten:
-        schakel = {"vordering_id": vid, "kvk_nummer": partij.kvk_nummer}
-        if await _nieuw(ctx, feit(FEIT + "keteninformatie.schakel", schakel, {}, ""), "keten"):
-            waarde = {"rol": partij.rol, "keurmerk": partij.keurmerk}
-            await repo.feit(vid, "schakel", partij.kvk_nummer, ctx.today, waarde)
+    bekend = await repo.partijen(v)
+    if len(bekend | {p.kvk_nummer for p in genoemd}) > HOOGSTE_KETEN:
+        await repo.feit(vid, "antwoord", door, ctx.today, {"keten": []})
+        await afwijzen(ctx, [_te_lange_keten(door, len(bekend))])
+    else:
+        await repo.feit(vid, "antwoord", door, ctx.today, {"keten": [p.kvk_nummer for p in genoemd]})
+        for partij in (p for p in genoemd if p.kvk_nummer not in bekend):
+            schakel = {"vordering_id": vid, "kvk_nummer": partij.kvk_nummer}
+            if await _nieuw(ctx, feit(FEIT + "keteninformatie.schakel", schakel, {}, ""), "keten"):
+                waarde = {"rol": partij.rol, "keurmerk": partij.keurmerk}
+                await repo.feit(vid, "schakel", partij.kvk_nummer, ctx.today, waarde)
     await _herbeoordeel(ctx, repo, v, f"keteninformatie van {door}", ctx.today)
+
+
+def _te_lange_keten(door: str, bekend: int) -> dict[str, str]:
+    return {
+        "veld": "keten",
+        "melding": f"keten: de keteninformatie van {door} zou de keten van deze vordering op meer dan "
+        f"{HOOGSTE_KETEN} partijen brengen (er zijn er al {bekend}); de nieuwe partijen zijn niet opgenomen, "
+        "het antwoord telt wel als gegeven",
+    }
 
 
 async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:

@@ -47,7 +47,7 @@ async def main(args: argparse.Namespace) -> None:
                 if v is None:
                     print(f"{vid:16s} onbekend")
                     continue
-                vordering = Vordering.uit_ingediend(LoonvorderingIngediend.model_validate(v["invoer"], strict=False))
+                vordering = Vordering.uit_ingediend(LoonvorderingIngediend.uit_opslag(v["invoer"]))
                 feiten = await repo.ketenfeiten(v, False)
                 uitkomst = vergelijk(vordering, feiten, huidig, ser, op=op)
                 for variant in ("huidig", "ser2025"):

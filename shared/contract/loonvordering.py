@@ -17,7 +17,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic_core import PydanticKnownError
 
 from shared.contract.base import Bedrag, ContractModel, KvkNummer, Organisatie
 from shared.maanden import maand_van
@@ -31,7 +32,29 @@ Naam = Annotated[str, Field(max_length=200)]
 HOOGSTE_UREN = Decimal(100_000)
 """Plausibility bound: more than eleven years of every hour. The exact check is the period's own
 (`_UREN_PER_DAG`); this one refuses an absurd number before the months are added up."""
-Uren = Annotated[Decimal, Field(ge=0, le=HOOGSTE_UREN, allow_inf_nan=False)]
+_OPGESLAGEN = "opgeslagen"
+"""Validation context key: input stored when it was accepted is read without the plausibility
+bounds added since (`LoonvorderingIngediend.uit_opslag`)."""
+
+
+def _opgeslagen(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and bool(info.context.get(_OPGESLAGEN))
+
+
+def _hoogstens_uren(uren: Decimal, info: ValidationInfo) -> Decimal:
+    """The hour bound, as pydantic's own `le` error; stored input (accepted before it) is read as it is."""
+    if uren > HOOGSTE_UREN and not _opgeslagen(info):
+        raise PydanticKnownError("less_than_equal", {"le": HOOGSTE_UREN})
+    return uren
+
+
+# Checked by the validator (stored input skips it) before the model's own checks add the months up,
+# and published in the schema.
+Uren = Annotated[
+    Decimal,
+    Field(ge=0, allow_inf_nan=False, json_schema_extra={"maximum": float(HOOGSTE_UREN)}),
+    AfterValidator(_hoogstens_uren),
+]
 Maand = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="calendar month JJJJ-MM")]
 
 _UREN_PER_DAG = 24  # a physical limit, not a legal one: more hours than the period holds is a typo
@@ -89,12 +112,13 @@ class Ketenpartij(ContractModel):
 
 
 HOOGSTE_KETEN = 100
-"""Plausibility bound on the parties a chain names (in a claim or in one answer): no real chain of
+"""Plausibility bound on the parties a chain names (in a claim, in one answer, and in all of a
+claim's chain together: the handler refuses an answer that would take it past): no real chain of
 clients comes near, and an unbounded list only makes ordering the chain slow."""
 
 
-def _niet_te_lang(keten: tuple[Ketenpartij, ...]) -> tuple[Ketenpartij, ...]:
-    if len(keten) > HOOGSTE_KETEN:
+def _niet_te_lang(keten: tuple[Ketenpartij, ...], info: ValidationInfo) -> tuple[Ketenpartij, ...]:
+    if len(keten) > HOOGSTE_KETEN and not _opgeslagen(info):
         raise ValueError(f"bevat te veel elementen (hoogstens {HOOGSTE_KETEN})")
     return keten
 
@@ -171,6 +195,13 @@ class LoonvorderingIngediend(_Vertrouwelijk):
             raise ValueError("; ".join(problemen))
         return self
 
+    @classmethod
+    def uit_opslag(cls, invoer: dict[str, object]) -> LoonvorderingIngediend:
+        """A claim as stored when it was accepted (`model_dump(mode="json")`), read back without the
+        plausibility bounds added since (HOOGSTE_KETEN, HOOGSTE_UREN): a claim accepted before them
+        stays one that later facts can be applied to."""
+        return cls.model_validate(invoer, strict=False, context={_OPGESLAGEN: True})
+
     def _per_maand_problemen(self, per_maand: tuple[MaandLoon, ...]) -> list[str]:
         problemen: list[str] = []
         if dubbel := _dubbel([m.maand for m in per_maand]):
@@ -232,28 +263,15 @@ class KeteninformatieGevraagd(ContractModel):
 class Keteninformatie(ContractModel):
     """`verstrekt_door` answers its duty (BW 7:616e) to name its contract partner and the top client.
 
-    `keten` runs upward from its contract partner and names each party once, never `verstrekt_door`
-    itself (a party is not its own client). The employer is not a client either; only the claim
-    knows who that is, so the handler refuses an answer naming it."""
+    `keten` runs upward from its contract partner. What says nothing about the chain is left out,
+    not refused (a refused answer would leave the party liable for not answering): the parties up to
+    and including `verstrekt_door`'s own last mention, the claim's employer (the debtor, never a
+    client) and a party named again. An answer that would take the claim's chain past HOOGSTE_KETEN
+    parties is refused to the filer, and still counts as answered."""
 
     vordering_id: VorderingId
     verstrekt_door: Partij
     keten: Keten
-
-    @model_validator(mode="after")
-    def _samenhang(self) -> Keteninformatie:
-        problemen: list[str] = []
-        door = self.verstrekt_door.kvk_nummer
-        kvks = [p.kvk_nummer for p in self.keten]
-        if door in kvks:
-            problemen.append(
-                f"keten noemt verstrekt_door {door} zelf; noem de opdrachtgever van {door} en de partijen daarboven"
-            )
-        if dubbel := _dubbel(kvks):
-            problemen.append(f"keten noemt kvk_nummer {', '.join(dubbel)} meer dan eens")
-        if problemen:
-            raise ValueError("; ".join(problemen))
-        return self
 
 
 class Betaling(ContractModel):

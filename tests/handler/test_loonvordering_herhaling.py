@@ -38,6 +38,12 @@ async def service(stack_env: dict[str, str]) -> AsyncIterator[Service]:
         (IN_LOONVORDERINGEN, TYPE + "ingediend", contract.LoonvorderingIngediend, h.ingediend),
         (IN_LOONVORDERINGEN, TYPE + "aanzegging", contract.Aanzegging, h.aanzegging),
         (IN_LOONVORDERINGEN, TYPE + "partij_status", contract.PartijStatus, h.partij_status),
+        (
+            IN_LOONVORDERINGEN,
+            TYPE + "keteninformatie_gevraagd",
+            contract.KeteninformatieGevraagd,
+            h.keteninformatie_gevraagd,
+        ),
         (IN_LOONVORDERINGEN, TYPE + "keteninformatie", contract.Keteninformatie, h.keteninformatie),
         (IN_LOONVORDERINGEN, TYPE + "betaling", contract.Betaling, h.betaling),
     ]

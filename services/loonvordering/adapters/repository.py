@@ -96,6 +96,14 @@ class VorderingRepository:
             None if waarde is None else json.dumps(waarde),
         )
 
+    async def partijen(self, v: dict[str, Any]) -> set[str]:
+        """The parties of the claim's chain: as filed, and every party an answer added."""
+        rows = await self.conn.fetch(
+            "SELECT kvk_nummer FROM ketenfeit WHERE vordering_id = $1 AND soort = 'schakel'", v["vordering_id"]
+        )
+        gemeld = {p["kvk_nummer"] for p in v["invoer"].get("keten", [])}
+        return (gemeld | {r["kvk_nummer"] for r in rows}) - {v["werkgever_kvk"]}
+
     async def ketenfeiten(self, v: dict[str, Any], snelle_route: bool) -> Ketenfeiten:
         """The chain as filed, extended by chain information received and put in hiring order, with
         every fact recorded and the amount established with the payments against it."""

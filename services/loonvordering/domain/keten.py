@@ -159,20 +159,6 @@ def beantwoord(
         yield Informatieverzoek(kvk, gevraagd_op, min(na, default=None))
 
 
-def fouten_werkgever_in_keten(werkgever_kvk: str, kvks: Sequence[str]) -> list[dict[str, str]]:
-    """The rejection's `fouten` for an answer (`keteninformatie`) naming the claim's employer among
-    the clients: the employer is the debtor, never a client in its own chain. Empty when it does not."""
-    return [
-        {
-            "veld": f"keten.{i}.kvk_nummer",
-            "melding": f"keten.{i}.kvk_nummer: {kvk} is de werkgever van deze vordering, geen opdrachtgever in "
-            "de keten; noem alleen de opdrachtgevers",
-        }
-        for i, kvk in enumerate(kvks)
-        if kvk == werkgever_kvk
-    ]
-
-
 def bruikbaar(werkgever_kvk: str, door: str, kvks: Sequence[str]) -> list[int]:
     """The positions in `kvks`, the parties `door` names upward from its contract partner, that say
     something about the chain: only those after `door`'s own last mention (what lies at or below

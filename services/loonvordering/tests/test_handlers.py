@@ -14,7 +14,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from services.loonvordering import handlers as h
 from shared.service import AMSTERDAM, Service
 from shared.topics import IN_LOONVORDERINGEN
-from tests.handler.test_loonvordering_herhaling import TYPE, stuur, uitgaand
+from tests.handler.test_loonvordering_herhaling import TYPE, dode_letters, stuur, uitgaand
 
 pytestmark = pytest.mark.stack
 REF = "FNV-LV-KETEN"
@@ -98,23 +98,88 @@ async def test_chain_facts_out_of_order_keep_the_chain_in_hiring_order(service: 
     assert [(a["kvk_nummer"], a["grond"]) for a in laatste["aansprakelijk"]] == OPDRACHTGEVER_AAN_DE_BEURT
 
 
-async def test_an_answer_naming_the_employer_is_refused_and_the_direct_client_stays(service: Service) -> None:
-    """OPDRACHTGEVER answers naming the employer as its client: refused to the filer with the reason,
-    and the chain stays as filed (INLENER the direct client, OPDRACHTGEVER next in turn)."""
+async def gevraagd(broker: KafkaBroker, vid: str, aan: str) -> None:
+    verzoek = {"vordering_id": vid, "gevraagd_door": "vakbond", "aan": {"kvk_nummer": aan}, "gevraagd_op": "2026-05-12"}
+    await stuur(broker, "keteninformatie_gevraagd", verzoek)
+
+
+async def antwoorden(broker: KafkaBroker, vid: str, door: str, *kvks: str) -> None:
+    keten = [{"kvk_nummer": kvk, "rol": "hoofdopdrachtgever" if kvk == TOP else "opdrachtgever"} for kvk in kvks]
+    await stuur(
+        broker, "keteninformatie", {"vordering_id": vid, "verstrekt_door": {"kvk_nummer": door}, "keten": keten}
+    )
+
+
+async def test_an_answer_naming_the_employer_itself_or_a_party_twice_counts_as_answered(service: Service) -> None:
+    """OPDRACHTGEVER, asked for the chain, answers naming itself, the employer and TOP twice: what
+    says nothing is left out, the rest (TOP) counts, and it has answered: no 616e term runs for it,
+    nothing goes back to the filer, and the chain stays as filed below it."""
     async with TestKafkaBroker(service.broker) as broker:
         await stuur(broker, "ingediend", claim(2500.00, KETEN))
         [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
         vid = vastgesteld["vordering_id"]
-        keten = [{"kvk_nummer": WERKGEVER, "rol": "opdrachtgever"}, {"kvk_nummer": TOP, "rol": "hoofdopdrachtgever"}]
-        antwoord = {"vordering_id": vid, "verstrekt_door": {"kvk_nummer": OPDRACHTGEVER}, "keten": keten}
-        await stuur(broker, "keteninformatie", antwoord)
-        [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
-        assert afgewezen["vordering_id"] == vid
-        assert afgewezen["fouten"][0]["veld"] == "keten.0.kvk_nummer"
-        assert f"{WERKGEVER} is de werkgever" in afgewezen["fouten"][0]["melding"]
+        await gevraagd(broker, vid, OPDRACHTGEVER)
+        [na_verzoek] = await uitgaand(service, h.GEWIJZIGD)
+        assert na_verzoek["volgende_termijn"] == {"datum": "2026-05-27", "soort": "BW 7:616e"}
+        await antwoorden(broker, vid, OPDRACHTGEVER, OPDRACHTGEVER, WERKGEVER, TOP, TOP)
         await failliet(broker, vid, WERKGEVER, INLENER)
+    assert await uitgaand(service, h.AFGEWEZEN) == []
     [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
     assert [(a["kvk_nummer"], a["grond"]) for a in laatste["aansprakelijk"]] == OPDRACHTGEVER_AAN_DE_BEURT
+    assert laatste["volgende_termijn"] is None, "answered: no 616e term for OPDRACHTGEVER"
+    rijen = await service.pool.fetch("SELECT soort, kvk_nummer, waarde FROM ketenfeit WHERE soort <> 'status'")
+    assert [(r["soort"], r["kvk_nummer"]) for r in rijen] == [
+        ("verzoek", OPDRACHTGEVER),
+        ("antwoord", OPDRACHTGEVER),
+        ("schakel", TOP),
+    ]
+    assert json.loads(rijen[1]["waarde"]) == {"keten": [TOP]}
+
+
+def partijen(n: int) -> list[dict[str, Any]]:
+    return [{"kvk_nummer": f"7{i:07d}", "rol": "opdrachtgever"} for i in range(n)]
+
+
+async def test_an_answer_taking_the_chain_past_a_hundred_parties_is_refused_but_counts_as_answered(
+    service: Service,
+) -> None:
+    """Filed with INLENER and 98 more (99 parties): INLENER's answer naming two new parties would
+    make 101. The filer hears why, the chain stays as it was, and INLENER has answered (616e)."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, [KETEN[0], *partijen(98)]))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid = vastgesteld["vordering_id"]
+        await gevraagd(broker, vid, INLENER)
+        await antwoorden(broker, vid, INLENER, "70000001", OPDRACHTGEVER, TOP)
+        await antwoorden(broker, vid, "70000001", "70000002", "70000003")  # known parties only: it counts
+    [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
+    assert afgewezen["vordering_id"] == vid and afgewezen["fouten"][0]["veld"] == "keten"
+    assert "meer dan 100 partijen" in afgewezen["fouten"][0]["melding"]
+    rijen = await service.pool.fetch("SELECT soort, kvk_nummer, waarde FROM ketenfeit ORDER BY id")
+    assert [(r["soort"], r["kvk_nummer"]) for r in rijen] == [
+        ("verzoek", INLENER),
+        ("antwoord", INLENER),
+        ("antwoord", "70000001"),
+    ]
+    assert json.loads(rijen[1]["waarde"]) == {"keten": []}
+    [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
+    assert laatste["volgende_termijn"] is None, "INLENER answered: no 616e term"
+
+
+async def test_a_claim_stored_before_the_hundred_party_bound_is_still_processed(service: Service) -> None:
+    """A claim of 101 parties accepted before the bound: later facts about it apply (they were
+    dead-lettered as schema when the stored input was read against today's bound)."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid = vastgesteld["vordering_id"]
+        invoer = json.loads(await service.pool.fetchval("SELECT invoer FROM vordering"))
+        invoer["keten"] = [KETEN[0], *partijen(100)]
+        await service.pool.execute("UPDATE vordering SET invoer = $1", json.dumps(invoer))
+        await stuur(broker, "aanzegging", {"vordering_id": vid, "aan": {"kvk_nummer": "70000099"}, "op": "2026-05-12"})
+    assert await dode_letters(service) == []
+    [gewijzigd] = await uitgaand(service, h.GEWIJZIGD)
+    assert gewijzigd["volgende_termijn"]["soort"] == "BW 7:616b lid 4"
 
 
 async def test_a_payment_dated_after_its_day_of_receipt_is_refused(service: Service) -> None:
