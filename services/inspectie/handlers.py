@@ -22,7 +22,6 @@ from services.inspectie.domain.risico import Signaal, Uitzendonderneming, boven_
 from services.inspectie.domain.sancties import (
     Stillegging,
     afloop,
-    fouten_betaalbewijs,
     herstelbetaling,
     stillegging,
     waarschuwing_na,
@@ -586,8 +585,6 @@ async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
             "een betaalbewijs geldt alleen voor de nabetaling van de werkgever van de inspectie"
         )
         raise Rejected([{"veld": "werkgever.kvk_nummer", "melding": melding}])
-    if fouten := fouten_betaalbewijs(bewijs, ctx.today, laatste=ctx.laatste_dag):
-        raise Rejected(fouten)
     await repo.bewaar_betaalbewijs(ctx.cause.id, bewijs, ctx.today)
     await _beoordeel_aangehouden(ctx, repo, bewijs.inspectie_id)
 

@@ -22,7 +22,6 @@ from services.inspectie.domain.inhoudingen import OnrechtmatigeInhouding
 from services.inspectie.domain.overtreding import zelfde_overtreding
 from shared.contract.inspectie import Betaalbewijs, Bevinding, Wet
 from shared.maanden import plus_maanden
-from shared.ontvangst import na_ontvangst
 from shared.policy import Policy
 from shared.werkdagen import is_werkdag
 
@@ -121,16 +120,6 @@ def tijdige_bewijzen(bewijzen: Iterable[tuple[Betaalbewijs, date | None]], tot_e
         for bewijs, ontvangen_op in bewijzen
         if bewijs.betaald_op <= tot_en_met and (ontvangen_op is None or ontvangen_op <= tot_en_met)
     ]
-
-
-def fouten_betaalbewijs(
-    bewijs: Betaalbewijs, ontvangen_op: date, *, laatste: date | None = None
-) -> list[dict[str, str]]:
-    """The rejection's `fouten` for a proof paid after the latest day it can carry: `laatste`
-    (`shared.ontvangst.laatste_dag`: the Dutch day of receipt `ontvangen_op`, or the sender's own day
-    when it is ahead), the day of receipt when not given. Money cannot be proven paid on a day still
-    to come, and such a proof would lapse a fine at once."""
-    return na_ontvangst("betaald_op", bewijs.betaald_op, laatste or ontvangen_op, ontvangen_op, "een betaling")
 
 
 @dataclass(frozen=True)
