@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -521,14 +520,12 @@ def test_nothing_goes_above_the_filed_top_client_not_even_a_later_hoofdopdrachtg
     assert [s.kvk_nummer for s in keten_in_volgorde(E, schakels, ((E, B, T), (T, X)))] == [B, X, T]
 
 
-def test_many_one_party_answers_from_the_top_down_order_in_near_linear_time() -> None:
+def test_many_one_party_answers_from_the_top_down_give_the_chain_in_hiring_order() -> None:
     """16 000 parties each naming its one client, the highest first (each new link hangs below a long
-    chain), plus each answer sent again: once took 18 s and was done again on every event. A claim
-    holds at most HOOGSTE_KETEN parties now; the ordering stays fast beyond it (stored claims)."""
+    chain), plus each answer sent again. A claim holds at most HOOGSTE_KETEN parties now; stored
+    claims can hold more. (Its speed is measured, not asserted: 22 s before, 0.1 s now, on this input.)"""
     p = [f"7{i:07d}" for i in range(16_000)]
     schakels = (Schakel(p[0], "inlener"), *(Schakel(kvk, "opdrachtgever") for kvk in reversed(p[1:])))
     antwoorden = [(laag, hoog) for laag, hoog in reversed(list(itertools.pairwise(p)))]
-    begin = time.perf_counter()
     keten = keten_in_volgorde(E, schakels, ((E, p[0]), *antwoorden, *antwoorden))
-    assert time.perf_counter() - begin < 3
     assert [s.kvk_nummer for s in keten] == p
