@@ -113,10 +113,11 @@ class Ketenfeiten:
 
     @property
     def top(self) -> Schakel | None:
-        """The top client, when it is not the direct client (who is liable from the start anyway)."""
+        """The top client, when it is not the direct client (who is liable from the start anyway): the
+        highest `hoofdopdrachtgever` (a filed one sits above any named later), else the last link."""
         if not self.keten:
             return None
-        kandidaat = next((s for s in self.keten if s.rol == "hoofdopdrachtgever"), self.keten[-1])
+        kandidaat = next((s for s in reversed(self.keten) if s.rol == "hoofdopdrachtgever"), self.keten[-1])
         return None if kandidaat == self.keten[0] else kandidaat
 
     def openstaand(self, op: date) -> Decimal:

@@ -248,3 +248,6 @@ def test_the_filed_direct_client_stays_first_and_the_filed_top_last_whatever_is_
     assert keten[0] == filed[0].kvk_nummer, "the filed direct client is liable under 616a"
     if filed[-1].rol == "hoofdopdrachtgever":
         assert keten[-1] == filed[-1].kvk_nummer, "nothing goes above the filed hoofdopdrachtgever"
+        geordend = keten_in_volgorde(werkgever, schakels, lijnen)
+        feiten = Ketenfeiten(werkgever, geordend, date(2025, 4, 7), Decimal(100))
+        assert feiten.top == filed[-1], "the filed hoofdopdrachtgever is the lid-4 top, above any named later"

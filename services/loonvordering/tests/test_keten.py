@@ -529,3 +529,21 @@ def test_many_one_party_answers_from_the_top_down_give_the_chain_in_hiring_order
     antwoorden = [(laag, hoog) for laag, hoog in reversed(list(itertools.pairwise(p)))]
     keten = keten_in_volgorde(E, schakels, ((E, p[0]), *antwoorden, *antwoorden))
     assert [s.kvk_nummer for s in keten] == p
+
+
+# -- the top is the highest hoofdopdrachtgever; a party no link ties in is outside the walk ---------
+FAILLIET_EN_AANGEZEGD = {
+    "statussen": (PartijStatus(E, "onvindbaar", date(2025, 5, 1)), PartijStatus(B, "failliet", date(2025, 5, 1))),
+    "aanzeggingen": (Aanzegging(T, date(2025, 5, 2)),),
+}
+
+
+def test_the_top_client_is_the_highest_hoofdopdrachtgever(huidig: Policy) -> None:
+    """Filed E -> B -> T (T hoofdopdrachtgever); T answers [X], X also a hoofdopdrachtgever. The filed
+    top sits above X, so T is the lid-4 top: its notice of 05-02 starts the wait to 2026-05-03."""
+    schakels = (*FILED_MET_TOP, Schakel(X, "hoofdopdrachtgever"))
+    keten = keten_in_volgorde(E, schakels, ((E, B, T), (T, X)))
+    assert [s.kvk_nummer for s in keten] == [B, X, T]
+    feiten = Ketenfeiten(E, keten, date(2025, 4, 7), OPEN, **FAILLIET_EN_AANGEZEGD)
+    assert feiten.top == Schakel(T, "hoofdopdrachtgever")
+    assert Termijn(date(2026, 5, 3), GROND_616B_LID_4) in volgende_termijnen(feiten, huidig)
