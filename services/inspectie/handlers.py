@@ -567,15 +567,15 @@ async def betaalbewijs(ctx: Context, bewijs: Betaalbewijs) -> None:
     back pay of all its fines (a payment counts once, not once per fine: a proof names no fine).
     A proof counts once per (inspection, employer, day paid, reference), however often it is sent
     (the same proof again is acknowledged first, as it was accepted); a new one that names another
-    employer than the inspection's, or is paid after the latest day it can carry (`ctx.laatste_dag`:
-    the day of receipt, or the sender's day when it is ahead), is refused."""
+    employer than the inspection's is refused. One that states a payment day still to come (after
+    `ctx.laatste_dag`) counts from that day: it lapses nothing now, and counts at the window's end."""
     sleutel = bewijs.model_dump(include={"inspectie_id", "werkgever", "betaald_op", "referentie"})
     omschrijving = f"het betaalbewijs voor {bewijs.inspectie_id} van {bewijs.betaald_op}" + (
         f" met referentie {bewijs.referentie}" if bewijs.referentie else " zonder referentie"
     )
     repo = InspectieRepository(ctx.conn)
-    # sent again as it was accepted before: the same fact, not judged again (the clock may stand
-    # before its betaald_op now); a new fact is recorded here and undone with it when refused below
+    # sent again as it was accepted before: the same fact, not judged again; a new fact is recorded
+    # here and undone with it when refused below
     if not await eerste_keer_ontvangen(ctx, sleutel, {"bedrag_eur": bewijs.bedrag_eur}, omschrijving, "referentie"):
         return
     werkgever = await repo.werkgever_van(bewijs.inspectie_id)
@@ -603,6 +603,7 @@ async def _beoordeel_aangehouden(ctx: Context, repo: InspectieRepository, inspec
             ctx.today,
             ctx.policy,
             ook_verschuldigd_eur=_ook_verschuldigd(verschuldigd, b["boete_id"]),
+            betaald_tot=ctx.laatste_dag,
         )
         if uitkomst is not None and uitkomst.uitkomst == "vervallen":
             await repo.zet_boete(b["boete_id"], "vervallen", ctx.today)

@@ -197,6 +197,7 @@ async def test_ser2025_income_guarantee_and_back_pay_window(
         )
         assert boete.data["status"] == "in_afwachting_herstel" and boete.data["herstel_uiterlijk_op"] == "2026-05-27"
         assert boete.data["bedrag_eur"] == 3000
+        await partner.set_clock("2026-05-20T09:00:00+02:00", DIENSTEN)  # paid that day, within the window
         await partner.publish(
             "waardigwerk.in.inspectie",
             "nl.waardigwerk.inspectie.betaalbewijs",

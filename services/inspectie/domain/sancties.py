@@ -68,6 +68,7 @@ def afloop(
     policy: Policy,
     *,
     ook_verschuldigd_eur: Decimal = Decimal(0),
+    betaald_tot: date | None = None,
 ) -> Afloop | None:
     """Judge a held fine on `op` from the proofs that count for it (`tijdige_bewijzen`: paid and
     received within the window); None while it is still pending.
@@ -82,7 +83,13 @@ def afloop(
     inspection's other fines (held or not: a repeat offence's fine is not held, its back pay is still
     owed), which the same proofs must cover as well. Money paid once counts once, so the
     inspection's held fines lapse together, when the proofs cover all of it.
+
+    Money counts from the day it was paid: judged before the window's end, a proof that states a day
+    after `betaald_tot` (the latest day a fact received now can carry) waits for that day; it is held,
+    not refused, and counts at the window's end when its day lies within the window.
     """
+    if betaald_tot is not None:
+        bewijzen = [bewijs for bewijs in bewijzen if bewijs.betaald_op <= betaald_tot]
     betaald = sum((bewijs.bedrag_eur for bewijs in bewijzen), Decimal(0))
     stappen: tuple[Stap, ...] = (
         Stap(

@@ -196,18 +196,20 @@ async def test_a_proof_stored_before_the_inspection_was_known_counts_only_for_it
     )
 
 
-async def test_a_proof_received_in_the_window_counts_with_the_payment_day_it_states(dienst: Service) -> None:
-    """The contract sets no bound on betaald_op: a proof received within the window that states a
-    payment day within it counts, even when that day is still to come at receipt (the inspectorate
-    reports what it was shown); one stating a day after the window does not."""
+async def test_a_proof_of_a_payment_still_to_come_counts_from_its_day_not_from_receipt(dienst: Service) -> None:
+    """The contract sets no bound on betaald_op, and a proof is not refused for it; but a proof is of
+    money paid: one received on 05-12 that states 05-20 lapses nothing that day, and counts at the
+    window's end (05-26). One that states a day after the window never counts."""
     async with TestKafkaBroker(dienst.broker) as broker:
         await bezoek(broker, "INS-37", bevinding("WML-LOON-A", "W-001"))
         await bewijs_van(broker, "INS-37", KVK, "1792.15", "2026-06-30")
-        assert await uitgaand(dienst, h.BOETE_VERVALLEN) == [], "a payment stated after the window is too late"
         await bewijs_van(broker, "INS-37", KVK, "1792.15", "2026-05-20")
+    assert await uitgaand(dienst, h.BOETE_VERVALLEN) == [], "money still to come proves nothing yet"
+    assert await afgewezen(dienst) == []
+    dienst.clock.apply(datetime(2026, 5, 27, 9, 0, tzinfo=AMSTERDAM))
+    assert await dienst.fire_due() == 1
     [vervallen] = await uitgaand(dienst, h.BOETE_VERVALLEN)
     assert vervallen["boete_id"] == "B-INS-37-1"
-    assert await afgewezen(dienst) == []
 
 
 async def test_a_proof_received_before_the_fine_is_imposed_lapses_it_when_it_is(dienst: Service) -> None:

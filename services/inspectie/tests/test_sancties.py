@@ -254,3 +254,16 @@ def test_the_windows_end_lapses_a_fine_the_proofs_received_in_time_cover(ser2025
     uitkomst = afloop(Decimal("1792.15"), [bewijs("1792.15")], einde, date(2026, 5, 27), ser2025)
     assert uitkomst is not None and uitkomst.uitkomst == "vervallen"
     assert afloop(Decimal("1792.15"), [], einde, date(2026, 5, 27), ser2025).uitkomst == "onherroepelijk"  # type: ignore[union-attr]
+
+
+def test_a_proof_of_a_payment_still_to_come_lapses_nothing_until_its_day(ser2025: Policy) -> None:
+    """Proof of back pay is proof of money paid: a proof received on 05-13 that states 05-20 counts
+    from 05-20 (held, not refused: the contract bounds betaald_op not), so the fine does not lapse on
+    the day of receipt; by the window's end (05-26) it counts."""
+    einde, nabetaling = date(2026, 5, 26), Decimal("1792.15")
+    vooruit = [bewijs("1792.15", date(2026, 5, 20))]
+    assert afloop(nabetaling, vooruit, einde, date(2026, 5, 13), ser2025, betaald_tot=date(2026, 5, 13)) is None
+    op_de_dag = afloop(nabetaling, vooruit, einde, date(2026, 5, 20), ser2025, betaald_tot=date(2026, 5, 20))
+    assert op_de_dag is not None and op_de_dag.uitkomst == "vervallen"
+    aan_het_eind = afloop(nabetaling, vooruit, einde, date(2026, 5, 27), ser2025)
+    assert aan_het_eind is not None and aan_het_eind.uitkomst == "vervallen"
