@@ -14,7 +14,12 @@ import structlog
 from services.melding.adapters.intake import Intake
 from services.melding.adapters.repository import MeldingRepository
 from services.melding.domain import terugkoppeling
-from services.melding.domain.bezoek import GemeldeMelding, afsplitsing, gesloten_door_eerder_bezoek
+from services.melding.domain.bezoek import (
+    GemeldeMelding,
+    afsplitsing,
+    beantwoord_door_later_bezoek,
+    gesloten_door_eerder_bezoek,
+)
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from services.melding.domain.deadline import geen_overschrijding, uiterlijk_inspectie_op
 from services.melding.domain.herhaling import fouten_referentie_hergebruikt
@@ -303,21 +308,32 @@ def _als_dict(data: Any) -> dict[str, Any]:
     return json.loads(data) if isinstance(data, str) else dict(data)
 
 
+def _onbeantwoord_gesloten(info: dict[str, Any]) -> bool:
+    return gesloten_door_eerder_bezoek(
+        info["status"],
+        ontvangen_op=info["ontvangen_op"],
+        geinspecteerd_op=info["geinspecteerd_op"],
+        laatste_bezoek=info["laatste_bezoek"],
+    )
+
+
 async def _verplaats_als_onbeantwoord_gesloten(ctx: Context, repo: MeldingRepository, melding_id: str) -> None:
     """A report closed with its case by a visit before it was received (`gesloten_door_eerder_bezoek`:
     stored before a visit split off what it did not answer) moves, with the case's other reports
-    received after the visit's day, to a new open case exactly as the visit now does (acknowledged in
-    it, so inspectie plans it). A moved report is in an open case: it is never moved twice."""
+    received after the employer's latest visit, to a new open case exactly as the visit now does
+    (acknowledged in it, so inspectie plans it). What a later visit of the employer answered stays
+    (`beantwoord_door_later_bezoek`). A moved report is in an open case: it is never moved twice."""
     info = await repo.termijn_info(melding_id, vergrendel=False)
-    if info is None or not gesloten_door_eerder_bezoek(
-        info["status"], ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"]
-    ):
+    if info is None or not _onbeantwoord_gesloten(info):
         return
     # the employer's lock before any report's row: a report of the employer can join the case this
     # opens, and a timer of another report of the case, fired at the same time, waits here
     await lock(ctx.conn, werkgever_key(info["werkgever_kvk"]))
+    info = await repo.termijn_info(melding_id, vergrendel=False)  # as it is under the lock
+    if info is None or not _onbeantwoord_gesloten(info):
+        return
     intake = Intake()
-    nieuw = await _splits_af_na_bezoek(ctx, intake, info["zaak_id"], info["werkgever_kvk"], info["geinspecteerd_op"])
+    nieuw = await _splits_af_na_bezoek(ctx, intake, info["zaak_id"], info["werkgever_kvk"], info["laatste_bezoek"])
     await intake.flush(ctx.conn)  # the audit lines of the move
     log.info("melding_verplaatst_na_bezoek", melding_id=melding_id, van=info["zaak_id"], naar=nieuw)
 
@@ -335,11 +351,25 @@ async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     an open case of its own (`_splits_af_na_bezoek`), so its timer reports the breach unless a later
     visit answered it (`geen_overschrijding`). A report still closed with a case visited before it
     was received moves to an open case first (`_verplaats_als_onbeantwoord_gesloten`), and its
-    deadline is judged there; a timer fired again finds its breach reported."""
+    deadline is judged there; one that a later visit of the employer answered stays and is no breach
+    (`beantwoord_door_later_bezoek`); a timer fired again finds its breach reported."""
     repo = MeldingRepository(ctx.conn)
     await _verplaats_als_onbeantwoord_gesloten(ctx, repo, payload["melding_id"])
     info = await repo.termijn_info(payload["melding_id"])
     if info is None or info["termijn_overschreden"]:
+        return
+    if beantwoord_door_later_bezoek(
+        info["status"],
+        ontvangen_op=info["ontvangen_op"],
+        geinspecteerd_op=info["geinspecteerd_op"],
+        laatste_bezoek=info["laatste_bezoek"],
+    ):
+        log.info(
+            "termijn_geen_overschrijding",
+            melding_id=info["melding_id"],
+            zaak_id=info["zaak_id"],
+            reden="een later bezoek aan de werkgever, op of na de dag van ontvangst",
+        )
         return
     reden = geen_overschrijding(ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"])
     if reden is not None:

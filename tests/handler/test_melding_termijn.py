@@ -248,3 +248,51 @@ async def test_a_report_closed_with_its_case_whose_timer_fired_before_the_split_
     assert gemeld == [(ids[r2], nieuw)], "R3's breach was reported before: not again"
     assert await svc.pool.fetchval("SELECT count(*) FROM zaak WHERE werkgever_kvk = $1", kvk) == 2
     assert await svc.pool.fetchval("SELECT status FROM zaak WHERE zaak_id = $1", andere) == "gesloten"
+
+
+async def migreer(svc: Service) -> None:
+    async with svc.pool.acquire() as conn:
+        await conn.execute((melding_app.migrations / "0002_melding_herstart_termijn_na_bezoek.sql").read_text())
+
+
+async def test_a_report_closed_before_the_split_that_a_later_visit_of_the_employer_answered_is_not_moved(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    """Stored before the split: Tuesday's visit, told late, closed the case with M (Wednesday 03-03)
+    and M2 (Monday 03-08); a second visit to the employer on Friday 03-05 closed only its open case,
+    so M's closed case never heard of it. That visit answered M (received before it), not M2: only M2
+    moves to an open case, and only M2's deadline is a breach."""
+    svc, _ = service
+    kvk = f"50{uuid.uuid4().int % 1_000_000:06d}"
+    r1, m, m2, ry = (f"R-{uuid.uuid4().hex[:10]}" for _ in range(4))
+    oud = await oude_stand(
+        svc,
+        kvk,
+        {
+            r1: ("fnv", date(2027, 3, 1), date(2027, 3, 8), False),
+            m: ("bond2", date(2027, 3, 3), date(2027, 3, 10), True),
+            m2: ("bond3", date(2027, 3, 8), date(2027, 3, 15), True),
+        },
+    )
+    later = await oude_stand(svc, kvk, {ry: ("cnv", date(2027, 3, 4), date(2027, 3, 11), False)})
+    await svc.pool.execute("UPDATE zaak SET geinspecteerd_op = '2027-03-05' WHERE zaak_id = $1", later)
+    ids = {
+        r["referentie"]: r["melding_id"]
+        for r in await svc.pool.fetch("SELECT referentie, melding_id FROM melding WHERE zaak_id = $1", oud)
+    }
+
+    svc.clock.apply(datetime(2027, 4, 1, 9, 0, tzinfo=AMSTERDAM))
+    await migreer(svc)
+    verplaatsen = await svc.pool.fetch("SELECT sleutel FROM timer WHERE soort = 'verplaatsing'")
+    assert [r["sleutel"] for r in verplaatsen] == [ids[m2]], "M was answered by the later visit: only M2 moves"
+    while await svc.fire_due():
+        pass
+
+    nieuw = await svc.pool.fetchval("SELECT zaak_id FROM melding WHERE melding_id = $1", ids[m2])
+    assert nieuw not in {oud, later}
+    assert await svc.pool.fetchval("SELECT zaak_id FROM melding WHERE melding_id = $1", ids[m]) == oud
+    ontvangen = [d for _, d in await uitgaand(svc, "nl.waardigwerk.melding.ontvangen")]
+    assert [(d["melder_referentie"], d["zaak_id"]) for d in ontvangen] == [(m2, nieuw)], "only M2 acknowledged again"
+    gemeld = [(d["melding_id"], d["zaak_id"]) for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
+    assert gemeld == [(ids[m2], nieuw)], "M's deadline was met by the later visit: no breach for it"
+

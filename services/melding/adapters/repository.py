@@ -114,10 +114,13 @@ class MeldingRepository:
         return [r["melding_id"] for r in rows]
 
     async def termijn_info(self, melding_id: str, *, vergrendel: bool = True) -> dict[str, Any] | None:
-        """What a report's deadline timer judges, its row locked (`vergrendel`) or only read."""
+        """What a report's deadline timer judges, its row locked (`vergrendel`) or only read;
+        `laatste_bezoek` is the employer's latest visit over all its cases."""
         row = await self.conn.fetchrow(
             """SELECT m.melding_id, m.zaak_id, m.ontvangen_op, m.uiterlijk_inspectie_op, m.termijn_overschreden,
-                      z.werkgever_kvk, z.status, z.geinspecteerd_op, z.scope, z.gemeentecode
+                      z.werkgever_kvk, z.status, z.geinspecteerd_op, z.scope, z.gemeentecode,
+                      (SELECT max(z2.geinspecteerd_op) FROM zaak z2 WHERE z2.werkgever_kvk = z.werkgever_kvk)
+                          AS laatste_bezoek
                FROM melding m JOIN zaak z USING (zaak_id) WHERE m.melding_id = $1"""
             + (" FOR UPDATE OF m" if vergrendel else ""),
             melding_id,

@@ -11,7 +11,9 @@ deadline timer, which reports a breach when no visit of the new case comes in ti
 
 A case closed before the visit split off what it did not answer may still hold such reports, closed
 with it (`gesloten_door_eerder_bezoek`); they are split off by the same rule when their deadline
-comes, before it is judged.
+comes, before it is judged. A later visit of the same employer, told before the split, closed only
+the open cases, yet it answered every report received by its day: such a report stays where it is
+(`beantwoord_door_later_bezoek`).
 """
 
 from __future__ import annotations
@@ -56,14 +58,39 @@ def beantwoord_door_bezoek(ontvangen_op: date, uitgevoerd_op: date) -> bool:
     return ontvangen_op <= uitgevoerd_op
 
 
-def gesloten_door_eerder_bezoek(zaak_status: str, *, ontvangen_op: date, geinspecteerd_op: date | None) -> bool:
-    """Whether a report lies in a closed case whose visit came before the report was received: closed
-    with the case although that visit never examined it. It belongs in an open case (`afsplitsing`
-    with the visit's day), as the visit would have split it off."""
+def _gesloten_na_eerder_bezoek(zaak_status: str, ontvangen_op: date, geinspecteerd_op: date | None) -> bool:
     return (
         zaak_status == GESLOTEN
         and geinspecteerd_op is not None
         and not beantwoord_door_bezoek(ontvangen_op, geinspecteerd_op)
+    )
+
+
+def beantwoord_door_later_bezoek(
+    zaak_status: str, *, ontvangen_op: date, geinspecteerd_op: date | None, laatste_bezoek: date | None
+) -> bool:
+    """Whether a report left in a closed case visited before its receipt was answered by a later visit
+    of the employer (`laatste_bezoek`: the latest visit over all the employer's cases). Stored before
+    the split, such a visit closed only the employer's open cases, so the report's closed case never
+    heard of it; it answered the report all the same, so there is nothing to move and no breach."""
+    return (
+        _gesloten_na_eerder_bezoek(zaak_status, ontvangen_op, geinspecteerd_op)
+        and laatste_bezoek is not None
+        and beantwoord_door_bezoek(ontvangen_op, laatste_bezoek)
+    )
+
+
+def gesloten_door_eerder_bezoek(
+    zaak_status: str, *, ontvangen_op: date, geinspecteerd_op: date | None, laatste_bezoek: date | None
+) -> bool:
+    """Whether a report lies in a closed case whose visit came before the report was received, and no
+    later visit of the employer (`laatste_bezoek`, over all its cases) answered it: closed with the
+    case although no visit examined it. It belongs in an open case (`afsplitsing` with the day of
+    `laatste_bezoek`, so what a later visit answered stays), as the visit would have split it off."""
+    return _gesloten_na_eerder_bezoek(zaak_status, ontvangen_op, geinspecteerd_op) and not (
+        beantwoord_door_later_bezoek(
+            zaak_status, ontvangen_op=ontvangen_op, geinspecteerd_op=geinspecteerd_op, laatste_bezoek=laatste_bezoek
+        )
     )
 
 

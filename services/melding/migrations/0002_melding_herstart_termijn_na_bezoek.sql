@@ -1,13 +1,17 @@
 -- Reports closed with their case by a visit before they were received: stored before a visit split
 -- off the reports it did not answer (domain/bezoek). Each gets a timer that moves it to an open case
 -- at the next round (handlers.verplaatsing, due on its day of receipt, so at once), and its deadline
--- timer, when it fired already or was removed, is live again to judge the deadline in that case
--- (unless its breach was reported already). SQL cannot send the acknowledgement; the timers do.
+-- timer, when it fired already or was removed, is live again to judge
+-- the deadline in that case (unless its breach was reported already). A report that a later visit
+-- of the employer answered (any of its cases visited on or after the day of receipt: that visit
+-- closed only the open cases) is left as it is. SQL cannot send the acknowledgement; the timers do.
 INSERT INTO timer (soort, sleutel, due_at, payload)
 SELECT 'verplaatsing', m.melding_id, m.ontvangen_op::timestamp AT TIME ZONE 'Europe/Amsterdam',
        jsonb_build_object('melding_id', m.melding_id)
 FROM melding m JOIN zaak z USING (zaak_id)
 WHERE z.status = 'gesloten' AND z.geinspecteerd_op < m.ontvangen_op
+  AND NOT EXISTS (SELECT 1 FROM zaak z2
+                  WHERE z2.werkgever_kvk = z.werkgever_kvk AND z2.geinspecteerd_op >= m.ontvangen_op)
 ON CONFLICT (soort, sleutel) DO NOTHING;
 
 INSERT INTO timer (soort, sleutel, due_at, payload)
@@ -15,5 +19,7 @@ SELECT 'inspectietermijn', m.melding_id, (m.uiterlijk_inspectie_op + 1)::timesta
        jsonb_build_object('melding_id', m.melding_id)
 FROM melding m JOIN zaak z USING (zaak_id)
 WHERE z.status = 'gesloten' AND z.geinspecteerd_op < m.ontvangen_op AND NOT m.termijn_overschreden
+  AND NOT EXISTS (SELECT 1 FROM zaak z2
+                  WHERE z2.werkgever_kvk = z.werkgever_kvk AND z2.geinspecteerd_op >= m.ontvangen_op)
 ON CONFLICT (soort, sleutel) DO UPDATE SET fired_at = NULL, volgende_poging = NULL
     WHERE timer.fired_at IS NOT NULL;

@@ -10,6 +10,7 @@ from services.melding.domain.bezoek import (
     GemeldeMelding,
     afsplitsing,
     beantwoord_door_bezoek,
+    beantwoord_door_later_bezoek,
     gesloten_door_eerder_bezoek,
 )
 from shared.policy import Policy
@@ -57,20 +58,48 @@ def test_the_reports_after_the_visit_day_form_a_case_of_their_own(huidig: Policy
 
 
 @pytest.mark.parametrize(
-    ("status", "geinspecteerd_op", "gesloten_zonder_antwoord"),
+    ("status", "geinspecteerd_op", "laatste_bezoek", "gesloten_zonder_antwoord"),
     [
-        ("gesloten", date(2027, 3, 2), True),  # closed by a visit before the report was received
-        ("gesloten", date(2027, 3, 3), False),  # the visit on the day of receipt answered it
-        ("gesloten", date(2027, 3, 4), False),
-        ("gesloten", None, False),  # no visit to compare with: nothing to move
-        ("geinspecteerd", date(2027, 3, 2), False),  # not closed: a visit still splits it off when told
-        ("ontvangen", None, False),
+        ("gesloten", date(2027, 3, 2), date(2027, 3, 2), True),  # closed by a visit before the report was received
+        ("gesloten", date(2027, 3, 3), date(2027, 3, 3), False),  # the visit on the day of receipt answered it
+        ("gesloten", date(2027, 3, 4), date(2027, 3, 4), False),
+        ("gesloten", None, None, False),  # no visit to compare with: nothing to move
+        ("geinspecteerd", date(2027, 3, 2), date(2027, 3, 2), False),  # not closed: a visit still splits it off
+        ("ontvangen", None, None, False),
+        # a later visit of the employer (in another case, which it closed) answered it: nothing to move
+        ("gesloten", date(2027, 3, 2), date(2027, 3, 3), False),
+        ("gesloten", date(2027, 3, 2), date(2027, 3, 5), False),
     ],
 )
 def test_a_report_is_closed_unanswered_only_by_a_closed_case_visited_before_its_receipt(
-    status: str, geinspecteerd_op: date | None, gesloten_zonder_antwoord: bool
+    status: str, geinspecteerd_op: date | None, laatste_bezoek: date | None, gesloten_zonder_antwoord: bool
 ) -> None:
     """Such a report was closed with its case although no visit examined it; it is to move to an open
-    case (`afsplitsing`, as the visit does now) before its deadline is judged."""
-    uitkomst = gesloten_door_eerder_bezoek(status, ontvangen_op=date(2027, 3, 3), geinspecteerd_op=geinspecteerd_op)
+    case (`afsplitsing`, as the visit does now) before its deadline is judged, unless a later visit of
+    the employer, on or after its day of receipt, answered it (`laatste_bezoek`: the employer's latest
+    visit over all its cases)."""
+    uitkomst = gesloten_door_eerder_bezoek(
+        status, ontvangen_op=date(2027, 3, 3), geinspecteerd_op=geinspecteerd_op, laatste_bezoek=laatste_bezoek
+    )
     assert uitkomst is gesloten_zonder_antwoord
+
+
+@pytest.mark.parametrize(
+    ("status", "geinspecteerd_op", "laatste_bezoek", "beantwoord"),
+    [
+        ("gesloten", date(2027, 3, 2), date(2027, 3, 5), True),  # another case's later visit answered it
+        ("gesloten", date(2027, 3, 2), date(2027, 3, 3), True),  # on its day of receipt
+        ("gesloten", date(2027, 3, 2), date(2027, 3, 2), False),  # no visit after it: it is to move
+        ("gesloten", date(2027, 3, 4), date(2027, 3, 4), False),  # its own case's visit answered it (not "later")
+        ("ontvangen", None, date(2027, 3, 5), False),  # an open case's deadline is judged by its own visit
+    ],
+)
+def test_a_report_left_in_a_closed_case_is_answered_by_a_later_visit_of_the_employer(
+    status: str, geinspecteerd_op: date | None, laatste_bezoek: date | None, beantwoord: bool
+) -> None:
+    """Stored before the split: the late visit closed the case with the report, and a later visit of
+    the same employer, to its open cases only, answered the report although its case never heard of it."""
+    uitkomst = beantwoord_door_later_bezoek(
+        status, ontvangen_op=date(2027, 3, 3), geinspecteerd_op=geinspecteerd_op, laatste_bezoek=laatste_bezoek
+    )
+    assert uitkomst is beantwoord
