@@ -296,3 +296,35 @@ async def test_a_report_closed_before_the_split_that_a_later_visit_of_the_employ
     gemeld = [(d["melding_id"], d["zaak_id"]) for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
     assert gemeld == [(ids[m2], nieuw)], "M's deadline was met by the later visit: no breach for it"
 
+
+async def test_the_migration_revives_a_dead_deadline_timer_of_a_report_closed_unanswered(
+    service: tuple[Service, Statements],  # noqa: F811
+) -> None:
+    """R2's deadline timer died before the split (its attempts used up, never fired): the migration
+    makes it live again with fresh attempts, so R2's deadline is judged once in its open case."""
+    svc, _ = service
+    kvk = f"51{uuid.uuid4().int % 1_000_000:06d}"
+    oud, ids, (_, r2, r3) = await drie_oude_meldingen(svc, kvk)
+    await svc.pool.execute(
+        """UPDATE timer SET dood_sinds = now(), pogingen = 5, laatste_fout = 'LookupError',
+                            volgende_poging = now() + interval '5 minutes'
+           WHERE sleutel = $1""",
+        ids[r2],
+    )
+    await svc.pool.execute("UPDATE timer SET fired_at = due_at WHERE sleutel = $1", ids[r3])
+
+    svc.clock.apply(datetime(2027, 4, 1, 9, 0, tzinfo=AMSTERDAM))
+    await migreer(svc)
+    timer = await svc.pool.fetchrow(
+        """SELECT fired_at, dood_sinds, pogingen, volgende_poging FROM timer
+           WHERE soort = 'inspectietermijn' AND sleutel = $1""",
+        ids[r2],
+    )
+    assert dict(timer) == {"fired_at": None, "dood_sinds": None, "pogingen": 0, "volgende_poging": None}
+    while await svc.fire_due():
+        pass
+
+    nieuw = await svc.pool.fetchval("SELECT zaak_id FROM melding WHERE melding_id = $1", ids[r2])
+    assert nieuw != oud
+    gemeld = [(d["melding_id"], d["zaak_id"]) for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
+    assert gemeld == [(ids[r2], nieuw), (ids[r3], nieuw)], "each deadline judged once, in the open case"

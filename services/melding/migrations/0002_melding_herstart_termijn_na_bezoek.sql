@@ -1,7 +1,7 @@
 -- Reports closed with their case by a visit before they were received: stored before a visit split
 -- off the reports it did not answer (domain/bezoek). Each gets a timer that moves it to an open case
 -- at the next round (handlers.verplaatsing, due on its day of receipt, so at once), and its deadline
--- timer, when it fired already or was removed, is live again to judge
+-- timer, when it fired already, was removed or is dead, is live again with fresh attempts to judge
 -- the deadline in that case (unless its breach was reported already). A report that a later visit
 -- of the employer answered (any of its cases visited on or after the day of receipt: that visit
 -- closed only the open cases) is left as it is. SQL cannot send the acknowledgement; the timers do.
@@ -21,5 +21,5 @@ FROM melding m JOIN zaak z USING (zaak_id)
 WHERE z.status = 'gesloten' AND z.geinspecteerd_op < m.ontvangen_op AND NOT m.termijn_overschreden
   AND NOT EXISTS (SELECT 1 FROM zaak z2
                   WHERE z2.werkgever_kvk = z.werkgever_kvk AND z2.geinspecteerd_op >= m.ontvangen_op)
-ON CONFLICT (soort, sleutel) DO UPDATE SET fired_at = NULL, volgende_poging = NULL
-    WHERE timer.fired_at IS NOT NULL;
+ON CONFLICT (soort, sleutel) DO UPDATE SET fired_at = NULL, dood_sinds = NULL, pogingen = 0, volgende_poging = NULL
+    WHERE timer.fired_at IS NOT NULL OR timer.dood_sinds IS NOT NULL;
