@@ -14,7 +14,7 @@ from services.loonvordering.domain.keten import (
     PartijStatus,
     Schakel,
     beantwoord,
-    keten_in_volgorde,
+    geordende_keten,
 )
 from shared.db import Conn
 from shared.envelope import dumps
@@ -128,9 +128,11 @@ class VorderingRepository:
             elif r["soort"] == "schakel" and r["kvk_nummer"] not in {s.kvk_nummer for s in keten}:
                 p = json.loads(r["waarde"])
                 keten.append(Schakel(r["kvk_nummer"], p["rol"], bool(p.get("keurmerk"))))
+        geordend = geordende_keten(v["werkgever_kvk"], keten, lijnen)
         return Ketenfeiten(
             werkgever_kvk=v["werkgever_kvk"],
-            keten=keten_in_volgorde(v["werkgever_kvk"], keten, lijnen),
+            keten=geordend.schakels,
+            los=geordend.los,
             ingediend_op=v["ingediend_op"],
             bedrag_eur=Decimal(str(v["bedrag_eur"])),
             betalingen=tuple(await self.betalingen(v["vordering_id"])),

@@ -9,7 +9,7 @@ Rules, each named by the article that `grond` reports:
   bankrupt, unenforceable, or a client exculpated by a court). "The risk stays first with the
   employer and direct client" (SER rec. 4): a client exculpating itself does not pass the claim up
   while the employer can still be claimed. Liable from the last of those failures.
-- BW 7:616b lid 4 / lid 5: the top client (the `hoofdopdrachtgever`, else the last known link)
+- BW 7:616b lid 4 / lid 5: the top client (the highest `hoofdopdrachtgever`, else the last link)
   once the 616a claim failed (employer and direct client), every level between the direct client
   and the top was claimed in turn, and the wait term after the worker's written notice has passed:
   notice + `top_wacht_maanden` (lid 5: `top_wacht_snel_maanden`) + 1 day. A level counts as
@@ -30,7 +30,9 @@ parties it names), and a party the chain got to know later can still sit lower i
 facts disagree the earlier one wins, and the filed chain is the earliest: its direct client stays
 `keten[0]` and its `hoofdopdrachtgever` stays on top, whatever an answer says. Parties no fact places
 keep the order they became known in, after the part linked to the employer and below a
-`hoofdopdrachtgever`.
+`hoofdopdrachtgever`. A party no usable link ties in from the employer up (`Ketenfeiten.los`) is no
+step of the walk up: 616a, lid 2 and lid 4 run along the parties tied in (`Ketenfeiten.gekoppeld`),
+and such a party is reachable only under 616e until an answer ties it in.
 
 A court's exculpation (`gedisculpeerd`) frees that client from its date on. Other failure grounds
 leave the party liable (the debt stays; it just cannot be collected there). A party liable on
@@ -98,7 +100,9 @@ class Ketenfeiten:
     """Everything known about one claim's chain. `keten` runs from the direct client upward.
 
     `bedrag_eur` is the amount established and `betalingen` the payments against it.
-    `snelle_route` says whether lid 5's shorter wait applies (see `snelle_route`).
+    `snelle_route` says whether lid 5's shorter wait applies (see `snelle_route`). `los`: the parties
+    of `keten` that no usable link ties into the chain from the employer up (`geordende_keten`): they
+    are no step of the walk up (616a, lid 2) nor a level or the top (lid 4), only liable under 616e.
     """
 
     werkgever_kvk: str
@@ -110,15 +114,21 @@ class Ketenfeiten:
     aanzeggingen: tuple[Aanzegging, ...] = ()
     informatieverzoeken: tuple[Informatieverzoek, ...] = ()
     snelle_route: bool = False
+    los: frozenset[str] = frozenset()
+
+    @property
+    def gekoppeld(self) -> tuple[Schakel, ...]:
+        """The chain the walk up runs along: `keten` without the parties in `los`."""
+        return tuple(s for s in self.keten if s.kvk_nummer not in self.los)
 
     @property
     def top(self) -> Schakel | None:
         """The top client, when it is not the direct client (who is liable from the start anyway): the
         highest `hoofdopdrachtgever` (a filed one sits above any named later), else the last link."""
-        if not self.keten:
+        if not (keten := self.gekoppeld):
             return None
-        kandidaat = next((s for s in reversed(self.keten) if s.rol == "hoofdopdrachtgever"), self.keten[-1])
-        return None if kandidaat == self.keten[0] else kandidaat
+        kandidaat = next((s for s in reversed(keten) if s.rol == "hoofdopdrachtgever"), keten[-1])
+        return None if kandidaat == keten[0] else kandidaat
 
     def openstaand(self, op: date) -> Decimal:
         """What is still owed on `op`: the amount less the payments made by then (never below 0)."""
@@ -176,16 +186,30 @@ def bruikbaar(werkgever_kvk: str, door: str, kvks: Sequence[str]) -> list[int]:
     return posities
 
 
+class Keten(NamedTuple):
+    """The known clients in hiring order, and those of them no usable link ties in (`Ketenfeiten.los`)."""
+
+    schakels: tuple[Schakel, ...]
+    los: frozenset[str]
+
+
 def keten_in_volgorde(
     werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Iterable[Sequence[str]]
 ) -> tuple[Schakel, ...]:
+    """The known clients in hiring order (`geordende_keten`)."""
+    return geordende_keten(werkgever_kvk, schakels, lijnen).schakels
+
+
+def geordende_keten(werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Iterable[Sequence[str]]) -> Keten:
     """The known clients (`schakels`, each once, in the order they became known) from the direct
     client upward by who hires whom. `lijnen`: runs of KvK numbers, each from lower to higher as one
     source gave them, earliest source first: the filed chain's (from the employer up), then each
     answer's (from the answering party up through the parties it names, as `bruikbaar` reads them).
     A run may pass parties not (yet) in the chain; an answering party outside the chain only passes
     its partner on. What links reach up from the employer comes first; a part of the chain not (yet)
-    linked to it follows.
+    linked to it follows. A party that no link reaches from the employer up (through the parties
+    tied in, a filed or named `hoofdopdrachtgever` included) is `los`: it has its place in the order,
+    but the walk up passes it by until an answer ties it in.
 
     The filed chain is the earliest fact: its direct client stays the direct client (no link puts a
     party below it or next to it above the employer), and a filed `hoofdopdrachtgever` sits above every
@@ -244,7 +268,7 @@ def keten_in_volgorde(
             eronder[hoger] -= 1
             if eronder[hoger] == 0:
                 heapq.heappush(klaar, plaats(hoger))
-    return tuple(schakels[rang[kvk]] for kvk in volgorde)
+    return Keten(tuple(schakels[rang[kvk]] for kvk in volgorde), frozenset(rang.keys() - verbonden))
 
 
 def _als_lijn(werkgever_kvk: str, lijn: Sequence[str], bekend: set[str]) -> list[str]:
@@ -364,14 +388,21 @@ def _ooit_aansprakelijk(feiten: Ketenfeiten, policy: Policy) -> list[Aansprakeli
 def _kandidaten(feiten: Ketenfeiten, op: date, policy: Policy) -> Iterator[Aansprakelijke]:
     """Every (party, since, ground) that a rule yields on `op`; `aansprakelijken` keeps the earliest."""
     yield Aansprakelijke(feiten.werkgever_kvk, WERKGEVER, feiten.ingediend_op, GROND_616A)
-    if not feiten.keten:
-        return
-    direct = feiten.keten[0]
+    keten = feiten.gekoppeld
+    if keten:
+        yield from _in_de_keten(feiten, keten, op, policy)
+    for schakel, sinds in _verzuim_616e(feiten, op, policy):
+        yield Aansprakelijke(schakel.kvk_nummer, schakel.rol, sinds, GROND_616E)
+
+
+def _in_de_keten(feiten: Ketenfeiten, keten: tuple[Schakel, ...], op: date, policy: Policy) -> Iterator[Aansprakelijke]:
+    """616a, lid 2 and lid 4/5 along `keten`, the parties tied into the chain, the direct client first."""
+    direct = keten[0]
     yield Aansprakelijke(direct.kvk_nummer, direct.rol, feiten.ingediend_op, GROND_616A)
     mislukt = _mislukt(feiten, op)
     eerste_lijn = (feiten.werkgever_kvk, direct.kvk_nummer)  # the 616a claim
     onder = list(eerste_lijn)
-    for schakel in feiten.keten[1:]:
+    for schakel in keten[1:]:
         if any(kvk not in mislukt for kvk in onder):
             break
         sinds = max(feiten.ingediend_op, *(mislukt[kvk] for kvk in onder))
@@ -384,8 +415,6 @@ def _kandidaten(feiten: Ketenfeiten, op: date, policy: Policy) -> Iterator[Aansp
             einde, grond = _einde_wachttermijn(aanzegging, feiten.snelle_route, policy)
             sinds = max(einde, aangesproken, *(mislukt[kvk] for kvk in eerste_lijn))
             yield Aansprakelijke(top.kvk_nummer, top.rol, sinds, grond)
-    for schakel, sinds in _verzuim_616e(feiten, op, policy):
-        yield Aansprakelijke(schakel.kvk_nummer, schakel.rol, sinds, GROND_616E)
 
 
 def _mislukt(feiten: Ketenfeiten, op: date) -> dict[str, date]:
@@ -409,7 +438,8 @@ def _niveaus_aangesproken(feiten: Ketenfeiten, top: Schakel, op: date) -> date |
     """Lid 4: the date by which every level between the direct client and the top was claimed (the
     filing date when there is none), or None while a level has not been claimed by `op`."""
     laatste = feiten.ingediend_op
-    for schakel in feiten.keten[1 : feiten.keten.index(top)]:
+    keten = feiten.gekoppeld
+    for schakel in keten[1 : keten.index(top)]:
         data = [a.op for a in feiten.aanzeggingen if a.kvk_nummer == schakel.kvk_nummer and a.op <= op]
         data += [
             s.vastgesteld_op

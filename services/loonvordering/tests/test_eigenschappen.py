@@ -22,6 +22,7 @@ from services.loonvordering.domain.keten import (
     PartijStatus,
     Schakel,
     aansprakelijken,
+    geordende_keten,
     keten_in_volgorde,
     volgende_termijnen,
 )
@@ -248,6 +249,20 @@ def test_the_filed_direct_client_stays_first_and_the_filed_top_last_whatever_is_
     assert keten[0] == filed[0].kvk_nummer, "the filed direct client is liable under 616a"
     if filed[-1].rol == "hoofdopdrachtgever":
         assert keten[-1] == filed[-1].kvk_nummer, "nothing goes above the filed hoofdopdrachtgever"
-        geordend = keten_in_volgorde(werkgever, schakels, lijnen)
-        feiten = Ketenfeiten(werkgever, geordend, date(2025, 4, 7), Decimal(100))
+    geordend = geordende_keten(werkgever, schakels, lijnen)
+    assert not geordend.los & {s.kvk_nummer for s in filed}, "the filed chain is tied in"
+    # every party failed and was notified: each party tied in is reached (lid 2), none other is
+    iedereen = [werkgever, *keten]
+    feiten = Ketenfeiten(
+        werkgever,
+        geordend.schakels,
+        date(2025, 4, 7),
+        Decimal(100),
+        statussen=tuple(PartijStatus(kvk, "onvindbaar", date(2025, 5, 1)) for kvk in iedereen),
+        aanzeggingen=tuple(Aanzegging(kvk, date(2025, 5, 2)) for kvk in iedereen),
+        los=geordend.los,
+    )
+    aansprakelijk = {a.kvk_nummer for a in aansprakelijken(feiten, date(2027, 1, 1), HUIDIG)}
+    assert aansprakelijk == set(iedereen) - geordend.los, "only a party tied into the chain is in the walk"
+    if filed[-1].rol == "hoofdopdrachtgever":
         assert feiten.top == filed[-1], "the filed hoofdopdrachtgever is the lid-4 top, above any named later"

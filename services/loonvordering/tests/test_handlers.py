@@ -98,6 +98,24 @@ async def test_chain_facts_out_of_order_keep_the_chain_in_hiring_order(service: 
     assert [(a["kvk_nummer"], a["grond"]) for a in laatste["aansprakelijk"]] == OPDRACHTGEVER_AAN_DE_BEURT
 
 
+async def test_a_party_no_answer_ties_into_the_chain_is_not_next_in_turn(service: Service) -> None:
+    """Filed INLENER -> TOP. An outsider names [OPDRACHTGEVER, INLENER]: the link below the filed direct
+    client is dropped, so nothing ties OPDRACHTGEVER in. Once the claim failed against the employer
+    and INLENER, TOP is next in turn (lid 2), not OPDRACHTGEVER."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, [KETEN[0], {"kvk_nummer": TOP, "rol": "hoofdopdrachtgever"}]))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid = vastgesteld["vordering_id"]
+        await antwoorden(broker, vid, "70000009", OPDRACHTGEVER, INLENER)
+        await failliet(broker, vid, WERKGEVER, INLENER)
+    [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
+    assert [(a["kvk_nummer"], a["grond"]) for a in laatste["aansprakelijk"]] == [
+        (WERKGEVER, "BW 7:616a"),
+        (INLENER, "BW 7:616a"),
+        (TOP, "BW 7:616b lid 2"),
+    ]
+
+
 async def gevraagd(broker: KafkaBroker, vid: str, aan: str) -> None:
     verzoek = {"vordering_id": vid, "gevraagd_door": "vakbond", "aan": {"kvk_nummer": aan}, "gevraagd_op": "2026-05-12"}
     await stuur(broker, "keteninformatie_gevraagd", verzoek)

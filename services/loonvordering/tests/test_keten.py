@@ -26,6 +26,7 @@ from services.loonvordering.domain.keten import (
     Termijn,
     aansprakelijken,
     beantwoord,
+    geordende_keten,
     keten_in_volgorde,
     top_aansprakelijk_vanaf,
     volgende_termijnen,
@@ -417,15 +418,16 @@ def test_an_answer_naming_its_own_party_twice_places_it_once() -> None:
 
 
 def test_an_answer_cannot_put_a_party_above_the_filed_top_client(huidig: Policy) -> None:
-    """Filed E -> B -> T (hoofdopdrachtgever). T answers naming its contract partner A: A joins the
-    chain below T (the filed role is the earlier fact), so once the claim failed against E and B, A is
-    next in turn (lid 2), not T."""
+    """Filed E -> B -> T (hoofdopdrachtgever). T answers naming A as its client: A joins the chain
+    below T (the filed role is the earlier fact), but no link ties it in (T's link to it is dropped),
+    so once the claim failed against E and B, T is next in turn (lid 2), not A."""
     schakels = (Schakel(B, "inlener"), Schakel(T, "hoofdopdrachtgever"), Schakel(A, "opdrachtgever"))
-    keten = keten_in_volgorde(E, schakels, ((E, B, T), (T, A)))
-    assert [s.kvk_nummer for s in keten] == [B, A, T]
+    keten = geordende_keten(E, schakels, ((E, B, T), (T, A)))
+    assert [s.kvk_nummer for s in keten.schakels] == [B, A, T]
     feiten = Ketenfeiten(
         werkgever_kvk=E,
-        keten=keten,
+        keten=keten.schakels,
+        los=keten.los,
         ingediend_op=date(2025, 4, 7),
         bedrag_eur=OPEN,
         statussen=(PartijStatus(E, "failliet", date(2025, 5, 1)), PartijStatus(B, "failliet", date(2025, 5, 1))),
@@ -433,7 +435,7 @@ def test_an_answer_cannot_put_a_party_above_the_filed_top_client(huidig: Policy)
     assert wie(feiten, date(2025, 5, 1), huidig) == [
         (E, date(2025, 4, 7), GROND_616A),
         (B, date(2025, 4, 7), GROND_616A),
-        (A, date(2025, 5, 1), GROND_616B_LID_2),
+        (T, date(2025, 5, 1), GROND_616B_LID_2),
     ]
 
 
@@ -532,10 +534,17 @@ def test_many_one_party_answers_from_the_top_down_give_the_chain_in_hiring_order
 
 
 # -- the top is the highest hoofdopdrachtgever; a party no link ties in is outside the walk ---------
-FAILLIET_EN_AANGEZEGD = {
-    "statussen": (PartijStatus(E, "onvindbaar", date(2025, 5, 1)), PartijStatus(B, "failliet", date(2025, 5, 1))),
-    "aanzeggingen": (Aanzegging(T, date(2025, 5, 2)),),
-}
+def e_en_b_mislukt(keten: tuple[Schakel, ...], los: frozenset[str] = frozenset()) -> Ketenfeiten:
+    """E untraceable and B bankrupt on 2025-05-01; the worker notified T on 05-02."""
+    return Ketenfeiten(
+        E,
+        keten,
+        date(2025, 4, 7),
+        OPEN,
+        statussen=(PartijStatus(E, "onvindbaar", date(2025, 5, 1)), PartijStatus(B, "failliet", date(2025, 5, 1))),
+        aanzeggingen=(Aanzegging(T, date(2025, 5, 2)),),
+        los=los,
+    )
 
 
 def test_the_top_client_is_the_highest_hoofdopdrachtgever(huidig: Policy) -> None:
@@ -544,6 +553,35 @@ def test_the_top_client_is_the_highest_hoofdopdrachtgever(huidig: Policy) -> Non
     schakels = (*FILED_MET_TOP, Schakel(X, "hoofdopdrachtgever"))
     keten = keten_in_volgorde(E, schakels, ((E, B, T), (T, X)))
     assert [s.kvk_nummer for s in keten] == [B, X, T]
-    feiten = Ketenfeiten(E, keten, date(2025, 4, 7), OPEN, **FAILLIET_EN_AANGEZEGD)
+    feiten = e_en_b_mislukt(keten)
     assert feiten.top == Schakel(T, "hoofdopdrachtgever")
     assert Termijn(date(2026, 5, 3), GROND_616B_LID_4) in volgende_termijnen(feiten, huidig)
+
+
+@pytest.mark.parametrize(
+    "antwoord",
+    [
+        pytest.param((Y, X, B), id="Y names [X, B]"),
+        pytest.param((Y, X), id="an outsider names [X]"),
+        pytest.param((T, X), id="the filed top names [X]"),
+    ],
+)
+def test_a_party_no_link_ties_into_the_chain_is_reachable_only_under_616e(
+    antwoord: tuple[str, ...], huidig: Policy
+) -> None:
+    """Filed E -> B -> T. An answer names X but no usable link ties X into the chain: X is not next
+    in turn after B (lid 2) nor a level T waits for (lid 4). Once E and B failed, T is next in turn;
+    X can be liable only for not answering the worker's request."""
+    schakels = (*FILED_MET_TOP, Schakel(X, "opdrachtgever"))
+    keten = geordende_keten(E, schakels, ((E, B, T), antwoord))
+    assert [s.kvk_nummer for s in keten.schakels] == [B, X, T]
+    assert keten.los == {X}
+    feiten = e_en_b_mislukt(keten.schakels, keten.los)
+    assert feiten.top == Schakel(T, "hoofdopdrachtgever")
+    assert wie(feiten, date(2026, 5, 3), huidig) == [
+        (E, date(2025, 4, 7), GROND_616A),
+        (B, date(2025, 4, 7), GROND_616A),
+        (T, date(2025, 5, 1), GROND_616B_LID_2),
+    ]
+    gevraagd = dataclasses.replace(feiten, informatieverzoeken=(Informatieverzoek(X, date(2025, 5, 10)),))
+    assert wie(gevraagd, date(2025, 5, 25), huidig)[-1] == (X, date(2025, 5, 25), GROND_616E)
