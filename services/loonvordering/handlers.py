@@ -303,8 +303,11 @@ async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
     that day it counts once; each party of the chain it names is recorded once per claim, and the
     order it names them in (upward from its own client) places them in the chain. What says nothing
     about the chain (`bruikbaar`: the party itself and what it names below it, the employer, a party
-    named again) is left out, not refused: the party has answered. An answer that would take the
-    claim's chain past HOOGSTE_KETEN parties is refused to the filer, and still counts as answered."""
+    named again) is left out, not refused: the party has answered; when nothing is left of a
+    non-empty answer, the filer hears so. An answer whose new parties would take the claim's chain
+    past HOOGSTE_KETEN parties is refused to the filer and adds none: it still counts as answered, and
+    what it says up to its first new party is kept. An answer naming only known parties is never
+    refused, however long the (stored) chain."""
     repo, door = VorderingRepository(ctx.conn), k.verstrekt_door.kvk_nummer
     v = await _vordering(repo, k.vordering_id)
     vid = v["vordering_id"]
@@ -315,16 +318,21 @@ async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
     if not await _nieuw(ctx, f, "keten"):
         return
     bekend = await repo.partijen(v)
-    if len(bekend | {p.kvk_nummer for p in genoemd}) > HOOGSTE_KETEN:
-        await repo.feit(vid, "antwoord", door, ctx.today, {"keten": []})
+    nieuw = [p for p in genoemd if p.kvk_nummer not in bekend]
+    if nieuw and len(bekend) + len(nieuw) > HOOGSTE_KETEN:
+        # the order among known parties up to the first new one still counts; no party is added
+        eerste_nieuw = genoemd.index(nieuw[0])
+        await repo.feit(vid, "antwoord", door, ctx.today, {"keten": [p.kvk_nummer for p in genoemd[:eerste_nieuw]]})
         await afwijzen(ctx, [_te_lange_keten(door, len(bekend))])
     else:
         await repo.feit(vid, "antwoord", door, ctx.today, {"keten": [p.kvk_nummer for p in genoemd]})
-        for partij in (p for p in genoemd if p.kvk_nummer not in bekend):
+        for partij in nieuw:
             schakel = {"vordering_id": vid, "kvk_nummer": partij.kvk_nummer}
             if await _nieuw(ctx, feit(FEIT + "keteninformatie.schakel", schakel, {}, ""), "keten"):
                 waarde = {"rol": partij.rol, "keurmerk": partij.keurmerk}
                 await repo.feit(vid, "schakel", partij.kvk_nummer, ctx.today, waarde)
+        if k.keten and not genoemd:
+            await afwijzen(ctx, [_niets_bruikbaars(door)])
     await _herbeoordeel(ctx, repo, v, f"keteninformatie van {door}", ctx.today)
 
 
@@ -333,6 +341,15 @@ def _te_lange_keten(door: str, bekend: int) -> dict[str, str]:
         "veld": "keten",
         "melding": f"keten: de keteninformatie van {door} zou de keten van deze vordering op meer dan "
         f"{HOOGSTE_KETEN} partijen brengen (er zijn er al {bekend}); de nieuwe partijen zijn niet opgenomen, "
+        "het antwoord telt wel als gegeven",
+    }
+
+
+def _niets_bruikbaars(door: str) -> dict[str, str]:
+    return {
+        "veld": "keten",
+        "melding": f"keten: in de keteninformatie van {door} staat geen partij die iets over de keten zegt "
+        f"(alleen {door} zelf, wat vóór {door} staat of de werkgever); er is niets aan de keten toegevoegd, "
         "het antwoord telt wel als gegeven",
     }
 

@@ -266,8 +266,10 @@ class Keteninformatie(ContractModel):
     `keten` runs upward from its contract partner. What says nothing about the chain is left out,
     not refused (a refused answer would leave the party liable for not answering): the parties up to
     and including `verstrekt_door`'s own last mention, the claim's employer (the debtor, never a
-    client) and a party named again. An answer that would take the claim's chain past HOOGSTE_KETEN
-    parties is refused to the filer, and still counts as answered."""
+    client) and a party named again; when nothing is left of a non-empty `keten`, the filer hears so.
+    An answer whose new parties would take the claim's chain past HOOGSTE_KETEN parties is refused to
+    the filer and adds none; it still counts as answered, and its order up to its first new party
+    counts. An answer naming only parties the claim holds is never refused for the bound."""
 
     vordering_id: VorderingId
     verstrekt_door: Partij

@@ -158,11 +158,22 @@ def partijen(n: int) -> list[dict[str, Any]]:
     return [{"kvk_nummer": f"7{i:07d}", "rol": "opdrachtgever"} for i in range(n)]
 
 
+async def claim_van_101_partijen(service: Service, broker: KafkaBroker) -> str:
+    """A claim stored with 101 parties, as one accepted before the bound was."""
+    await stuur(broker, "ingediend", claim(2500.00, KETEN))
+    [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+    invoer = json.loads(await service.pool.fetchval("SELECT invoer FROM vordering"))
+    invoer["keten"] = [KETEN[0], *partijen(100)]
+    await service.pool.execute("UPDATE vordering SET invoer = $1", json.dumps(invoer))
+    return str(vastgesteld["vordering_id"])
+
+
 async def test_an_answer_taking_the_chain_past_a_hundred_parties_is_refused_but_counts_as_answered(
     service: Service,
 ) -> None:
     """Filed with INLENER and 98 more (99 parties): INLENER's answer naming two new parties would
-    make 101. The filer hears why, the chain stays as it was, and INLENER has answered (616e)."""
+    make 101. The filer hears why, the chain gets no new party, and INLENER has answered (616e). What
+    the answer says before its first new party (70000001 is INLENER's client) is kept."""
     async with TestKafkaBroker(service.broker) as broker:
         await stuur(broker, "ingediend", claim(2500.00, [KETEN[0], *partijen(98)]))
         [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
@@ -179,21 +190,51 @@ async def test_an_answer_taking_the_chain_past_a_hundred_parties_is_refused_but_
         ("antwoord", INLENER),
         ("antwoord", "70000001"),
     ]
-    assert json.loads(rijen[1]["waarde"]) == {"keten": []}
+    assert json.loads(rijen[1]["waarde"]) == {"keten": ["70000001"]}
     [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
     assert laatste["volgende_termijn"] is None, "INLENER answered: no 616e term"
+
+
+async def test_an_answer_naming_only_known_parties_counts_on_a_claim_already_past_a_hundred(
+    service: Service,
+) -> None:
+    """A claim of 101 parties accepted before the bound: an answer naming only parties it already
+    holds adds none, so it is stored as any answer, and nothing goes back to the filer."""
+    async with TestKafkaBroker(service.broker) as broker:
+        vid = await claim_van_101_partijen(service, broker)
+        await antwoorden(broker, vid, "70000001", "70000002", "70000003")
+    assert await uitgaand(service, h.AFGEWEZEN) == []
+    rijen = await service.pool.fetch("SELECT soort, kvk_nummer, waarde FROM ketenfeit ORDER BY id")
+    assert [(r["soort"], r["kvk_nummer"], json.loads(r["waarde"])) for r in rijen] == [
+        ("antwoord", "70000001", {"keten": ["70000002", "70000003"]})
+    ]
+
+
+async def test_an_answer_that_says_nothing_about_the_chain_counts_and_the_filer_hears_so(service: Service) -> None:
+    """OPDRACHTGEVER, asked for the chain, names only itself and the employer: nothing is left that
+    says something about the chain. It has answered (no 616e term), and the filer hears that
+    nothing usable was named."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid = vastgesteld["vordering_id"]
+        await gevraagd(broker, vid, OPDRACHTGEVER)
+        await antwoorden(broker, vid, OPDRACHTGEVER, OPDRACHTGEVER, WERKGEVER)
+    [afgewezen] = await uitgaand(service, h.AFGEWEZEN)
+    assert afgewezen["vordering_id"] == vid and afgewezen["fouten"][0]["veld"] == "keten"
+    assert OPDRACHTGEVER in afgewezen["fouten"][0]["melding"]
+    rijen = await service.pool.fetch("SELECT soort, kvk_nummer, waarde FROM ketenfeit ORDER BY id")
+    assert [(r["soort"], r["kvk_nummer"]) for r in rijen] == [("verzoek", OPDRACHTGEVER), ("antwoord", OPDRACHTGEVER)]
+    assert json.loads(rijen[1]["waarde"]) == {"keten": []}
+    [*_, laatste] = await uitgaand(service, h.GEWIJZIGD)
+    assert laatste["volgende_termijn"] is None, "answered: no 616e term for OPDRACHTGEVER"
 
 
 async def test_a_claim_stored_before_the_hundred_party_bound_is_still_processed(service: Service) -> None:
     """A claim of 101 parties accepted before the bound: later facts about it apply (they were
     dead-lettered as schema when the stored input was read against today's bound)."""
     async with TestKafkaBroker(service.broker) as broker:
-        await stuur(broker, "ingediend", claim(2500.00, KETEN))
-        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
-        vid = vastgesteld["vordering_id"]
-        invoer = json.loads(await service.pool.fetchval("SELECT invoer FROM vordering"))
-        invoer["keten"] = [KETEN[0], *partijen(100)]
-        await service.pool.execute("UPDATE vordering SET invoer = $1", json.dumps(invoer))
+        vid = await claim_van_101_partijen(service, broker)
         await stuur(broker, "aanzegging", {"vordering_id": vid, "aan": {"kvk_nummer": "70000099"}, "op": "2026-05-12"})
     assert await dode_letters(service) == []
     [gewijzigd] = await uitgaand(service, h.GEWIJZIGD)
