@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticKnownError
 
-from shared.contract.base import Bedrag, ContractModel, KvkNummer, Organisatie
+from shared.contract.base import HOOGSTE_BEDRAG, Bedrag, ContractModel, KvkNummer, Organisatie, _at_most_two_decimals
 from shared.maanden import maand_van
 
 Rol = Literal["opdrachtgever", "inlener", "aannemer", "hoofdaannemer", "hoofdopdrachtgever"]
@@ -41,19 +41,31 @@ def _opgeslagen(info: ValidationInfo) -> bool:
     return isinstance(info.context, dict) and bool(info.context.get(_OPGESLAGEN))
 
 
-def _hoogstens_uren(uren: Decimal, info: ValidationInfo) -> Decimal:
-    """The hour bound, as pydantic's own `le` error; stored input (accepted before it) is read as it is."""
-    if uren > HOOGSTE_UREN and not _opgeslagen(info):
-        raise PydanticKnownError("less_than_equal", {"le": HOOGSTE_UREN})
-    return uren
+def _hoogstens(grens: Decimal) -> AfterValidator:
+    """A plausibility bound as pydantic's own `le` error; stored input (accepted before the bound)
+    is read as it is. With `Field(json_schema_extra={"maximum": ...})` it is published in the schema."""
+
+    def binnen(waarde: Decimal, info: ValidationInfo) -> Decimal:
+        if waarde > grens and not _opgeslagen(info):
+            raise PydanticKnownError("less_than_equal", {"le": grens})
+        return waarde
+
+    return AfterValidator(binnen)
 
 
-# Checked by the validator (stored input skips it) before the model's own checks add the months up,
-# and published in the schema.
+# Checked by the validator (stored input skips it) before the model's own checks add the months up.
 Uren = Annotated[
     Decimal,
     Field(ge=0, allow_inf_nan=False, json_schema_extra={"maximum": float(HOOGSTE_UREN)}),
-    AfterValidator(_hoogstens_uren),
+    _hoogstens(HOOGSTE_UREN),
+]
+# A claim's amounts: `Bedrag` with its bound checked by the validator (stored input skips it), in the
+# same order (bound, then decimals).
+VorderingBedrag = Annotated[
+    Decimal,
+    Field(ge=0, allow_inf_nan=False, json_schema_extra={"maximum": float(HOOGSTE_BEDRAG)}),
+    _hoogstens(HOOGSTE_BEDRAG),
+    AfterValidator(_at_most_two_decimals),
 ]
 Maand = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="calendar month JJJJ-MM")]
 
@@ -139,8 +151,8 @@ class MaandLoon(ContractModel):
 
     maand: Maand
     gewerkte_uren: Uren
-    betaald_bruto_eur: Bedrag
-    inhouding_huisvesting_eur: Bedrag | None = None
+    betaald_bruto_eur: VorderingBedrag
+    inhouding_huisvesting_eur: VorderingBedrag | None = None
 
     @property
     def eerste_dag(self) -> date:
@@ -169,7 +181,7 @@ class LoonvorderingIngediend(_Vertrouwelijk):
     periode_van: date
     periode_tot: date
     gewerkte_uren: Uren
-    betaald_bruto_eur: Bedrag
+    betaald_bruto_eur: VorderingBedrag
     seizoenswerk: bool = False
     contract_duur_dagen: Annotated[int, Field(ge=1)] | None = None
     per_maand: tuple[MaandLoon, ...] | None = None
@@ -198,8 +210,8 @@ class LoonvorderingIngediend(_Vertrouwelijk):
     @classmethod
     def uit_opslag(cls, invoer: dict[str, object]) -> LoonvorderingIngediend:
         """A claim as stored when it was accepted (`model_dump(mode="json")`), read back without the
-        plausibility bounds added since (HOOGSTE_KETEN, HOOGSTE_UREN): a claim accepted before them
-        stays one that later facts can be applied to."""
+        plausibility bounds added since (HOOGSTE_KETEN, HOOGSTE_UREN, HOOGSTE_BEDRAG): a claim
+        accepted before them stays one that later facts can be applied to."""
         return cls.model_validate(invoer, strict=False, context={_OPGESLAGEN: True})
 
     def _per_maand_problemen(self, per_maand: tuple[MaandLoon, ...]) -> list[str]:

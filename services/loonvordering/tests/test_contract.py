@@ -309,3 +309,26 @@ def test_a_chain_has_at_most_a_hundred_parties() -> None:
     assert fouten(json.dumps(data).encode()) == [
         {"veld": "keten", "melding": "keten: bevat te veel elementen (hoogstens 100)"}
     ]
+
+
+def test_a_stored_claim_is_read_without_the_amount_bound_and_keeps_the_other_amount_checks() -> None:
+    """A claim stored before HOOGSTE_BEDRAG with a larger amount (total and per month) is read as it
+    was accepted, so later facts about it apply; a negative amount or one with three decimals is
+    refused there as before, and a new claim is still held to the bound."""
+    data = json.loads(INGEDIEND)
+    maand = {"maand": "2025-01", "gewerkte_uren": "10", "betaald_bruto_eur": "2000000000000.00"}
+    data.update(
+        periode_van="2025-01-01",
+        periode_tot="2025-01-31",
+        betaald_bruto_eur="2000000000000.00",
+        per_maand=[{**maand, "inhouding_huisvesting_eur": "1500000000000"}],
+    )
+    data["gewerkte_uren"] = "10"
+    claim = LoonvorderingIngediend.uit_opslag(data)
+    assert claim.betaald_bruto_eur == Decimal("2000000000000.00")
+    assert claim.per_maand is not None and claim.per_maand[0].inhouding_huisvesting_eur == Decimal(1_500_000_000_000)
+    with pytest.raises(ValidationError, match="less than or equal to 1000000000000"):
+        LoonvorderingIngediend.model_validate(data, strict=False)
+    for fout in ("-1.00", "12.345", "NaN"):
+        with pytest.raises(ValidationError):
+            LoonvorderingIngediend.uit_opslag({**data, "betaald_bruto_eur": fout})

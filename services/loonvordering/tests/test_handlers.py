@@ -241,6 +241,21 @@ async def test_a_claim_stored_before_the_hundred_party_bound_is_still_processed(
     assert gewijzigd["volgende_termijn"]["soort"] == "BW 7:616b lid 4"
 
 
+async def test_a_claim_stored_before_the_amount_bound_is_still_processed(service: Service) -> None:
+    """A claim stored with an amount above HOOGSTE_BEDRAG, accepted before the bound: a later fact
+    about it applies instead of being dead-lettered as schema."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        invoer = json.loads(await service.pool.fetchval("SELECT invoer FROM vordering"))
+        invoer["betaald_bruto_eur"] = "2000000000000.00"
+        await service.pool.execute("UPDATE vordering SET invoer = $1", json.dumps(invoer))
+        await gevraagd(broker, vastgesteld["vordering_id"], OPDRACHTGEVER)
+    assert await dode_letters(service) == []
+    [gewijzigd] = await uitgaand(service, h.GEWIJZIGD)
+    assert gewijzigd["volgende_termijn"] == {"datum": "2026-05-27", "soort": "BW 7:616e"}
+
+
 async def test_a_payment_dated_after_its_day_of_receipt_is_refused(service: Service) -> None:
     async with TestKafkaBroker(service.broker) as broker:
         await stuur(broker, "ingediend", claim(2500.00, KETEN))
