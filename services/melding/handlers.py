@@ -17,8 +17,8 @@ from services.melding.domain import terugkoppeling
 from services.melding.domain.bezoek import (
     GemeldeMelding,
     afsplitsing,
-    beantwoord_door_later_bezoek,
     gesloten_door_eerder_bezoek,
+    termijn_gehaald_door_later_bezoek,
 )
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
 from services.melding.domain.deadline import geen_overschrijding, uiterlijk_inspectie_op
@@ -348,30 +348,37 @@ async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     """The durable deadline timer: no inspection carried out in time -> the breach is reported once.
 
     A visit cancels the timers of the reports received by its day; a report received after it is in
-    an open case of its own (`_splits_af_na_bezoek`), so its timer reports the breach unless a later
-    visit answered it (`geen_overschrijding`). A report still closed with a case visited before it
-    was received moves to an open case first (`_verplaats_als_onbeantwoord_gesloten`), and its
-    deadline is judged there; one that a later visit of the employer answered stays and is no breach
-    (`beantwoord_door_later_bezoek`); a timer fired again finds its breach reported."""
+    an open case of its own (`_splits_af_na_bezoek`), so its timer reports the breach unless a visit
+    of its case fell between its receipt and its deadline (`geen_overschrijding`). A report still
+    closed with a case visited before it was received moves to an open case first
+    (`_verplaats_als_onbeantwoord_gesloten`), and its deadline is judged there. One that a later
+    visit of the employer answered stays (not moved); its deadline is no breach only when such a
+    visit fell on or before it (`termijn_gehaald_door_later_bezoek`), else the breach is reported in
+    the closed case; a timer fired again finds its breach reported."""
     repo = MeldingRepository(ctx.conn)
     await _verplaats_als_onbeantwoord_gesloten(ctx, repo, payload["melding_id"])
     info = await repo.termijn_info(payload["melding_id"])
     if info is None or info["termijn_overschreden"]:
         return
-    if beantwoord_door_later_bezoek(
+    if termijn_gehaald_door_later_bezoek(
         info["status"],
         ontvangen_op=info["ontvangen_op"],
+        uiterlijk_inspectie_op=info["uiterlijk_inspectie_op"],
         geinspecteerd_op=info["geinspecteerd_op"],
-        laatste_bezoek=info["laatste_bezoek"],
+        bezoeken=info["bezoeken"],
     ):
         log.info(
             "termijn_geen_overschrijding",
             melding_id=info["melding_id"],
             zaak_id=info["zaak_id"],
-            reden="een later bezoek aan de werkgever, op of na de dag van ontvangst",
+            reden="een later bezoek aan de werkgever, tussen de dag van ontvangst en de uiterste inspectiedatum",
         )
         return
-    reden = geen_overschrijding(ontvangen_op=info["ontvangen_op"], geinspecteerd_op=info["geinspecteerd_op"])
+    reden = geen_overschrijding(
+        ontvangen_op=info["ontvangen_op"],
+        uiterlijk_inspectie_op=info["uiterlijk_inspectie_op"],
+        geinspecteerd_op=info["geinspecteerd_op"],
+    )
     if reden is not None:
         log.info("termijn_geen_overschrijding", melding_id=info["melding_id"], zaak_id=info["zaak_id"], reden=reden)
         return

@@ -328,3 +328,45 @@ async def test_the_migration_revives_a_dead_deadline_timer_of_a_report_closed_un
     assert nieuw != oud
     gemeld = [(d["melding_id"], d["zaak_id"]) for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
     assert gemeld == [(ids[r2], nieuw), (ids[r3], nieuw)], "each deadline judged once, in the open case"
+
+
+@pytest.mark.parametrize("gevuurd", [True, False], ids=["timer-gevuurd", "timer-levend"])
+async def test_a_report_a_later_visit_answered_only_after_its_deadline_is_not_moved_but_its_breach_is_reported(
+    service: tuple[Service, Statements],  # noqa: F811
+    gevuurd: bool,
+) -> None:
+    """Stored before the split: Tuesday's visit (03-02), told late, closed the case with M (received
+    Wednesday 03-03, deadline 03-10); the employer's other case was visited on 03-22, after that
+    deadline. That visit answered M (on or after its receipt): M is not moved and nobody is told
+    anything again. But M's deadline passed without a visit: its breach is reported once, in the
+    closed case, whether its timer had fired already (the migration re-arms it) or is still due."""
+    svc, _ = service
+    kvk = f"52{uuid.uuid4().int % 1_000_000:06d}"
+    m, ry = (f"R-{uuid.uuid4().hex[:10]}" for _ in range(2))
+    oud = await oude_stand(svc, kvk, {m: ("bond2", date(2027, 3, 3), date(2027, 3, 10), True)})
+    m_id = await svc.pool.fetchval("SELECT melding_id FROM melding WHERE zaak_id = $1", oud)
+    if gevuurd:
+        await svc.pool.execute("UPDATE timer SET fired_at = due_at WHERE sleutel = $1", m_id)  # a logged no-op
+    later = await oude_stand(svc, kvk, {ry: ("cnv", date(2027, 3, 15), date(2027, 3, 22), False)})
+    await svc.pool.execute("UPDATE zaak SET geinspecteerd_op = '2027-03-22' WHERE zaak_id = $1", later)
+
+    svc.clock.apply(datetime(2027, 4, 1, 9, 0, tzinfo=AMSTERDAM))
+    await migreer(svc)
+    gewekt = await svc.pool.fetch("SELECT soort, sleutel FROM timer WHERE fired_at IS NULL")
+    assert {(r["soort"], r["sleutel"]) for r in gewekt} == {("inspectietermijn", m_id)}, (
+        "not moved (a later visit answered it), but its deadline is judged (no visit by the deadline)"
+    )
+    while await svc.fire_due():
+        pass
+
+    assert await svc.pool.fetchval("SELECT zaak_id FROM melding WHERE melding_id = $1", m_id) == oud
+    assert await svc.pool.fetchval("SELECT count(*) FROM zaak WHERE werkgever_kvk = $1", kvk) == 2
+    assert await uitgaand(svc, "nl.waardigwerk.melding.ontvangen") == [], "not moved, so not acknowledged again"
+    gemeld = [(d["melding_id"], d["zaak_id"]) for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
+    assert gemeld == [(m_id, oud)], "the deadline passed without a visit: the breach, in the closed case"
+
+    await svc.pool.execute("UPDATE timer SET fired_at = NULL WHERE sleutel = $1", m_id)  # fires again
+    await migreer(svc)  # and the migration run twice re-arms nothing reported
+    while await svc.fire_due():
+        pass
+    assert len(await uitgaand(svc, TERMIJN_OVERSCHREDEN)) == 1, "once"

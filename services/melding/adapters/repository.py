@@ -115,12 +115,16 @@ class MeldingRepository:
 
     async def termijn_info(self, melding_id: str, *, vergrendel: bool = True) -> dict[str, Any] | None:
         """What a report's deadline timer judges, its row locked (`vergrendel`) or only read;
-        `laatste_bezoek` is the employer's latest visit over all its cases."""
+        `laatste_bezoek` is the employer's latest visit over all its cases, `bezoeken` the days of
+        the employer's visits on or after the report's day of receipt (each case is visited once)."""
         row = await self.conn.fetchrow(
             """SELECT m.melding_id, m.zaak_id, m.ontvangen_op, m.uiterlijk_inspectie_op, m.termijn_overschreden,
                       z.werkgever_kvk, z.status, z.geinspecteerd_op, z.scope, z.gemeentecode,
                       (SELECT max(z2.geinspecteerd_op) FROM zaak z2 WHERE z2.werkgever_kvk = z.werkgever_kvk)
-                          AS laatste_bezoek
+                          AS laatste_bezoek,
+                      ARRAY(SELECT DISTINCT z2.geinspecteerd_op FROM zaak z2
+                            WHERE z2.werkgever_kvk = z.werkgever_kvk AND z2.geinspecteerd_op >= m.ontvangen_op
+                            ORDER BY 1) AS bezoeken
                FROM melding m JOIN zaak z USING (zaak_id) WHERE m.melding_id = $1"""
             + (" FOR UPDATE OF m" if vergrendel else ""),
             melding_id,

@@ -13,7 +13,9 @@ A case closed before the visit split off what it did not answer may still hold s
 with it (`gesloten_door_eerder_bezoek`); they are split off by the same rule when their deadline
 comes, before it is judged. A later visit of the same employer, told before the split, closed only
 the open cases, yet it answered every report received by its day: such a report stays where it is
-(`beantwoord_door_later_bezoek`).
+(`beantwoord_door_later_bezoek`). Whether that visit also met the report's deadline is another
+question: only a visit on or before `uiterlijk_inspectie_op` did (`termijn_gehaald_door_later_bezoek`);
+a report answered only after its deadline stays where it is, and its deadline is a breach.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.melding.domain.classificatie import scope_voor
+from services.melding.domain.deadline import bezoek_in_termijn
 from services.melding.domain.zaak import GESLOTEN
 from shared.policy import Policy
 
@@ -72,11 +75,30 @@ def beantwoord_door_later_bezoek(
     """Whether a report left in a closed case visited before its receipt was answered by a later visit
     of the employer (`laatste_bezoek`: the latest visit over all the employer's cases). Stored before
     the split, such a visit closed only the employer's open cases, so the report's closed case never
-    heard of it; it answered the report all the same, so there is nothing to move and no breach."""
+    heard of it; it answered the report all the same, so there is nothing to move. Whether its deadline
+    was met is `termijn_gehaald_door_later_bezoek`: a visit after the deadline answers, but late."""
     return (
         _gesloten_na_eerder_bezoek(zaak_status, ontvangen_op, geinspecteerd_op)
         and laatste_bezoek is not None
         and beantwoord_door_bezoek(ontvangen_op, laatste_bezoek)
+    )
+
+
+def termijn_gehaald_door_later_bezoek(
+    zaak_status: str,
+    *,
+    ontvangen_op: date,
+    uiterlijk_inspectie_op: date,
+    geinspecteerd_op: date | None,
+    bezoeken: Iterable[date],
+) -> bool:
+    """Whether a report left in a closed case visited before its receipt had its deadline met by a
+    later visit of the employer (`bezoeken`: the visit days over all the employer's cases): one in
+    [ontvangen_op, uiterlijk_inspectie_op] (`bezoek_in_termijn`). A later visit only after the
+    deadline answered the report (not moved, `beantwoord_door_later_bezoek`), but the deadline passed
+    without a visit: a breach, in the closed case."""
+    return _gesloten_na_eerder_bezoek(zaak_status, ontvangen_op, geinspecteerd_op) and any(
+        bezoek_in_termijn(b, ontvangen_op=ontvangen_op, uiterlijk_inspectie_op=uiterlijk_inspectie_op) for b in bezoeken
     )
 
 

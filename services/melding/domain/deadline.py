@@ -20,13 +20,23 @@ def uiterlijk_inspectie_op(ontvangen_op: date, policy: Policy) -> date:
     return werkdagen_na(ontvangen_op, int(policy.value("servicenorm_inspectie_werkdagen", ontvangen_op)))
 
 
-def geen_overschrijding(*, ontvangen_op: date, geinspecteerd_op: date | None) -> str | None:
+def bezoek_in_termijn(bezoek_op: date | None, *, ontvangen_op: date, uiterlijk_inspectie_op: date) -> bool:
+    """Whether a visit met the report's deadline: on or after the day of receipt (an earlier one did
+    not examine it) and on or before the deadline (a later one answered it, but the deadline passed
+    without a visit)."""
+    return bezoek_op is not None and ontvangen_op <= bezoek_op <= uiterlijk_inspectie_op
+
+
+def geen_overschrijding(
+    *, ontvangen_op: date, uiterlijk_inspectie_op: date, geinspecteerd_op: date | None
+) -> str | None:
     """Why a report whose deadline passed is no breach, or None when it is one.
 
-    Only a visit on or after the day of receipt answered the report. Whether its case is closed does
-    not count: a visit closes only the reports received by its day, and a report received after it
-    moved to an open case of its own (`bezoek`), so a closed case never hides an unanswered report.
+    Only a visit of its case in [ontvangen_op, uiterlijk_inspectie_op] met the deadline
+    (`bezoek_in_termijn`). Whether its case is closed does not count: a visit closes only the reports
+    received by its day, and a report received after it moved to an open case of its own (`bezoek`),
+    so a closed case never hides an unanswered report.
     """
-    if geinspecteerd_op is not None and geinspecteerd_op >= ontvangen_op:
-        return "de zaak is op of na de dag van ontvangst geinspecteerd"
+    if bezoek_in_termijn(geinspecteerd_op, ontvangen_op=ontvangen_op, uiterlijk_inspectie_op=uiterlijk_inspectie_op):
+        return "de zaak is tussen de dag van ontvangst en de uiterste inspectiedatum geinspecteerd"
     return None

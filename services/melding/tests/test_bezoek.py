@@ -12,6 +12,7 @@ from services.melding.domain.bezoek import (
     beantwoord_door_bezoek,
     beantwoord_door_later_bezoek,
     gesloten_door_eerder_bezoek,
+    termijn_gehaald_door_later_bezoek,
 )
 from shared.policy import Policy
 
@@ -103,3 +104,53 @@ def test_a_report_left_in_a_closed_case_is_answered_by_a_later_visit_of_the_empl
         status, ontvangen_op=date(2027, 3, 3), geinspecteerd_op=geinspecteerd_op, laatste_bezoek=laatste_bezoek
     )
     assert uitkomst is beantwoord
+
+
+@pytest.mark.parametrize(
+    ("status", "geinspecteerd_op", "bezoeken", "gehaald"),
+    [
+        ("gesloten", date(2026, 1, 2), [date(2026, 1, 2), date(2026, 1, 8)], True),  # a later visit in time
+        ("gesloten", date(2026, 1, 2), [date(2026, 1, 2), date(2026, 1, 5)], True),  # on the day of receipt
+        ("gesloten", date(2026, 1, 2), [date(2026, 1, 12)], True),  # on the deadline's day
+        ("gesloten", date(2026, 1, 2), [date(2026, 1, 2), date(2026, 3, 1)], False),  # answered, but late
+        ("gesloten", date(2026, 1, 2), [date(2026, 1, 13)], False),  # the day after the deadline
+        ("gesloten", date(2026, 1, 2), [date(2026, 3, 1), date(2026, 1, 9)], True),  # any visit in time counts
+        ("gesloten", date(2026, 1, 2), [date(2026, 1, 2)], False),  # no later visit at all
+        ("gesloten", date(2026, 1, 2), [], False),
+        ("gesloten", date(2026, 1, 6), [date(2026, 1, 6)], False),  # its own case's visit: judged as such
+        ("ontvangen", None, [date(2026, 1, 8)], False),  # an open case's deadline is judged by its own visit
+    ],
+)
+def test_a_later_visit_of_the_employer_meets_the_deadline_only_inside_its_window(
+    status: str, geinspecteerd_op: date | None, bezoeken: list[date], gehaald: bool
+) -> None:
+    """Report received 2026-01-05, deadline 2026-01-12, left in a closed case visited before it: a
+    later visit of the employer answered it (it is not moved), but its deadline was met only when such
+    a visit fell on or before the deadline; one after it leaves a breach."""
+    uitkomst = termijn_gehaald_door_later_bezoek(
+        status,
+        ontvangen_op=date(2026, 1, 5),
+        uiterlijk_inspectie_op=date(2026, 1, 12),
+        geinspecteerd_op=geinspecteerd_op,
+        bezoeken=bezoeken,
+    )
+    assert uitkomst is gehaald
+
+
+def test_a_report_a_visit_answered_only_after_its_deadline_is_not_moved_but_is_a_breach() -> None:
+    """The two questions apart: not moved (any visit on or after receipt), yet the deadline passed
+    without a visit (none in [ontvangen_op, uiterlijk_inspectie_op])."""
+    ontvangen_op, uiterlijk, eigen, later = date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 2), date(2026, 3, 1)
+    assert beantwoord_door_later_bezoek(
+        "gesloten", ontvangen_op=ontvangen_op, geinspecteerd_op=eigen, laatste_bezoek=later
+    )
+    assert not gesloten_door_eerder_bezoek(
+        "gesloten", ontvangen_op=ontvangen_op, geinspecteerd_op=eigen, laatste_bezoek=later
+    )
+    assert not termijn_gehaald_door_later_bezoek(
+        "gesloten",
+        ontvangen_op=ontvangen_op,
+        uiterlijk_inspectie_op=uiterlijk,
+        geinspecteerd_op=eigen,
+        bezoeken=[eigen, later],
+    )

@@ -50,14 +50,19 @@ melding_categorie_wetten:
         (date(2027, 3, 2), True),  # the visit came before this report: it did not examine it
         (date(2027, 3, 3), False),  # inspected on the day of receipt
         (date(2027, 3, 4), False),
+        (date(2027, 3, 10), False),  # on the deadline's day
+        (date(2027, 3, 11), True),  # after the deadline: it passed without a visit
     ],
 )
-def test_a_passed_deadline_is_a_breach_unless_the_case_was_inspected_on_or_after_receipt(
+def test_a_passed_deadline_is_a_breach_unless_the_case_was_inspected_between_receipt_and_deadline(
     geinspecteerd_op: date | None, overschreden: bool
 ) -> None:
     """Whether the case is closed does not count: a report is always investigated, and a visit before
-    it was filed answered it not (such a report leaves the case the visit closes, `bezoek`)."""
-    reden = geen_overschrijding(ontvangen_op=date(2027, 3, 3), geinspecteerd_op=geinspecteerd_op)
+    it was filed answered it not (such a report leaves the case the visit closes, `bezoek`); a visit
+    after the deadline answered it, but the deadline passed without one."""
+    reden = geen_overschrijding(
+        ontvangen_op=date(2027, 3, 3), uiterlijk_inspectie_op=date(2027, 3, 10), geinspecteerd_op=geinspecteerd_op
+    )
     assert (reden is None) is overschreden
     if reden is not None:
         assert reden.strip(), "a deadline that is no breach says why"
