@@ -20,6 +20,7 @@ from services.loonvordering.domain.keten import (
     Termijn,
     aansprakelijken,
     bruikbaar,
+    niets_bruikbaars,
     volgende_termijnen,
 )
 from services.loonvordering.domain.snelle_route import snelle_route
@@ -304,10 +305,11 @@ async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
     order it names them in (upward from its own client) places them in the chain. What says nothing
     about the chain (`bruikbaar`: the party itself and what it names below it, the employer, a party
     named again) is left out, not refused: the party has answered; when nothing is left of a
-    non-empty answer, the filer hears so. An answer whose new parties would take the claim's chain
-    past HOOGSTE_KETEN parties is refused to the filer and adds none: it still counts as answered, and
-    what it says up to its first new party is kept. An answer naming only known parties is never
-    refused, however long the (stored) chain."""
+    non-empty answer, the filer hears so, unless it is complete as it is (`niets_bruikbaars`: the
+    party naming only itself as the top, the direct client naming the employer as its partner). An
+    answer whose new parties would take the claim's chain past HOOGSTE_KETEN parties is refused to
+    the filer and adds none: it still counts as answered, and what it says up to its first new party
+    is kept. An answer naming only known parties is never refused, however long the (stored) chain."""
     repo, door = VorderingRepository(ctx.conn), k.verstrekt_door.kvk_nummer
     v = await _vordering(repo, k.vordering_id)
     vid = v["vordering_id"]
@@ -331,7 +333,10 @@ async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
             if await _nieuw(ctx, feit(FEIT + "keteninformatie.schakel", schakel, {}, ""), "keten"):
                 waarde = {"rol": partij.rol, "keurmerk": partij.keurmerk}
                 await repo.feit(vid, "schakel", partij.kvk_nummer, ctx.today, waarde)
-        if k.keten and not genoemd:
+        direct = next(
+            (p["kvk_nummer"] for p in v["invoer"].get("keten", []) if p["kvk_nummer"] != v["werkgever_kvk"]), None
+        )
+        if niets_bruikbaars(v["werkgever_kvk"], direct, door, [p.kvk_nummer for p in k.keten]):
             await afwijzen(ctx, [_niets_bruikbaars(door)])
     await _herbeoordeel(ctx, repo, v, f"keteninformatie van {door}", ctx.today)
 

@@ -32,7 +32,9 @@ facts disagree the earlier one wins, and the filed chain is the earliest: its di
 keep the order they became known in, after the part linked to the employer and below a
 `hoofdopdrachtgever`. A party no usable link ties in from the employer up (`Ketenfeiten.los`) is no
 step of the walk up: 616a, lid 2 and lid 4 run along the parties tied in (`Ketenfeiten.gekoppeld`),
-and such a party is reachable only under 616e until an answer ties it in.
+and such a party is reachable only under 616e until an answer ties it in. A party a party tied in
+names is tied in: one the facts place below the party naming it (the filed top's contract partner)
+is a level between the direct client and that party.
 
 A court's exculpation (`gedisculpeerd`) frees that client from its date on. Other failure grounds
 leave the party liable (the debt stays; it just cannot be collected there). A party liable on
@@ -186,6 +188,16 @@ def bruikbaar(werkgever_kvk: str, door: str, kvks: Sequence[str]) -> list[int]:
     return posities
 
 
+def niets_bruikbaars(werkgever_kvk: str, direct: str | None, door: str, kvks: Sequence[str]) -> bool:
+    """Whether a non-empty answer of `door` leaves nothing `bruikbaar` and is not a complete 616e
+    answer as it is: the party naming only itself ("I am the top"), or the direct client naming the
+    employer as its contract partner (then maybe itself as the top)."""
+    if not kvks or bruikbaar(werkgever_kvk, door, kvks):
+        return False
+    volledig = [[door]] + ([[werkgever_kvk], [werkgever_kvk, door]] if door == direct else [])
+    return list(kvks) not in volledig
+
+
 class Keten(NamedTuple):
     """The known clients in hiring order, and those of them no usable link ties in (`Ketenfeiten.los`)."""
 
@@ -208,8 +220,10 @@ def geordende_keten(werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Ite
     A run may pass parties not (yet) in the chain; an answering party outside the chain only passes
     its partner on. What links reach up from the employer comes first; a part of the chain not (yet)
     linked to it follows. A party that no link reaches from the employer up (through the parties
-    tied in, a filed or named `hoofdopdrachtgever` included) is `los`: it has its place in the order,
-    but the walk up passes it by until an answer ties it in.
+    tied in, a filed or named `hoofdopdrachtgever` included) and no party tied in names is `los`: it
+    has its place in the order, but the walk up passes it by until an answer ties it in. A party
+    tied in names no `los` party: one its link cannot place above it (a top's contract partner, fixed
+    below the top) is a level above the direct client (the chain is linear).
 
     The filed chain is the earliest fact: its direct client stays the direct client (no link puts a
     party below it or next to it above the employer), and a filed `hoofdopdrachtgever` sits above every
@@ -229,8 +243,13 @@ def geordende_keten(werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Ite
     nog_niet = [s.kvk_nummer for s in schakels if s.kvk_nummer in toppen]  # roles not applied yet
     boven: dict[str, set[str]] = {}  # party -> the parties directly above it
     onder: dict[str, set[str]] = {}  # party -> the parties directly below it
+    genoemd: dict[str, set[str]] = {}  # a party of the chain -> the parties its answers name
     gezien: set[tuple[str, ...]] = set()
-    for nummer, lijn in enumerate((gemeld, *(_als_lijn(werkgever_kvk, r, bekend) for r in runs))):
+    for nummer, (door, lijn) in enumerate(
+        ((None, gemeld), *((r[0] if r else None, _als_lijn(werkgever_kvk, r, bekend)) for r in runs))
+    ):
+        if door in bekend:  # a party of the chain answering: what it names (an outsider's run names nothing)
+            genoemd.setdefault(door, set()).update(lijn[1:])
         if (sleutel := tuple(lijn)) in gezien:
             continue
         gezien.add(sleutel)
@@ -246,7 +265,7 @@ def geordende_keten(werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Ite
     for top in nog_niet:
         _bovenaan(boven, onder, top, [s.kvk_nummer for s in schakels if s.kvk_nummer not in toppen])
     rang = {s.kvk_nummer: i for i, s in enumerate(schakels)}
-    verbonden = _erboven(boven, werkgever_kvk)
+    verbonden = _verbonden(boven, onder, genoemd, werkgever_kvk, direct)
     eronder = dict.fromkeys(set(rang) | _erboven(boven, *boven), 0)
     for direct_boven in boven.values():
         for kvk in direct_boven:
@@ -269,6 +288,33 @@ def geordende_keten(werkgever_kvk: str, schakels: Sequence[Schakel], lijnen: Ite
             if eronder[hoger] == 0:
                 heapq.heappush(klaar, plaats(hoger))
     return Keten(tuple(schakels[rang[kvk]] for kvk in volgorde), frozenset(rang.keys() - verbonden))
+
+
+def _verbonden(
+    boven: dict[str, set[str]],
+    onder: dict[str, set[str]],
+    genoemd: Mapping[str, set[str]],
+    werkgever_kvk: str,
+    direct: str | None,
+) -> set[str]:
+    """The employer and the parties tied in: every party a link reaches from the employer up, and
+    every party a party tied in names (and what lies above it). A named party whose link was dropped
+    (a top's contract partner, fixed below it; one an earlier link put below the party naming it)
+    is a level between the filed direct client and the party naming it: the chain is linear, so it
+    is recorded above the direct client (nothing lies below that but the employer)."""
+    verbonden: set[str] = set()
+    open_ = [werkgever_kvk]
+    while open_:
+        if (kvk := open_.pop()) in verbonden:
+            continue
+        verbonden.add(kvk)
+        open_.extend(boven.get(kvk, ()))
+        for naam in genoemd.get(kvk, ()):
+            if naam not in verbonden:
+                if direct is not None and naam != direct:
+                    _onder(boven, onder, direct, naam)
+                open_.append(naam)
+    return verbonden
 
 
 def _als_lijn(werkgever_kvk: str, lijn: Sequence[str], bekend: set[str]) -> list[str]:

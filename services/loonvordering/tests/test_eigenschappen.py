@@ -22,6 +22,7 @@ from services.loonvordering.domain.keten import (
     PartijStatus,
     Schakel,
     aansprakelijken,
+    bruikbaar,
     geordende_keten,
     keten_in_volgorde,
     volgende_termijnen,
@@ -251,6 +252,11 @@ def test_the_filed_direct_client_stays_first_and_the_filed_top_last_whatever_is_
         assert keten[-1] == filed[-1].kvk_nummer, "nothing goes above the filed hoofdopdrachtgever"
     geordend = geordende_keten(werkgever, schakels, lijnen)
     assert not geordend.los & {s.kvk_nummer for s in filed}, "the filed chain is tied in"
+    gekoppeld = {s.kvk_nummer for s in schakels} - geordend.los - {werkgever}  # the employer is no client
+    for door, *genoemd in antwoorden:
+        if door in gekoppeld:
+            naam = {genoemd[i] for i in bruikbaar(werkgever, door, genoemd)}
+            assert not naam & geordend.los, "a party named by a party tied in is tied in (never los)"
     # every party failed and was notified: each party tied in is reached (lid 2), none other is
     iedereen = [werkgever, *keten]
     feiten = Ketenfeiten(

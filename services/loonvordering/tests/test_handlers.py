@@ -230,6 +230,21 @@ async def test_an_answer_that_says_nothing_about_the_chain_counts_and_the_filer_
     assert laatste["volgende_termijn"] is None, "answered: no 616e term for OPDRACHTGEVER"
 
 
+async def test_a_complete_answer_naming_no_new_party_is_not_reported_to_the_filer(service: Service) -> None:
+    """OPDRACHTGEVER answers [itself] (it is the top) and INLENER, the direct client, names only the
+    employer (its contract partner): both answers are complete as they are, so the filer hears
+    nothing, and both count as answered."""
+    async with TestKafkaBroker(service.broker) as broker:
+        await stuur(broker, "ingediend", claim(2500.00, KETEN))
+        [vastgesteld] = await uitgaand(service, h.VASTGESTELD)
+        vid = vastgesteld["vordering_id"]
+        await antwoorden(broker, vid, OPDRACHTGEVER, OPDRACHTGEVER)
+        await antwoorden(broker, vid, INLENER, WERKGEVER)
+    assert await uitgaand(service, h.AFGEWEZEN) == []
+    rijen = await service.pool.fetch("SELECT soort, kvk_nummer FROM ketenfeit ORDER BY id")
+    assert [(r["soort"], r["kvk_nummer"]) for r in rijen] == [("antwoord", OPDRACHTGEVER), ("antwoord", INLENER)]
+
+
 async def test_a_claim_stored_before_the_hundred_party_bound_is_still_processed(service: Service) -> None:
     """A claim of 101 parties accepted before the bound: later facts about it apply (they were
     dead-lettered as schema when the stored input was read against today's bound)."""

@@ -28,6 +28,7 @@ from services.loonvordering.domain.keten import (
     beantwoord,
     geordende_keten,
     keten_in_volgorde,
+    niets_bruikbaars,
     top_aansprakelijk_vanaf,
     volgende_termijnen,
 )
@@ -418,25 +419,32 @@ def test_an_answer_naming_its_own_party_twice_places_it_once() -> None:
 
 
 def test_an_answer_cannot_put_a_party_above_the_filed_top_client(huidig: Policy) -> None:
-    """Filed E -> B -> T (hoofdopdrachtgever). T answers naming A as its client: A joins the chain
-    below T (the filed role is the earlier fact), but no link ties it in (T's link to it is dropped),
-    so once the claim failed against E and B, T is next in turn (lid 2), not A."""
+    """Filed E -> B -> T (hoofdopdrachtgever). T answers naming its contract partner A: A joins the
+    chain below T (the filed role is the earlier fact) and, named by a party in the chain, is tied in
+    as a level between B and T. Once the claim failed against E and B, A is next in turn (lid 2), not
+    T; and T's lid-4 liability waits for A to have been claimed."""
     schakels = (Schakel(B, "inlener"), Schakel(T, "hoofdopdrachtgever"), Schakel(A, "opdrachtgever"))
     keten = geordende_keten(E, schakels, ((E, B, T), (T, A)))
     assert [s.kvk_nummer for s in keten.schakels] == [B, A, T]
+    assert keten.los == frozenset()
     feiten = Ketenfeiten(
         werkgever_kvk=E,
         keten=keten.schakels,
         los=keten.los,
         ingediend_op=date(2025, 4, 7),
         bedrag_eur=OPEN,
-        statussen=(PartijStatus(E, "failliet", date(2025, 5, 1)), PartijStatus(B, "failliet", date(2025, 5, 1))),
+        statussen=(PartijStatus(E, "onvindbaar", date(2025, 5, 1)), PartijStatus(B, "failliet", date(2025, 5, 1))),
+        aanzeggingen=(Aanzegging(T, date(2025, 5, 2)),),
     )
+    assert [s.kvk_nummer for s in feiten.gekoppeld] == [B, A, T]
     assert wie(feiten, date(2025, 5, 1), huidig) == [
         (E, date(2025, 4, 7), GROND_616A),
         (B, date(2025, 4, 7), GROND_616A),
-        (T, date(2025, 5, 1), GROND_616B_LID_2),
+        (A, date(2025, 5, 1), GROND_616B_LID_2),
     ]
+    assert T not in {a[0] for a in wie(feiten, date(2026, 5, 3), huidig)}, "A, a level below T, was not claimed"
+    aangezegd = dataclasses.replace(feiten, aanzeggingen=(*feiten.aanzeggingen, Aanzegging(A, date(2026, 6, 1))))
+    assert wie(aangezegd, date(2026, 6, 1), huidig)[-1] == (T, date(2026, 6, 1), GROND_616B_LID_4)
 
 
 def test_a_top_client_named_in_an_answer_stays_on_top_of_what_later_answers_say() -> None:
@@ -559,29 +567,80 @@ def test_the_top_client_is_the_highest_hoofdopdrachtgever(huidig: Policy) -> Non
 
 
 @pytest.mark.parametrize(
-    "antwoord",
+    ("antwoord", "gekoppeld"),
     [
-        pytest.param((Y, X, B), id="Y names [X, B]"),
-        pytest.param((Y, X), id="an outsider names [X]"),
-        pytest.param((T, X), id="the filed top names [X]"),
+        pytest.param((Y, X, B), False, id="Y names [X, B]"),
+        pytest.param((Y, X), False, id="an outsider names [X]"),
+        pytest.param((T, X), True, id="the filed top names [X]"),
+        pytest.param((T, X, B), True, id="the filed top names [X, B]"),
     ],
 )
-def test_a_party_no_link_ties_into_the_chain_is_reachable_only_under_616e(
-    antwoord: tuple[str, ...], huidig: Policy
+def test_a_party_is_in_the_walk_only_when_the_chain_ties_it_in(
+    antwoord: tuple[str, ...], gekoppeld: bool, huidig: Policy
 ) -> None:
-    """Filed E -> B -> T. An answer names X but no usable link ties X into the chain: X is not next
-    in turn after B (lid 2) nor a level T waits for (lid 4). Once E and B failed, T is next in turn;
-    X can be liable only for not answering the worker's request."""
+    """Filed E -> B -> T (hoofdopdrachtgever). An answer names X below T. When no usable link ties X
+    in (named below B, or by an outsider), X is not next in turn after B (lid 2) nor a level T waits
+    for (lid 4): once E and B failed, T is next in turn, and X can be liable only for not answering
+    the worker's request (616e). When T names X as its contract partner, X is a level between B and
+    T, tied in: X is next in turn, and T's notice of 05-02 gives no lid-4 liability on 2026-05-03
+    before X was claimed."""
     schakels = (*FILED_MET_TOP, Schakel(X, "opdrachtgever"))
     keten = geordende_keten(E, schakels, ((E, B, T), antwoord))
     assert [s.kvk_nummer for s in keten.schakels] == [B, X, T]
-    assert keten.los == {X}
+    assert keten.los == (frozenset() if gekoppeld else {X})
     feiten = e_en_b_mislukt(keten.schakels, keten.los)
     assert feiten.top == Schakel(T, "hoofdopdrachtgever")
     assert wie(feiten, date(2026, 5, 3), huidig) == [
         (E, date(2025, 4, 7), GROND_616A),
         (B, date(2025, 4, 7), GROND_616A),
-        (T, date(2025, 5, 1), GROND_616B_LID_2),
+        (X if gekoppeld else T, date(2025, 5, 1), GROND_616B_LID_2),
     ]
-    gevraagd = dataclasses.replace(feiten, informatieverzoeken=(Informatieverzoek(X, date(2025, 5, 10)),))
-    assert wie(gevraagd, date(2025, 5, 25), huidig)[-1] == (X, date(2025, 5, 25), GROND_616E)
+    if not gekoppeld:
+        gevraagd = dataclasses.replace(feiten, informatieverzoeken=(Informatieverzoek(X, date(2025, 5, 10)),))
+        assert wie(gevraagd, date(2025, 5, 25), huidig)[-1] == (X, date(2025, 5, 25), GROND_616E)
+
+
+def test_the_parties_above_a_party_the_filed_top_names_are_tied_in_too(huidig: Policy) -> None:
+    """Filed E -> B -> T (hoofdopdrachtgever). T names [X, Y]: X its contract partner, Y X's client.
+    Both sit below T and are tied in, in that order: after B, X is next in turn, then Y."""
+    schakels = (*FILED_MET_TOP, Schakel(X, "opdrachtgever"), Schakel(Y, "opdrachtgever"))
+    keten = geordende_keten(E, schakels, ((E, B, T), (T, X, Y)))
+    assert [s.kvk_nummer for s in keten.schakels] == [B, X, Y, T]
+    assert keten.los == frozenset()
+    feiten = dataclasses.replace(
+        e_en_b_mislukt(keten.schakels, keten.los),
+        statussen=(
+            PartijStatus(E, "onvindbaar", date(2025, 5, 1)),
+            PartijStatus(B, "failliet", date(2025, 5, 1)),
+            PartijStatus(X, "failliet", date(2025, 6, 1)),
+        ),
+    )
+    assert wie(feiten, date(2025, 6, 1), huidig)[-1] == (Y, date(2025, 6, 1), GROND_616B_LID_2)
+
+
+# -- an answer that leaves nothing usable, and one that is complete as it is -------------------------
+@pytest.mark.parametrize(
+    ("door", "kvks", "niets"),
+    [
+        pytest.param(T, [T], False, id="the top answers [itself]: I am the top"),
+        pytest.param(B, [E], False, id="the direct client names only the employer"),
+        pytest.param(B, [E, B], False, id="the direct client names the employer and itself as top"),
+        pytest.param(A, [A, E], True, id="a party names itself and then the employer"),
+        pytest.param(A, [X, A], True, id="a party names only a party below itself"),
+        pytest.param(A, [E], True, id="a party above the direct client names only the employer"),
+        pytest.param(A, [], False, id="an empty answer says nothing to report"),
+        pytest.param(A, [T], False, id="an answer with a usable party"),
+    ],
+)
+def test_an_answer_left_with_nothing_usable_is_reported_unless_it_is_complete_as_it_is(
+    door: str, kvks: list[str], niets: bool
+) -> None:
+    assert niets_bruikbaars(E, B, door, kvks) is niets
+
+
+def test_a_party_an_outsider_names_after_the_filed_top_stays_outside_the_walk() -> None:
+    """Filed E -> B -> T (hoofdopdrachtgever). An outsider Y names [T, X]: X cannot go above T, and
+    no party of the chain named it, so it stays `los`; T itself naming [X] ties it in."""
+    schakels = (*FILED_MET_TOP, Schakel(X, "opdrachtgever"))
+    assert geordende_keten(E, schakels, ((E, B, T), (Y, T, X))).los == {X}
+    assert geordende_keten(E, schakels, ((E, B, T), (Y, T, X), (T, X))).los == frozenset()
