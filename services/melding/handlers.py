@@ -21,7 +21,7 @@ from services.melding.domain.bezoek import (
     termijn_gehaald_door_later_bezoek,
 )
 from services.melding.domain.classificatie import meldt_huisvesting, scope_voor
-from services.melding.domain.deadline import geen_overschrijding, uiterlijk_inspectie_op
+from services.melding.domain.deadline import bezoek_in_termijn, geen_overschrijding, uiterlijk_inspectie_op
 from services.melding.domain.herhaling import fouten_referentie_hergebruikt
 from services.melding.domain.koppeling import KoppelKandidaat, kies_zaak
 from services.melding.domain.waarneming import fouten_waarneming
@@ -220,7 +220,11 @@ async def inspectie_gepland(ctx: Context, data: dict[str, Any]) -> None:
 async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
     """An inspection of the employer stops the clock of every open case received before the visit and
     closes it. A case's reports received after the visit's day are no part of that: they move to a new
-    open case first (`domain.bezoek`), keep their deadlines and are acknowledged in it."""
+    open case first (`domain.bezoek`), keep their deadlines and are acknowledged in it. A report the
+    visit answered only after its deadline (`bezoek_in_termijn`) still had its deadline pass without a
+    visit: its breach is judged here as its timer would (`_meld_overschrijding`, once), as that timer
+    may not have fired yet (due while the service was down, in one batch with the visit, or a test
+    clock moved past both) and is stopped now."""
     repo = MeldingRepository(ctx.conn)
     intake: Intake = ctx.batch
     op = date.fromisoformat(data["uitgevoerd_op"])
@@ -232,8 +236,12 @@ async def inspectie_afgerond(ctx: Context, data: dict[str, Any]) -> None:
     zaken = [z for z in gelezen if standen[z].status != "gesloten"]  # closed by an earlier event of the batch
     for zaak_id in zaken:
         await _splits_af_na_bezoek(ctx, intake, zaak_id, kvk, op)
-        for melding_id in await repo.markeer_geinspecteerd(zaak_id, op):
-            await ctx.cancel(TERMIJN_TIMER, melding_id)
+        for beantwoord in await repo.markeer_geinspecteerd(zaak_id, op):
+            await ctx.cancel(TERMIJN_TIMER, beantwoord.melding_id)
+            if not bezoek_in_termijn(
+                op, ontvangen_op=beantwoord.ontvangen_op, uiterlijk_inspectie_op=beantwoord.uiterlijk_inspectie_op
+            ):  # answered only after its deadline, maybe before its timer fired: the breach stands
+                await _meld_overschrijding(ctx, repo, beantwoord.melding_id)
         await _naar_status(
             ctx, zaak_id, "geinspecteerd", partial(terugkoppeling.geinspecteerd, zaak_id=zaak_id, uitgevoerd_op=op)
         )
@@ -347,9 +355,11 @@ async def verplaatsing(ctx: Context, payload: dict[str, Any]) -> None:
 async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     """The durable deadline timer: no inspection carried out in time -> the breach is reported once.
 
-    A visit cancels the timers of the reports received by its day; a report received after it is in
-    an open case of its own (`_splits_af_na_bezoek`), so its timer reports the breach unless a visit
-    of its case fell between its receipt and its deadline (`geen_overschrijding`). A report still
+    A visit cancels the timers of the reports received by its day (having reported the breach of one
+    it answered only after its deadline: this timer, fired after all, finds it reported); a report
+    received after it is in an open case of its own (`_splits_af_na_bezoek`), so its timer reports
+    the breach unless a visit of its case fell between its receipt and its deadline
+    (`geen_overschrijding`). A report still
     closed with a case visited before it was received moves to an open case first
     (`_verplaats_als_onbeantwoord_gesloten`), and its deadline is judged there. One that a later
     visit of the employer answered stays (not moved); its deadline is no breach only when such a
@@ -357,7 +367,14 @@ async def termijn_verstreken(ctx: Context, payload: dict[str, Any]) -> None:
     the closed case; a timer fired again finds its breach reported."""
     repo = MeldingRepository(ctx.conn)
     await _verplaats_als_onbeantwoord_gesloten(ctx, repo, payload["melding_id"])
-    info = await repo.termijn_info(payload["melding_id"])
+    await _meld_overschrijding(ctx, repo, payload["melding_id"])
+
+
+async def _meld_overschrijding(ctx: Context, repo: MeldingRepository, melding_id: str) -> None:
+    """Judge a report whose deadline passed and report its breach, once: from its deadline timer, or
+    from a visit that answered it only after its deadline. The report's row is locked, so the timer
+    and such a visit, at the same time, do not both report it; whichever comes second finds it reported."""
+    info = await repo.termijn_info(melding_id)
     if info is None or info["termijn_overschreden"]:
         return
     if termijn_gehaald_door_later_bezoek(

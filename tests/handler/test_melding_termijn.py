@@ -370,3 +370,49 @@ async def test_a_report_a_later_visit_answered_only_after_its_deadline_is_not_mo
     while await svc.fire_due():
         pass
     assert len(await uitgaand(svc, TERMIJN_OVERSCHREDEN)) == 1, "once"
+
+
+@pytest.mark.parametrize("timer_eerst", [False, True], ids=["bezoek-eerst", "timer-eerst"])
+async def test_a_visit_after_the_deadline_closes_the_report_and_its_breach_is_reported_once(
+    service: tuple[Service, Statements],  # noqa: F811
+    timer_eerst: bool,
+) -> None:
+    """R received Monday 2027-03-01, deadline D = Monday 03-08; the visit came on D+3 (03-11). Its
+    result is told with the clock at D+4 either before R's deadline timer fired (the service was down
+    when it was due: the scheduler has not run) or after it fired at D+1. Either way the visit closes
+    R's case, and R's deadline passed without a visit: its breach is reported exactly once, also when
+    a deadline timer of R fires afterwards."""
+    svc, _ = service
+    kvk = f"53{uuid.uuid4().int % 1_000_000:06d}"
+    ref = f"R-{uuid.uuid4().hex[:10]}"
+    await svc.consume((record(0, report(ref, kvk, "fnv")),))  # Monday 2027-03-01
+    rij = await svc.pool.fetchrow("SELECT melding_id, zaak_id, uiterlijk_inspectie_op FROM melding")
+    m_id, zaak_id, deadline = rij["melding_id"], rij["zaak_id"], rij["uiterlijk_inspectie_op"]
+    assert deadline == date(2027, 3, 8)
+    if timer_eerst:
+        svc.clock.apply(datetime(2027, 3, 9, 9, 0, tzinfo=AMSTERDAM))  # D+1
+        assert await svc.fire_due() == 1
+        assert len(await uitgaand(svc, TERMIJN_OVERSCHREDEN)) == 1, "the timer reports the breach"
+
+    svc.clock.apply(datetime(2027, 3, 12, 9, 0, tzinfo=AMSTERDAM))  # D+4: the visit of D+3 is told
+    await svc.consume((afgerond(1, kvk, deadline + timedelta(days=3)),))
+
+    assert await svc.pool.fetchval("SELECT status FROM zaak WHERE zaak_id = $1", zaak_id) == "gesloten"
+    verteld = [d["status"] for _, d in await uitgaand(svc, "nl.waardigwerk.melding.status_gewijzigd")]
+    assert verteld[-3:] == ["geinspecteerd", "uitkomst", "gesloten"], "the late visit answered the report"
+    gemeld = [d for _, d in await uitgaand(svc, TERMIJN_OVERSCHREDEN)]
+    assert [(d["melding_id"], d["zaak_id"], d["uiterlijk_inspectie_op"]) for d in gemeld] == [
+        (m_id, zaak_id, "2027-03-08")
+    ], "the deadline passed without a visit: one breach, before any timer runs"
+
+    # a deadline timer of R that still fires (not cancelled, or fired again) sends nothing more
+    await svc.pool.execute("DELETE FROM timer WHERE sleutel = $1", m_id)
+    await svc.pool.execute(
+        """INSERT INTO timer (soort, sleutel, due_at, payload)
+           VALUES ('inspectietermijn', $1, $2, jsonb_build_object('melding_id', $1::text))""",
+        m_id,
+        datetime(2027, 3, 9, 0, 0, tzinfo=AMSTERDAM),
+    )
+    while await svc.fire_due():
+        pass
+    assert len(await uitgaand(svc, TERMIJN_OVERSCHREDEN)) == 1, "once"

@@ -21,6 +21,15 @@ class BestaandeMelding:
 
 
 @dataclass(frozen=True)
+class BeantwoordeMelding:
+    """A report a visit answered, with what judging its deadline needs."""
+
+    melding_id: str
+    ontvangen_op: date
+    uiterlijk_inspectie_op: date
+
+
+@dataclass(frozen=True)
 class OpenZaak:
     zaak_id: str
     status: str
@@ -105,13 +114,17 @@ class MeldingRepository:
             [m.melding_id for m in nieuw.meldingen],
         )
 
-    async def markeer_geinspecteerd(self, zaak_id: str, op: date) -> list[str]:
-        """Record the visit; returns the ids of the case's reports whose deadline timer can stop."""
+    async def markeer_geinspecteerd(self, zaak_id: str, op: date) -> list[BeantwoordeMelding]:
+        """Record the visit; returns the case's reports it answered (received by its day), whose
+        deadline timer can stop."""
         await self.conn.execute("UPDATE zaak SET geinspecteerd_op = $2 WHERE zaak_id = $1", zaak_id, op)
         rows = await self.conn.fetch(
-            "SELECT melding_id FROM melding WHERE zaak_id = $1 AND ontvangen_op <= $2", zaak_id, op
+            """SELECT melding_id, ontvangen_op, uiterlijk_inspectie_op FROM melding
+               WHERE zaak_id = $1 AND ontvangen_op <= $2 ORDER BY ontvangen_op, melding_id""",
+            zaak_id,
+            op,
         )
-        return [r["melding_id"] for r in rows]
+        return [BeantwoordeMelding(r["melding_id"], r["ontvangen_op"], r["uiterlijk_inspectie_op"]) for r in rows]
 
     async def termijn_info(self, melding_id: str, *, vergrendel: bool = True) -> dict[str, Any] | None:
         """What a report's deadline timer judges, its row locked (`vergrendel`) or only read;
