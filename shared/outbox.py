@@ -284,12 +284,15 @@ class Relay:
         parked: list[tuple[int, str]] = []
         pending: list[tuple[int, str, asyncio.Future[object]]] = []
         refused: set[str] = set()  # this round: the topic's later rows are not tried, so they keep their order
+        probed: set[str] = set()  # held topics whose metadata answered this round: probed once, not per row
         for row in rows:
             if row["topic"] in refused:
                 continue
-            if row["topic"] in self.held and not await self._answers(row["topic"]):
-                refused.add(row["topic"])
-                continue
+            if row["topic"] in self.held and row["topic"] not in probed:
+                if not await self._answers(row["topic"]):
+                    refused.add(row["topic"])
+                    continue
+                probed.add(row["topic"])
             try:
                 future = await self.producer.send(
                     row["topic"],

@@ -3,7 +3,6 @@ rule starts to bite (durable timers), and when the municipality signals trouble 
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time
 from typing import Any
 
@@ -81,12 +80,10 @@ async def gemeente_signaal(ctx: Context, signaal: GemeenteSignaal) -> None:
 
 async def afwijzen(ctx: Context, fouten: list[dict[str, str]]) -> None:
     """A contract that cannot be judged goes back to the municipality of its address, when readable."""
-    try:
-        data = json.loads(ctx.cause.data_json)
-        gemeentecode = gemeentecode_of(data["adres"]["gemeentecode"])
-        referentie = referentie_of(data.get("contract_referentie"))
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return
+    data = ctx.cause.data if isinstance(ctx.cause.data, dict) else {}
+    adres = data.get("adres")
+    gemeentecode = gemeentecode_of(adres.get("gemeentecode")) if isinstance(adres, dict) else None
+    referentie = referentie_of(data.get("contract_referentie"))
     if gemeentecode is not None:
         await ctx.emit(
             AFGEWEZEN,

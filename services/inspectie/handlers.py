@@ -593,9 +593,16 @@ async def _beoordeel_aangehouden(ctx: Context, repo: InspectieRepository, inspec
     """Judge the inspection's held fines on the proofs of their employer stored so far: on a proof,
     and when fines are imposed (a proof may arrive before its fine: the window's end would then
     only make the fine final)."""
+    aangehouden = await repo.aangehouden_boetes(inspectie_id)
+    if not aangehouden:  # most visits: nothing held, nothing to read
+        return
     verschuldigd = await repo.herstel_verschuldigd(inspectie_id)
-    for b in await repo.aangehouden_boetes(inspectie_id):
-        bewijzen = await repo.betaalbewijzen(inspectie_id, b["werkgever_kvk"], b["herstel_tot_en_met"])
+    per_venster: dict[tuple[str, date], list[Betaalbewijs]] = {}  # a visit's fines share employer and window
+    for b in aangehouden:
+        venster = (b["werkgever_kvk"], b["herstel_tot_en_met"])
+        if venster not in per_venster:
+            per_venster[venster] = await repo.betaalbewijzen(inspectie_id, *venster)
+        bewijzen = per_venster[venster]
         uitkomst = afloop(
             b["nabetaling_eur"],
             bewijzen,

@@ -216,6 +216,8 @@ async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, An
     """Who is liable now and the next term; announce them when either changed (a fact can move the
     term alone, e.g. a claim on a level between under lid 4), and keep the term timers current. A
     party newly liable out of turn (616e) is also reported as late with the chain information."""
+    if v["status"] == "voldaan" and not v["aansprakelijk"] and v["volgende_termijn"] is None:
+        return  # settled and announced so, its terms cancelled: nothing a later fact can change
     vordering = Vordering.uit_ingediend(LoonvorderingIngediend.uit_opslag(v["invoer"]))
     feiten = await repo.ketenfeiten(v, snelle_route(vordering, ctx.policy))
     if v["status"] == "voldaan":  # nothing to claim from anyone, whatever comes after
@@ -229,7 +231,12 @@ async def _herbeoordeel(ctx: Context, repo: VorderingRepository, v: dict[str, An
         if a["grond"] == GROND_616E and (a["kvk_nummer"], GROND_616E) not in voor:
             await ctx.emit(
                 KETENINFO_TE_LAAT,
-                {**_kop(v), "partij": {"kvk_nummer": a["kvk_nummer"]}, "sinds": a["sinds"]},
+                {
+                    **_kop(v),
+                    "partij": {"kvk_nummer": a["kvk_nummer"]},
+                    "sinds": a["sinds"],
+                    "beleid": ctx.policy.version,
+                },
                 v["vordering_id"],
             )
     if nu != v["aansprakelijk"] or volgende != v["volgende_termijn"]:
@@ -321,22 +328,19 @@ async def keteninformatie(ctx: Context, k: Keteninformatie) -> None:
         return
     bekend = await repo.partijen(v)
     nieuw = [p for p in genoemd if p.kvk_nummer not in bekend]
-    if nieuw and len(bekend) + len(nieuw) > HOOGSTE_KETEN:
-        # the order among known parties up to the first new one still counts; no party is added
-        eerste_nieuw = genoemd.index(nieuw[0])
-        await repo.feit(vid, "antwoord", door, ctx.today, {"keten": [p.kvk_nummer for p in genoemd[:eerste_nieuw]]})
+    te_lang = bool(nieuw) and len(bekend) + len(nieuw) > HOOGSTE_KETEN
+    # too long: the order among known parties up to the first new one still counts; no party is added
+    run = genoemd[: genoemd.index(nieuw[0])] if te_lang else genoemd
+    await repo.feit(vid, "antwoord", door, ctx.today, {"keten": [p.kvk_nummer for p in run]})
+    if te_lang:
         await afwijzen(ctx, [_te_lange_keten(door, len(bekend))])
     else:
-        await repo.feit(vid, "antwoord", door, ctx.today, {"keten": [p.kvk_nummer for p in genoemd]})
-        for partij in nieuw:
-            schakel = {"vordering_id": vid, "kvk_nummer": partij.kvk_nummer}
-            if await _nieuw(ctx, feit(FEIT + "keteninformatie.schakel", schakel, {}, ""), "keten"):
-                waarde = {"rol": partij.rol, "keurmerk": partij.keurmerk}
-                await repo.feit(vid, "schakel", partij.kvk_nummer, ctx.today, waarde)
-        direct = next(
-            (p["kvk_nummer"] for p in v["invoer"].get("keten", []) if p["kvk_nummer"] != v["werkgever_kvk"]), None
-        )
-        if niets_bruikbaars(v["werkgever_kvk"], direct, door, [p.kvk_nummer for p in k.keten]):
+        for partij in nieuw:  # not among `bekend` (the filed chain and the stored links), read under the claim's lock
+            await repo.feit(
+                vid, "schakel", partij.kvk_nummer, ctx.today, {"rol": partij.rol, "keurmerk": partij.keurmerk}
+            )
+        direct = next((p["kvk_nummer"] for p in v["invoer"].get("keten", [])), None)
+        if not genoemd and niets_bruikbaars(v["werkgever_kvk"], direct, door, [p.kvk_nummer for p in k.keten]):
             await afwijzen(ctx, [_niets_bruikbaars(door)])
     await _herbeoordeel(ctx, repo, v, f"keteninformatie van {door}", ctx.today)
 

@@ -71,7 +71,7 @@ async def melding_ingediend(ctx: Context, melding: MeldingIngediend) -> None:
             ctx, ctx.cause.data, bestaand.zaak_id, bestaand.ontvangen_op, bestaand.uiterlijk_inspectie_op, False
         )
         return
-    fouten = fouten_waarneming(melding.waargenomen_op, ctx.today, ontvangen_om=ctx.now, verzonden_om=ctx.cause.time)
+    fouten = fouten_waarneming(melding.waargenomen_op, ctx.today, laatste=ctx.laatste_dag)
     if bestaand is not None:  # the reference reused for another report
         fouten += fouten_referentie_hergebruikt()
     if fouten:
@@ -411,6 +411,7 @@ async def _meld_overschrijding(ctx: Context, repo: MeldingRepository, melding_id
             "scope": list(info["scope"]),
             "gemeentecode": info["gemeentecode"],
             "vastgesteld_op": ctx.today,
+            "beleid": ctx.policy.version,
         },
         info["zaak_id"],
     )

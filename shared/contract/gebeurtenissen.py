@@ -120,6 +120,7 @@ class MeldingTermijnOverschreden(Gebeurtenis):
     scope: list[str]
     gemeentecode: str | None
     vastgesteld_op: date
+    beleid: str
 
 
 class MeldingHuisvestingssignaal(Gebeurtenis):
@@ -301,6 +302,7 @@ class KeteninformatieTeLaat(Vorderingkop):
 
     partij: WerkgeverKvk
     sinds: date
+    beleid: str
 
 
 class BetalingVerwerkt(Vorderingkop):

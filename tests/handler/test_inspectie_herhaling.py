@@ -118,7 +118,7 @@ async def test_a_proof_of_half_the_back_pay_sent_twice_does_not_lapse_the_fine(s
             "inspectie_id": "INS-H5",
             "werkgever": {"kvk_nummer": "73000006"},
             "bedrag_eur": float(round(nabetaling / 2 + 1, 2)),
-            "betaald_op": "2026-05-12",  # the day it is received: a later day is refused
+            "betaald_op": "2026-05-12",  # the day it is received
         }
         await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", proof)
         await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", proof)

@@ -203,7 +203,7 @@ async def test_defect_6_a_lapsed_fine_takes_its_warning_and_grounds_no_stoppage(
             "inspectie_id": "INS-6A",
             "werkgever": {"kvk_nummer": "70000006"},
             "bedrag_eur": "1792.15",
-            "betaald_op": "2026-05-12",  # the day it is received: a later day is refused
+            "betaald_op": "2026-05-12",  # the day it is received
         }
         await stuur(
             broker, IN_INSPECTIE, "nl.waardigwerk.inspectie.betaalbewijs", proof, "urn:nld:arbeidsinspectie:veld"

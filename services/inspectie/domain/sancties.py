@@ -191,7 +191,7 @@ def stillegging(
 
     Serious danger grounds an immediate stop only for the laws of `stillegging_ernstig_gevaar_wetten`
     (art. 28 Arbowet; under ser2025 the WML as well). For a WML finding the serious danger is the
-    underpayment: it counts as such only when it passes the thresholds of `_ernstige_onderbetaling`
+    underpayment: it counts as such only when it passes the thresholds of `ernst.ernstige_onderbetaling`
     (SER rec. 1), so the inspector's mark alone grounds no stop. A repeat counts only as the same
     violation (same law and code) while a warning for it stands.
 
@@ -201,10 +201,10 @@ def stillegging(
     the work, the outcome is `NietBeoordeeld` for the rule that could not be applied (the
     inspector sees it in `niet_beoordeeld`), never a silent None."""
     onbekend: tuple[str, ...] = ()
+    onderbetaling: tuple[Stap, ...] | None = None  # a WML finding's test, run once for both grounds
     getekend = bevinding.ernstig_gevaar and bevinding.wet in policy.value("stillegging_ernstig_gevaar_wetten", op)
     if getekend:
         # a WML finding's danger is its underpayment: serious only past the thresholds (SER rec. 1)
-        onderbetaling: tuple[Stap, ...] = ()
         if bevinding.wet == "WML":
             onderbetaling, onbekend = ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
         if bevinding.wet != "WML" or onderbetaling:
@@ -215,7 +215,7 @@ def stillegging(
                 "tot het gevaar weg is"
             )
             stap = Stap("STIL-ERNSTIG-GEVAAR", omschrijving, "ja")
-            berekening = (stap, *onderbetaling)
+            berekening = (stap, *(onderbetaling or ()))
             return Stillegging(
                 "ernstig_gevaar", stap.stap, bevinding.wet, bevinding.code, op, None, berekening, policy.version
             )
@@ -232,10 +232,18 @@ def stillegging(
         tot = plus_maanden(op, maanden) - timedelta(days=1)
         return Stillegging("herhaling", stap.stap, bevinding.wet, bevinding.code, op, tot, (stap,), policy.version)
     if bevinding.wet == "WML" and policy.value("stillegging_onderbetaling_actief", op):
-        stappen, onbekend = ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
-        if stappen:
+        if onderbetaling is None:
+            onderbetaling, onbekend = ernstige_onderbetaling(bevinding, op, policy, werkdag, inhoudingen)
+        if onderbetaling:
             return Stillegging(
-                "ernstige_onderbetaling", "STIL-ONDERBETALING", "WML", bevinding.code, op, None, stappen, policy.version
+                "ernstige_onderbetaling",
+                "STIL-ONDERBETALING",
+                "WML",
+                bevinding.code,
+                op,
+                None,
+                onderbetaling,
+                policy.version,
             )
     if onbekend:
         regel = "STIL-ERNSTIG-GEVAAR" if getekend else "STIL-ONDERBETALING"

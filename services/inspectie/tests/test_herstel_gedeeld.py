@@ -75,7 +75,7 @@ async def bewijs(broker: KafkaBroker, bedrag: str, referentie: str) -> None:
         "inspectie_id": "INS-31",
         "werkgever": {"kvk_nummer": KVK},
         "bedrag_eur": bedrag,
-        "betaald_op": "2026-05-12",  # the day it is received: a later day is refused
+        "betaald_op": "2026-05-12",  # the day it is received
         "referentie": referentie,
     }
     await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", data)
@@ -121,7 +121,7 @@ async def test_a_proof_that_names_another_employer_is_refused_and_lapses_nothing
             "inspectie_id": "INS-32",
             "werkgever": {"kvk_nummer": "70000099"},
             "bedrag_eur": "5000.00",
-            "betaald_op": "2026-05-12",  # the day it is received: a later day is refused
+            "betaald_op": "2026-05-12",  # the day it is received
             "referentie": "BANK-9",
         }
         await stuur(broker, "nl.waardigwerk.inspectie.betaalbewijs", ander)

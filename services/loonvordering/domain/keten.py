@@ -51,6 +51,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -118,12 +119,12 @@ class Ketenfeiten:
     snelle_route: bool = False
     los: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def gekoppeld(self) -> tuple[Schakel, ...]:
         """The chain the walk up runs along: `keten` without the parties in `los`."""
         return tuple(s for s in self.keten if s.kvk_nummer not in self.los)
 
-    @property
+    @cached_property
     def top(self) -> Schakel | None:
         """The top client, when it is not the direct client (who is liable from the start anyway): the
         highest `hoofdopdrachtgever` (a filed one sits above any named later), else the last link."""
@@ -136,7 +137,7 @@ class Ketenfeiten:
         """What is still owed on `op`: the amount less the payments made by then (never below 0)."""
         return saldo(self.bedrag_eur, self.betalingen, op).open_eur
 
-    @property
+    @cached_property
     def geldige_statussen(self) -> tuple[PartijStatus, ...]:
         """The statuses that count: disculpatie frees a client (616a-2, 616b-3), never the employer,
         so one recorded for the employer neither frees it nor makes the claim on it fail."""

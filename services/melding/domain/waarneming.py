@@ -10,28 +10,16 @@ only the handler knows.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from shared.ontvangst import laatste_dag, na_ontvangst
-
-
-def laatste_waarneming_op(
-    ontvangen_op: date, *, ontvangen_om: datetime | None = None, verzonden_om: datetime | None = None
-) -> date:
-    """The latest observation date a report received on `ontvangen_op` (Dutch day) at `ontvangen_om`
-    and sent at `verzonden_om` (the sender's `ce_time`) can carry."""
-    return laatste_dag(ontvangen_op, ontvangen_om=ontvangen_om, verzonden_om=verzonden_om)
+from shared.ontvangst import na_ontvangst
 
 
 def fouten_waarneming(
-    waargenomen_op: date | None,
-    ontvangen_op: date,
-    *,
-    ontvangen_om: datetime | None = None,
-    verzonden_om: datetime | None = None,
+    waargenomen_op: date | None, ontvangen_op: date, *, laatste: date | None = None
 ) -> list[dict[str, str]]:
-    """The rejection's `fouten` for an observation after the latest plausible date; empty when it is not."""
+    """The rejection's `fouten` for an observation after `laatste` (in a handler `Context.laatste_dag`;
+    the Dutch day of receipt when not given); empty when it is not."""
     if waargenomen_op is None:
         return []
-    laatste = laatste_waarneming_op(ontvangen_op, ontvangen_om=ontvangen_om, verzonden_om=verzonden_om)
-    return na_ontvangst("waargenomen_op", waargenomen_op, laatste, ontvangen_op, "een waarneming")
+    return na_ontvangst("waargenomen_op", waargenomen_op, laatste or ontvangen_op, ontvangen_op, "een waarneming")

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.melding.domain.waarneming import fouten_waarneming, laatste_waarneming_op
+from services.melding.domain.waarneming import fouten_waarneming
+from shared.ontvangst import laatste_dag
 
 ONTVANGEN_OP = date(2026, 12, 7)
 
@@ -34,7 +35,9 @@ BUCHAREST = timezone(timedelta(hours=2))
 
 
 def waarneming(waargenomen_op: date, verzonden_om: datetime | None) -> list[dict[str, str]]:
-    return fouten_waarneming(waargenomen_op, date(2026, 11, 20), ontvangen_om=ONTVANGEN_OM, verzonden_om=verzonden_om)
+    ontvangen_op = date(2026, 11, 20)
+    laatste = laatste_dag(ontvangen_op, ontvangen_om=ONTVANGEN_OM, verzonden_om=verzonden_om)
+    return fouten_waarneming(waargenomen_op, ontvangen_op, laatste=laatste)
 
 
 def test_an_observation_dated_the_senders_own_day_ahead_of_amsterdam_is_accepted() -> None:
@@ -64,6 +67,6 @@ def test_an_observation_after_the_senders_own_day_is_refused_naming_that_day() -
 def test_the_senders_day_counts_only_as_far_as_the_moment_of_receipt_and_a_real_offset(
     verzonden_om: datetime | None, laatste: date
 ) -> None:
-    assert laatste_waarneming_op(date(2026, 11, 20), ontvangen_om=ONTVANGEN_OM, verzonden_om=verzonden_om) == laatste
+    assert laatste_dag(date(2026, 11, 20), ontvangen_om=ONTVANGEN_OM, verzonden_om=verzonden_om) == laatste
     assert waarneming(laatste, verzonden_om) == []
     assert waarneming(laatste + timedelta(days=1), verzonden_om) != []
