@@ -18,7 +18,8 @@ Stages, each started on an idle stack and costed until every service is idle aga
 - maintenance, after each of warm-up, rate, chain and intake: until autovacuum owes nothing for what that
   stage wrote (bench/maintenance.py), so the next stage is not charged for it; seconds and CPU;
 - idle: BENCH_IDLE_S s (30) with nothing offered: CPU of every process as % of one core;
-- the inspectie domain alone (bench/domein.py; BENCH_DOMEIN=0 leaves it out).
+- the inspectie domain alone (bench/domein.py) and the ordering of a long claim chain
+  (bench/keten.py); BENCH_DOMEIN=0 leaves both out.
 Per stage: statements per report per service (bench/statements.py), CPU-ms per report per process
 (bench/cpu.py), record hops per report and the hop-limited ceiling (bench/hops.py), beside the
 targets. The reports go to new employers spread over the five regions. Prints the tables
@@ -44,7 +45,7 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from bench import cpu, domein, maintenance, tabel
+from bench import cpu, domein, keten, maintenance, tabel
 from bench.hops import Broker
 from bench.statements import Statements
 from bench.tabel import TARGETS
@@ -423,6 +424,8 @@ async def main() -> None:
     if DOMEIN:
         print("inspectie domain: recompute risk and plan, 10k and 100k employers ...", flush=True)
         results["inspectie_domein"] = await asyncio.to_thread(domein.main, [10_000, 100_000])
+        print("loonvordering domain: order a chain from 16 000 one-party answers ...", flush=True)
+        results["keten_ordening"] = await asyncio.to_thread(keten.main, [16_000])
     print()
     shown: list[str] = [s for s in ("ceiling", "warmup", "rate", "chain", "intake") if s in results]
     print(tabel.render(results, shown, [*services, "kafka", "postgres"]))
