@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -164,11 +165,22 @@ async def wait_for_brokers(bootstrap: str, brokers: int, client_options: Mapping
         await asyncio.sleep(0.5)
 
 
+JOB_ATTEMPTS = 5  # ensure_topics is idempotent: a request the admin client sent to a broker that is away is tried again
+
+
 async def topics_job(settings: Settings, brokers: int | None) -> int:
-    """The compose `topics` service: wait for the cluster it was told of, then ensure the topics."""
+    """The compose `topics` service: wait for the cluster it was told of, then ensure the topics.
+    The admin client sends a request to a node it picks; with a broker away that can be the one
+    away (`NodeNotReadyError`), so a failed run is tried again, a second apart."""
     options = settings.kafka_client_options()
     if brokers:
         await wait_for_brokers(settings.kafka_bootstrap_servers, brokers, options, within_s=120)
+    for _ in range(JOB_ATTEMPTS - 1):
+        try:
+            return await ensure_topics(settings.kafka_bootstrap_servers, options, settings, brokers)
+        except (KafkaError, OSError) as exc:
+            print(f"topics: {type(exc).__name__} ({exc}), trying again", file=sys.stderr, flush=True)
+            await asyncio.sleep(1.0)
     return await ensure_topics(settings.kafka_bootstrap_servers, options, settings, brokers)
 
 
